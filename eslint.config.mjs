@@ -1,0 +1,32 @@
+import nx from '@nx/eslint-plugin';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/generated', '**/node_modules', '.nx', '.neo', 'tmp'] },
+  {
+    files: ['**/*.ts', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            // apps use the shared libraries; libraries never reach into apps
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // the testing library is for tests only: production sources of apps and libs may not import it
+    files: ['apps/*/src/**/*.ts', 'libs/data/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.it.ts', '**/*.test.ts', '**/test/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@neo/testing', message: '@neo/testing is for tests only.' }] }],
+    },
+  },
+];

@@ -1,0 +1,7 @@
+// The public API of @neo/data: everything a service or tool imports comes from here.
+export * from './errors/index.js';
+export * from './topology/index.js';
+export * from './migrations/index.js';
+export * from './replication/index.js';
+export * from './sharding/index.js';
+export * from './nest/index.js';
