@@ -22,6 +22,11 @@ export default [
     },
   },
   {
+    // test configuration files share one root helper that belongs to no project
+    files: ['**/vitest.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // the testing library is for tests only: production sources of apps and libs may not import it
     files: ['apps/*/src/**/*.ts', 'libs/data/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.it.ts', '**/*.test.ts', '**/test/**'],

@@ -1,3 +1,10 @@
 import { projectTestConfig } from '../../vitest.shared.js';
 
-export default projectTestConfig({ projectRoot: import.meta.dirname });
+// The storage service lives on the core cluster: its tests need no other servers
+// (override with NEO_TEST_CLUSTERS). The global setup reads this in this process.
+process.env['NEO_TEST_CLUSTERS'] ??= 'core';
+
+export default projectTestConfig({
+  projectRoot: import.meta.dirname,
+  globalSetup: ['../../libs/testing/src/global-setup.ts'],
+});

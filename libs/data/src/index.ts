@@ -1,6 +1,8 @@
 // The public API of @neo/data: everything a service or tool imports comes from here.
 export * from './errors/index.js';
 export * from './topology/index.js';
+export * from './context/index.js';
+export * from './metrics/index.js';
 export * from './migrations/index.js';
 export * from './replication/index.js';
 export * from './sharding/index.js';

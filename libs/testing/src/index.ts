@@ -1,1 +1,9 @@
-export {};
+// Test-only helpers: the shared test topology (vitest global setup + fixture),
+// isolated topologies for tests that break servers, and small pg helpers.
+import './provided-context.js';
+
+export { useSharedTopology, type SharedTopology } from './use-shared-topology.js';
+export { startIsolatedTopology, type IsolatedTopologyOptions } from './start-isolated-topology.js';
+export { connectClient, withClient, type ClientTarget } from './pg-client.js';
+export { loadTestTopology, clustersFromEnv, TEST_ENV } from './shared-topology-options.js';
+export { startScratchPostgres, type ScratchPostgres } from '@neo/topology-runtime';

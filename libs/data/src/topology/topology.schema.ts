@@ -12,17 +12,19 @@ import { z } from 'zod';
 export const roleSchema = z.enum(['primary', 'replica']);
 export type Role = z.infer<typeof roleSchema>;
 
-const identifier = z
+/** Names of clusters, nodes, services and shards. */
+export const topologyNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'use lower-case letters, digits, "_" or "-", starting with a letter');
 
-const sqlIdentifier = z
+/** Names of databases, roles and schemas: PostgreSQL identifiers that need no quoting. */
+export const sqlNameSchema = z
   .string()
   .regex(/^[a-z_][a-z0-9_]*$/, 'use lower-case letters, digits and "_" (a PostgreSQL identifier that needs no quoting)');
 
 export const nodeSchema = z.strictObject({
   /** Unique within its cluster, e.g. `core-primary`, `core-replica-1`. */
-  name: identifier,
+  name: topologyNameSchema,
   host: z.string().min(1).optional(),
   port: z.number().int().min(1).max(65535).optional(),
   /** Share of reads for the `weighted` replica policy. */
@@ -31,19 +33,37 @@ export const nodeSchema = z.strictObject({
 export type DeclaredNode = z.infer<typeof nodeSchema>;
 
 export const credentialsSchema = z.strictObject({
-  user: sqlIdentifier,
+  user: sqlNameSchema,
   /** Usually `${SOME_ENV_VAR}`; never logged. */
   password: z.string().optional(),
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
+const poolFields = {
+  /** Connections in one pool; there is one pool per node and database. */
+  max: z.number().int().positive(),
+  /** Connections kept open while idle. */
+  min: z.number().int().nonnegative(),
+  idleTimeoutMs: z.number().int().nonnegative(),
+  connectionTimeoutMs: z.number().int().positive(),
+};
+
 export const poolSchema = z.strictObject({
-  max: z.number().int().positive().default(10),
-  min: z.number().int().nonnegative().default(0),
-  idleTimeoutMs: z.number().int().nonnegative().default(30_000),
-  connectionTimeoutMs: z.number().int().positive().default(5_000),
+  max: poolFields.max.default(10),
+  min: poolFields.min.default(0),
+  idleTimeoutMs: poolFields.idleTimeoutMs.default(30_000),
+  connectionTimeoutMs: poolFields.connectionTimeoutMs.default(5_000),
 });
 export type PoolSettings = z.infer<typeof poolSchema>;
+
+/** A service's pool block: only the fields it sets override its cluster's, so no defaults here. */
+export const poolOverridesSchema = z.strictObject({
+  max: poolFields.max.optional(),
+  min: poolFields.min.optional(),
+  idleTimeoutMs: poolFields.idleTimeoutMs.optional(),
+  connectionTimeoutMs: poolFields.connectionTimeoutMs.optional(),
+});
+export type PoolOverrides = z.infer<typeof poolOverridesSchema>;
 
 export const clusterSchema = z.strictObject({
   temperature: z.enum(['hot', 'warm', 'cold']),
@@ -78,9 +98,9 @@ export type CacheSettings = z.infer<typeof cacheSchema>;
 
 /** A shard is a database, on its service's cluster unless `cluster` names another. */
 export const shardSchema = z.strictObject({
-  name: identifier,
-  database: sqlIdentifier,
-  cluster: identifier.optional(),
+  name: topologyNameSchema,
+  database: sqlNameSchema,
+  cluster: topologyNameSchema.optional(),
   /** range strategy: `[from, to)`; `to` absent = open-ended last shard. ISO dates or numbers. */
   range: z
     .strictObject({ from: z.union([z.string(), z.number()]), to: z.union([z.string(), z.number()]).optional() })
@@ -101,36 +121,37 @@ export const shardingSchema = z.strictObject({
   /** Models copied to every shard (written everywhere, read locally). */
   referenceModels: z.array(z.string().min(1)).default([]),
   /** Models that live on one named shard. */
-  singleModels: z.record(z.string(), identifier).default({}),
+  singleModels: z.record(z.string(), topologyNameSchema).default({}),
   modulus: z.number().int().positive().optional(),
   shards: z.array(shardSchema).min(1),
 });
 export type Sharding = z.infer<typeof shardingSchema>;
 
 export const serviceSchema = z.strictObject({
-  cluster: identifier,
-  database: sqlIdentifier,
+  cluster: topologyNameSchema,
+  database: sqlNameSchema,
   /** The schema that holds this service's tables inside the monolith; defaults to the service name. */
-  monolithSchema: sqlIdentifier.optional(),
+  monolithSchema: sqlNameSchema.optional(),
   /** Directory under prisma/ holding schema.prisma and migrations/; defaults to the service name. */
   prismaDir: z.string().min(1).optional(),
   reads: readsSchema.default(readsSchema.parse({})),
   cache: cacheSchema.optional(),
   sharding: shardingSchema.optional(),
-  pool: poolSchema.partial().optional(),
+  /** Overrides the cluster's pool settings field by field. */
+  pool: poolOverridesSchema.optional(),
 });
 export type ServiceDatabase = z.infer<typeof serviceSchema>;
 
 export const monolithSchema = z.strictObject({
-  cluster: identifier,
-  database: sqlIdentifier.default('neo_service_layer'),
+  cluster: topologyNameSchema,
+  database: sqlNameSchema.default('neo_service_layer'),
 });
 export type Monolith = z.infer<typeof monolithSchema>;
 
 export const topologySchema = z.strictObject({
   version: z.literal(1),
-  clusters: z.record(identifier, clusterSchema),
-  services: z.record(identifier, serviceSchema),
+  clusters: z.record(topologyNameSchema, clusterSchema),
+  services: z.record(topologyNameSchema, serviceSchema),
   monolith: monolithSchema,
 });
 export type Topology = z.infer<typeof topologySchema>;

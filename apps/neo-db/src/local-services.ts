@@ -1,0 +1,13 @@
+/**
+ * The NestJS services `neo-db up` starts on the local topology: which topology service
+ * each one serves, where its compiled entry point is, and the port it listens on.
+ */
+export interface LocalService {
+  /** The service's name in the topology (`services.<name>`). */
+  topologyService: string;
+  /** The Nx app folder under apps/. */
+  app: string;
+  port: number;
+}
+
+export const localServices: readonly LocalService[] = [{ topologyService: 'storage', app: 'storage', port: 3101 }];

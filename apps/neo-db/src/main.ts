@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { up } from './commands/up.command.js';
+
+const usage = `neo-db — operate the Neo data layer's topology
+
+usage:
+  neo-db up [--wipe] [--provider embedded|external|testcontainers|auto] [--no-services]
+      bring the local topology up, migrate it, start the services; Ctrl-C stops everything
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const log = (line: string): void => console.log(line);
+  switch (command) {
+    case 'up': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          wipe: { type: 'boolean', default: false },
+          provider: { type: 'string', default: process.env['NEO_PROVIDER'] ?? 'embedded' },
+          'no-services': { type: 'boolean', default: false },
+        },
+      });
+      const provider = values.provider;
+      if (provider !== 'embedded' && provider !== 'external' && provider !== 'testcontainers' && provider !== 'auto') {
+        throw new Error(`--provider must be one of embedded, external, testcontainers, auto (got "${provider}")`);
+      }
+      await up({ wipe: values.wipe, provider, servicesToo: !values['no-services'], log });
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(usage);
+      return;
+    default:
+      throw new Error(`unknown command "${command}"\n\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import type { RunningTopology } from '@neo/topology-runtime';
+import type { RunningService } from './service-process.js';
+import type { WorkspacePaths } from './workspace-paths.js';
+
+/** Tells the operator where every server listens, where its data lives and where each service answers. */
+export function printSummary(
+  running: RunningTopology,
+  services: readonly RunningService[],
+  paths: WorkspacePaths,
+  log: (line: string) => void,
+): void {
+  const { topology } = running;
+  log('');
+  log(`topology (${running.provider}), data in ${running.dataDir ?? paths.localDataDir}`);
+  for (const [clusterName, cluster] of Object.entries(topology.clusters)) {
+    const databases = Object.entries(topology.services)
+      .flatMap(([, s]) => [
+        ...(s.cluster === clusterName && !s.sharding ? [s.database] : []),
+        ...(s.sharding?.shards.filter((shard) => (shard.cluster ?? s.cluster) === clusterName).map((shard) => shard.database) ?? []),
+      ])
+      .concat(topology.monolith.cluster === clusterName ? [topology.monolith.database] : []);
+    log(`  ${clusterName} (${cluster.temperature}): ${databases.join(', ')}`);
+    for (const node of [cluster.primary, ...cluster.replicas]) {
+      const role = node === cluster.primary ? 'primary' : 'replica';
+      const dataDir = running.provider === 'embedded' ? join(running.dataDir ?? paths.localDataDir, clusterName, node.name) : '';
+      log(`    ${role.padEnd(7)} ${node.name.padEnd(22)} ${node.host}:${node.port}  ${dataDir}`);
+    }
+  }
+  if (services.length > 0) {
+    log('services:');
+    for (const s of services) log(`  ${s.service.app.padEnd(16)} ${s.url}  (health: ${s.url}/health)`);
+  }
+  log(`endpoints for tools and services: ${paths.endpointsFile}`);
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataClient } from '@neo/data';
+import type { StorageObject } from '../generated/prisma/client.js';
+import { UuidV7Generator, uuidV7Time } from '../ids/uuidv7.js';
+import type { StorageDb } from '../storage-db.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { ObjectAlreadyExistsError, ObjectNotFoundError } from './storage-object.errors.js';
+
+export interface NewStorageObject {
+  key: string;
+  owner: string;
+  size: number | bigint;
+  contentHash: string;
+  contentType?: string | null;
+}
+
+export interface ListObjectsRequest {
+  owner: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface ObjectPage {
+  items: StorageObject[];
+  nextCursor: string | null;
+}
+
+/**
+ * Object metadata: plain Prisma calls on the client the data module gives. Which
+ * node (and later which replica or date-ranged shard) serves a call is the data
+ * layer's concern, so every call names the shard key where it has it.
+ */
+@Injectable()
+export class ObjectsService {
+  constructor(
+    @InjectDataClient() private readonly db: StorageDb,
+    private readonly ids: UuidV7Generator,
+  ) {}
+
+  async create(input: NewStorageObject): Promise<StorageObject> {
+    const id = this.ids.next();
+    try {
+      return await this.db.storageObject.create({
+        data: {
+          id,
+          key: input.key,
+          owner: input.owner,
+          size: BigInt(input.size),
+          contentHash: input.contentHash,
+          contentType: input.contentType ?? null,
+          // The id's own instant: created date (the shard key) and id order always agree.
+          createdDate: uuidV7Time(id),
+        },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ObjectAlreadyExistsError(input.owner, input.key, { cause: error });
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<StorageObject> {
+    const row = await this.db.storageObject.findUnique({ where: { id } });
+    if (!row) throw new ObjectNotFoundError(id);
+    return row;
+  }
+
+  /** An owner's objects, newest first, `limit` at a time. */
+  async list(request: ListObjectsRequest): Promise<ObjectPage> {
+    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    const rows = await this.db.storageObject.findMany({
+      where: {
+        owner: request.owner,
+        ...(after && {
+          OR: [
+            { createdDate: { lt: after.createdDate } },
+            { createdDate: after.createdDate, id: { lt: after.id } },
+          ],
+        }),
+      },
+      orderBy: [{ createdDate: 'desc' }, { id: 'desc' }],
+      // One more than asked tells whether another page exists without a count query.
+      take: request.limit + 1,
+    });
+    const items = rows.slice(0, request.limit);
+    const last = items.at(-1);
+    const nextCursor = rows.length > request.limit && last ? encodeCursor(last) : null;
+    return { items, nextCursor };
+  }
+
+  async delete(id: string): Promise<void> {
+    // deleteMany reports a count instead of throwing when nothing matched.
+    const { count } = await this.db.storageObject.deleteMany({ where: { id } });
+    if (count === 0) throw new ObjectNotFoundError(id);
+  }
+}
+
+/** Prisma's P2002: a unique constraint (here: owner + key) refused the row. */
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
+}

@@ -1,0 +1,201 @@
+import type { INestApplication } from '@nestjs/common';
+import { DATA_SOURCE, loadTopology, migrateFleet, type DataSource, type Topology } from '@neo/data';
+import { startScratchPostgres, useSharedTopology, type ScratchPostgres } from '@neo/testing';
+import getPort from 'get-port';
+import pg from 'pg';
+import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStorageApp } from './create-storage-app.js';
+
+const HASH = 'c0ffee'.repeat(10) + 'c0ff';
+
+/** A topology with the storage service's database on one server of the test's own, which it may stop. */
+function storageTopology(server: { host: string; port: number; user: string; password?: string }): Topology {
+  return loadTopology({
+    object: {
+      version: 1,
+      clusters: {
+        core: {
+          temperature: 'hot',
+          credentials: { user: server.user, ...(server.password ? { password: server.password } : {}) },
+          primary: { name: 'core-primary', host: server.host, port: server.port },
+          pool: { max: 4, connectionTimeoutMs: 2_000 },
+        },
+      },
+      services: { storage: { cluster: 'core', database: 'neo_storage' } },
+      monolith: { cluster: 'core' },
+    },
+  });
+}
+
+/** Creates neo_storage on a server of the test's own and applies the storage migrations with the fleet migrator. */
+async function createStorageDatabase(server: ScratchPostgres): Promise<void> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE neo_storage').finally(() => admin.end());
+  await migrateFleet({ topology: storageTopology(server), services: ['storage'], monolith: false });
+}
+
+/** Owners unique to this run, so reruns against a kept data directory start from empty listings. */
+const owner = (name: string): string => `${name}-${randomUUID()}`;
+
+interface StoredObject {
+  id: string;
+  key: string;
+}
+
+function poolsOf(app: INestApplication) {
+  return app.get<DataSource>(DATA_SOURCE).nodes.map(({ pool }) => pool);
+}
+
+describe('storage service on the shared test topology', () => {
+  let app: INestApplication;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    const { topology } = useSharedTopology();
+    await migrateFleet({ topology, services: ['storage'], monolith: false });
+    app = await createStorageApp({ topology }, { logger: false });
+    await app.init();
+    http = request(app.getHttpServer());
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('creates, reads, lists page by page, deletes, then answers 404', async () => {
+    const alice = owner('alice');
+    const keys = ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt'];
+    const created: StoredObject[] = [];
+    for (const key of keys) {
+      const response = await http.post('/objects').send({ key, owner: alice, size: 9_007_199_254_740_991, contentHash: HASH }).expect(201);
+      created.push(response.body);
+    }
+    await http.post('/objects').send({ key: 'a.txt', owner: owner('bob'), size: 1, contentHash: HASH, contentType: 'text/plain' }).expect(201);
+
+    const [first, , third] = created as [StoredObject, StoredObject, StoredObject, ...StoredObject[]];
+    const one = await http.get(`/objects/${first.id}`).expect(200);
+    expect(one.body).toEqual({
+      id: first.id,
+      key: 'a.txt',
+      owner: alice,
+      size: 9_007_199_254_740_991,
+      contentHash: HASH,
+      contentType: null,
+      createdDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: request.Response = await http
+        .get('/objects')
+        .query({ owner: alice, limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      listed.push(...page.body.items.map((item: { key: string }) => item.key));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(listed).toEqual([...keys].reverse());
+
+    await http.delete(`/objects/${third.id}`).expect(204);
+    await http.get(`/objects/${third.id}`).expect(404);
+    await http.delete(`/objects/${third.id}`).expect(404);
+    const afterDelete = await http.get('/objects').query({ owner: alice, limit: 10 }).expect(200);
+    expect(afterDelete.body.items.map((item: { key: string }) => item.key)).toEqual(['e.txt', 'd.txt', 'b.txt', 'a.txt']);
+  });
+
+  it('answers 409 for a duplicate owner and key, and keeps the first object', async () => {
+    const carol = owner('carol');
+    const first = await http.post('/objects').send({ key: 'dup', owner: carol, size: 1, contentHash: HASH }).expect(201);
+    const conflict = await http.post('/objects').send({ key: 'dup', owner: carol, size: 2, contentHash: HASH }).expect(409);
+    expect(conflict.body.message).toMatch(/carol.*dup/);
+    const list = await http.get('/objects').query({ owner: carol }).expect(200);
+    expect(list.body.items).toEqual([first.body]);
+  });
+
+  it('answers 400 naming the field, and writes nothing', async () => {
+    const dave = owner('dave');
+    const bad = await http.post('/objects').send({ key: 'x', owner: dave, size: -5, contentHash: 'nothex' }).expect(400);
+    expect(JSON.stringify(bad.body.message)).toContain('size');
+    expect(JSON.stringify(bad.body.message)).toContain('contentHash');
+    await http.get('/objects/12345').expect(400);
+    const list = await http.get('/objects').query({ owner: dave }).expect(200);
+    expect(list.body.items).toEqual([]);
+  });
+
+  it('reports the primary healthy on GET /health', async () => {
+    const health = await http.get('/health').expect(200);
+    expect(health.body.status).toBe('ok');
+    expect(health.body.info.database).toMatchObject({ status: 'up', service: 'storage', nodes: { 'core/core-primary/neo_storage': { role: 'primary', status: 'up' } } });
+  });
+});
+
+describe('storage service when its database is down', () => {
+  it('answers 503 on /health and on data calls when the primary is stopped, with no connection details', async () => {
+    const server = await startScratchPostgres();
+    let app: INestApplication | undefined;
+    try {
+      await createStorageDatabase(server);
+      app = await createStorageApp({ topology: storageTopology(server), healthTimeoutMs: 1_000 }, { logger: false });
+      await app.init();
+      const http = request(app.getHttpServer());
+      const erin = owner('erin');
+      await http.post('/objects').send({ key: 'k', owner: erin, size: 1, contentHash: HASH }).expect(201);
+      await http.get('/health').expect(200);
+
+      await server.stop();
+
+      const health = await http.get('/health').expect(503);
+      expect(health.body.status).toBe('error');
+      expect(health.body.error.database).toMatchObject({ status: 'down', nodes: { 'core/core-primary/neo_storage': { status: 'down' } } });
+      const write = await http.post('/objects').send({ key: 'k2', owner: erin, size: 1, contentHash: HASH }).expect(503);
+      const body = JSON.stringify([health.body, write.body]);
+      expect(body).not.toContain(String(server.port));
+      expect(body).not.toContain(server.password);
+      expect(body).not.toMatch(/\bat\s.+:\d+:\d+/); // no stack frames
+    } finally {
+      await app?.close();
+      await server.stop();
+    }
+  });
+
+  it('answers 503 on /health when the primary was never reachable', async () => {
+    const closedPort = await getPort();
+    const app = await createStorageApp(
+      { topology: storageTopology({ host: '127.0.0.1', port: closedPort, user: 'postgres' }), healthTimeoutMs: 1_000 },
+      { logger: false },
+    );
+    try {
+      await app.init();
+      const health = await request(app.getHttpServer()).get('/health').expect(503);
+      expect(health.body.error.database.nodes['core/core-primary/neo_storage']).toEqual({ role: 'primary', status: 'down', reason: 'ECONNREFUSED' });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('closes every pool when the application closes', async () => {
+    const { topology } = useSharedTopology();
+    await migrateFleet({ topology, services: ['storage'], monolith: false });
+    const app = await createStorageApp({ topology }, { logger: false });
+    await app.init();
+    // Open connections first, so there is something to close.
+    const someone = owner('someone');
+    await Promise.all(Array.from({ length: 3 }, () => request(app.getHttpServer()).get('/objects').query({ owner: someone }).expect(200)));
+    const pools = poolsOf(app);
+    expect(pools.length).toBeGreaterThan(0);
+    expect(pools.some((pool) => pool.totalCount > 0)).toBe(true);
+
+    await app.close();
+
+    for (const pool of pools) {
+      expect(pool.ended).toBe(true);
+      expect(pool.totalCount).toBe(0);
+    }
+  });
+});

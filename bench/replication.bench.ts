@@ -1,0 +1,221 @@
+/**
+ * Replica-aware client benchmarks, each figure a ratio against a baseline measured in the same run:
+ *  1. per-query overhead of the routed client against bare Prisma and raw `pg` on the same node
+ *     (primary-key read on a replica, single-row insert on the primary; concurrency 1 and 16;
+ *     median of several interleaved runs), with `@prisma/extension-read-replicas` for reference;
+ *  2. replica lag p50/p95 as the lag monitor sees it under a write load (seed target < 100 ms);
+ *  3. connection reuse (1 - connections opened / acquisitions) under a steady load (seed target > 80 %).
+ *
+ * Run (Node 24 from node_modules/.bin; the fixture client must be generated first):
+ *   export PATH=$PWD/node_modules/.bin:$PATH
+ *   PRISMA_SCHEMA_ENGINE_BINARY=/bin/true prisma generate --schema prisma/_fixture_replica/schema.prisma
+ *   node --import ./bench/ts-loader.mjs bench/replication.bench.ts [--runs 5] [--seconds 1.5]
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+import { readReplicas } from '@prisma/extension-read-replicas';
+import pg from 'pg';
+import { parseArgs } from 'node:util';
+import { startTopology } from '@neo/topology-runtime';
+import { PrismaClient } from '../libs/data/src/generated/replica-fixture/client.js';
+import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
+import { createReplicaSet } from '../libs/data/src/replication/replica-set.js';
+import { serviceTargets } from '../libs/data/src/topology/resolve-targets.js';
+import { toPgPoolConfig, type DataNode } from '../libs/data/src/topology/data-node.js';
+import { topologySchema } from '../libs/data/src/topology/topology.schema.js';
+
+const { values: cli } = parseArgs({ options: { runs: { type: 'string', default: '5' }, seconds: { type: 'string', default: '1.5' } } });
+const runs = Number(cli.runs);
+const runMs = Number(cli.seconds) * 1000;
+
+const topology = topologySchema.parse({
+  version: 1,
+  clusters: {
+    bench: {
+      temperature: 'hot',
+      credentials: { user: 'neo_bench', password: 'bench-secret' },
+      primary: { name: 'bench-primary' },
+      replicas: [{ name: 'bench-replica-1' }, { name: 'bench-replica-2' }],
+      pool: { max: 10 },
+    },
+  },
+  services: { bench: { cluster: 'bench', database: 'neo_bench', reads: { lagPollIntervalMs: 100, maxLagMs: 100 } } },
+  monolith: { cluster: 'bench', database: 'neo_service_layer' },
+});
+
+type Target = { read(id: number): Promise<unknown>; insert(name: string): Promise<unknown> };
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+
+/** Operations per second of `op` run by `concurrency` workers for `ms`. */
+async function throughput(op: (i: number) => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
+  let done = 0;
+  const end = performance.now() + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await op(done);
+        done++;
+      }
+    }),
+  );
+  return done / (ms / 1000);
+}
+
+function prismaOn(node: DataNode): PrismaClient {
+  const pool = new pg.Pool(toPgPoolConfig(node)) as unknown as ConstructorParameters<typeof PrismaPg>[0];
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
+}
+
+const running = await startTopology(topology, { provider: 'embedded' });
+try {
+  const { primary, replicas } = serviceTargets(running.topology, 'bench');
+  const setupClient = new pg.Client(toPgPoolConfig(primary));
+  await setupClient.connect();
+  await setupClient.query('create table item (id serial primary key, name text not null, value int not null default 0, created_at timestamp(3) not null default now())');
+  await setupClient.query("insert into item (name) select 'seed-' || g from generate_series(1, 10000) g");
+  await setupClient.end();
+  // The replicas were cloned before the database existed: wait until they have replayed the seed rows.
+  for (const node of replicas) {
+    for (;;) {
+      const client = new pg.Client(toPgPoolConfig(node));
+      const count = await client
+        .connect()
+        .then(() => client.query<{ n: string }>('select count(*) as n from item'))
+        .then((result) => result.rows[0]!.n, () => '0')
+        .finally(() => client.end().catch(() => undefined));
+      if (count === '10000') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  // Reads of every variant go to replica 1, writes to the primary: the routed client gets that one replica.
+  const replica = replicas[0]!;
+  const rawPrimary = new pg.Pool(toPgPoolConfig(primary));
+  const rawReplica = new pg.Pool(toPgPoolConfig(replica));
+  const barePrimary = prismaOn(primary);
+  const bareReplica = prismaOn(replica);
+  const official = prismaOn(primary).$extends(readReplicas({ replicas: [prismaOn(replica) as never] }));
+  const metrics = new DataMetrics({ service: 'bench' });
+  const set = createReplicaSet({
+    primary,
+    replicas: [replica],
+    reads: topology.services['bench']!.reads,
+    createClient: (adapter) => new PrismaClient({ adapter }),
+    metrics,
+  });
+  await set.ready();
+
+  const variants: Record<string, Target> = {
+    'raw pg': {
+      read: (id) => rawReplica.query('select id, name, value, created_at from item where id = $1', [id]),
+      insert: (name) => rawPrimary.query('insert into item (name) values ($1) returning id, name, value, created_at', [name]),
+    },
+    'bare Prisma': {
+      read: (id) => bareReplica.item.findUnique({ where: { id } }),
+      insert: (name) => barePrimary.item.create({ data: { name } }),
+    },
+    'official extension': {
+      read: (id) => official.item.findUnique({ where: { id } }),
+      insert: (name) => official.item.create({ data: { name } }),
+    },
+    'routed client': {
+      read: (id) => set.client.item.findUnique({ where: { id } }),
+      insert: (name) => set.client.item.create({ data: { name } }),
+    },
+  };
+
+  // Warm up every client (connections, Prisma's query compiler).
+  for (const target of Object.values(variants)) {
+    await throughput((i) => target.read(1 + (i % 10_000)), 16, 300);
+    await target.insert('warm-up');
+  }
+
+  console.log(`\n## Per-query overhead (ops/s, median of ${runs} interleaved runs of ${runMs} ms)\n`);
+  console.log('| scenario | raw pg | bare Prisma | official extension | routed client | routed / bare Prisma | routed / raw pg | official / bare Prisma |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const [scenario, concurrency, kind] of [
+    ['PK read, c=1', 1, 'read'],
+    ['PK read, c=16', 16, 'read'],
+    ['insert, c=1', 1, 'insert'],
+    ['insert, c=16', 16, 'insert'],
+  ] as const) {
+    const results: Record<string, number[]> = {};
+    for (let run = 0; run < runs; run++) {
+      for (const [name, target] of Object.entries(variants)) {
+        const op = kind === 'read' ? (i: number) => target.read(1 + ((i * 7919) % 10_000)) : (i: number) => target.insert(`bench-${i}`);
+        (results[name] ??= []).push(await throughput(op, concurrency, runMs));
+      }
+    }
+    const m = Object.fromEntries(Object.entries(results).map(([name, values]) => [name, median(values)]));
+    const ratio = (a: number, b: number) => (a / b).toFixed(3);
+    console.log(
+      `| ${scenario} | ${m['raw pg']!.toFixed(0)} | ${m['bare Prisma']!.toFixed(0)} | ${m['official extension']!.toFixed(0)} | ${m['routed client']!.toFixed(0)} | ` +
+        `${ratio(m['routed client']!, m['bare Prisma']!)} | ${ratio(m['routed client']!, m['raw pg']!)} | ${ratio(m['official extension']!, m['bare Prisma']!)} |`,
+    );
+  }
+  const [primaryStatus, replicaStatus] = set.status();
+  console.log(`\nrouted client: primary served ${primaryStatus!.stats.reads} reads / ${primaryStatus!.stats.writes} writes; replica served ${replicaStatus!.stats.reads} reads`);
+
+  // 2. Lag under a write load, as the monitor sees it (every poll of both replicas).
+  const lagSet = createReplicaSet({
+    primary,
+    replicas,
+    reads: topology.services['bench']!.reads,
+    createClient: (adapter) => new PrismaClient({ adapter }),
+  });
+  await lagSet.ready();
+  const lagMs: number[] = [];
+  const lagBytes: number[] = [];
+  let writing = true;
+  const writeLoad = (async () => {
+    let writes = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (writing) {
+          await lagSet.client.item.create({ data: { name: 'lag' } });
+          writes++;
+        }
+      }),
+    );
+    return writes / ((performance.now() - started) / 1000);
+  })();
+  const lagUntil = performance.now() + 10_000;
+  while (performance.now() < lagUntil) {
+    await lagSet.monitor.afterRounds(1);
+    for (const lag of lagSet.monitor.replicaLags()) {
+      if (lag.lagMs !== undefined) lagMs.push(lag.lagMs);
+      if (lag.lagBytes !== undefined) lagBytes.push(lag.lagBytes);
+    }
+  }
+  writing = false;
+  const writeRate = await writeLoad;
+  console.log(`\n## Replica lag under a write load (${writeRate.toFixed(0)} inserts/s, 8 writers, ${lagMs.length} samples over 10 s, poll every 100 ms)\n`);
+  console.log(`lag ms: p50 ${percentile(lagMs, 50).toFixed(2)}, p95 ${percentile(lagMs, 95).toFixed(2)}, max ${Math.max(...lagMs).toFixed(2)} (seed target < 100 ms)`);
+  console.log(`lag bytes: p50 ${percentile(lagBytes, 50)}, p95 ${percentile(lagBytes, 95)}`);
+
+  // 3. Connection reuse under a steady mixed load (reads on replicas, 1 write in 10).
+  const reuseMetrics = new DataMetrics({ service: 'bench-reuse' });
+  const reuseSet = createReplicaSet({
+    primary,
+    replicas,
+    reads: topology.services['bench']!.reads,
+    createClient: (adapter) => new PrismaClient({ adapter }),
+    metrics: reuseMetrics,
+  });
+  await reuseSet.ready();
+  const ops = await throughput((i) => (i % 10 === 0 ? reuseSet.client.item.create({ data: { name: 'reuse' } }) : reuseSet.client.item.findUnique({ where: { id: 1 + (i % 10_000) } })), 16, 10_000);
+  const text = await reuseMetrics.registry.metrics();
+  const sum = (name: string) => [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce((total, match) => total + Number(match[1]), 0);
+  const opened = sum('neo_data_pool_connections_opened_total');
+  const acquired = sum('neo_data_pool_acquisitions_total');
+  console.log(`\n## Connection reuse under a steady load (${ops.toFixed(0)} ops/s, 16 workers, 10 s, 3 pools of max 10)\n`);
+  console.log(`connections opened ${opened}, acquisitions ${acquired}: reuse ${((1 - opened / acquired) * 100).toFixed(2)} % (seed target > 80 %)`);
+  for (const line of text.split('\n').filter((l) => l.startsWith('neo_data_pool_connection_reuse_ratio{'))) console.log(`  ${line}`);
+
+  await Promise.all([set.close(), lagSet.close(), reuseSet.close()]);
+  await Promise.all([rawPrimary.end(), rawReplica.end(), barePrimary.$disconnect(), bareReplica.$disconnect()]);
+} finally {
+  await running.stop();
+}

@@ -1,0 +1,51 @@
+import { dataNodeLabel, type DataNode } from '../topology/data-node.js';
+import { monolithTarget, serviceTargets, shardTargets } from '../topology/resolve-targets.js';
+import type { Topology } from '../topology/topology.schema.js';
+
+/** Where a planned target sits in the service's layout. */
+export type MigrationTargetKind = 'database' | 'shard' | 'monolith';
+
+export interface PlannedMigrationTarget {
+  service: string;
+  kind: MigrationTargetKind;
+  /** The shard's name, for `kind: 'shard'`. */
+  shard?: string;
+  /** A primary: migrations are written there and reach replicas by replication. */
+  node: DataNode;
+  /** `core/core-primary/neo_storage_2025` or `core/core-primary/neo_service_layer/storage`. */
+  label: string;
+}
+
+export interface PlanMigrationTargetsOptions {
+  /** Include the service's schema inside the monolith (default true). */
+  monolith?: boolean;
+}
+
+/**
+ * Every database a service's migrations must reach, each once, in the order they are migrated:
+ * the service's own database (for a sharded service, its home database, where models that are
+ * not sharded live), then each shard's database, then the service's schema in the monolith.
+ * Only primaries: replicas follow by streaming replication.
+ */
+export function planMigrationTargets(
+  topology: Topology,
+  service: string,
+  options: PlanMigrationTargetsOptions = {},
+): PlannedMigrationTarget[] {
+  const candidates: Array<Omit<PlannedMigrationTarget, 'label'>> = [
+    { service, kind: 'database', node: serviceTargets(topology, service).primary },
+    ...shardTargets(topology, service).map((target) => ({ service, kind: 'shard' as const, shard: target.shard.name, node: target.primary })),
+  ];
+  if (options.monolith ?? true) candidates.push({ service, kind: 'monolith', node: monolithTarget(topology, service) });
+
+  // A shard declared on the service's own database (or twice) is still migrated once.
+  const seen = new Set<string>();
+  const planned: PlannedMigrationTarget[] = [];
+  for (const candidate of candidates) {
+    const key = `${candidate.node.host}:${candidate.node.port}/${candidate.node.database}/${candidate.node.schema ?? 'public'}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    planned.push({ ...candidate, label: dataNodeLabel(candidate.node) });
+  }
+  return planned;
+}

@@ -1,0 +1,40 @@
+import { HealthIndicatorService } from '@nestjs/terminus';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import type { DataNode } from '../topology/index.js';
+import { DataHealthIndicator } from './data-health.indicator.js';
+import type { DataModuleOptions } from './data-module.options.js';
+import type { ConnectedNode, DataSource } from './data-source.js';
+
+function connected(name: string, role: DataNode['role'], answers: boolean): ConnectedNode {
+  const node = { cluster: 'core', node: name, role, database: 'neo_storage' } as DataNode;
+  const refused = Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+  const pool = { query: () => (answers ? Promise.resolve({ rows: [] }) : Promise.reject(refused)) } as unknown as pg.Pool;
+  return { node, pool };
+}
+
+function indicator(nodes: ConnectedNode[]): DataHealthIndicator {
+  const source: DataSource = { service: 'storage', client: { $disconnect: async () => undefined }, nodes, close: async () => undefined };
+  return new DataHealthIndicator(source, { healthTimeoutMs: 500 } as DataModuleOptions, new HealthIndicatorService());
+}
+
+describe('DataHealthIndicator', () => {
+  it('is up when every node answers, with one entry per node', async () => {
+    const result = await indicator([connected('core-primary', 'primary', true), connected('core-replica-1', 'replica', true)]).isHealthy();
+    expect(result.database).toMatchObject({
+      status: 'up',
+      service: 'storage',
+      nodes: { 'core/core-primary/neo_storage': { role: 'primary', status: 'up' }, 'core/core-replica-1/neo_storage': { role: 'replica', status: 'up' } },
+    });
+  });
+
+  it('is down when the primary does not answer', async () => {
+    const result = await indicator([connected('core-primary', 'primary', false), connected('core-replica-1', 'replica', true)]).isHealthy('db');
+    expect(result.db).toMatchObject({ status: 'down', nodes: { 'core/core-primary/neo_storage': { status: 'down', reason: 'ECONNREFUSED' } } });
+  });
+
+  it('is degraded, not down, when only a replica does not answer', async () => {
+    const result = await indicator([connected('core-primary', 'primary', true), connected('core-replica-1', 'replica', false)]).isHealthy();
+    expect(result.database).toMatchObject({ status: 'degraded' });
+  });
+});

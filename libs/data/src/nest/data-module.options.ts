@@ -1,0 +1,19 @@
+import type { DataClient } from './data-source.js';
+import type { DataSourceOptions } from './create-data-source.js';
+
+/**
+ * Options of `DataModule.forRoot` / `forRootAsync`:
+ *
+ * ```ts
+ * DataModule.forRoot({
+ *   service: 'storage',
+ *   topology,                                        // bound: hosts and ports known
+ *   createClient: (adapter) => new PrismaClient({ adapter }),
+ *   isGlobal: true,
+ * })
+ * ```
+ */
+export interface DataModuleOptions extends DataSourceOptions<DataClient> {
+  /** How long a health probe of one node may take; 2 s when absent. */
+  healthTimeoutMs?: number;
+}

@@ -1,0 +1,33 @@
+import type pg from 'pg';
+import type { DataNode } from '../topology/index.js';
+
+/** The little a data source needs from a Prisma client: a way to let it go. */
+export interface DataClient {
+  $disconnect(): Promise<void>;
+}
+
+/** A database node a data source talks to, with the pool it uses for it. */
+export interface ConnectedNode {
+  readonly node: DataNode;
+  readonly pool: pg.Pool;
+}
+
+/**
+ * Where a service's data comes from: the client its code queries, the nodes behind
+ * that client, and how to release them.
+ *
+ * Today the only kind is the primary of the service's database. Replica sets (reads
+ * spread over replicas) and shard routers (one replica set per shard) are further
+ * kinds of the same thing: they expose one client and more nodes, so services and
+ * the Nest module do not change when they arrive.
+ */
+export interface DataSource<TClient extends DataClient = DataClient> {
+  /** The service name in the topology, e.g. `storage`. */
+  readonly service: string;
+  /** The Prisma client service code uses. */
+  readonly client: TClient;
+  /** Every node this source may send queries to; the primary first. */
+  readonly nodes: readonly ConnectedNode[];
+  /** Disconnects the client and ends every pool; safe to call more than once. */
+  close(): Promise<void>;
+}

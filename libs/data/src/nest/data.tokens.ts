@@ -1,0 +1,10 @@
+/**
+ * Injection tokens of the data module. Symbols, not classes: the Prisma client class
+ * is generated inside each service, so the library cannot name its type.
+ */
+
+/** The service's ready Prisma client (see `InjectDataClient`). */
+export const DATA_CLIENT = Symbol('neo:data-client');
+
+/** The `DataSource` behind the client: its nodes, pools and how to close them. */
+export const DATA_SOURCE = Symbol('neo:data-source');

@@ -1,0 +1,54 @@
+import pg from 'pg';
+import type { LagProbe, ReplicaPosition } from './lag-probe.js';
+import { parseLsn } from './lsn.js';
+
+const replicaPositionSql = `
+  SELECT pg_last_wal_replay_lsn()::text AS replay_lsn,
+         pg_last_wal_receive_lsn()::text AS receive_lsn,
+         (EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS replay_age_ms,
+         CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS paused`;
+
+/**
+ * Reads WAL positions over a pool of its own with a single connection, so polling is never
+ * queued behind user queries on a busy application pool, and a slow or hung server cannot hold
+ * the monitor: every query has a timeout.
+ */
+export class PgLagProbe implements LagProbe {
+  private readonly pool: pg.Pool;
+
+  constructor(config: pg.PoolConfig, timeoutMs: number) {
+    this.pool = new pg.Pool({
+      ...config,
+      max: 1,
+      min: 0,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
+      idleTimeoutMillis: 0,
+      application_name: 'neo-lag-monitor',
+    });
+    // An idle connection dropped by the server is reported here; the next poll reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  async primaryPosition(): Promise<bigint> {
+    const { rows } = await this.pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    return parseLsn(rows[0]!.lsn);
+  }
+
+  async replicaPosition(): Promise<ReplicaPosition> {
+    const { rows } = await this.pool.query<{ replay_lsn: string | null; receive_lsn: string | null; replay_age_ms: number | null; paused: boolean }>(
+      replicaPositionSql,
+    );
+    const row = rows[0]!;
+    return {
+      replayLsn: row.replay_lsn === null ? null : parseLsn(row.replay_lsn),
+      receiveLsn: row.receive_lsn === null ? null : parseLsn(row.receive_lsn),
+      replayAgeMs: row.replay_age_ms,
+      paused: row.paused,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

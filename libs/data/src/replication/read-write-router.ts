@@ -1,0 +1,79 @@
+import type { RoutingReason } from '../metrics/data-metrics.js';
+import { isConnectionError } from './connection-error.js';
+import type { NodeClient } from './node-client.js';
+import { PrimaryUnavailableError } from './primary-unavailable.error.js';
+import type { ReadConsistency } from './read-consistency.js';
+import type { ReplicaSelector } from './replica-selector.js';
+import type { SessionWrites } from './session-writes.js';
+
+/**
+ * Runs calls on the right node: reads where the selector says (retrying connection failures
+ * elsewhere), writes on the primary (failing fast with `PrimaryUnavailableError` when it is
+ * down) while recording them for read-your-writes.
+ */
+export class ReadWriteRouter<C> {
+  constructor(
+    readonly primary: NodeClient<C>,
+    private readonly selector: ReplicaSelector<NodeClient<C>>,
+    private readonly sessions: SessionWrites,
+    private readonly onRoute: (node: NodeClient<C>, reason: RoutingReason) => void = () => undefined,
+  ) {}
+
+  /**
+   * A read. A replica that fails to answer for a connection reason (before any result: a Prisma
+   * call either returns its whole result or throws) costs no error: the read is retried once
+   * on another replica, and if that fails the same way, on the primary.
+   */
+  async read<T>(operation: string, consistency: ReadConsistency, session: string | undefined, invoke: (client: C) => PromiseLike<T>): Promise<T> {
+    const first = this.selector.selectRead(consistency, session);
+    this.onRoute(first.node, first.reason);
+    if (first.node === this.primary) return this.readOnPrimary(operation, invoke);
+    try {
+      return await first.node.run(operation, 'read', invoke);
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+    }
+    const second = this.selector.selectRead(consistency, session, first.node);
+    this.onRoute(second.node, second.reason);
+    if (second.node !== this.primary) {
+      try {
+        return await second.node.run(operation, 'read', invoke);
+      } catch (error) {
+        if (!isConnectionError(error)) throw error;
+      }
+      this.onRoute(this.primary, 'breaker_open');
+    }
+    return this.readOnPrimary(operation, invoke);
+  }
+
+  /**
+   * A write, transaction or raw statement: always the primary. A `session` (none for
+   * `$queryRaw`, which by convention reads) records it for read-your-writes.
+   */
+  async write<T>(operation: string, reason: RoutingReason, session: string | undefined, invoke: (client: C) => PromiseLike<T>): Promise<T> {
+    const primary = this.primary;
+    this.onRoute(primary, reason);
+    if (!primary.breaker.acquire()) {
+      throw new PrimaryUnavailableError(primary.label, { cause: primary.breaker.lastError, retryAfterMs: primary.breaker.currentBackoffMs });
+    }
+    if (session !== undefined) this.sessions.writeStarted(session);
+    try {
+      return await primary.run(operation, 'write', invoke);
+    } catch (error) {
+      if (isConnectionError(error)) throw new PrimaryUnavailableError(primary.label, { cause: error });
+      throw error;
+    } finally {
+      // Also after a failure: a commit whose answer was lost may still have happened.
+      if (session !== undefined) this.sessions.writeFinished(session);
+    }
+  }
+
+  private async readOnPrimary<T>(operation: string, invoke: (client: C) => PromiseLike<T>): Promise<T> {
+    try {
+      return await this.primary.run(operation, 'read', invoke);
+    } catch (error) {
+      if (isConnectionError(error)) throw new PrimaryUnavailableError(this.primary.label, { cause: error });
+      throw error;
+    }
+  }
+}

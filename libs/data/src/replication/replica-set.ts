@@ -1,0 +1,180 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { DataMetrics, NodeMetricLabels } from '../metrics/data-metrics.js';
+import { dataNodeLabel, toPgPoolConfig, type DataNode } from '../topology/data-node.js';
+import type { ReadSettings } from '../topology/topology.schema.js';
+import { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { isConnectionError } from './connection-error.js';
+import { LagMonitor, type ReplicaLag } from './lag-monitor.js';
+import { NodeClient, type NodeStats } from './node-client.js';
+import { PgLagProbe } from './pg-lag-probe.js';
+import { ReadWriteRouter } from './read-write-router.js';
+import type { ReplicaPicker } from './replica-picker.js';
+import { createReplicaPicker } from './replica-pickers.js';
+import { ReplicaSelector } from './replica-selector.js';
+import { createRoutedClient, type ReplicatedClient } from './routed-client.js';
+import { SessionWrites, type SessionWritesOptions } from './session-writes.js';
+
+export interface ReplicaSetOptions<C> {
+  readonly primary: DataNode;
+  readonly replicas: readonly DataNode[];
+  /** The database's `reads` settings from the topology: policy, lag bound, poll interval. */
+  readonly reads: ReadSettings;
+  /** Builds the service's generated Prisma client on a node's adapter: `(adapter) => new PrismaClient({ adapter })`. */
+  readonly createClient: (adapter: PrismaPg) => C;
+  readonly metrics?: DataMetrics;
+  /** Replaces the policy named in `reads.policy`. */
+  readonly picker?: ReplicaPicker;
+  readonly breaker?: Omit<CircuitBreakerOptions, 'onStateChange'>;
+  readonly sessions?: SessionWritesOptions;
+  /** Timeout of one lag poll. Default: 5 poll intervals, at least 1 s. */
+  readonly lagProbeTimeoutMs?: number;
+  /** Breaker changes and poll failures, for logs. Carries node labels only, never credentials. */
+  readonly onEvent?: (event: ReplicaSetEvent) => void;
+}
+
+export type ReplicaSetEvent =
+  | { readonly type: 'breaker'; readonly node: string; readonly state: BreakerState; readonly error?: unknown }
+  | { readonly type: 'poll-failed'; readonly node: string; readonly error: unknown }
+  | { readonly type: 'idle-connection-error'; readonly node: string; readonly error: unknown };
+
+export interface NodeStatus {
+  readonly label: string;
+  readonly role: 'primary' | 'replica';
+  readonly breaker: BreakerState;
+  /** Replicas only: healthy, fresh and so eligible for reads. */
+  readonly inRotation?: boolean;
+  readonly lag?: ReplicaLag;
+  readonly stats: Readonly<NodeStats>;
+}
+
+/**
+ * One database's primary and replicas, ready to use: one `pg` pool and one Prisma client per
+ * node, the routed `client`, the lag monitor and a circuit breaker per node.
+ *
+ * Primary down: a write fails with `PrimaryUnavailableError` as soon as the connection attempt
+ * fails: at once when the server refuses connections (stopped server), at most the pool's
+ * `connectionTimeoutMs` (topology, default 5 s) when the host does not answer; once the primary's
+ * breaker is open (2 failures in a row) writes fail at once, without touching the network,
+ * until a probe finds it back. Reads keep going to replicas.
+ */
+export class ReplicaSet<C extends object> {
+  readonly client: ReplicatedClient<C>;
+  readonly primary: NodeClient<C>;
+  readonly replicas: readonly NodeClient<C>[];
+  readonly monitor: LagMonitor;
+  private readonly pools: pg.Pool[] = [];
+  private readonly detachMetrics: (() => void)[] = [];
+  private readonly firstRound: Promise<void>;
+  private closed?: Promise<void>;
+
+  constructor(private readonly options: ReplicaSetOptions<C>) {
+    const { reads, metrics } = options;
+    this.primary = this.connect(options.primary);
+    this.replicas = options.replicas.map((node) => this.connect(node));
+    const nodes = [this.primary, ...this.replicas];
+    const byLabel = new Map(nodes.map((node) => [node.label, node]));
+
+    const probeTimeoutMs = options.lagProbeTimeoutMs ?? Math.max(1_000, 5 * reads.lagPollIntervalMs);
+    const probeFor = (node: DataNode) => ({ label: dataNodeLabel(node), probe: new PgLagProbe(toPgPoolConfig(node), probeTimeoutMs) });
+    this.monitor = new LagMonitor({
+      primary: probeFor(options.primary),
+      replicas: options.replicas.map(probeFor),
+      intervalMs: reads.lagPollIntervalMs,
+      maxLagMs: reads.maxLagMs,
+      onPollSuccess: (label) => byLabel.get(label)?.breaker.recordProbeSuccess(),
+      onPollError: (label, error) => {
+        if (isConnectionError(error)) byLabel.get(label)?.breaker.recordFailure(error);
+        this.emit({ type: 'poll-failed', node: label, error });
+      },
+      onReplicaLag: (lag) => {
+        const node = byLabel.get(lag.label);
+        if (node && metrics) {
+          const labels = this.metricLabels(options.replicas[this.replicas.indexOf(node)]!);
+          metrics.recordReplicaLag(labels, { bytes: lag.lagBytes, ms: lag.lagMs, inRotation: lag.withinBound && node.breaker.isAvailable() });
+        }
+      },
+    });
+
+    const sessions = new SessionWrites(options.sessions);
+    const selector = new ReplicaSelector(this.primary, this.replicas, options.picker ?? createReplicaPicker(reads.policy), this.monitor, sessions);
+    const labelsByNode = new Map(nodes.map((node, index) => [node, this.metricLabels(index === 0 ? options.primary : options.replicas[index - 1]!)]));
+    const router = new ReadWriteRouter(this.primary, selector, sessions, metrics ? (node, reason) => metrics.recordRouting(labelsByNode.get(node)!, reason) : undefined);
+    this.client = createRoutedClient(router);
+
+    this.firstRound = this.monitor.afterRounds(1);
+    this.monitor.start();
+  }
+
+  /** Resolves once the lag monitor has polled every node once; before that every read goes to the primary. */
+  ready(): Promise<void> {
+    return this.firstRound;
+  }
+
+  /** Each node's breaker, lag and counters (for health checks, status pages and tests). */
+  status(): NodeStatus[] {
+    return [
+      { label: this.primary.label, role: 'primary', breaker: this.primary.breaker.state, stats: { ...this.primary.stats } },
+      ...this.replicas.map((replica) => ({
+        label: replica.label,
+        role: 'replica' as const,
+        breaker: replica.breaker.state,
+        inRotation: replica.breaker.isAvailable() && this.monitor.isWithinLag(replica.label),
+        lag: this.monitor.replicaLag(replica.label),
+        stats: { ...replica.stats },
+      })),
+    ];
+  }
+
+  /** Stops the monitor, disconnects every client and ends every pool. Safe to call twice. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.monitor.stop();
+      const clients = [this.primary, ...this.replicas].map((node) => node.client as { $disconnect?: () => Promise<void> });
+      await Promise.allSettled(clients.map((client) => client.$disconnect?.()));
+      for (const detach of this.detachMetrics) detach();
+      await Promise.allSettled(this.pools.map((pool) => pool.end()));
+    })();
+    return this.closed;
+  }
+
+  private connect(node: DataNode): NodeClient<C> {
+    const label = dataNodeLabel(node);
+    const pool = new pg.Pool(toPgPoolConfig(node));
+    // A pooled connection the server closed while idle (restart, failover) is reported here;
+    // the pool drops it and opens a new one when needed. Without a listener Node would crash.
+    pool.on('error', (error) => this.emit({ type: 'idle-connection-error', node: label, error }));
+    this.pools.push(pool);
+    const labels = this.metricLabels(node);
+    if (this.options.metrics) this.detachMetrics.push(this.options.metrics.instrumentPool(pool, labels));
+    // adapter-pg compiles against its own copy of @types/pg; the runtime Pool class is the same one.
+    const adapterPool = pool as unknown as ConstructorParameters<typeof PrismaPg>[0];
+    const adapter = new PrismaPg(adapterPool, node.schema !== undefined ? { schema: node.schema } : undefined);
+    const breaker = new CircuitBreaker({
+      ...this.options.breaker,
+      onStateChange: (state, error) => this.emit({ type: 'breaker', node: label, state, error }),
+    });
+    return new NodeClient(label, node.role, node.weight, this.options.createClient(adapter), breaker, this.options.metrics?.queryRecorder(labels));
+  }
+
+  private metricLabels(node: DataNode): NodeMetricLabels {
+    return {
+      database: node.schema === undefined ? node.database : `${node.database}.${node.schema}`,
+      node: `${node.cluster}/${node.node}`,
+      role: node.role,
+    };
+  }
+
+  private emit(event: ReplicaSetEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // A failing logger must not break routing.
+    }
+  }
+}
+
+/** Builds a replica set; see `ReplicaSet`. Await `ready()` before relying on replicas serving reads. */
+export function createReplicaSet<C extends object>(options: ReplicaSetOptions<C>): ReplicaSet<C> {
+  return new ReplicaSet(options);
+}

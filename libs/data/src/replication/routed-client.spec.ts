@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { runWithRequestContext } from '../context/request-context.js';
+import type { RoutingReason } from '../metrics/data-metrics.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { NodeClient } from './node-client.js';
+import { PrimaryUnavailableError } from './primary-unavailable.error.js';
+import { withReadConsistency } from './read-consistency.js';
+import { ReadWriteRouter } from './read-write-router.js';
+import { RoundRobinPicker } from './replica-pickers.js';
+import { ReplicaSelector, type FreshnessView } from './replica-selector.js';
+import { ReplicaWriteError } from './replica-write.error.js';
+import { createRoutedClient } from './routed-client.js';
+import { SessionWrites } from './session-writes.js';
+
+const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111 });
+
+interface FakeResult {
+  node: string;
+  operation: string;
+  args?: unknown;
+}
+
+type FakePrismaPromise = PromiseLike<FakeResult> & { requestTransaction(transaction: unknown): Promise<FakeResult> };
+
+/** Stands in for a generated Prisma client: records calls, returns lazy Prisma-like promises. */
+class FakePrisma {
+  readonly calls: string[] = [];
+  failure?: Error;
+  constructor(readonly name: string) {}
+
+  private call(operation: string, args: unknown): FakePrismaPromise {
+    const run = (): Promise<FakeResult> => {
+      this.calls.push(operation);
+      return this.failure ? Promise.reject(this.failure) : Promise.resolve({ node: this.name, operation, args });
+    };
+    return {
+      then: (onFulfilled, onRejected) => run().then(onFulfilled, onRejected),
+      requestTransaction: (transaction: unknown) => {
+        this.calls.push(`${operation}@${String(transaction)}`);
+        return Promise.resolve({ node: this.name, operation });
+      },
+    };
+  }
+
+  readonly item = {
+    findUnique: (args: unknown) => this.call('findUnique', args),
+    findMany: (args?: unknown) => this.call('findMany', args),
+    count: (args?: unknown) => this.call('count', args),
+    create: (args: unknown) => this.call('create', args),
+    update: (args: unknown) => this.call('update', args),
+  };
+
+  $transaction<T>(input: ((tx: FakePrisma) => Promise<T>) | FakePrismaPromise[]): Promise<unknown> {
+    if (Array.isArray(input)) return Promise.all(input.map((element) => element.requestTransaction('batch-1')));
+    this.calls.push('$transaction');
+    return this.failure ? Promise.reject(this.failure) : input(this);
+  }
+
+  $queryRaw(strings: TemplateStringsArray, ...values: unknown[]) {
+    return this.call('$queryRaw', { strings, values });
+  }
+
+  $executeRaw(strings: TemplateStringsArray, ...values: unknown[]) {
+    return this.call('$executeRaw', { strings, values });
+  }
+}
+
+class Freshness implements FreshnessView {
+  lagging = new Set<string>();
+  replay = 0n;
+  samples: { startedAt: number; lsn: bigint }[] = [];
+  isWithinLag(label: string) {
+    return !this.lagging.has(label);
+  }
+  replayLsn() {
+    return this.replay;
+  }
+  primaryLsnObservedAfter(time: number) {
+    return this.samples.find((sample) => sample.startedAt > time)?.lsn;
+  }
+}
+
+function setup() {
+  let time = 0;
+  const now = () => time;
+  const node = (name: string, role: 'primary' | 'replica') =>
+    new NodeClient(name, role, 1, new FakePrisma(name), new CircuitBreaker({ now, failureThreshold: 2, baseBackoffMs: 1_000 }));
+  const primary = node('p', 'primary');
+  const replicas = [node('r1', 'replica'), node('r2', 'replica')];
+  const freshness = new Freshness();
+  const sessions = new SessionWrites({ now });
+  const selector = new ReplicaSelector(primary, replicas, new RoundRobinPicker(), freshness, sessions);
+  const routes: string[] = [];
+  const router = new ReadWriteRouter(primary, selector, sessions, (target, reason: RoutingReason) => routes.push(`${target.label}:${reason}`));
+  const db = createRoutedClient(router);
+  return { db, primary, replicas, freshness, routes, at: (ms: number) => (time = ms) };
+}
+
+describe('routed client', () => {
+  it('sends reads to replicas in turn and writes to the primary', async () => {
+    const { db, primary, replicas } = setup();
+    const reads = await Promise.all([db.item.findUnique({ where: { id: 1 } }), db.item.findMany(), db.item.count()]);
+    expect(reads.map((read) => read.node)).toEqual(['r1', 'r2', 'r1']);
+    expect((await db.item.create({ data: {} })).node).toBe('p');
+    expect(primary.stats).toMatchObject({ reads: 0, writes: 1 });
+    expect(replicas.map((replica) => replica.stats.reads)).toEqual([2, 1]);
+  });
+
+  it('is lazy like a PrismaPromise: nothing runs until the call is awaited', async () => {
+    const { db, replicas } = setup();
+    const pending = db.item.findMany();
+    expect(replicas[0]!.client.calls).toEqual([]);
+    await pending;
+    expect(replicas[0]!.client.calls).toEqual(['findMany']);
+  });
+
+  it('runs transactions and raw SQL on the primary', async () => {
+    const { db, primary, routes } = setup();
+    const result = await db.$transaction(async (tx) => (await tx.item.findMany()).node);
+    expect(result).toBe('p');
+    await db.$queryRaw`SELECT 1`;
+    await db.$executeRaw`UPDATE item SET value = 1`;
+    expect(primary.client.calls).toEqual(['$transaction', 'findMany', '$queryRaw', '$executeRaw']);
+    expect(routes).toEqual(['p:transaction', 'p:raw', 'p:raw']);
+  });
+
+  it('hands the primary every element of a batch transaction, reads included', async () => {
+    const { db, primary, replicas } = setup();
+    await db.$transaction([db.item.create({ data: {} }), db.item.findMany()]);
+    expect(primary.client.calls).toEqual(['create@batch-1', 'findMany@batch-1']);
+    expect(replicas.flatMap((replica) => replica.client.calls)).toEqual([]);
+  });
+
+  it('$primary() reads from the primary; $replica() reads from a replica even when all lag, and refuses writes', async () => {
+    const { db, freshness, routes } = setup();
+    expect((await db.$primary().item.findMany()).node).toBe('p');
+    freshness.lagging = new Set(['r1', 'r2']);
+    expect((await db.item.findMany()).node).toBe('p');
+    expect((await db.$replica().item.findMany()).node).toMatch(/^r[12]$/);
+    expect(() => db.$replica().item.create({ data: {} })).toThrow(ReplicaWriteError);
+    expect(routes.slice(0, 2)).toEqual(['p:forced_primary', 'p:lagging']);
+  });
+
+  it('honours withReadConsistency scopes', async () => {
+    const { db, freshness } = setup();
+    expect((await withReadConsistency('fresh', () => db.item.findMany())).node).toBe('p');
+    freshness.lagging = new Set(['r1', 'r2']);
+    expect((await withReadConsistency('stale-ok', () => db.item.findMany())).node).toMatch(/^r[12]$/);
+  });
+
+  it('reads your writes within a request context: primary until a replica has replayed a later poll', async () => {
+    const { db, freshness, at } = setup();
+    await runWithRequestContext({ userId: 'alice' }, async () => {
+      at(100);
+      await db.item.update({ where: { id: 1 }, data: {} });
+      expect((await db.item.findUnique({ where: { id: 1 } })).node).toBe('p');
+      freshness.samples.push({ startedAt: 150, lsn: 500n });
+      freshness.replay = 499n;
+      expect((await db.item.findUnique({ where: { id: 1 } })).node).toBe('p');
+      freshness.replay = 500n;
+      expect((await db.item.findUnique({ where: { id: 1 } })).node).toMatch(/^r[12]$/);
+    });
+    // Another user was never held back.
+    freshness.replay = 0n;
+    expect((await runWithRequestContext({ userId: 'bob' }, () => db.item.findMany())).node).toMatch(/^r[12]$/);
+  });
+
+  it('retries a read that could not reach its replica on the other replica, then on the primary', async () => {
+    const { db, replicas, routes } = setup();
+    replicas[0]!.client.failure = refused;
+    expect((await db.item.findMany()).node).toBe('r2');
+    replicas[1]!.client.failure = refused;
+    expect((await db.item.findMany()).node).toBe('p');
+    expect(replicas[0]!.stats.connectionErrors + replicas[1]!.stats.connectionErrors).toBe(3);
+    expect(routes).toContain('p:breaker_open');
+  });
+
+  it('opens a failing replica’s breaker so later reads skip it', async () => {
+    const { db, replicas } = setup();
+    replicas[0]!.client.failure = refused;
+    for (let i = 0; i < 4; i++) await db.item.findMany();
+    expect(replicas[0]!.breaker.state).toBe('open');
+    const before = replicas[0]!.client.calls.length;
+    for (let i = 0; i < 4; i++) expect((await db.item.findMany()).node).toBe('r2');
+    expect(replicas[0]!.client.calls.length).toBe(before);
+  });
+
+  it('does not retry a read the server answered with an error', async () => {
+    const { db, replicas } = setup();
+    const syntax = Object.assign(new Error('syntax error'), { code: 'P2010' });
+    replicas[0]!.client.failure = syntax;
+    await expect(db.item.findMany()).rejects.toBe(syntax);
+    expect(replicas[1]!.client.calls).toEqual([]);
+  });
+
+  it('fails writes with PrimaryUnavailableError when the primary is down, then fast without trying, while reads continue', async () => {
+    const { db, primary } = setup();
+    primary.client.failure = refused;
+    for (let i = 0; i < 2; i++) {
+      const error = await db.item.create({ data: {} }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(PrimaryUnavailableError);
+      expect(error).toMatchObject({ code: 'PRIMARY_UNAVAILABLE', node: 'p', cause: refused });
+    }
+    const callsBefore = primary.client.calls.length;
+    await expect(db.item.create({ data: {} })).rejects.toMatchObject({ code: 'PRIMARY_UNAVAILABLE', retryAfterMs: 1_000 });
+    await expect(db.$transaction(async () => 1)).rejects.toBeInstanceOf(PrimaryUnavailableError);
+    expect(primary.client.calls.length).toBe(callsBefore);
+    expect((await db.item.findMany()).node).toMatch(/^r[12]$/);
+  });
+
+  it('passes other members through to the primary client', () => {
+    const { db, primary } = setup();
+    expect((db as any).name).toBe('p');
+    expect(db.$primary()).toBe(db.$primary());
+    expect(primary.client.item).not.toBe(db.item);
+  });
+});

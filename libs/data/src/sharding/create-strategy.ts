@@ -1,0 +1,17 @@
+import type { Sharding } from '../topology/topology.schema.js';
+import { HashStrategy } from './hash.strategy.js';
+import { ModuloStrategy } from './modulo.strategy.js';
+import { RangeStrategy } from './range.strategy.js';
+import type { ShardingStrategy } from './sharding-strategy.js';
+
+/** The strategy a topology's sharding block declares (the block was validated at load). */
+export function createShardingStrategy(sharding: Sharding): ShardingStrategy {
+  switch (sharding.strategy) {
+    case 'modulo':
+      return new ModuloStrategy(sharding.key, sharding.shards, sharding.modulus);
+    case 'hash':
+      return new HashStrategy(sharding.key, sharding.shards);
+    case 'range':
+      return new RangeStrategy(sharding.key, sharding.shards);
+  }
+}

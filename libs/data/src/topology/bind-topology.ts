@@ -1,0 +1,45 @@
+import { TopologyError } from './topology.error.js';
+import type { DeclaredNode, Topology } from './topology.schema.js';
+
+/** Where the topology runtime started each node: keyed by `"<cluster>/<node>"`. */
+export type Endpoints = Record<string, { host: string; port: number }>;
+
+/** The key of a node in `Endpoints`: `core/core-primary`. */
+export function endpointKey(cluster: string, node: string): string {
+  return `${cluster}/${node}`;
+}
+
+/**
+ * A copy of the topology in which every node that was declared without host/port takes
+ * them from `endpoints`. Declared hosts and ports are kept: those servers run elsewhere.
+ * An endpoint for a node the topology does not declare is refused (it means the runtime
+ * and the topology disagree).
+ */
+export function bindTopology(topology: Topology, endpoints: Endpoints): Topology {
+  const bound = structuredClone(topology);
+  const known = new Set<string>();
+  for (const [clusterName, cluster] of Object.entries(bound.clusters)) {
+    for (const node of [cluster.primary, ...cluster.replicas]) {
+      const key = endpointKey(clusterName, node.name);
+      known.add(key);
+      const endpoint = endpoints[key];
+      if (endpoint && !isBound(node)) {
+        node.host = endpoint.host;
+        node.port = endpoint.port;
+      }
+    }
+  }
+  const unknown = Object.keys(endpoints).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    throw new TopologyError(
+      'TOPOLOGY_UNKNOWN_NODE',
+      `Endpoints were given for nodes the topology does not declare: ${unknown.join(', ')} — start the runtime from the same topology file, or remove those endpoints`,
+    );
+  }
+  return bound;
+}
+
+/** True when the node has an address: declared as external, or bound to a started server. */
+export function isBound(node: DeclaredNode): node is DeclaredNode & { host: string; port: number } {
+  return node.host !== undefined && node.port !== undefined;
+}

@@ -1,0 +1,63 @@
+import type { PoolConfig } from 'pg';
+import { REDACTED } from './redact-secrets.js';
+import type { PoolSettings, Role } from './topology.schema.js';
+
+/**
+ * One physical target a client connects to: a database (and optionally a schema inside it)
+ * on one node of one cluster, with the credentials and pool settings to use.
+ *
+ * It holds the password: log `dataNodeLabel(node)` or `toConnectionUrl(node, { redact: true })`,
+ * never the object itself.
+ */
+export interface DataNode {
+  cluster: string;
+  node: string;
+  role: Role;
+  host: string;
+  port: number;
+  database: string;
+  /** A schema inside the database, e.g. a service's schema inside the monolith. */
+  schema?: string;
+  user: string;
+  password?: string;
+  pool: PoolSettings;
+  /** Share of reads for the weighted replica policy. */
+  weight: number;
+}
+
+/** `core/core-primary/neo_storage` (plus `/schema` when set): safe for logs and metric labels. */
+export function dataNodeLabel(n: DataNode): string {
+  const label = `${n.cluster}/${n.node}/${n.database}`;
+  return n.schema === undefined ? label : `${label}/${n.schema}`;
+}
+
+/** node-postgres pool settings for this target; a schema becomes the connection's search_path. */
+export function toPgPoolConfig(n: DataNode): PoolConfig {
+  return {
+    host: n.host,
+    port: n.port,
+    database: n.database,
+    user: n.user,
+    ...(n.password !== undefined ? { password: n.password } : {}),
+    max: n.pool.max,
+    min: n.pool.min,
+    idleTimeoutMillis: n.pool.idleTimeoutMs,
+    connectionTimeoutMillis: n.pool.connectionTimeoutMs,
+    // Shows which target a server connection belongs to in pg_stat_activity.
+    application_name: `neo:${n.node}`,
+    ...(n.schema !== undefined ? { options: `-c search_path=${n.schema}` } : {}),
+  };
+}
+
+/**
+ * `postgresql://user:password@host:port/database`, password URL-encoded, or `***` with
+ * `redact: true`. A schema is passed as `options=-c search_path=<schema>`, which psql,
+ * pg_dump and node-postgres all understand.
+ */
+export function toConnectionUrl(n: DataNode, options: { redact?: boolean } = {}): string {
+  const user = encodeURIComponent(n.user);
+  const password = n.password === undefined ? '' : `:${options.redact ? REDACTED : encodeURIComponent(n.password)}`;
+  const host = n.host.includes(':') ? `[${n.host}]` : n.host;
+  const query = n.schema === undefined ? '' : `?options=${encodeURIComponent(`-c search_path=${n.schema}`)}`;
+  return `postgresql://${user}${password}@${host}:${n.port}/${encodeURIComponent(n.database)}${query}`;
+}

@@ -1,0 +1,84 @@
+import { formatPath } from './field-path.js';
+import { isSecretVariable } from './redact-secrets.js';
+import type { TopologyProblem } from './topology.error.js';
+
+export type Env = Record<string, string | undefined>;
+
+export interface InterpolationResult {
+  /** The input with every `${VAR}` replaced; a string with an unresolved reference is left as written. */
+  value: unknown;
+  problems: TopologyProblem[];
+  /** Values taken from variables whose name marks a secret (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`). */
+  secrets: Set<string>;
+}
+
+/**
+ * Fields that hold numbers. A whole value such as `port: ${PG_PORT:-5432}` is a string
+ * to YAML, so at these keys an interpolated value that reads as a number becomes one.
+ */
+const NUMERIC_FIELDS = new Set([
+  'port', 'weight', 'max', 'min', 'idleTimeoutMs', 'connectionTimeoutMs', 'maxLagMs',
+  'lagPollIntervalMs', 'ttlSeconds', 'keepDays', 'remainder', 'modulus', 'CacheTTL', 'Remainder', 'Modulus',
+]);
+
+// `$${` is an escaped, literal `${`; `${NAME}` and `${NAME:-default}` are references.
+const REFERENCE = /\$\$\{|\$\{([^}]*)\}|\$\{/g;
+const EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
+
+/**
+ * Replaces `${VAR}` and `${VAR:-default}` in every string value (not in keys), the way a
+ * shell or docker compose does: the default applies when VAR is unset or empty.
+ * A missing variable without a default is reported with the variable and the field path.
+ */
+export function interpolateEnv(value: unknown, env: Env): InterpolationResult {
+  const problems: TopologyProblem[] = [];
+  const secrets = new Set<string>();
+
+  const interpolateString = (text: string, path: PropertyKey[]): string | number => {
+    if (!text.includes('${')) return text;
+    let unresolved = false;
+    const result = text.replace(REFERENCE, (match, expression: string | undefined) => {
+      if (match === '$${') return '${';
+      const parsed = expression === undefined ? null : EXPRESSION.exec(expression);
+      if (!parsed) {
+        unresolved = true;
+        problems.push({
+          path: formatPath(path),
+          problem: expression === undefined ? 'has a "${" that is never closed' : 'has a malformed "${…}" reference',
+          hint: 'write ${NAME} or ${NAME:-default} (NAME: letters, digits and "_"); write $${ for a literal "${"',
+        });
+        return match;
+      }
+      const [, name, fallback] = parsed as unknown as [string, string, string | undefined];
+      const fromEnv = env[name];
+      const resolved = fromEnv === undefined || fromEnv === '' ? fallback : fromEnv;
+      if (resolved === undefined) {
+        unresolved = true;
+        problems.push({
+          path: formatPath(path),
+          problem: `environment variable ${name} is not set`,
+          hint: `set ${name}, or write \${${name}:-<default>} to give a default`,
+        });
+        return match;
+      }
+      if (isSecretVariable(name) && resolved !== '') secrets.add(resolved);
+      return resolved;
+    });
+    const key = path.at(-1);
+    if (!unresolved && typeof key === 'string' && NUMERIC_FIELDS.has(key) && /^-?\d+(\.\d+)?$/.test(result.trim())) {
+      return Number(result.trim());
+    }
+    return unresolved ? text : result;
+  };
+
+  const visit = (v: unknown, path: PropertyKey[]): unknown => {
+    if (typeof v === 'string') return interpolateString(v, path);
+    if (Array.isArray(v)) return v.map((item, i) => visit(item, [...path, i]));
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, child]) => [k, visit(child, [...path, k])]));
+    }
+    return v;
+  };
+
+  return { value: visit(value, []), problems, secrets };
+}

@@ -1,0 +1,144 @@
+import { isBound } from './bind-topology.js';
+import type { DataNode } from './data-node.js';
+import { TopologyError } from './topology.error.js';
+import type { Cluster, DeclaredNode, PoolSettings, Role, ServiceDatabase, Shard, Topology } from './topology.schema.js';
+
+/** The primary and replicas serving one database. */
+export interface ReplicaSetTargets {
+  primary: DataNode;
+  replicas: DataNode[];
+}
+
+export interface ShardTargets extends ReplicaSetTargets {
+  shard: Shard;
+}
+
+/** A server of the topology, whatever databases it holds. */
+export interface PhysicalNode {
+  cluster: string;
+  node: string;
+  role: Role;
+  /** Absent until the topology runtime binds the node (see `bindTopology`). */
+  host?: string;
+  port?: number;
+  /** False for a node the topology runtime still has to start. */
+  bound: boolean;
+  weight: number;
+}
+
+/**
+ * The targets of a service's own database: its cluster's primary and replicas. For a
+ * sharded service this is its home database, where the models that are not sharded live.
+ */
+export function serviceTargets(topology: Topology, service: string): ReplicaSetTargets {
+  const declared = findService(topology, service);
+  return replicaSet(topology, declared.cluster, declared.database, declared);
+}
+
+/** One entry per shard of a sharded service, in declaration order; empty for an unsharded one. */
+export function shardTargets(topology: Topology, service: string): ShardTargets[] {
+  const declared = findService(topology, service);
+  return (declared.sharding?.shards ?? []).map((shard) => ({
+    shard,
+    ...replicaSet(topology, shard.cluster ?? declared.cluster, shard.database, declared),
+  }));
+}
+
+/** The service's schema inside the monolith database, on the monolith's primary. */
+export function monolithTarget(topology: Topology, service: string): DataNode {
+  const declared = findService(topology, service);
+  const { cluster: clusterName, database } = topology.monolith;
+  const cluster = findCluster(topology, clusterName);
+  return {
+    ...toDataNode(clusterName, cluster, cluster.primary, 'primary', database, effectivePool(cluster, declared)),
+    schema: declared.monolithSchema ?? service,
+  };
+}
+
+/** Every server the topology declares: each cluster's primary, then its replicas. */
+export function allPhysicalNodes(topology: Topology): PhysicalNode[] {
+  return Object.entries(topology.clusters).flatMap(([clusterName, cluster]) =>
+    [
+      { node: cluster.primary, role: 'primary' as const },
+      ...cluster.replicas.map((node) => ({ node, role: 'replica' as const })),
+    ].map(({ node, role }) => ({
+      cluster: clusterName,
+      node: node.name,
+      role,
+      ...(node.host !== undefined ? { host: node.host } : {}),
+      ...(node.port !== undefined ? { port: node.port } : {}),
+      bound: isBound(node),
+      weight: node.weight,
+    })),
+  );
+}
+
+/** The databases each cluster must hold: service databases, shard databases and the monolith. */
+export function databasesByCluster(topology: Topology): Record<string, string[]> {
+  const result: Record<string, string[]> = Object.fromEntries(Object.keys(topology.clusters).map((name) => [name, []]));
+  const add = (cluster: string, database: string): void => {
+    const list = (result[cluster] ??= []);
+    if (!list.includes(database)) list.push(database);
+  };
+  add(topology.monolith.cluster, topology.monolith.database);
+  for (const service of Object.values(topology.services)) {
+    add(service.cluster, service.database);
+    for (const shard of service.sharding?.shards ?? []) add(shard.cluster ?? service.cluster, shard.database);
+  }
+  return result;
+}
+
+/** A service's declaration, or a `TOPOLOGY_UNKNOWN_SERVICE` error listing the declared ones. */
+export function findService(topology: Topology, service: string): ServiceDatabase {
+  const declared = Object.hasOwn(topology.services, service) ? topology.services[service] : undefined;
+  if (!declared) {
+    throw new TopologyError(
+      'TOPOLOGY_UNKNOWN_SERVICE',
+      `Service "${service}" is not declared in the topology — use one of: ${Object.keys(topology.services).join(', ')}, or add it under "services:"`,
+    );
+  }
+  return declared;
+}
+
+/** Service pool settings override the cluster's, field by field. */
+export function effectivePool(cluster: Cluster, service: ServiceDatabase): PoolSettings {
+  const overrides = Object.fromEntries(Object.entries(service.pool ?? {}).filter(([, v]) => v !== undefined));
+  return { ...cluster.pool, ...overrides };
+}
+
+function replicaSet(topology: Topology, clusterName: string, database: string, service: ServiceDatabase): ReplicaSetTargets {
+  const cluster = findCluster(topology, clusterName);
+  const pool = effectivePool(cluster, service);
+  return {
+    primary: toDataNode(clusterName, cluster, cluster.primary, 'primary', database, pool),
+    replicas: cluster.replicas.map((node) => toDataNode(clusterName, cluster, node, 'replica', database, pool)),
+  };
+}
+
+function findCluster(topology: Topology, name: string): Cluster {
+  const cluster = Object.hasOwn(topology.clusters, name) ? topology.clusters[name] : undefined;
+  // A loaded topology has checked its references; this guards hand-built ones.
+  if (!cluster) throw new TopologyError('TOPOLOGY_INVALID', `Cluster "${name}" is not declared in the topology — declare it under "clusters:"`);
+  return cluster;
+}
+
+function toDataNode(clusterName: string, cluster: Cluster, node: DeclaredNode, role: Role, database: string, pool: PoolSettings): DataNode {
+  if (!isBound(node)) {
+    throw new TopologyError(
+      'TOPOLOGY_UNBOUND',
+      `Node ${clusterName}/${node.name} has no host/port yet — start it with the topology runtime (which binds the topology), or set host and port for it in the topology file`,
+    );
+  }
+  return {
+    cluster: clusterName,
+    node: node.name,
+    role,
+    host: node.host,
+    port: node.port,
+    database,
+    user: cluster.credentials.user,
+    ...(cluster.credentials.password !== undefined ? { password: cluster.credentials.password } : {}),
+    pool,
+    weight: node.weight,
+  };
+}

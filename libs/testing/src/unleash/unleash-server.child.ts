@@ -1,0 +1,46 @@
+// Runs one unleash-server in its own process (started by `startUnleashServer`, never imported).
+// unleash-server installs process-wide handlers and schedulers and logs a lot; a child process
+// keeps all of that out of the test process, and killing it leaves nothing behind.
+//
+// Input (environment): NEO_UNLEASH_DATABASE_URL, NEO_UNLEASH_PORT, and unleash-server's own
+// INIT_ADMIN_API_TOKENS / INIT_BACKEND_API_TOKENS. Output (IPC): { type: 'ready' } or
+// { type: 'failed', message }.
+import { start } from 'unleash-server';
+
+interface ChildMessage {
+  readonly type: 'ready' | 'failed';
+  readonly message?: string;
+}
+
+function report(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+const databaseUrl = process.env['NEO_UNLEASH_DATABASE_URL'];
+const port = Number(process.env['NEO_UNLEASH_PORT']);
+
+// The parent going away (test runner crash, Ctrl-C) closes the IPC channel: follow it out.
+process.on('disconnect', () => process.exit(0));
+
+try {
+  if (!databaseUrl || !Number.isInteger(port)) throw new Error('NEO_UNLEASH_DATABASE_URL and NEO_UNLEASH_PORT must be set');
+  const quiet = { debug() {}, info() {}, warn() {}, error: console.error, fatal: console.error };
+  const instance = await start({
+    databaseUrl,
+    db: { ssl: false },
+    server: { port, host: '127.0.0.1' },
+    authentication: { type: 'open-source' as never },
+    versionCheck: { enable: false },
+    telemetry: false,
+    getLogger: () => quiet,
+  });
+  const shutDown = () => {
+    void instance.stop().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', shutDown);
+  process.on('SIGINT', shutDown);
+  report({ type: 'ready' });
+} catch (error) {
+  report({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}

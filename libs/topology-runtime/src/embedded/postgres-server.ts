@@ -1,0 +1,166 @@
+import { readFile, writeFile, rm, chown } from 'node:fs/promises';
+import getPort from 'get-port';
+import { TopologyRuntimeError } from '../errors.js';
+import type { EmbeddedBinaries } from './postgres-binaries.js';
+import { runProgram } from './run-program.js';
+import type { ServerOsUser } from './server-os-user.js';
+
+/** One PostgreSQL server process (primary or replica), driven by pg_ctl on its data directory. */
+export interface PostgresServerOptions {
+  dataDir: string;
+  /** The port it should listen on; a taken port is replaced by a free one at start. */
+  port: number;
+  binaries: EmbeddedBinaries;
+  user: ServerOsUser | undefined;
+  /** Roles that may connect over TCP without a password (their topology gives none). */
+  trustUsers?: string[];
+  /** false: no fsync (throwaway data; much faster on a busy disk). Default true. */
+  durable?: boolean;
+  log?: (line: string) => void;
+}
+
+/** Settings every server of the runtime gets (see the topology runtime's README section in the brief). */
+export const SERVER_SETTINGS: Record<string, string | number> = {
+  listen_addresses: "'127.0.0.1'",
+  // TCP only: no socket files in /tmp to collide with other servers.
+  unix_socket_directories: "''",
+  // Logical replication is used to move a service out of the monolith.
+  wal_level: 'logical',
+  max_wal_senders: 20,
+  max_replication_slots: 20,
+  hot_standby: 'on',
+  // Replicas tell the primary which rows their queries still need, so vacuum does not cancel them.
+  hot_standby_feedback: 'on',
+  shared_preload_libraries: "'pg_stat_statements'",
+  max_connections: 200,
+  // Many servers share one small machine.
+  shared_buffers: "'32MB'",
+};
+
+/**
+ * For data nobody keeps (test runs): a crash of the machine may corrupt it, a
+ * crash of PostgreSQL does not. Creating databases and shutting down stop
+ * waiting for the disk.
+ */
+export const NON_DURABLE_SETTINGS: Record<string, string> = {
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+};
+
+export class PostgresServer {
+  port: number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: PostgresServerOptions) {
+    this.port = options.port;
+    this.log = options.log ?? (() => {});
+  }
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  get logFile(): string {
+    return `${this.options.dataDir}.log`;
+  }
+
+  /** Starts the server and waits until it accepts connections; a taken port is swapped for a free one. */
+  async start(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.writeConfiguration();
+      try {
+        await runProgram(this.options.binaries.pgCtl, [
+          'start', '--pgdata', this.dataDir, '--wait', '--timeout=120', '--silent', '--log', this.logFile,
+        ], { user: this.options.user });
+        return;
+      } catch (cause) {
+        const logTail = await this.logTail();
+        if (attempt < 5 && /could not bind|Address already in use|could not create any TCP\/IP sockets/i.test(logTail)) {
+          const taken = this.port;
+          this.port = await getPort();
+          this.log(`port ${taken} was taken; ${this.dataDir} now listens on ${this.port}`);
+          continue;
+        }
+        throw new TopologyRuntimeError(
+          'RUNTIME_SERVER_START_FAILED',
+          `PostgreSQL in ${this.dataDir} did not start on port ${this.port}. Its log (${this.logFile}) ends with:\n${logTail}`,
+          { cause },
+        );
+      }
+    }
+  }
+
+  /** Fast shutdown (running transactions are rolled back); a server that is not running is fine. */
+  async stop(): Promise<void> {
+    if (!(await this.isRunning())) return;
+    await runProgram(this.options.binaries.pgCtl, ['stop', '--pgdata', this.dataDir, '--mode=fast', '--wait', '--timeout=60', '--silent'], {
+      user: this.options.user,
+    });
+  }
+
+  async isRunning(): Promise<boolean> {
+    return isServerRunning(this.options.binaries, this.dataDir, this.options.user);
+  }
+
+  /** The postmaster's process id from postmaster.pid, if the server is up. */
+  async postmasterPid(): Promise<number | undefined> {
+    return readPostmasterPid(this.dataDir);
+  }
+
+  private async writeConfiguration(): Promise<void> {
+    const settings = { ...SERVER_SETTINGS, ...(this.options.durable === false ? NON_DURABLE_SETTINGS : {}), port: this.port };
+    const conf = Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n');
+    await this.writeOwned(`${this.dataDir}/neo-runtime.conf`, `# Written by the topology runtime at every start.\n${conf}\n`);
+    const trusted = (this.options.trustUsers ?? []).map(
+      (user) => `host    all             ${user}  127.0.0.1/32  trust\nhost    replication     ${user}  127.0.0.1/32  trust`,
+    );
+    await this.writeOwned(
+      `${this.dataDir}/pg_hba.conf`,
+      [
+        '# Written by the topology runtime at every start. TCP on loopback only, passwords checked with SCRAM.',
+        '# TYPE  DATABASE        USER   ADDRESS       METHOD',
+        ...trusted,
+        'host    all             all    127.0.0.1/32  scram-sha-256',
+        'host    replication     all    127.0.0.1/32  scram-sha-256',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  private async writeOwned(file: string, content: string): Promise<void> {
+    await writeFile(file, content, { mode: 0o600 });
+    if (this.options.user) await chown(file, this.options.user.uid, this.options.user.gid);
+  }
+
+  private async logTail(): Promise<string> {
+    try {
+      return (await readFile(this.logFile, 'utf8')).split('\n').slice(-15).join('\n');
+    } catch {
+      return '(no log file)';
+    }
+  }
+}
+
+export async function isServerRunning(binaries: EmbeddedBinaries, dataDir: string, user: ServerOsUser | undefined): Promise<boolean> {
+  try {
+    await runProgram(binaries.pgCtl, ['status', '--pgdata', dataDir], { user });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(`${dataDir}/postmaster.pid`, 'utf8')).split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes a postmaster.pid left by a server that no longer runs (postgres also checks, this keeps pg_ctl quiet). */
+export async function removeStalePidFile(dataDir: string): Promise<void> {
+  await rm(`${dataDir}/postmaster.pid`, { force: true });
+}

@@ -1,0 +1,17 @@
+import type { AdminAccess, Endpoints } from './topology-runtime.types.js';
+
+/** What a provider hands back before the topology is bound: where nodes listen and how to stop them. */
+export interface ProviderRun {
+  endpoints: Endpoints;
+  admin: Record<string, AdminAccess>;
+  dataDir?: string;
+  /** External: database renames (`neo_storage` → `<prefix>neo_storage`). */
+  databaseNames?: Record<string, string>;
+  /** External: credentials per cluster that replace the topology's. */
+  credentials?: Record<string, { user: string; password?: string }>;
+  /** External: clusters whose replicas are not available. */
+  withoutReplicas?: string[];
+  stopNode(cluster: string, node: string): Promise<void>;
+  startNode(cluster: string, node: string): Promise<void>;
+  stop(): Promise<void>;
+}

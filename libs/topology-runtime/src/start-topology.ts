@@ -1,0 +1,67 @@
+import type { Topology } from '@neo/data';
+import { bindRunningTopology } from './bind-running-topology.js';
+import { startEmbeddedTopology } from './embedded/embedded-provider.js';
+import { startExternalTopology } from './external/external-provider.js';
+import type { ProviderRun } from './provider-run.js';
+import { containerRuntimeAvailable } from './testcontainers/container-runtime-detection.js';
+import { startContainerTopology } from './testcontainers/testcontainers-provider.js';
+import { planClusters } from './topology-plan.js';
+import type { ProviderName, RunningTopology, StartTopologyOptions } from './topology-runtime.types.js';
+import { TopologyRuntimeError } from './errors.js';
+
+/**
+ * Brings a declared topology up for real and returns where every node listens.
+ *
+ * Providers: `embedded` (PostgreSQL from npm packages, the default), `testcontainers`
+ * (chosen by `auto` when a container runtime answers) and `external` (servers
+ * given by `NEO_PG_URL*`). Everything started is stopped by `stop()`, on
+ * SIGINT/SIGTERM, on process exit, and by a watchdog if this process is killed.
+ */
+export async function startTopology(topology: Topology, options: StartTopologyOptions = {}): Promise<RunningTopology> {
+  const log = options.log ?? (() => {});
+  const plans = planClusters(topology, options.clusters);
+  const provider = await chooseProvider(options, log);
+  let run: ProviderRun;
+  switch (provider) {
+    case 'embedded':
+      run = await startEmbeddedTopology(plans, options);
+      break;
+    case 'testcontainers':
+      run = await startContainerTopology(plans, options);
+      break;
+    case 'external':
+      run = await startExternalTopology(plans, options);
+      break;
+  }
+  return {
+    topology: bindRunningTopology(topology, run),
+    endpoints: run.endpoints,
+    provider,
+    ...(run.dataDir ? { dataDir: run.dataDir } : {}),
+    admin: run.admin,
+    stopNode: (cluster, node) => run.stopNode(cluster, node),
+    startNode: (cluster, node) => run.startNode(cluster, node),
+    stop: () => run.stop(),
+  };
+}
+
+/** `auto`: testcontainers when a container runtime answers, otherwise embedded. */
+export async function chooseProvider(
+  options: Pick<StartTopologyOptions, 'provider' | 'env'>,
+  log: (line: string) => void = () => {},
+): Promise<ProviderName> {
+  const requested = options.provider ?? 'auto';
+  if (requested !== 'auto') {
+    if (requested === 'testcontainers' && !(await containerRuntimeAvailable(options.env))) {
+      throw new TopologyRuntimeError(
+        'RUNTIME_PROVIDER_UNAVAILABLE',
+        'The testcontainers provider was asked for but no container runtime answers (DOCKER_HOST or a Docker/Podman socket). Use "auto" or "embedded".',
+      );
+    }
+    return requested;
+  }
+  const started = performance.now();
+  if (await containerRuntimeAvailable(options.env)) return 'testcontainers';
+  log(`no container runtime answered (${(performance.now() - started).toFixed(1)} ms): using embedded PostgreSQL`);
+  return 'embedded';
+}

@@ -1,0 +1,54 @@
+import type { Endpoints, Topology } from '@neo/data';
+
+export { endpointKey, type Endpoints } from '@neo/data';
+
+export type ProviderName = 'embedded' | 'testcontainers' | 'external';
+
+export interface StartTopologyOptions {
+  /** `auto` (default): testcontainers when a container runtime answers, else embedded; `external` when URLs are given. */
+  provider?: 'auto' | ProviderName;
+  /** Embedded: where data lives. Persistent when given; a fresh temp dir (removed on stop) when not. */
+  dataDir?: string;
+  /** Embedded: start from empty data directories. */
+  wipe?: boolean;
+  /** Only these clusters (and the services/shards on them); default all. */
+  clusters?: string[];
+  log?: (line: string) => void;
+  /** Where `NEO_PG_URL*` and `NEO_PG_DATABASE_PREFIX` are read from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** External: prefix for every database name, so runs can share a server (default env `NEO_PG_DATABASE_PREFIX`). */
+  databasePrefix?: string;
+  /** External: drop the databases this run created when it stops. */
+  dropOnStop?: boolean;
+  /**
+   * Embedded: fsync and full page writes on (safe against a machine crash). Default: on for a
+   * given `dataDir`, off for a temporary one (tests), where it makes servers much faster on a busy disk.
+   * Benchmarks that compare against durable PostgreSQL should pass `true`.
+   */
+  durable?: boolean;
+  /** Embedded: how replicas are cloned; `auto` uses pg_basebackup when one is installed. */
+  replicaClone?: 'auto' | 'pg_basebackup' | 'copy';
+}
+
+/** Superuser access to a node, for tools that need more than the cluster role (e.g. logical replication). */
+export interface AdminAccess {
+  user: string;
+  password?: string;
+}
+
+export interface RunningTopology {
+  /** The topology with every running node's host/port filled in (and, external, renamed databases/credentials). */
+  topology: Topology;
+  endpoints: Endpoints;
+  provider: ProviderName;
+  /** Embedded: where the data lives. */
+  dataDir?: string;
+  /** Superuser per cluster (embedded: `postgres` with its password; external: the URL's user). */
+  admin: Record<string, AdminAccess>;
+  /** Stops one node (tests that break servers); its endpoint stays reserved. */
+  stopNode(cluster: string, node: string): Promise<void>;
+  /** Starts a node stopped by `stopNode` again, on the same port. */
+  startNode(cluster: string, node: string): Promise<void>;
+  /** Stops everything this run started. Safe to call twice. */
+  stop(): Promise<void>;
+}
