@@ -9,7 +9,7 @@
  * Run (Node 24 from node_modules/.bin; the fixture client must be generated first):
  *   export PATH=$PWD/node_modules/.bin:$PATH
  *   PRISMA_SCHEMA_ENGINE_BINARY=/bin/true prisma generate --schema prisma/_fixture_replica/schema.prisma
- *   node --import ./bench/ts-loader.mjs bench/replication.bench.ts [--runs 5] [--seconds 1.5]
+ *   node --import ./bench/ts-loader.mjs bench/replication.bench.ts [--runs 15] [--seconds 0.5]
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { readReplicas } from '@prisma/extension-read-replicas';
@@ -23,7 +23,7 @@ import { serviceTargets } from '../libs/data/src/topology/resolve-targets.js';
 import { toPgPoolConfig, type DataNode } from '../libs/data/src/topology/data-node.js';
 import { topologySchema } from '../libs/data/src/topology/topology.schema.js';
 
-const { values: cli } = parseArgs({ options: { runs: { type: 'string', default: '5' }, seconds: { type: 'string', default: '1.5' } } });
+const { values: cli } = parseArgs({ options: { runs: { type: 'string', default: '15' }, seconds: { type: 'string', default: '0.5' } } });
 const runs = Number(cli.runs);
 const runMs = Number(cli.seconds) * 1000;
 
@@ -49,6 +49,24 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 
 /** Operations per second of `op` run by `concurrency` workers for `ms`. */
 async function throughput(op: (i: number) => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
+  return (await measure(op, concurrency, ms)).opsPerSecond;
+}
+
+/**
+ * Throughput, and this process's CPU time per operation: on a machine shared with other work,
+ * wall-clock throughput swings with the neighbours' load, while CPU per operation mostly
+ * reflects the client's own cost.
+ */
+async function measure(op: (i: number) => Promise<unknown>, concurrency: number, ms: number): Promise<{ opsPerSecond: number; cpuMicrosPerOp: number }> {
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const opsPerSecond = await runFor(op, concurrency, ms);
+  const cpu = process.cpuUsage(cpuBefore);
+  const ops = (opsPerSecond * (performance.now() - started)) / 1000;
+  return { opsPerSecond, cpuMicrosPerOp: (cpu.user + cpu.system) / ops };
+}
+
+async function runFor(op: (i: number) => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
   let done = 0;
   const end = performance.now() + ms;
   await Promise.all(
@@ -62,9 +80,16 @@ async function throughput(op: (i: number) => Promise<unknown>, concurrency: numb
   return done / (ms / 1000);
 }
 
+const ownPools: pg.Pool[] = [];
+function rawPool(node: DataNode): pg.Pool {
+  const pool = new pg.Pool(toPgPoolConfig(node));
+  pool.on('error', () => undefined);
+  ownPools.push(pool);
+  return pool;
+}
+
 function prismaOn(node: DataNode): PrismaClient {
-  const pool = new pg.Pool(toPgPoolConfig(node)) as unknown as ConstructorParameters<typeof PrismaPg>[0];
-  return new PrismaClient({ adapter: new PrismaPg(pool) });
+  return new PrismaClient({ adapter: new PrismaPg(rawPool(node) as unknown as ConstructorParameters<typeof PrismaPg>[0]) });
 }
 
 const running = await startTopology(topology, { provider: 'embedded' });
@@ -91,8 +116,8 @@ try {
 
   // Reads of every variant go to replica 1, writes to the primary: the routed client gets that one replica.
   const replica = replicas[0]!;
-  const rawPrimary = new pg.Pool(toPgPoolConfig(primary));
-  const rawReplica = new pg.Pool(toPgPoolConfig(replica));
+  const rawPrimary = rawPool(primary);
+  const rawReplica = rawPool(replica);
   const barePrimary = prismaOn(primary);
   const bareReplica = prismaOn(replica);
   const official = prismaOn(primary).$extends(readReplicas({ replicas: [prismaOn(replica) as never] }));
@@ -131,8 +156,8 @@ try {
     await target.insert('warm-up');
   }
 
-  console.log(`\n## Per-query overhead (ops/s, median of ${runs} interleaved runs of ${runMs} ms)\n`);
-  console.log('| scenario | raw pg | bare Prisma | official extension | routed client | routed / bare Prisma | routed / raw pg | official / bare Prisma |');
+  console.log(`\n## Per-query overhead (${runs} interleaved runs of ${runMs} ms; medians of ops/s and, in brackets, client CPU µs per op; ratios are medians of per-run ratios)\n`);
+  console.log('| scenario | raw pg | bare Prisma | official extension | routed client | routed / bare Prisma (ops/s; CPU) | routed / raw pg (ops/s) | official / bare Prisma (ops/s; CPU) |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const [scenario, concurrency, kind] of [
     ['PK read, c=1', 1, 'read'],
@@ -141,17 +166,28 @@ try {
     ['insert, c=16', 16, 'insert'],
   ] as const) {
     const results: Record<string, number[]> = {};
+    const cpuResults: Record<string, number[]> = {};
+    const entries = Object.entries(variants);
     for (let run = 0; run < runs; run++) {
-      for (const [name, target] of Object.entries(variants)) {
+      // Rotate the order each run so no variant always runs first or last on a shared machine.
+      for (const [name, target] of [...entries.slice(run % entries.length), ...entries.slice(0, run % entries.length)]) {
         const op = kind === 'read' ? (i: number) => target.read(1 + ((i * 7919) % 10_000)) : (i: number) => target.insert(`bench-${i}`);
-        (results[name] ??= []).push(await throughput(op, concurrency, runMs));
+        const { opsPerSecond, cpuMicrosPerOp } = await measure(op, concurrency, runMs);
+        (results[name] ??= []).push(opsPerSecond);
+        (cpuResults[name] ??= []).push(cpuMicrosPerOp);
       }
     }
     const m = Object.fromEntries(Object.entries(results).map(([name, values]) => [name, median(values)]));
-    const ratio = (a: number, b: number) => (a / b).toFixed(3);
+    const c = Object.fromEntries(Object.entries(cpuResults).map(([name, values]) => [name, median(values)]));
+    // Ratios are paired per run (variants of one run ran back to back), then the median is taken:
+    // slow drifts in the machine's load cancel out of each pair.
+    const pairedRatio = (series: Record<string, number[]>, a: string, b: string) =>
+      median(series[a]!.map((value, run) => value / series[b]![run]!)).toFixed(3);
+    const cell = (name: string) => `${m[name]!.toFixed(0)} (${c[name]!.toFixed(0)} µs)`;
     console.log(
-      `| ${scenario} | ${m['raw pg']!.toFixed(0)} | ${m['bare Prisma']!.toFixed(0)} | ${m['official extension']!.toFixed(0)} | ${m['routed client']!.toFixed(0)} | ` +
-        `${ratio(m['routed client']!, m['bare Prisma']!)} | ${ratio(m['routed client']!, m['raw pg']!)} | ${ratio(m['official extension']!, m['bare Prisma']!)} |`,
+      `| ${scenario} | ${cell('raw pg')} | ${cell('bare Prisma')} | ${cell('official extension')} | ${cell('routed client')} | ` +
+        `${pairedRatio(results, 'routed client', 'bare Prisma')}; CPU ${pairedRatio(cpuResults, 'routed client', 'bare Prisma')} | ${pairedRatio(results, 'routed client', 'raw pg')} | ` +
+        `${pairedRatio(results, 'official extension', 'bare Prisma')}; CPU ${pairedRatio(cpuResults, 'official extension', 'bare Prisma')} |`,
     );
   }
   const [primaryStatus, replicaStatus] = set.status();
@@ -181,6 +217,19 @@ try {
     );
     return writes / ((performance.now() - started) / 1000);
   })();
+  // Ground truth alongside: how long until a row written on the primary is visible on a replica.
+  const visibleAfterMs: number[] = [];
+  const marker = rawPool(primary);
+  const replicaReader = rawPool(replica);
+  const groundTruth = (async () => {
+    while (writing) {
+      const written = await marker.query<{ id: number }>("insert into item (name) values ('marker') returning id");
+      const startedAt = performance.now();
+      while ((await replicaReader.query('select 1 from item where id = $1', [written.rows[0]!.id])).rowCount === 0);
+      visibleAfterMs.push(performance.now() - startedAt);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
   const lagUntil = performance.now() + 10_000;
   while (performance.now() < lagUntil) {
     await lagSet.monitor.afterRounds(1);
@@ -190,10 +239,14 @@ try {
     }
   }
   writing = false;
+  await groundTruth;
   const writeRate = await writeLoad;
   console.log(`\n## Replica lag under a write load (${writeRate.toFixed(0)} inserts/s, 8 writers, ${lagMs.length} samples over 10 s, poll every 100 ms)\n`);
   console.log(`lag ms: p50 ${percentile(lagMs, 50).toFixed(2)}, p95 ${percentile(lagMs, 95).toFixed(2)}, max ${Math.max(...lagMs).toFixed(2)} (seed target < 100 ms)`);
   console.log(`lag bytes: p50 ${percentile(lagBytes, 50)}, p95 ${percentile(lagBytes, 95)}`);
+  console.log(
+    `ground truth, a committed row visible on replica 1 after: p50 ${percentile(visibleAfterMs, 50).toFixed(2)} ms, p95 ${percentile(visibleAfterMs, 95).toFixed(2)} ms (${visibleAfterMs.length} rows)`,
+  );
 
   // 3. Connection reuse under a steady mixed load (reads on replicas, 1 write in 10).
   const reuseMetrics = new DataMetrics({ service: 'bench-reuse' });
@@ -215,7 +268,8 @@ try {
   for (const line of text.split('\n').filter((l) => l.startsWith('neo_data_pool_connection_reuse_ratio{'))) console.log(`  ${line}`);
 
   await Promise.all([set.close(), lagSet.close(), reuseSet.close()]);
-  await Promise.all([rawPrimary.end(), rawReplica.end(), barePrimary.$disconnect(), bareReplica.$disconnect()]);
+  await Promise.all([barePrimary.$disconnect(), bareReplica.$disconnect(), official.$disconnect()]);
+  await Promise.all(ownPools.map((pool) => pool.end()));
 } finally {
   await running.stop();
 }

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataModule, type Topology } from '@neo/data';
+import { DataMetricsModule, DataModule, type Topology } from '@neo/data';
 import { PrismaClient } from './generated/prisma/client.js';
 import { HealthModule } from './health/health.module.js';
 import { ObjectsModule } from './objects/objects.module.js';
@@ -27,6 +27,7 @@ export class AppModule {
           healthTimeoutMs: config.healthTimeoutMs,
           isGlobal: true,
         }),
+        DataMetricsModule,
         ObjectsModule,
         HealthModule,
       ],

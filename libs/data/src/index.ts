@@ -6,4 +6,6 @@ export * from './metrics/index.js';
 export * from './migrations/index.js';
 export * from './replication/index.js';
 export * from './sharding/index.js';
+export * from './flags/index.js';
+export * from './selection/index.js';
 export * from './nest/index.js';

@@ -7,3 +7,4 @@ export { startIsolatedTopology, type IsolatedTopologyOptions } from './start-iso
 export { connectClient, withClient, type ClientTarget } from './pg-client.js';
 export { loadTestTopology, clustersFromEnv, TEST_ENV } from './shared-topology-options.js';
 export { startScratchPostgres, type ScratchPostgres } from '@neo/topology-runtime';
+export * from './unleash/index.js';

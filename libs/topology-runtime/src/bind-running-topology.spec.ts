@@ -3,7 +3,7 @@ import { bindRunningTopology } from './bind-running-topology.js';
 import type { ProviderRun } from './provider-run.js';
 import { sampleTopology } from './test-support/sample-topology.js';
 
-const noop = async (): Promise<void> => {};
+const noop = (): Promise<void> => Promise.resolve();
 function run(partial: Partial<ProviderRun>): ProviderRun {
   return { endpoints: {}, admin: {}, stopNode: noop, startNode: noop, stop: noop, ...partial };
 }

@@ -8,6 +8,7 @@ import { startContainerTopology } from './testcontainers/testcontainers-provider
 import { planClusters } from './topology-plan.js';
 import type { ProviderName, RunningTopology, StartTopologyOptions } from './topology-runtime.types.js';
 import { TopologyRuntimeError } from './errors.js';
+import { discardLogLine } from './log-line.js';
 
 /**
  * Brings a declared topology up for real and returns where every node listens.
@@ -18,7 +19,7 @@ import { TopologyRuntimeError } from './errors.js';
  * SIGINT/SIGTERM, on process exit, and by a watchdog if this process is killed.
  */
 export async function startTopology(topology: Topology, options: StartTopologyOptions = {}): Promise<RunningTopology> {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? discardLogLine;
   const plans = planClusters(topology, options.clusters);
   const provider = await chooseProvider(options, log);
   let run: ProviderRun;
@@ -48,7 +49,7 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
 /** `auto`: testcontainers when a container runtime answers, otherwise embedded. */
 export async function chooseProvider(
   options: Pick<StartTopologyOptions, 'provider' | 'env'>,
-  log: (line: string) => void = () => {},
+  log: (line: string) => void = discardLogLine,
 ): Promise<ProviderName> {
   const requested = options.provider ?? 'auto';
   if (requested !== 'auto') {

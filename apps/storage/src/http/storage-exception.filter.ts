@@ -1,27 +1,13 @@
-import {
-  BadRequestException,
-  Catch,
-  ConflictException,
-  NotFoundException,
-  ServiceUnavailableException,
-  type ArgumentsHost,
-} from '@nestjs/common';
-import { BaseExceptionFilter } from '@nestjs/core';
+import { BadRequestException, ConflictException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InvalidCursorError, ObjectAlreadyExistsError, ObjectNotFoundError } from '../objects/storage-object.errors.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 
 /**
- * Turns the service's own errors into HTTP answers. Anything else falls through to
- * Nest's default: logged with its stack, answered with a bare 500, so neither stack
+ * Turns the service's own errors into HTTP answers (used by the data layer's
+ * `DataExceptionFilter`, which answers its own errors first). Anything else falls through
+ * to Nest's default: logged with its stack, answered with a bare 500, so neither stack
  * traces nor connection details reach a client.
  */
-@Catch()
-export class StorageExceptionFilter extends BaseExceptionFilter {
-  override catch(exception: unknown, host: ArgumentsHost): void {
-    super.catch(toHttpException(exception), host);
-  }
-}
-
 export function toHttpException(exception: unknown): unknown {
   if (exception instanceof ObjectNotFoundError) return new NotFoundException(exception.message);
   if (exception instanceof ObjectAlreadyExistsError) return new ConflictException(exception.message);

@@ -1,5 +1,6 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type pg from 'pg';
+import { HotPathCounter, HotPathHistogram, type CounterSeries, type HistogramSeries } from './hot-path-metrics.js';
 import { createMetricsRegistry } from './metrics-registry.js';
 
 /** Which node a series describes. Built from topology names only, so a label never holds a secret. */
@@ -57,9 +58,10 @@ const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
  */
 export class DataMetrics {
   readonly registry: Registry;
-  private readonly queries: Counter<'database' | 'node' | 'role' | 'operation' | 'outcome'>;
-  private readonly queryDuration: Histogram<'database' | 'node' | 'role' | 'operation'>;
-  private readonly routing: Counter<'database' | 'node' | 'role' | 'reason'>;
+  private readonly queries: HotPathCounter;
+  private readonly queryDuration: HotPathHistogram;
+  private readonly routing: HotPathCounter;
+  private readonly routingSeries = new Map<string, CounterSeries>();
   private readonly lagBytes: Gauge<'database' | 'node'>;
   private readonly lagSeconds: Gauge<'database' | 'node'>;
   private readonly replicaInRotation: Gauge<'database' | 'node'>;
@@ -72,14 +74,15 @@ export class DataMetrics {
     const registers = [this.registry];
     const nodeLabels = ['database', 'node', 'role'] as const;
 
+    // Recorded on every query: the hot-path variants (see hot-path-metrics.ts).
     this.queries = this.metric('neo_data_queries_total', () =>
-      new Counter({ name: 'neo_data_queries_total', help: 'Queries run, by node and Prisma operation.', labelNames: [...nodeLabels, 'operation', 'outcome'], registers }),
+      new HotPathCounter('neo_data_queries_total', 'Queries run, by node and Prisma operation.', this.registry),
     );
     this.queryDuration = this.metric('neo_data_query_duration_seconds', () =>
-      new Histogram({ name: 'neo_data_query_duration_seconds', help: 'Query latency as the caller saw it, by node and Prisma operation.', labelNames: [...nodeLabels, 'operation'], buckets: latencyBuckets, registers }),
+      new HotPathHistogram('neo_data_query_duration_seconds', 'Query latency as the caller saw it, by node and Prisma operation.', this.registry, latencyBuckets),
     );
     this.routing = this.metric('neo_data_routing_decisions_total', () =>
-      new Counter({ name: 'neo_data_routing_decisions_total', help: 'Where calls were sent and why; every reason but "replica" explains a call served by the primary.', labelNames: [...nodeLabels, 'reason'], registers }),
+      new HotPathCounter('neo_data_routing_decisions_total', 'Where calls were sent and why; every reason but "replica" explains a call served by the primary.', this.registry),
     );
     this.lagBytes = this.metric('neo_data_replica_lag_bytes', () =>
       new Gauge({ name: 'neo_data_replica_lag_bytes', help: 'WAL bytes the replica has not replayed yet, at the last poll.', labelNames: ['database', 'node'], registers }),
@@ -130,10 +133,10 @@ export class DataMetrics {
     );
   }
 
-  /** A recorder bound to one node; it caches its label children so the hot path does no label hashing. */
+  /** A recorder bound to one node; it keeps its series so the hot path does no label hashing. */
   queryRecorder(labels: NodeMetricLabels): QueryRecorder {
-    const durations = new Map<string, { observe(value: number): void }>();
-    const counts = new Map<string, { inc(): void }>();
+    const durations = new Map<string, HistogramSeries>();
+    const counts = new Map<string, CounterSeries>();
     return {
       observe: (operation, seconds, outcome) => {
         let duration = durations.get(operation);
@@ -154,7 +157,13 @@ export class DataMetrics {
   }
 
   recordRouting(labels: NodeMetricLabels, reason: RoutingReason): void {
-    this.routing.inc({ ...labels, reason });
+    const key = `${labels.database}\u0000${labels.node}\u0000${reason}`;
+    let series = this.routingSeries.get(key);
+    if (!series) {
+      series = this.routing.labels({ ...labels, reason });
+      this.routingSeries.set(key, series);
+    }
+    series.inc();
   }
 
   recordReplicaLag(node: Pick<NodeMetricLabels, 'database' | 'node'>, lag: { bytes?: number; ms?: number; inRotation: boolean }): void {

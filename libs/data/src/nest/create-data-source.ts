@@ -1,7 +1,9 @@
-import type { Topology } from '../topology/index.js';
+import type { DataMetrics } from '../metrics/index.js';
+import { serviceTargets, type Topology } from '../topology/index.js';
 import type { DataClient, DataSource } from './data-source.js';
 import { NodePools, type NodePoolsOptions } from './node-pools.js';
 import { createPrimaryDataSource, type CreateDataClient } from './primary.data-source.js';
+import { createReplicaSetDataSource, type ReplicaSetTuning } from './replica-set.data-source.js';
 
 export interface DataSourceOptions<TClient extends DataClient> {
   /** The service name in the topology, e.g. `storage`. */
@@ -10,17 +12,37 @@ export interface DataSourceOptions<TClient extends DataClient> {
   topology: Topology;
   /** `(adapter) => new PrismaClient({ adapter })` with the service's generated client. */
   createClient: CreateDataClient<TClient>;
-  /** Pool hooks (wrapping pools for metrics, observing idle-connection errors). */
+  /** Pool hooks of the primary-only source (wrapping pools, observing idle-connection errors). */
   pools?: NodePoolsOptions;
+  /** Where query, routing, lag and pool metrics go. */
+  metrics?: DataMetrics;
+  /** Policy, breaker and session overrides of the replica set; the topology's `reads` settings otherwise. */
+  replicaSet?: ReplicaSetTuning;
 }
 
 /**
- * Chooses the data source a service gets from what its topology declares. Today:
- * the primary of its own database (for a service that declares shards, its home
- * database, which the fleet migrator migrates like the shards). Replica sets and
- * shard routers are added here as further kinds, so callers keep calling this one function.
+ * Chooses the data source a service gets from what its topology declares: a replica set when
+ * the cluster of the service's database has replicas, else the primary alone. (For a service
+ * that declares shards this is its home database, which the fleet migrator migrates like the
+ * shards.) Shard routers are added here as a further kind, so callers keep calling this one function.
  */
 export function createDataSource<TClient extends DataClient>(options: DataSourceOptions<TClient>): DataSource<TClient> {
+  const { replicas } = serviceTargets(options.topology, options.service);
+  if (replicas.length > 0) return createReplicaSetDataSource(options);
+
   const pools = new NodePools(options.pools);
-  return createPrimaryDataSource({ ...options, pools });
+  const source = createPrimaryDataSource({ ...options, pools });
+  const { metrics } = options;
+  if (!metrics) return source;
+  // The primary alone has no router to count queries, but its pool is followed like any other.
+  const detach = source.nodes.map(({ node, pool }) =>
+    metrics.instrumentPool(pool, { database: node.schema === undefined ? node.database : `${node.database}.${node.schema}`, node: `${node.cluster}/${node.node}`, role: node.role }),
+  );
+  return {
+    ...source,
+    close: async () => {
+      await source.close();
+      for (const stop of detach) stop();
+    },
+  };
 }

@@ -14,7 +14,7 @@ function connected(name: string, role: DataNode['role'], answers: boolean): Conn
 }
 
 function indicator(nodes: ConnectedNode[]): DataHealthIndicator {
-  const source: DataSource = { service: 'storage', client: { $disconnect: async () => undefined }, nodes, close: async () => undefined };
+  const source: DataSource = { service: 'storage', client: { $disconnect: async () => undefined }, nodes, ready: async () => undefined, close: async () => undefined };
   return new DataHealthIndicator(source, { healthTimeoutMs: 500 } as DataModuleOptions, new HealthIndicatorService());
 }
 

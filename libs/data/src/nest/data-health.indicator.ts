@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { NodeStatus } from '../replication/index.js';
 import { dataNodeLabel } from '../topology/index.js';
 import { DATA_SOURCE } from './data.tokens.js';
 import type { DataSource } from './data-source.js';
@@ -9,10 +10,23 @@ import { probeNode, type NodeProbe } from './probe-node.js';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
 
+/** One node in the health answer: its probe, and for a replica set what routing thinks of it. */
+export type NodeHealth = NodeProbe & RoutingFacts & { role: string };
+
+interface RoutingFacts {
+  /** Replicas only: serving reads now (healthy and within the lag bound). */
+  inRotation?: boolean;
+  /** Replicas only: how stale the replica was at the lag monitor's last poll. */
+  lagMs?: number;
+  /** The node's circuit breaker: `closed` (normal), `open` (skipped), `half-open` (being probed). */
+  breaker?: string;
+}
+
 /**
  * Terminus health indicator for a service's database nodes: each node gets a
  * `SELECT 1` with a timeout. The primary down → down (the service cannot write);
- * a replica down → degraded (reads still served, by other nodes or the primary).
+ * a replica down → degraded (still ready: reads are served by other nodes or the primary),
+ * and the answer names the replica and why.
  *
  * ```ts
  * this.health.check([() => this.database.isHealthy('database')])
@@ -31,13 +45,30 @@ export class DataHealthIndicator {
     const probes = await Promise.all(
       this.source.nodes.map(async ({ node, pool }) => ({ node, probe: await probeNode(pool, timeoutMs) })),
     );
-    const nodes: Record<string, NodeProbe & { role: string }> = {};
-    for (const { node, probe } of probes) nodes[dataNodeLabel(node)] = { role: node.role, ...probe };
+    const routing = new Map<string, NodeStatus>((this.source.status?.() ?? []).map((status) => [status.label, status]));
+    const nodes: Record<string, NodeHealth> = {};
+    for (const { node, probe } of probes) {
+      const label = dataNodeLabel(node);
+      nodes[label] = { role: node.role, ...probe, ...routingFacts(routing.get(label)) };
+    }
 
     const session = this.health.check(key);
     const down = probes.filter(({ probe }) => probe.status === 'down');
     if (down.some(({ node }) => node.role === 'primary')) return session.down({ service: this.source.service, nodes });
-    if (down.length > 0) return session.degraded({ service: this.source.service, nodes });
+    if (down.length > 0) {
+      const replicasDown = down.map(({ node }) => dataNodeLabel(node));
+      return session.degraded({ service: this.source.service, replicasDown, nodes });
+    }
     return session.up({ service: this.source.service, nodes });
   }
+}
+
+function routingFacts(status: NodeStatus | undefined): RoutingFacts {
+  if (!status) return {};
+  const facts: RoutingFacts = { breaker: status.breaker };
+  if (status.role === 'replica') {
+    facts.inRotation = status.inRotation ?? false;
+    if (status.lag?.lagMs !== undefined && Number.isFinite(status.lag.lagMs)) facts.lagMs = Math.round(status.lag.lagMs);
+  }
+  return facts;
 }

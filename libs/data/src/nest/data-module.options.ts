@@ -1,3 +1,4 @@
+import type { ServiceCacheOptions } from '../cache/index.js';
 import type { DataClient } from './data-source.js';
 import type { DataSourceOptions } from './create-data-source.js';
 
@@ -16,4 +17,6 @@ import type { DataSourceOptions } from './create-data-source.js';
 export interface DataModuleOptions extends DataSourceOptions<DataClient> {
   /** How long a health probe of one node may take; 2 s when absent. */
   healthTimeoutMs?: number;
+  /** Tuning of the cache the topology declares (`services.<name>.cache`): Redis key prefix, size, error log. */
+  cache?: Pick<ServiceCacheOptions, 'keyPrefix' | 'maxEntries' | 'freshWindowMs' | 'onStoreError'>;
 }

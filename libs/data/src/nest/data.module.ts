@@ -1,37 +1,55 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { createServiceCache, type Cache } from '../cache/index.js';
+import { createDataMetrics, type DataMetrics } from '../metrics/index.js';
 import { createDataSource } from './create-data-source.js';
 import { DataHealthIndicator } from './data-health.indicator.js';
 import type { DataModuleOptions } from './data-module.options.js';
 import type { DataSource } from './data-source.js';
 import { ConfigurableDataModule, DATA_MODULE_OPTIONS } from './data.module-definition.js';
-import { DATA_CLIENT, DATA_SOURCE } from './data.tokens.js';
+import { DATA_CACHE, DATA_CLIENT, DATA_METRICS, DATA_SOURCE } from './data.tokens.js';
 
 /**
- * Gives a NestJS service its ready Prisma client, built from the declared topology.
- * Inject it with `@InjectDataClient()`; check its nodes with `DataHealthIndicator`.
- * On application shutdown (after the HTTP server stopped taking requests) the
- * client is disconnected and every pool ended, so the process exits with no open handle.
+ * Gives a NestJS service its ready Prisma client, built from the declared topology: on the
+ * primary alone, or on a replica set when the service's cluster has replicas. Also its metrics
+ * (`DATA_METRICS`, served by `DataMetricsModule`) and its read-through cache (`DATA_CACHE`).
+ * Inject them with `@InjectDataClient()`, `@InjectDataCache()`; check the nodes with `DataHealthIndicator`.
+ * On application shutdown (after the HTTP server stopped taking requests) the cache and client
+ * are closed and every pool ended, so the process exits with no open handle.
  */
 @Module({
   imports: [TerminusModule],
   providers: [
     {
-      provide: DATA_SOURCE,
+      provide: DATA_METRICS,
       inject: [DATA_MODULE_OPTIONS],
-      useFactory: (options: DataModuleOptions): DataSource => createDataSource(options),
+      useFactory: (options: DataModuleOptions): DataMetrics => options.metrics ?? createDataMetrics(options.service),
+    },
+    {
+      provide: DATA_SOURCE,
+      inject: [DATA_MODULE_OPTIONS, DATA_METRICS],
+      useFactory: (options: DataModuleOptions, metrics: DataMetrics): DataSource => createDataSource({ ...options, metrics }),
     },
     { provide: DATA_CLIENT, inject: [DATA_SOURCE], useFactory: (source: DataSource) => source.client },
+    {
+      provide: DATA_CACHE,
+      inject: [DATA_MODULE_OPTIONS, DATA_METRICS],
+      useFactory: (options: DataModuleOptions, metrics: DataMetrics): Cache =>
+        createServiceCache({ topology: options.topology, service: options.service, registry: metrics.registry, ...options.cache }),
+    },
     DataHealthIndicator,
   ],
-  exports: [DATA_SOURCE, DATA_CLIENT, DataHealthIndicator],
+  exports: [DATA_SOURCE, DATA_CLIENT, DATA_METRICS, DATA_CACHE, DataHealthIndicator],
 })
 export class DataModule extends ConfigurableDataModule implements OnApplicationShutdown {
-  constructor(@Inject(DATA_SOURCE) private readonly source: DataSource) {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly source: DataSource,
+    @Inject(DATA_CACHE) private readonly cache: Cache,
+  ) {
     super();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.source.close();
+    await Promise.allSettled([this.cache.close(), this.source.close()]);
   }
 }

@@ -1,12 +1,19 @@
-// NestJS integration of the data layer: the module, its tokens, the health indicator.
+// NestJS integration of the data layer: the module, its tokens, health, metrics, request context, errors.
 export { DataModule } from './data.module.js';
 export { DATA_MODULE_OPTIONS, DATA_MODULE_OPTIONS_TYPE, DATA_MODULE_ASYNC_OPTIONS_TYPE } from './data.module-definition.js';
 export type { DataModuleOptions } from './data-module.options.js';
-export { DATA_CLIENT, DATA_SOURCE } from './data.tokens.js';
-export { InjectDataClient, InjectDataSource } from './inject-data-client.decorator.js';
-export { DataHealthIndicator, DEFAULT_HEALTH_TIMEOUT_MS } from './data-health.indicator.js';
+export { DATA_CACHE, DATA_CLIENT, DATA_METRICS, DATA_SOURCE } from './data.tokens.js';
+export { InjectDataCache, InjectDataClient, InjectDataMetrics, InjectDataSource } from './inject-data-client.decorator.js';
+export { DataHealthIndicator, DEFAULT_HEALTH_TIMEOUT_MS, type NodeHealth } from './data-health.indicator.js';
+export { DataMetricsModule } from './data-metrics.module.js';
+export { DataMetricsController } from './data-metrics.controller.js';
+export { RequestContextInterceptor, requestContextFromHeaders, REQUEST_CONTEXT_HEADERS } from './request-context.interceptor.js';
+export { DataExceptionFilter, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
 export type { DataClient, DataSource, ConnectedNode } from './data-source.js';
 export { createDataSource, type DataSourceOptions } from './create-data-source.js';
+export { createReplicaSetDataSource, type ReplicaSetDataSourceOptions, type ReplicaSetTuning } from './replica-set.data-source.js';
 export { createPrimaryDataSource, adapterFor, type CreateDataClient } from './primary.data-source.js';
 export { NodePools, nodeKey, type NodePoolsOptions, type PoolFactory } from './node-pools.js';
 export { probeNode, type NodeProbe } from './probe-node.js';
+// The cache `DataModule` provides (`DATA_CACHE`), for services that inject it.
+export type { Cache } from '../cache/index.js';

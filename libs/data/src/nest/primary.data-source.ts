@@ -45,6 +45,7 @@ export function createPrimaryDataSource<TClient extends DataClient>(
     service: options.service,
     client,
     nodes: [{ node: primary, pool }],
+    ready: () => Promise.resolve(),
     close() {
       // The client first, so no query starts on a pool that is ending.
       closing ??= client

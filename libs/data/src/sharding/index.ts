@@ -25,3 +25,4 @@ export {
 } from './sharded-client.js';
 export type { GeneratedIds } from './generated-ids.js';
 export * from './ids/index.js';
+export * from './partitioning/index.js';

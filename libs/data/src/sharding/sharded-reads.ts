@@ -26,24 +26,27 @@ export async function findManyAcross(context: ShardCallContext, shards: readonly
   let orderBy = args.orderBy;
   let where = args.where;
 
+  const distinct = normalizeDistinct(args.distinct);
   if (args.cursor !== undefined) {
     // Without an orderBy, order by the cursor's own unique fields so "after the cursor" has a meaning.
     if (order.length === 0) {
       order = cursorFields(args.cursor).map((field): OrderTerm => ({ field, direction: 'asc', nulls: 'last' }));
       orderBy = order.map((term) => ({ [term.field]: term.direction }));
     }
-    const cursorRow = await findCursorRow(context, args.cursor, order);
-    if (!cursorRow) return [];
+    // With distinct, one database also requires the cursor row to match the where (else the page is empty).
+    const cursorWhere = distinct.length > 0 && args.where !== undefined ? { ...(args.cursor as Args), AND: [args.where] } : args.cursor;
+    const found = await findCursorRow(context, cursorWhere, order);
+    if (!found) return [];
     const nullable = new Map<string, boolean>();
     for (const term of order) {
       nullable.set(term.field, await context.nullability.isNullable(context.model, term.field, (probe) => context.call(shards[0]!, 'findFirst', probe)));
     }
-    const boundary = atOrAfterCursorWhere(fromEnd ? reverseOrder(order) : order, cursorRow, (field) => nullable.get(field) ?? true);
+    const boundary = atOrAfterCursorWhere(fromEnd ? reverseOrder(order) : order, found, (field) => nullable.get(field) ?? true);
     where = where === undefined ? boundary : { AND: [where, boundary] };
   }
 
-  const distinct = normalizeDistinct(args.distinct);
   const { args: selected, added } = withFieldsSelected(args, [...order.map((term) => term.field), ...distinct]);
+  // Each shard returns enough rows for the merged window: skip + take.
   const depth = take === undefined ? undefined : skip + Math.abs(take);
   const shardArgs = definedOnly({
     ...selected,

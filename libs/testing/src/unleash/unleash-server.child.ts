@@ -24,12 +24,13 @@ process.on('disconnect', () => process.exit(0));
 
 try {
   if (!databaseUrl || !Number.isInteger(port)) throw new Error('NEO_UNLEASH_DATABASE_URL and NEO_UNLEASH_PORT must be set');
-  const quiet = { debug() {}, info() {}, warn() {}, error: console.error, fatal: console.error };
+  // Only errors reach the parent (which keeps them for the message of a failed start).
+  const ignore = (): void => undefined;
+  const quiet = { debug: ignore, info: ignore, warn: ignore, error: console.error, fatal: console.error };
   const instance = await start({
     databaseUrl,
     db: { ssl: false },
     server: { port, host: '127.0.0.1' },
-    authentication: { type: 'open-source' as never },
     versionCheck: { enable: false },
     telemetry: false,
     getLogger: () => quiet,

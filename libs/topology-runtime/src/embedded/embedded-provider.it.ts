@@ -21,7 +21,7 @@ describe('embedded topology', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'neo-embedded-it-'));
     const started = performance.now();
-    running = await startTopology(topology, { provider: 'embedded', dataDir });
+    running = await startTopology(topology, { provider: 'embedded', dataDir, durable: false });
     console.log(`embedded topology (3 + 1 servers) started in ${Math.round(performance.now() - started)} ms`);
   });
 
@@ -145,14 +145,14 @@ describe('embedded topology', () => {
     expect(await portIsClosed(before['core/core-primary']!)).toBe(true);
 
     const restartedAt = performance.now();
-    running = await startTopology(topology, { provider: 'embedded', dataDir });
+    running = await startTopology(topology, { provider: 'embedded', dataDir, durable: false });
     console.log(`restart with existing data took ${Math.round(performance.now() - restartedAt)} ms`);
     expect(running.endpoints).toEqual(before);
     const rows = await queryRows<{ note: string }>(endpoint('core/core-replica-2'), coreLogin('neo_storage'), 'select note from replicated');
     expect(rows).toEqual([{ note: 'from the primary' }]);
 
     await running.stop();
-    running = await startTopology(topology, { provider: 'embedded', dataDir, wipe: true });
+    running = await startTopology(topology, { provider: 'embedded', dataDir, wipe: true, durable: false });
     const [table] = await queryRows<{ t: string | null }>(endpoint('core/core-primary'), coreLogin('neo_storage'), "select to_regclass('replicated')::text as t");
     expect(table?.t).toBeNull();
     await eventually(async () => {
@@ -162,6 +162,16 @@ describe('embedded topology', () => {
     });
   });
 
+  it('stops servers an earlier run left behind in the data directory before using it', async () => {
+    // The running servers stand in for those of a run that crashed without stopping them
+    // (same process, so the directory does not count as in use by another one).
+    const lines: string[] = [];
+    running = await startTopology(topology, { provider: 'embedded', dataDir, durable: false, log: (line) => lines.push(line) });
+    expect(lines.filter((line) => line.includes('left running')).length).toBe(4);
+    const [row] = await queryRows<{ r: boolean }>(endpoint('core/core-replica-1'), coreLogin('neo_storage'), 'select pg_is_in_recovery() as r');
+    expect(row?.r).toBe(true);
+  });
+
   it('refuses a data directory another live process is running', async () => {
     const { writeFile, readFile } = await import('node:fs/promises');
     const stateFile = path.join(dataDir, 'neo-runtime.json');
@@ -169,7 +179,7 @@ describe('embedded topology', () => {
     // The parent process (the test runner) stands in for another owner that is alive.
     await writeFile(stateFile, JSON.stringify({ ...state, ownerPid: process.ppid }));
     try {
-      await expect(startTopology(topology, { provider: 'embedded', dataDir })).rejects.toMatchObject({ code: 'RUNTIME_DATA_DIR_IN_USE' });
+      await expect(startTopology(topology, { provider: 'embedded', dataDir, durable: false })).rejects.toMatchObject({ code: 'RUNTIME_DATA_DIR_IN_USE' });
     } finally {
       await writeFile(stateFile, JSON.stringify(state));
     }

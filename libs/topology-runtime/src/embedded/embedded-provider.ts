@@ -17,6 +17,7 @@ import { assertNotInUse, readRuntimeState, writeRuntimeState, type RuntimeState 
 import { serverOsUser, type ServerOsUser } from './server-os-user.js';
 import { slotNameFor, writeStandbyConfig } from './standby-config.js';
 import { SUPERUSER, templateDataDir } from './template-data-dir.js';
+import { discardLogLine } from '../log-line.js';
 
 const HOST = '127.0.0.1';
 
@@ -47,7 +48,7 @@ interface Context {
  * replication, each in `<dataDir>/<cluster>/<node>` on a free port.
  */
 export async function startEmbeddedTopology(plans: ClusterPlan[], options: StartTopologyOptions): Promise<ProviderRun> {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? discardLogLine;
   const started = performance.now();
   const [binaries, user] = await Promise.all([embeddedBinaries(), serverOsUser()]);
   const ephemeral = options.dataDir === undefined;
@@ -85,9 +86,8 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
     await Promise.allSettled(ordered.filter((node) => node.role === 'replica').map((node) => stopAndRelease(node)));
     await Promise.allSettled(ordered.filter((node) => node.role === 'primary').map((node) => stopAndRelease(node)));
     nodes.clear();
-    const { ownerPid: _released, ...rest } = context.state;
     if (ephemeral) await rm(dataDir, { recursive: true, force: true });
-    else await writeRuntimeState(dataDir, { ...rest });
+    else await writeRuntimeState(dataDir, { ...context.state, ownerPid: undefined });
   };
 
   try {

@@ -4,6 +4,7 @@ import { TopologyRuntimeError } from '../errors.js';
 import type { EmbeddedBinaries } from './postgres-binaries.js';
 import { runProgram } from './run-program.js';
 import type { ServerOsUser } from './server-os-user.js';
+import { discardLogLine } from '../log-line.js';
 
 /** One PostgreSQL server process (primary or replica), driven by pg_ctl on its data directory. */
 export interface PostgresServerOptions {
@@ -54,7 +55,7 @@ export class PostgresServer {
 
   constructor(private readonly options: PostgresServerOptions) {
     this.port = options.port;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? discardLogLine;
   }
 
   get dataDir(): string {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { embeddedBinaries } from './postgres-binaries.js';
 import { runProgram } from './run-program.js';
 import { serverOsUser } from './server-os-user.js';
+import { discardLogLine } from '../log-line.js';
 
 /** Superuser every server made from the template has. */
 export const SUPERUSER = 'postgres';
@@ -27,7 +28,7 @@ let cached: Promise<TemplateDataDir> | undefined;
  * process (tests run in many); it is created under a staging name and renamed
  * into place, so concurrent creators never see half a template.
  */
-export function templateDataDir(log: (line: string) => void = () => {}): Promise<TemplateDataDir> {
+export function templateDataDir(log: (line: string) => void = discardLogLine): Promise<TemplateDataDir> {
   cached ??= findOrCreateTemplate(log).catch((error: unknown) => {
     cached = undefined;
     throw error;

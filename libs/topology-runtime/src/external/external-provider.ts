@@ -4,6 +4,7 @@ import { connect, provisionCluster, type ProvisionTarget } from '../provisioning
 import type { ClusterPlan } from '../topology-plan.js';
 import { endpointKey, type Endpoints, type StartTopologyOptions } from '../topology-runtime.types.js';
 import { readExternalServers, type ServerUrl } from './external-urls.js';
+import { discardLogLine } from '../log-line.js';
 
 const PREFIX_PATTERN = /^[a-z_][a-z0-9_]*$/;
 const MAX_IDENTIFIER_LENGTH = 63;
@@ -16,7 +17,7 @@ const MAX_IDENTIFIER_LENGTH = 63;
  */
 export async function startExternalTopology(plans: ClusterPlan[], options: StartTopologyOptions): Promise<ProviderRun> {
   const env = options.env ?? process.env;
-  const log = options.log ?? (() => {});
+  const log = options.log ?? discardLogLine;
   const prefix = options.databasePrefix ?? env['NEO_PG_DATABASE_PREFIX'] ?? '';
   if (prefix && !PREFIX_PATTERN.test(prefix)) {
     throw new TopologyRuntimeError(
@@ -46,7 +47,9 @@ export async function startExternalTopology(plans: ClusterPlan[], options: Start
 
   // One at a time: clusters often share one server, and CREATE DATABASE copies template1.
   for (const plan of renamedPlans) {
-    const { primary, replicas } = servers[plan.name]!;
+    const clusterServers = servers[plan.name];
+    if (!clusterServers) continue; // readExternalServers has one entry per plan
+    const { primary, replicas } = clusterServers;
     const user = primary.user ?? plan.cluster.credentials.user;
     const password = primary.user ? primary.password : plan.cluster.credentials.password;
     const target: ProvisionTarget = { host: primary.host, port: primary.port, user, password, adminDatabase: primary.database };

@@ -7,6 +7,7 @@ import { waitForReplicaStreaming } from '../replication/wait-for-replica-streami
 import { slotNameFor } from '../embedded/standby-config.js';
 import type { ClusterPlan } from '../topology-plan.js';
 import { endpointKey, type Endpoints, type StartTopologyOptions } from '../topology-runtime.types.js';
+import { discardLogLine } from '../log-line.js';
 
 const IMAGE = 'postgres:15';
 const SERVER_FLAGS = [
@@ -28,7 +29,7 @@ const SERVER_FLAGS = [
  */
 export async function startContainerTopology(plans: ClusterPlan[], options: StartTopologyOptions): Promise<ProviderRun> {
   const { GenericContainer, Network, Wait } = await import('testcontainers');
-  const log = options.log ?? (() => {});
+  const log = options.log ?? discardLogLine;
   const superuserPassword = randomBytes(18).toString('base64url');
   const network: StartedNetwork = await new Network().start();
   const containers = new Map<string, StartedTestContainer>();

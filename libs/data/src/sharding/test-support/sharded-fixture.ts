@@ -58,10 +58,14 @@ export async function createShardedFixture(server: ServerAccess, options: { shar
       await admin.query(`CREATE DATABASE ${database} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
       created.push(database);
       const pool = new pg.Pool({ ...server, database, max: 2 });
+      // Idle connections are cut when the database is dropped at the end; that is expected.
+      pool.on('error', () => undefined);
       pools.set(name, pool);
       await pool.query(tables);
-      const adapter = new PrismaPg({ ...server, database, max: options.poolMax ?? 4 });
-      clients.set(name, new PrismaClient({ adapter }));
+      const prismaPool = new pg.Pool({ ...server, database, max: options.poolMax ?? 4 });
+      prismaPool.on('error', () => undefined);
+      pools.set(`${name}:prisma`, prismaPool);
+      clients.set(name, new PrismaClient({ adapter: new PrismaPg(prismaPool as unknown as ConstructorParameters<typeof PrismaPg>[0]) }));
     }
   } catch (error) {
     await dispose();
@@ -75,7 +79,7 @@ export async function createShardedFixture(server: ServerAccess, options: { shar
     databases,
     sql: (database, text, values) => pools.get(database)!.query(text, values),
     truncateAll: async () => {
-      await Promise.all([...pools.values()].map((pool) => pool.query(`TRUNCATE ${tableNames.join(', ')} RESTART IDENTITY CASCADE`)));
+      await Promise.all([...databases.keys()].map((name) => pools.get(name)!.query(`TRUNCATE ${tableNames.join(', ')} RESTART IDENTITY CASCADE`)));
     },
     dispose,
   };

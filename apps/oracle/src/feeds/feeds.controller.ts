@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import type { FeedResponse, FeedValueResponse, Page } from './dto/feed.response.js';
+import { PageQuery } from './dto/page.query.js';
+import { PublishValueDto } from './dto/publish-value.dto.js';
+import { RegisterFeedDto } from './dto/register-feed.dto.js';
+import { FeedsService } from './feeds.service.js';
+
+const feedId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
+
+@Controller('feeds')
+export class FeedsController {
+  constructor(private readonly feeds: FeedsService) {}
+
+  @Post()
+  register(@Body() body: RegisterFeedDto): Promise<FeedResponse> {
+    return this.feeds.register(body);
+  }
+
+  @Get()
+  list(@Query() query: PageQuery): Promise<Page<FeedResponse>> {
+    return this.feeds.list(query);
+  }
+
+  @Get(':id')
+  get(@Param('id', feedId) id: string): Promise<FeedResponse> {
+    return this.feeds.get(id);
+  }
+
+  @Post(':id/values')
+  publish(@Param('id', feedId) id: string, @Body() body: PublishValueDto): Promise<FeedValueResponse> {
+    return this.feeds.publish(id, body);
+  }
+
+  @Get(':id/latest')
+  latest(@Param('id', feedId) id: string): Promise<FeedValueResponse> {
+    return this.feeds.latest(id);
+  }
+
+  @Get(':id/values')
+  history(@Param('id', feedId) id: string, @Query() query: PageQuery): Promise<Page<FeedValueResponse>> {
+    return this.feeds.history(id, query);
+  }
+}

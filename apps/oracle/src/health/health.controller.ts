@@ -1,0 +1,21 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { DataHealthIndicator } from '@neo/data';
+
+/**
+ * `GET /health`: 200 while the primary answers (status `degraded`, naming the replica, when a
+ * replica does not: reads go on elsewhere), 503 when the primary does not.
+ */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: DataHealthIndicator,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.database.isHealthy('database')]);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The routed client's own cost per call, without a database: the routing layer (scope capture,
+ * replica selection, breaker, counters, metrics) over node clients that answer at once, against
+ * calling such a client directly. Complements replication.bench.ts, whose end-to-end figures
+ * swing with the load of a shared machine.
+ *
+ *   node --import ./bench/ts-loader.mjs bench/routing-layer.bench.ts
+ */
+import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
+import { CircuitBreaker } from '../libs/data/src/replication/circuit-breaker.js';
+import { NodeClient } from '../libs/data/src/replication/node-client.js';
+import { ReadWriteRouter } from '../libs/data/src/replication/read-write-router.js';
+import { RoundRobinPicker } from '../libs/data/src/replication/replica-pickers.js';
+import { ReplicaSelector } from '../libs/data/src/replication/replica-selector.js';
+import { createRoutedClient } from '../libs/data/src/replication/routed-client.js';
+import { SessionWrites } from '../libs/data/src/replication/session-writes.js';
+import { runWithRequestContext } from '../libs/data/src/context/request-context.js';
+
+const instantClient = () => ({
+  item: {
+    findUnique: (args: unknown) => Promise.resolve(args),
+    create: (args: unknown) => Promise.resolve(args),
+  },
+});
+const metrics = new DataMetrics({ service: 'bench' });
+const node = (label: string, role: 'primary' | 'replica') =>
+  new NodeClient(label, role, 1, instantClient(), new CircuitBreaker(), metrics.queryRecorder({ database: 'bench', node: label, role }));
+const primary = node('primary', 'primary');
+const replicas = [node('replica-1', 'replica'), node('replica-2', 'replica')];
+const allFresh = { isWithinLag: () => true, replayLsn: () => 1n, primaryLsnObservedAfter: () => 0n };
+const sessions = new SessionWrites();
+const router = new ReadWriteRouter(primary, new ReplicaSelector(primary, replicas, new RoundRobinPicker(), allFresh, sessions), sessions, (target, reason) =>
+  metrics.recordRouting({ database: 'bench', node: target.label, role: target.role }, reason),
+);
+const routed = createRoutedClient(router);
+const direct = instantClient();
+
+async function microsPerCall(call: (i: number) => Promise<unknown>, calls = 200_000): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < calls; i++) await call(i);
+  return ((performance.now() - started) * 1000) / calls;
+}
+
+const rows: Record<string, number[]> = {};
+for (let run = 0; run < 5; run++) {
+  (rows['direct read'] ??= []).push(await microsPerCall((i) => direct.item.findUnique({ where: { id: i } })));
+  (rows['routed read'] ??= []).push(await microsPerCall((i) => routed.item.findUnique({ where: { id: i } })));
+  (rows['routed read in a request context'] ??= []).push(
+    await runWithRequestContext({ userId: 'u', requestId: 'r' }, () => microsPerCall((i) => routed.item.findUnique({ where: { id: i } }))),
+  );
+  (rows['direct write'] ??= []).push(await microsPerCall((i) => direct.item.create({ data: { i } })));
+  (rows['routed write in a request context'] ??= []).push(
+    await runWithRequestContext({ userId: 'u', requestId: 'r' }, () => microsPerCall((i) => routed.item.create({ data: { i } }))),
+  );
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+console.log('| call | µs per call (median of 5 runs) |\n|---|---|');
+for (const [name, values] of Object.entries(rows)) console.log(`| ${name} | ${median(values).toFixed(2)} |`);

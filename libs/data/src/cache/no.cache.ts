@@ -1,0 +1,14 @@
+import type { Cache } from './read-through-cache.js';
+
+/** For a service whose topology declares no cache: every lookup loads. */
+export class NoCache implements Cache {
+  readonly kind = 'none' as const;
+
+  getOrLoad<T>(_key: string, load: () => Promise<T>): Promise<T> {
+    return load();
+  }
+
+  async invalidate(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,22 @@
+// Moving a service out of the monolith and back (issue 5): copy, verify, switch reads,
+// switch writes, rollback and status, with PostgreSQL logical replication and the flags.
+// How it works, and why it loses no write: README.md in this folder.
+export { CutoverError, type CutoverErrorCode } from './cutover.error.js';
+export { DEFAULT_CUTOVER_TIMEOUTS, type AdminLogin, type CutoverContext, type CutoverTimeouts } from './cutover-context.js';
+export { planCutover, type CutoverPlan, type CutoverTarget, type PlannedTable, type TableRole } from './cutover-plan.js';
+export { parsePrismaModels, type PrismaModel } from './prisma-models.js';
+export { loadCutoverPlan } from './load-plan.js';
+export { CUTOVER_SCHEMA, type CutoverPhase } from './cutover-state.js';
+export { WRITE_REDIRECT_SQLSTATE, writeRedirectOf, type GuardSide, type WriteRedirect } from './write-guard.js';
+export { cutoverFlagNames, type CutoverFlagNames, type CutoverFlagValues, type FlagWriter, type WriteSide } from './flag-writer.js';
+export { FileFlagWriter, rolloutPercent, type FileFlagWriterOptions } from './file.flag-writer.js';
+export { UnleashFlagWriter, type UnleashFlagWriterOptions } from './unleash.flag-writer.js';
+export { copyService, type CopyResult } from './copy-service.js';
+export type { TableCopyProgress } from './copy-progress.js';
+export { verifyService, type TableComparison, type VerifyReport } from './verify.js';
+export { switchReads } from './switch-reads.js';
+export { moveWrites, type MoveWritesResult } from './move-writes.js';
+export { rollbackService } from './rollback-service.js';
+export { cutoverStatus, type ServiceCutoverStatus } from './cutover-status.js';
+export type { LinkHealth } from './replication-health.js';
+export { replicationName, type ReplicationDirection } from './replication-names.js';

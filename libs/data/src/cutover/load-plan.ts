@@ -1,0 +1,21 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_PRISMA_ROOT } from '../migrations/migrate-fleet.js';
+import { findService } from '../topology/resolve-targets.js';
+import type { CutoverContext } from './cutover-context.js';
+import { CutoverError } from './cutover.error.js';
+import { planCutover, type CutoverPlan } from './cutover-plan.js';
+import { parsePrismaModels } from './prisma-models.js';
+
+/** The cutover plan of a service, from the topology and `prisma/<service>/schema.prisma`. */
+export async function loadCutoverPlan(context: CutoverContext, service: string): Promise<CutoverPlan> {
+  const declared = findService(context.topology, service);
+  const file = join(context.prismaRoot ?? DEFAULT_PRISMA_ROOT, declared.prismaDir ?? service, 'schema.prisma');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CutoverError('CUTOVER_UNSUPPORTED', `Service "${service}" has no Prisma schema at ${file}: the cutover moves the tables of its models. Create it first.`, { cause: error });
+  }
+  return planCutover(context.topology, service, parsePrismaModels(text));
+}

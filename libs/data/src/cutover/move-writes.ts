@@ -1,0 +1,202 @@
+import type pg from 'pg';
+import type { DataNode } from '../topology/data-node.js';
+import { connectAdmin, enterStep, logOf, subscriptionConninfo, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
+import { CutoverError } from './cutover.error.js';
+import type { CutoverPlan } from './cutover-plan.js';
+import { readPhase, writePhase, type CutoverPhase } from './cutover-state.js';
+import { waitForSlotConfirmed } from './catch-up.js';
+import type { WriteSide } from './flag-writer.js';
+import { loadCutoverPlan } from './load-plan.js';
+import { assertLinksHealthy } from './replication-health.js';
+import { monolithSide, replicationLinks, serviceSide, type ReplicationLink, type SideDatabase } from './replication-links.js';
+import { advanceSequence, maxOf, sequenceColumns } from './sync-sequences.js';
+import { dropSubscription, ensureSlot, ensureSubscription } from './subscriptions.js';
+import { verifyService } from './verify.js';
+import { WriteFence } from './write-fence.js';
+import { readGuard, setGuard, type GuardSide } from './write-guard.js';
+
+/** The phase in which writes rest on a side, and the phase of moving them there. */
+const RESTING: Record<WriteSide, CutoverPhase> = { monolith: 'replicating', service: 'writes-on-service' };
+const MOVING: Record<WriteSide, CutoverPhase> = { monolith: 'rolling-back', service: 'switching-writes' };
+
+export interface MoveWritesResult {
+  service: string;
+  side: WriteSide;
+  /** True when writes were already there (nothing changed). */
+  alreadyThere: boolean;
+  /** How long the old side's writes were fenced (absent when resuming past the fence or already there). */
+  fencedMs?: number;
+}
+
+/**
+ * Moves a service's writes to `to` (`service`: switch-writes; `monolith`: the writes half of
+ * rollback) without losing or doubling any write:
+ *
+ * 1. Refuse unless replication towards `to` is healthy (and, towards the service, verify passes).
+ * 2. The new side's guard goes to `switching`: a write that reaches it early waits there.
+ * 3. Fence the old side (write-fence.ts): writes queue, running ones finish; read its WAL position.
+ * 4. Wait until every subscription on the new side has confirmed that position.
+ * 5. Flip the write flag, and in the fence's own transactions point the old side's guard to
+ *    `to`, then commit: from this commit on the old side refuses writes (queued ones are
+ *    redirected, SQLSTATE NC001). This is the point of no return, recorded by the guard itself.
+ * 6. Drop the old direction's subscriptions, advance the new side's sequences, start the
+ *    reverse direction (`copy_data = false`: both sides are equal now), open the new side's
+ *    guard: waiting writes go ahead.
+ *
+ * A failure before step 5 lifts the fence and puts everything back (writes stay where they
+ * were). After step 5 a rerun finishes steps 6 (each step checks what exists). A write waits
+ * at most fenceLockMs + catchUpMs on the old side and guardWaitMs on the new one.
+ */
+export async function moveWrites(context: CutoverContext, service: string, to: WriteSide): Promise<MoveWritesResult> {
+  const log = logOf(context);
+  const from: WriteSide = to === 'service' ? 'monolith' : 'service';
+  const plan = await loadCutoverPlan(context, service);
+  const phase = await withAdmin(context, plan.monolith, (client) => readPhase(client, service));
+  const what = to === 'service' ? 'switch writes to the service' : 'move writes back to the monolith';
+
+  if (phase === RESTING[to]) {
+    await context.flags.setWriteSide(service, to);
+    log(`${service}: writes already go to the ${to}; nothing to do`);
+    return { service, side: to, alreadyThere: true };
+  }
+  if (phase === undefined || phase === 'copying') {
+    throw new CutoverError('CUTOVER_WRONG_PHASE', `Refusing to ${what}: ${service} ${phase ? 'is still copying' : 'has not been copied'}. Run: neo-db copy ${service}`);
+  }
+  if (phase === MOVING[from]) {
+    log(`${service}: an interrupted ${from === 'service' ? 'switch-writes' : 'rollback'} is finished first`);
+    await moveWrites(context, service, from);
+    return moveWrites(context, service, to);
+  }
+  const sides = { monolith: monolithSide(plan), service: serviceSide(plan) };
+  const oldLinks = replicationLinks(plan, from === 'monolith' ? 'forward' : 'reverse');
+  const newLinks = replicationLinks(plan, to === 'monolith' ? 'forward' : 'reverse');
+  const timeouts = timeoutsOf(context);
+
+  if (phase === RESTING[from]) {
+    await assertLinksHealthy(context, oldLinks, timeouts.workerStartMs, what);
+    if (to === 'service') {
+      await enterStep(context, 'switch:verify');
+      const report = await verifyService(context, service);
+      if (!report.ok) {
+        throw new CutoverError(
+          'CUTOVER_VERIFY_FAILED',
+          `Refusing to ${what}: verify found differences between the monolith and the service:\n${report.differences.map((line) => `  - ${line}`).join('\n')}\nFind out why (neo-db status), then retry.`,
+        );
+      }
+    }
+    await withAdmin(context, plan.monolith, (client) => writePhase(client, service, MOVING[to]));
+  }
+
+  let fencedMs: number | undefined;
+  const oldGuards = await readGuards(context, sides[from], service);
+  if (!oldGuards.every((side) => side === to)) {
+    await assertLinksHealthy(context, oldLinks, timeouts.workerStartMs, what);
+    await enterStep(context, 'switch:hold-new-side');
+    await setGuards(context, sides[to], service, 'switching');
+    await enterStep(context, 'switch:fence');
+    const started = performance.now();
+    const fence = await WriteFence.raise(context, sides[from], {
+      lockTimeoutMs: timeouts.fenceLockMs,
+      maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000,
+    }).catch(async (error: unknown) => {
+      await restore(context, plan, sides[to], from);
+      throw error;
+    });
+    let committing = false;
+    try {
+      await enterStep(context, 'switch:catch-up');
+      await Promise.all(oldLinks.map((link) => waitCaughtUp(context, link, fence, timeouts.catchUpMs)));
+      await context.flags.setWriteSide(service, to);
+      await enterStep(context, 'switch:commit');
+      committing = true;
+      await fence.commit((client) => setGuard(client, service, to));
+      fencedMs = performance.now() - started;
+      log(`${service}: writes fenced for ${fencedMs.toFixed(0)} ms on the ${from} side; it now refuses writes`);
+    } catch (error) {
+      if (committing) throw error;
+      await fence.release();
+      await restore(context, plan, sides[to], from);
+      throw error;
+    }
+  }
+
+  await enterStep(context, 'switch:drop-old-replication');
+  for (const link of oldLinks) await dropLink(context, link);
+  await enterStep(context, 'switch:sequences');
+  await advanceSequences(context, plan, to);
+  await enterStep(context, 'switch:start-new-replication');
+  for (const link of newLinks) {
+    await withAdmin(context, link.publisher, (client) => ensureSlot(client, link.name));
+    await withAdmin(context, link.subscriber, (client) =>
+      ensureSubscription(client, { name: link.name, conninfo: subscriptionConninfo(context, link.publisher), publication: link.name, slot: link.name, copyData: false }),
+    );
+  }
+  await enterStep(context, 'switch:open-new-side');
+  await setGuards(context, sides[to], service, to);
+  await context.flags.setWriteSide(service, to);
+  await withAdmin(context, plan.monolith, (client) => writePhase(client, service, RESTING[to]));
+  log(`${service}: writes go to the ${to}; the ${from} follows it by logical replication (phase ${RESTING[to]})`);
+  return { service, side: to, alreadyThere: false, ...(fencedMs !== undefined ? { fencedMs } : {}) };
+}
+
+/** Undoes steps 2–5 before the point of no return: writes stay on `from`. */
+async function restore(context: CutoverContext, plan: CutoverPlan, newSide: readonly SideDatabase[], from: WriteSide): Promise<void> {
+  await setGuards(context, newSide, plan.service, from).catch(() => undefined);
+  await context.flags.setWriteSide(plan.service, from).catch(() => undefined);
+  await withAdmin(context, plan.monolith, (client) => writePhase(client, plan.service, RESTING[from])).catch(() => undefined);
+}
+
+async function readGuards(context: CutoverContext, side: readonly SideDatabase[], service: string): Promise<Array<GuardSide | undefined>> {
+  return Promise.all(side.map((database) => withAdmin(context, database.node, (client) => readGuard(client, service))));
+}
+
+async function setGuards(context: CutoverContext, side: readonly SideDatabase[], service: string, value: GuardSide): Promise<void> {
+  for (const database of side) await withAdmin(context, database.node, (client) => setGuard(client, service, value));
+}
+
+function sameDatabase(a: DataNode, b: DataNode): boolean {
+  return a.host === b.host && a.port === b.port && a.database === b.database;
+}
+
+async function waitCaughtUp(context: CutoverContext, link: ReplicationLink, fence: WriteFence, timeoutMs: number): Promise<void> {
+  const index = fence.databases.findIndex((database) => sameDatabase(database.node, link.publisher));
+  await withAdmin(context, link.publisher, (client) => waitForSlotConfirmed(client, link.name, fence.lsns[index]!, timeoutMs, link.name));
+}
+
+async function dropLink(context: CutoverContext, link: ReplicationLink): Promise<void> {
+  const subscriber = await connectAdmin(context, link.subscriber);
+  const publisher = await connectAdmin(context, link.publisher);
+  try {
+    await dropSubscription(subscriber, publisher, link.name, link.name);
+  } finally {
+    await Promise.allSettled([subscriber.end(), publisher.end()]);
+  }
+}
+
+/** Every sequence-backed column on the side taking writes moves past the largest value on the other side. */
+async function advanceSequences(context: CutoverContext, plan: CutoverPlan, to: WriteSide): Promise<void> {
+  const withClient = <T>(node: DataNode, work: (client: pg.Client) => Promise<T>) => withAdmin(context, node, work);
+  if (to === 'service') {
+    for (const target of plan.targets) {
+      await withClient(target.node, async (client) => {
+        for (const table of target.tables) {
+          for (const { column, sequence } of await sequenceColumns(client, 'public', table.table)) {
+            const max = await withClient(plan.monolith, (monolith) => maxOf(monolith, plan.monolith.schema, table.table, column));
+            if (max !== null) await advanceSequence(client, sequence, max);
+          }
+        }
+      });
+    }
+    return;
+  }
+  await withClient(plan.monolith, async (monolith) => {
+    for (const table of plan.tables) {
+      for (const { column, sequence } of await sequenceColumns(monolith, plan.monolith.schema, table.table)) {
+        for (const target of plan.targets.filter((candidate) => candidate.tables.some((entry) => entry.table === table.table))) {
+          const max = await withClient(target.node, (client) => maxOf(client, 'public', table.table, column));
+          if (max !== null) await advanceSequence(monolith, sequence, max);
+        }
+      }
+    }
+  });
+}

@@ -1,0 +1,47 @@
+import type pg from 'pg';
+import { CutoverError } from './cutover.error.js';
+import { qualified, quoteIdent } from './sql-text.js';
+import type { TableShape } from './table-catalog.js';
+
+/**
+ * Logical replication matches tables by schema-qualified name, and PostgreSQL 15 has no way
+ * to map names. The monolith keeps a service's tables in the service's schema
+ * (`storage.storage_objects`), the service's own databases in `public`.
+ *
+ * So each service database gets a *replication alias*: a partitioned table with the
+ * monolith's name (`storage.storage_objects`) whose one, default partition is the service's
+ * real table (`public.storage_objects`). Then:
+ * - monolith → service: changes for `storage.storage_objects` are applied to the alias and
+ *   routed to its partition, the real table;
+ * - service → monolith: a publication of the alias with `publish_via_partition_root`
+ *   publishes writes made directly on `public.storage_objects` under the alias's name,
+ *   which the monolith applies to its `storage.storage_objects`.
+ * The service keeps using `public.storage_objects` exactly as before.
+ *
+ * The alias has the table's primary key (it must, for UPDATE/DELETE to be matched by key), so
+ * it is partitioned by the key's columns. While attached, a migration cannot add columns to
+ * the real table directly (PostgreSQL refuses it on a partition): alter the alias instead,
+ * which passes the change down, or migrate after the cutover is finished.
+ */
+export async function ensureReplicationAlias(client: pg.Client, aliasSchema: string, shape: TableShape): Promise<void> {
+  if (shape.primaryKey.length === 0) {
+    throw new CutoverError(
+      'CUTOVER_UNSUPPORTED',
+      `Table ${shape.schema}.${shape.table} has no primary key; logical replication cannot match its rows. Give its model an @id.`,
+    );
+  }
+  const alias = qualified(aliasSchema, shape.table);
+  const real = qualified(shape.schema, shape.table);
+  const key = shape.primaryKey.map(quoteIdent).join(', ');
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(aliasSchema)}`);
+  const { rows } = await client.query<{ parent: string | null; alias_exists: boolean }>(
+    `SELECT (SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = to_regclass($1)) AS parent,
+            to_regclass($2) IS NOT NULL AS alias_exists`,
+    [real, alias],
+  );
+  if (!rows[0]?.alias_exists) {
+    await client.query(`CREATE TABLE ${alias} (LIKE ${real}) PARTITION BY RANGE (${key})`);
+    await client.query(`ALTER TABLE ${alias} ADD PRIMARY KEY (${key})`);
+  }
+  if (!rows[0]?.parent) await client.query(`ALTER TABLE ${alias} ATTACH PARTITION ${real} DEFAULT`);
+}

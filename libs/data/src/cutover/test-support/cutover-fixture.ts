@@ -1,0 +1,102 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadTestTopology, startIsolatedTopology } from '@neo/testing';
+import type { RunningTopology } from '@neo/topology-runtime';
+import pg from 'pg';
+import { migrateFleet } from '../../migrations/migrate-fleet.js';
+import { findService } from '../../topology/resolve-targets.js';
+import type { Topology } from '../../topology/topology.schema.js';
+import type { CutoverContext, CutoverTimeouts } from '../cutover-context.js';
+import { FileFlagWriter } from '../file.flag-writer.js';
+
+const workspaceRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
+
+export interface CutoverFixture {
+  service: string;
+  running: RunningTopology;
+  topology: Topology;
+  context: CutoverContext;
+  prismaRoot: string;
+  flagsFile: string;
+  /** What a child process needs to build the same context (see run-step.child.ts). */
+  childInput: { topology: Topology; admin: RunningTopology['admin']; prismaRoot: string; flagsFile: string; timeouts: Partial<CutoverTimeouts> };
+  stop(): Promise<void>;
+}
+
+export interface CutoverFixtureOptions {
+  service: 'smartcontracts' | 'storage';
+  /** Drop the service's sharding from the topology (an unsharded service). */
+  unsharded?: boolean;
+  timeouts?: Partial<CutoverTimeouts>;
+  log?: (line: string) => void;
+}
+
+/**
+ * The monolith cluster and the service's cluster (primaries only: replicas play no part in a
+ * cutover), the service migrated on the monolith, a prisma/ root with the workspace's
+ * storage service and the fixture smart-contracts service, and a flags file.
+ */
+export async function startCutoverFixture(options: CutoverFixtureOptions): Promise<CutoverFixture> {
+  const declared = structuredClone(loadTestTopology());
+  for (const cluster of Object.values(declared.clusters)) cluster.replicas = [];
+  if (options.unsharded) delete findService(declared, options.service).sharding;
+  const serviceCluster = findService(declared, options.service).cluster;
+  const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-'));
+  const running = await startIsolatedTopology({ topology: declared, clusters: [declared.monolith.cluster, serviceCluster] });
+  try {
+    await raiseReplicationLimits(running, [declared.monolith.cluster, serviceCluster]);
+    const prismaRoot = join(dir, 'prisma');
+    await cp(join(workspaceRoot, 'prisma/storage'), join(prismaRoot, 'storage'), { recursive: true });
+    await cp(fileURLToPath(new URL('./prisma/smartcontracts', import.meta.url)), join(prismaRoot, 'smartcontracts'), { recursive: true });
+    const flagsFile = join(dir, 'flags.yaml');
+    await writeFile(flagsFile, 'version: 1\nflags: {}\n');
+    const timeouts = options.timeouts ?? {};
+    const context: CutoverContext = {
+      topology: running.topology,
+      admin: (cluster) => running.admin[cluster]!,
+      flags: new FileFlagWriter({ path: flagsFile }),
+      prismaRoot,
+      timeouts,
+      ...(options.log ? { log: options.log } : {}),
+    };
+    // The service's schema in the monolith, as it is before any cutover.
+    await migrateFleet({ topology: running.topology, services: [options.service], prismaRoot, monolith: true });
+    return {
+      service: options.service,
+      running,
+      topology: running.topology,
+      context,
+      prismaRoot,
+      flagsFile,
+      childInput: { topology: running.topology, admin: running.admin, prismaRoot, flagsFile, timeouts },
+      async stop() {
+        await running.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await running.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** PostgreSQL's default of 4 logical replication workers is too few for 4 shards on one server. */
+async function raiseReplicationLimits(running: RunningTopology, clusters: string[]): Promise<void> {
+  for (const name of clusters) {
+    const primary = running.topology.clusters[name]!.primary;
+    const admin = running.admin[name]!;
+    const client = new pg.Client({ host: primary.host, port: primary.port, user: admin.user, password: admin.password, database: 'postgres' });
+    await client.connect();
+    try {
+      await client.query('ALTER SYSTEM SET max_logical_replication_workers = 16');
+      await client.query('ALTER SYSTEM SET max_worker_processes = 24');
+    } finally {
+      await client.end();
+    }
+    await running.stopNode(name, primary.name);
+    await running.startNode(name, primary.name);
+  }
+}

@@ -1,0 +1,42 @@
+// Runs one cutover step in its own process, so a test can kill it (SIGKILL) at a known step.
+// Started by `runStepInChild` with Node's type stripping (see ts-source-hooks.mjs).
+//
+// Input: the JSON file named by NEO_CUTOVER_CHILD_INPUT: { command, service, pauseAt?, fixture }.
+// Output (IPC): { step } as each step begins, then { done } or { failed, code }.
+// At the step named `pauseAt` it stops and waits to be killed.
+import { readFileSync } from 'node:fs';
+import { copyService } from '../copy-service.js';
+import type { CutoverContext } from '../cutover-context.js';
+import { FileFlagWriter } from '../file.flag-writer.js';
+import { moveWrites } from '../move-writes.js';
+import { rollbackService } from '../rollback-service.js';
+import type { CutoverFixture } from './cutover-fixture.js';
+
+interface ChildInput {
+  command: 'copy' | 'switch-writes' | 'rollback';
+  service: string;
+  pauseAt?: string;
+  fixture: CutoverFixture['childInput'];
+}
+
+const input = JSON.parse(readFileSync(process.env['NEO_CUTOVER_CHILD_INPUT']!, 'utf8')) as ChildInput;
+const context: CutoverContext = {
+  topology: input.fixture.topology,
+  admin: (cluster) => input.fixture.admin[cluster]!,
+  flags: new FileFlagWriter({ path: input.fixture.flagsFile }),
+  prismaRoot: input.fixture.prismaRoot,
+  timeouts: input.fixture.timeouts,
+  onStep: async (step) => {
+    process.send?.({ step });
+    if (step === input.pauseAt) await new Promise(() => undefined);
+  },
+};
+
+try {
+  if (input.command === 'copy') await copyService(context, input.service);
+  else if (input.command === 'switch-writes') await moveWrites(context, input.service, 'service');
+  else await rollbackService(context, input.service);
+  process.send?.({ done: true }, undefined, undefined, () => process.exit(0));
+} catch (error) {
+  process.send?.({ failed: (error as Error).message, code: (error as { code?: string }).code }, undefined, undefined, () => process.exit(1));
+}

@@ -1,0 +1,71 @@
+import { Catch, HttpException, HttpStatus, type ArgumentsHost, type HttpServer } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import { isConnectionError, PrimaryUnavailableError } from '../replication/index.js';
+
+/**
+ * A 503 answer of the data layer. Its body names a stable `code` and says what the client can do;
+ * it never carries a host, a user, a stack or the driver's message (those stay in `cause`).
+ */
+export class DataUnavailableException extends HttpException {
+  constructor(
+    readonly code: 'PRIMARY_UNAVAILABLE' | 'DATABASE_UNAVAILABLE',
+    message: string,
+    /** Seconds the client should wait before retrying (the `Retry-After` header). */
+    readonly retryAfterSeconds: number,
+    cause: unknown,
+  ) {
+    super({ statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', code, message }, HttpStatus.SERVICE_UNAVAILABLE, { cause });
+  }
+}
+
+/**
+ * The HTTP answer for an error of the data layer, or `undefined` for any other error:
+ * - `PrimaryUnavailableError` (a write while the primary is down) → 503 `PRIMARY_UNAVAILABLE`,
+ *   with `Retry-After` from the primary's circuit breaker;
+ * - a connection failure that reached the service (no replica could answer either, or a
+ *   database without replicas is down) → 503 `DATABASE_UNAVAILABLE`.
+ */
+export function toDataHttpException(exception: unknown): DataUnavailableException | undefined {
+  if (exception instanceof DataUnavailableException) return exception;
+  if (exception instanceof PrimaryUnavailableError) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((exception.retryAfterMs ?? 1_000) / 1_000));
+    return new DataUnavailableException(
+      'PRIMARY_UNAVAILABLE',
+      'Writes are unavailable for now: the primary database of this service cannot be reached. Reads are still served. Retry later.',
+      retryAfterSeconds,
+      exception,
+    );
+  }
+  if (isConnectionError(exception)) {
+    return new DataUnavailableException('DATABASE_UNAVAILABLE', 'The database of this service cannot be reached for now. Retry later.', 1, exception);
+  }
+  return undefined;
+}
+
+/**
+ * Answers the data layer's errors (see `toDataHttpException`) and, through `mapServiceError`,
+ * a service's own; anything else falls to Nest's default: logged with its stack, answered with a
+ * bare 500, so neither stack traces nor connection details reach a client.
+ *
+ * ```ts
+ * app.useGlobalFilters(new DataExceptionFilter(app.getHttpAdapter(), toServiceHttpException));
+ * ```
+ */
+@Catch()
+export class DataExceptionFilter extends BaseExceptionFilter {
+  constructor(
+    applicationRef?: HttpServer,
+    private readonly mapServiceError: (exception: unknown) => unknown = (exception) => exception,
+  ) {
+    super(applicationRef);
+  }
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const mapped = toDataHttpException(exception) ?? this.mapServiceError(exception);
+    if (mapped instanceof DataUnavailableException && host.getType() === 'http') {
+      const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
+      adapter?.setHeader(host.switchToHttp().getResponse(), 'Retry-After', String(mapped.retryAfterSeconds));
+    }
+    super.catch(mapped, host);
+  }
+}

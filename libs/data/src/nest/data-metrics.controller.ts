@@ -1,0 +1,20 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import type { DataMetrics } from '../metrics/index.js';
+import { DATA_METRICS } from './data.tokens.js';
+
+/**
+ * `GET /metrics`: the service's registry in Prometheus text format: queries and latency per node
+ * and operation, routing decisions, replica lag, pools and connection reuse, and the cache.
+ */
+@Controller('metrics')
+export class DataMetricsController {
+  constructor(@Inject(DATA_METRICS) private readonly metrics: DataMetrics) {}
+
+  @Get()
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
+  @Header('Cache-Control', 'no-store')
+  scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

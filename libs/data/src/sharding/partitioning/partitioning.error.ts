@@ -1,0 +1,8 @@
+import { DataError } from '../../errors/data.error.js';
+
+/** A partitioned table cannot be maintained as asked (not partitioned, wrong kind, …). */
+export class PartitioningError extends DataError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PARTITIONING_FAILED', message, options);
+  }
+}
