@@ -22,8 +22,9 @@ export default [
     },
   },
   {
-    // test configuration files share one root helper that belongs to no project
-    files: ['**/vitest.config.ts'],
+    // Tests may use the testing library and the topology runtime from any project (a library's
+    // database tests start real servers through them), and test configs share one root helper.
+    files: ['**/vitest.config.ts', '**/*.spec.ts', '**/*.it.ts', '**/test-support/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {

@@ -65,8 +65,12 @@ describe('storage service on the shared test topology', () => {
     await app?.close();
   });
 
+  /** Requests as one user: read-your-writes holds per user (`x-user-id`), so each read sees that user's writes before it. */
+  const asUser = (user: string) => request.agent(app.getHttpServer()).set('x-user-id', user);
+
   it('creates, reads, lists page by page, deletes, then answers 404', async () => {
     const alice = owner('alice');
+    const http = asUser(alice);
     const keys = ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt'];
     const created: StoredObject[] = [];
     for (const key of keys) {
@@ -109,6 +113,7 @@ describe('storage service on the shared test topology', () => {
 
   it('answers 409 for a duplicate owner and key, and keeps the first object', async () => {
     const carol = owner('carol');
+    const http = asUser(carol);
     const first = await http.post('/objects').send({ key: 'dup', owner: carol, size: 1, contentHash: HASH }).expect(201);
     const conflict = await http.post('/objects').send({ key: 'dup', owner: carol, size: 2, contentHash: HASH }).expect(409);
     expect(conflict.body.message).toMatch(/carol.*dup/);
@@ -124,6 +129,19 @@ describe('storage service on the shared test topology', () => {
     await http.get('/objects/12345').expect(400);
     const list = await http.get('/objects').query({ owner: dave }).expect(200);
     expect(list.body.items).toEqual([]);
+  });
+
+  it('serves reads from the replica, and its metrics on GET /metrics', async () => {
+    const source = app.get<DataSource>(DATA_SOURCE);
+    await source.ready();
+    const erin = owner('erin');
+    const replicaReads = () => source.status!().filter((node) => node.role === 'replica').reduce((sum, node) => sum + node.stats.reads, 0);
+    const before = replicaReads();
+    for (let i = 0; i < 5; i++) await http.get('/objects').query({ owner: erin }).expect(200);
+    expect(replicaReads() - before).toBe(5);
+    const metrics = await http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/neo_data_queries_total\{[^}]*node="core\/core-replica-1",role="replica",operation="findMany"[^}]*service="storage"\} [1-9]/);
+    expect(metrics.text).toMatch(/neo_data_replica_lag_seconds\{database="neo_storage",node="core\/core-replica-1"/);
   });
 
   it('reports the primary healthy on GET /health', async () => {

@@ -41,17 +41,18 @@ export function createServiceCache(options: ServiceCacheOptions): Cache {
   const ttlMs = settings.ttlSeconds * 1_000;
   const freshWindowMs = options.freshWindowMs ?? freshWindowFor(declared.reads);
   const metrics = options.registry ? new CacheMetrics(options.registry, options.service) : undefined;
-  let cache: ReadThroughCache | undefined;
+  // The store's reconnect hook replays the cache's failed invalidations; the cache is built just below.
+  const cacheRef: { current?: ReadThroughCache } = {};
   const store = settings.redisUrl
     ? new RedisStore({
         url: settings.redisUrl,
         keyPrefix: options.keyPrefix ?? `neo:cache:${options.service}:`,
         generationTtlMs: MAX_STORED_LOAD_MS + freshWindowMs + 60_000,
-        onReady: () => void cache?.retryPendingInvalidations(),
+        onReady: () => void cacheRef.current?.retryPendingInvalidations(),
         ...(options.onStoreError ? { onError: options.onStoreError } : {}),
       })
     : new InProcessStore({ ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}), ...(options.now ? { now: options.now } : {}) });
-  cache = new ReadThroughCache({
+  const cache = new ReadThroughCache({
     store,
     ttlMs,
     freshWindowMs,
@@ -59,5 +60,6 @@ export function createServiceCache(options: ServiceCacheOptions): Cache {
     ...(metrics ? { metrics } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  cacheRef.current = cache;
   return cache;
 }

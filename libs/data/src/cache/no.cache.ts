@@ -8,7 +8,11 @@ export class NoCache implements Cache {
     return load();
   }
 
-  async invalidate(): Promise<void> {}
+  invalidate(): Promise<void> {
+    return Promise.resolve();
+  }
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

@@ -193,7 +193,9 @@ class FlakyStore implements CacheStore {
     this.check();
     return this.inner.purge();
   }
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 describe('ReadThroughCache when its store fails', () => {

@@ -22,16 +22,16 @@ function uniquePrefix(): string {
 
 function redisCache(url: string, options: { ttlMs?: number; freshWindowMs?: number } = {}) {
   const registry = new Registry();
-  let cache: ReadThroughCache | undefined;
+  const cacheRef: { current?: ReadThroughCache } = {};
   const store = new RedisStore({
     url,
     keyPrefix: uniquePrefix(),
     generationTtlMs: 60_000,
     commandTimeoutMs: 500,
-    onReady: () => void cache?.retryPendingInvalidations(),
+    onReady: () => void cacheRef.current?.retryPendingInvalidations(),
   });
   const primary = { loads: 0 };
-  cache = new ReadThroughCache({
+  const cache = new ReadThroughCache({
     store,
     ttlMs: options.ttlMs ?? 60_000,
     freshWindowMs: options.freshWindowMs ?? 500,
@@ -41,7 +41,8 @@ function redisCache(url: string, options: { ttlMs?: number; freshWindowMs?: numb
       return load();
     },
   });
-  closers.push(() => cache!.close());
+  cacheRef.current = cache;
+  closers.push(() => cache.close());
   return { cache, store, registry, primary };
 }
 

@@ -7,7 +7,7 @@ import { ensureStateTable, readPhase, writePhase, type CutoverPhase } from './cu
 import { readCopyProgress, type TableCopyProgress } from './copy-progress.js';
 import { loadCutoverPlan } from './load-plan.js';
 import { ensurePublication } from './publications.js';
-import { ensureReplicaIdentityCovers } from './replica-identity.js';
+import { ensureReplicaIdentityFull } from './replica-identity.js';
 import { ensureReplicationAlias } from './replication-alias.js';
 import { replicationLinks } from './replication-links.js';
 import { replicationName } from './replication-names.js';
@@ -70,9 +70,7 @@ export async function copyService(context: CutoverContext, service: string): Pro
     await initGuard(client, service, 'monolith', timeouts.guardWaitMs);
     for (const table of plan.tables) await guardTable(client, plan.monolith.schema, table.table, service, 'monolith');
     for (const table of plan.tables.filter((entry) => entry.role === 'sharded')) {
-      const shape = await readTableShape(client, plan.monolith.schema, table.table);
-      const identity = await ensureReplicaIdentityCovers(client, plan.monolith.schema, table.table, [table.keyColumn!, ...(shape?.primaryKey ?? [])]);
-      log(`${service}: ${plan.monolith.schema}.${table.table} replica identity: ${identity === 'full' ? 'FULL' : `index ${identity}`}`);
+      await ensureReplicaIdentityFull(client, plan.monolith.schema, table.table);
     }
   });
   for (const target of plan.targets) {

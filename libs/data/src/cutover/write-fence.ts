@@ -46,7 +46,9 @@ export class WriteFence {
             { cause: error },
           );
         }
-        const { rows } = await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+        // The insert position, not the write position: with asynchronous commit, committed
+        // transactions may still sit in WAL buffers past the written position.
+        const { rows } = await client.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
         lsns.push(rows[0]!.lsn);
       }
     } catch (error) {

@@ -1,5 +1,4 @@
 // Integration tests need a real Unleash server, which only the test-only library starts.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startUnleashServer, type RunningUnleashServer } from '@neo/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

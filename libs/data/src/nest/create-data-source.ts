@@ -1,9 +1,10 @@
 import type { DataMetrics } from '../metrics/index.js';
-import { serviceTargets, type Topology } from '../topology/index.js';
+import { findService, serviceTargets, type Topology } from '../topology/index.js';
 import type { DataClient, DataSource } from './data-source.js';
 import { NodePools, type NodePoolsOptions } from './node-pools.js';
 import { createPrimaryDataSource, type CreateDataClient } from './primary.data-source.js';
 import { createReplicaSetDataSource, type ReplicaSetTuning } from './replica-set.data-source.js';
+import { createShardedDataSource, type ShardedClientTuning } from './sharded-data-source.js';
 
 export interface DataSourceOptions<TClient extends DataClient> {
   /** The service name in the topology, e.g. `storage`. */
@@ -18,15 +19,19 @@ export interface DataSourceOptions<TClient extends DataClient> {
   metrics?: DataMetrics;
   /** Policy, breaker and session overrides of the replica set; the topology's `reads` settings otherwise. */
   replicaSet?: ReplicaSetTuning;
+  /** Fan-out concurrency, merge string order and generated ids of a sharded service's client. */
+  sharding?: ShardedClientTuning;
 }
 
 /**
  * Chooses the data source a service gets from what its topology declares: a replica set when
- * the cluster of the service's database has replicas, else the primary alone. (For a service
- * that declares shards this is its home database, which the fleet migrator migrates like the
- * shards.) Shard routers are added here as a further kind, so callers keep calling this one function.
+ * the cluster of the service's database has replicas, else the primary alone; for a service that
+ * declares `sharding`, a sharded client over one such connection per shard (see
+ * `createShardedDataSource`), so callers keep calling this one function.
  */
 export function createDataSource<TClient extends DataClient>(options: DataSourceOptions<TClient>): DataSource<TClient> {
+  // A sharded service gets one connection per shard behind a routing client (same client type at run time: plain Prisma calls).
+  if (findService(options.topology, options.service).sharding) return createShardedDataSource(options) as unknown as DataSource<TClient>;
   const { replicas } = serviceTargets(options.topology, options.service);
   if (replicas.length > 0) return createReplicaSetDataSource(options);
 

@@ -35,6 +35,6 @@ describe('DataHealthIndicator', () => {
 
   it('is degraded, not down, when only a replica does not answer', async () => {
     const result = await indicator([connected('core-primary', 'primary', true), connected('core-replica-1', 'replica', false)]).isHealthy();
-    expect(result.database).toMatchObject({ status: 'degraded' });
+    expect(result.database).toMatchObject({ status: 'degraded', replicasDown: ['core/core-replica-1/neo_storage'] });
   });
 });

@@ -6,7 +6,9 @@ import { topologySchema, type DataNode, type Topology } from '../topology/index.
 import { DataHealthIndicator } from './data-health.indicator.js';
 import type { DataSource } from './data-source.js';
 import { DataModule } from './data.module.js';
-import { DATA_SOURCE } from './data.tokens.js';
+import type { Cache } from '../cache/index.js';
+import type { DataMetrics } from '../metrics/index.js';
+import { DATA_CACHE, DATA_METRICS, DATA_SOURCE } from './data.tokens.js';
 import { InjectDataClient } from './inject-data-client.decorator.js';
 
 /** Nothing listens on port 1: the module must not connect while it is being built. */
@@ -50,6 +52,9 @@ describe('DataModule', () => {
     expect(db.adapter).toBeInstanceOf(PrismaPg);
     expect(db.node).toMatchObject({ cluster: 'core', node: 'core-primary', role: 'primary', database: 'neo_storage', port: 1 });
     expect(moduleRef.get(DataHealthIndicator)).toBeInstanceOf(DataHealthIndicator);
+    // No cache declared for the service: lookups load every time.
+    expect(moduleRef.get<Cache>(DATA_CACHE).kind).toBe('none');
+    expect(await moduleRef.get<DataMetrics>(DATA_METRICS).registry.metrics()).toContain('service="storage"');
     await moduleRef.close();
   });
 

@@ -11,6 +11,7 @@ export { RequestContextInterceptor, requestContextFromHeaders, REQUEST_CONTEXT_H
 export { DataExceptionFilter, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
 export type { DataClient, DataSource, ConnectedNode } from './data-source.js';
 export { createDataSource, type DataSourceOptions } from './create-data-source.js';
+export { createShardedDataSource, type ShardedDataSourceOptions, type ShardedClientTuning } from './sharded-data-source.js';
 export { createReplicaSetDataSource, type ReplicaSetDataSourceOptions, type ReplicaSetTuning } from './replica-set.data-source.js';
 export { createPrimaryDataSource, adapterFor, type CreateDataClient } from './primary.data-source.js';
 export { NodePools, nodeKey, type NodePoolsOptions, type PoolFactory } from './node-pools.js';

@@ -1,6 +1,5 @@
 import { PrismaClient } from '../generated/replica-fixture/client.js';
 // Integration tests need real servers, which only the test-only library starts.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startIsolatedTopology } from '@neo/testing';
 import type { RunningTopology } from '@neo/topology-runtime';
 import pg from 'pg';

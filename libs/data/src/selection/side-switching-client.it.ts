@@ -1,5 +1,4 @@
 // Integration tests need real servers, which only the test-only library starts.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startScratchPostgres, type ScratchPostgres } from '@neo/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
