@@ -10,4 +10,7 @@ export interface LocalService {
   port: number;
 }
 
-export const localServices: readonly LocalService[] = [{ topologyService: 'storage', app: 'storage', port: 3101 }];
+export const localServices: readonly LocalService[] = [
+  { topologyService: 'storage', app: 'storage', port: 3101 },
+  { topologyService: 'oracle', app: 'oracle', port: 3102 },
+];

@@ -6,6 +6,8 @@ export * from './metrics/index.js';
 export * from './migrations/index.js';
 export * from './replication/index.js';
 export * from './sharding/index.js';
+export * from './cache/index.js';
 export * from './flags/index.js';
 export * from './selection/index.js';
+export * from './cutover/index.js';
 export * from './nest/index.js';

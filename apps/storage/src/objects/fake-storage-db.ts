@@ -29,6 +29,16 @@ export class FakeStorageDb {
       const row = this.rows.get(where.id);
       return row ? { ...row } : null;
     },
+    findFirst: async ({ where }: { where: { id?: string; createdDate?: Date; owner?: string; key?: string } }): Promise<StorageObject | null> => {
+      const row = [...this.rows.values()].find(
+        (candidate) =>
+          (where.id === undefined || candidate.id === where.id) &&
+          (where.createdDate === undefined || candidate.createdDate.getTime() === where.createdDate.getTime()) &&
+          (where.owner === undefined || candidate.owner === where.owner) &&
+          (where.key === undefined || candidate.key === where.key),
+      );
+      return row ? { ...row } : null;
+    },
     findMany: async ({ where, take }: { where: KeysetWhere; take: number }): Promise<StorageObject[]> => {
       const after = where.OR?.[1];
       return [...this.rows.values()]
@@ -43,9 +53,12 @@ export class FakeStorageDb {
         .slice(0, take)
         .map((row) => ({ ...row }));
     },
-    deleteMany: async ({ where }: { where: { id: string } }): Promise<{ count: number }> => ({
-      count: this.rows.delete(where.id) ? 1 : 0,
-    }),
+    deleteMany: async ({ where }: { where: { id: string; createdDate?: Date } }): Promise<{ count: number }> => {
+      const row = this.rows.get(where.id);
+      if (!row || (where.createdDate !== undefined && row.createdDate.getTime() !== where.createdDate.getTime())) return { count: 0 };
+      this.rows.delete(where.id);
+      return { count: 1 };
+    },
   };
 
   asStorageDb(): StorageDb {

@@ -95,7 +95,7 @@ describe('ObjectsController over HTTP (in-memory client)', () => {
   });
 
   it('answers a bare 500 for an unexpected failure, with no stack or detail', async () => {
-    db.storageObject.findUnique = async () => {
+    db.storageObject.findFirst = async () => {
       throw new Error('connect to postgresql://storage:s3cret@10.0.0.5:5432 failed');
     };
     const response = await request(app.getHttpServer()).get('/objects/01956d8e-7a4b-7c3d-8e2f-1a2b3c4d5e6f').expect(500);

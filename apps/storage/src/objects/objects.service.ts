@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataClient } from '@neo/data';
 import type { StorageObject } from '../generated/prisma/client.js';
-import { UuidV7Generator, uuidV7Time } from '../ids/uuidv7.js';
+import { isUuidV7, UuidV7Generator, uuidV7Time } from '../ids/uuidv7.js';
 import type { StorageDb } from '../storage-db.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import { ObjectAlreadyExistsError, ObjectNotFoundError } from './storage-object.errors.js';
@@ -38,6 +38,11 @@ export class ObjectsService {
   ) {}
 
   async create(input: NewStorageObject): Promise<StorageObject> {
+    // The unique index on (owner, key) holds within one date-ranged shard only; an object of
+    // the same key created in another year lives on another shard, so it is looked for first.
+    // (Two creates racing across a shard boundary can still both pass: a year boundary is rare.)
+    const existing = await this.db.storageObject.findFirst({ where: { owner: input.owner, key: input.key }, select: { id: true } });
+    if (existing) throw new ObjectAlreadyExistsError(input.owner, input.key);
     const id = this.ids.next();
     try {
       return await this.db.storageObject.create({
@@ -59,7 +64,10 @@ export class ObjectsService {
   }
 
   async get(id: string): Promise<StorageObject> {
-    const row = await this.db.storageObject.findUnique({ where: { id } });
+    // Objects only ever get UUIDv7 ids; any other id names nothing.
+    if (!isUuidV7(id)) throw new ObjectNotFoundError(id);
+    // The id carries the creation instant, which is the shard key: the read goes to one shard.
+    const row = await this.db.storageObject.findFirst({ where: { id, createdDate: uuidV7Time(id) } });
     if (!row) throw new ObjectNotFoundError(id);
     return row;
   }
@@ -88,8 +96,11 @@ export class ObjectsService {
   }
 
   async delete(id: string): Promise<void> {
+    // Objects only ever get UUIDv7 ids; any other id names nothing.
+    if (!isUuidV7(id)) throw new ObjectNotFoundError(id);
+    // The id carries the creation instant, which is the shard key: the delete goes to one shard.
     // deleteMany reports a count instead of throwing when nothing matched.
-    const { count } = await this.db.storageObject.deleteMany({ where: { id } });
+    const { count } = await this.db.storageObject.deleteMany({ where: { id, createdDate: uuidV7Time(id) } });
     if (count === 0) throw new ObjectNotFoundError(id);
   }
 }

@@ -6,7 +6,8 @@ import type { FeatureDefinition } from '../flags/feature-definition.js';
 import { isFeatureOnForEveryone } from '../flags/evaluate-feature.js';
 import { parseFlagsText } from '../flags/load-flags-file.js';
 import { CutoverError } from './cutover.error.js';
-import { cutoverFlagNames, type CutoverFlagNames, type CutoverFlagValues, type FlagWriter, type WriteSide } from './flag-writer.js';
+import { useShardedDatabaseFlags } from '../selection/side-flag-names.js';
+import { type CutoverFlagNames, type CutoverFlagValues, type FlagWriter, type WriteSide } from './flag-writer.js';
 
 export interface FileFlagWriterOptions {
   /** The flags file (config/flags.yaml, or `$NEO_FLAGS_FILE`). Created when missing. */
@@ -24,7 +25,7 @@ export class FileFlagWriter implements FlagWriter {
   private readonly names: (service: string) => CutoverFlagNames;
 
   constructor(private readonly options: FileFlagWriterOptions) {
-    this.names = options.flagNames ?? cutoverFlagNames;
+    this.names = options.flagNames ?? useShardedDatabaseFlags;
   }
 
   describe(): string {

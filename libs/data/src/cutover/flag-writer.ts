@@ -1,5 +1,8 @@
+import type { Side } from '../selection/side.js';
+import type { SideFlagNames } from '../selection/side-flag-names.js';
+
 /** Which side serves a service's writes. */
-export type WriteSide = 'monolith' | 'service';
+export type WriteSide = Side;
 
 /** The cutover's two flags of one service, as read back from the flag source. */
 export interface CutoverFlagValues {
@@ -9,20 +12,8 @@ export interface CutoverFlagValues {
   writeSide: WriteSide;
 }
 
-/** The flag names of one service (see `cutoverFlagNames`). */
-export interface CutoverFlagNames {
-  reads: string;
-  writes: string;
-}
-
-/**
- * The seed's `UseShardedDatabase`, one pair per service: `UseShardedDatabase.<service>.reads`
- * (a flexibleRollout percentage, sticky by userId) and `UseShardedDatabase.<service>.writes`
- * (a switch).
- */
-export function cutoverFlagNames(service: string): CutoverFlagNames {
-  return { reads: `UseShardedDatabase.${service}.reads`, writes: `UseShardedDatabase.${service}.writes` };
-}
+/** The flag names of one service: the selection's `UseShardedDatabase.<service>.reads|writes`. */
+export type CutoverFlagNames = SideFlagNames;
 
 /**
  * What the cutover commands need from a flag source: set the read percentage, flip the write

@@ -8,7 +8,7 @@ export { parsePrismaModels, type PrismaModel } from './prisma-models.js';
 export { loadCutoverPlan } from './load-plan.js';
 export { CUTOVER_SCHEMA, type CutoverPhase } from './cutover-state.js';
 export { WRITE_REDIRECT_SQLSTATE, writeRedirectOf, type GuardSide, type WriteRedirect } from './write-guard.js';
-export { cutoverFlagNames, type CutoverFlagNames, type CutoverFlagValues, type FlagWriter, type WriteSide } from './flag-writer.js';
+export type { CutoverFlagNames, CutoverFlagValues, FlagWriter, WriteSide } from './flag-writer.js';
 export { FileFlagWriter, rolloutPercent, type FileFlagWriterOptions } from './file.flag-writer.js';
 export { UnleashFlagWriter, type UnleashFlagWriterOptions } from './unleash.flag-writer.js';
 export { copyService, type CopyResult } from './copy-service.js';

@@ -1,5 +1,6 @@
 import { CutoverError } from './cutover.error.js';
-import { cutoverFlagNames, type CutoverFlagNames, type CutoverFlagValues, type FlagWriter, type WriteSide } from './flag-writer.js';
+import { useShardedDatabaseFlags } from '../selection/side-flag-names.js';
+import { type CutoverFlagNames, type CutoverFlagValues, type FlagWriter, type WriteSide } from './flag-writer.js';
 
 export interface UnleashFlagWriterOptions {
   /** The Unleash server, e.g. `http://127.0.0.1:4242` (no trailing `/api`). */
@@ -38,7 +39,7 @@ export class UnleashFlagWriter implements FlagWriter {
   constructor(private readonly options: UnleashFlagWriterOptions) {
     this.project = options.project ?? 'default';
     this.environment = options.environment ?? 'development';
-    this.names = options.flagNames ?? cutoverFlagNames;
+    this.names = options.flagNames ?? useShardedDatabaseFlags;
     this.fetch = options.fetch ?? fetch;
   }
 

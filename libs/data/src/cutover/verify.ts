@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { dataNodeLabel, type DataNode } from '../topology/data-node.js';
-import { connectAdmin, logOf, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
+import { connectAdmin, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { readPhase, type CutoverPhase } from './cutover-state.js';
 import type { CutoverPlan } from './cutover-plan.js';
 import { waitForSlotConfirmed } from './catch-up.js';

@@ -27,36 +27,21 @@ export function createReplicaSetDataSource<TClient extends DataClient>(
 ): DataSource<ReplicatedClient<TClient>> {
   const { primary, replicas } = serviceTargets(options.topology, options.service);
   const { reads } = findService(options.topology, options.service);
-  // The replica set builds one client per node: the primary first, then the replicas in the order given.
-  const nodesInOrder = [primary, ...replicas];
-  let built = 0;
   const set: ReplicaSet<TClient> = createReplicaSet<TClient>({
     primary,
     replicas,
     reads,
-    createClient: (adapter) => options.createClient(adapter, nodesInOrder[built++]!),
+    createClient: options.createClient,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...options.replicaSet,
   });
-  const pools = queryPoolsOf(set);
 
   return {
     service: options.service,
     client: set.client,
-    nodes: nodesInOrder.map((node, index) => ({ node, pool: pools[index]! })),
+    nodes: set.connectedNodes,
     ready: () => set.ready(),
     status: () => set.status(),
     close: () => set.close(),
   };
-}
-
-/**
- * The pools the replica set queries through, one per node in the order it connected them
- * (primary, then replicas). `ReplicaSet` keeps them private; health probes and shutdown checks
- * need the very pools the queries use, so they are read here in one place.
- */
-function queryPoolsOf(set: ReplicaSet<object>): readonly pg.Pool[] {
-  const pools = (set as unknown as { pools?: pg.Pool[] }).pools;
-  if (!Array.isArray(pools)) throw new TypeError('ReplicaSet no longer keeps its pools in `pools`; update queryPoolsOf');
-  return pools;
 }

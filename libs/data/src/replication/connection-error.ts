@@ -18,6 +18,30 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether the error happened while opening a connection, so the statement never reached the
+ * server (refused, unknown host, connect timeout, server starting or full). Unlike a connection
+ * lost mid-statement, such a write certainly did not commit.
+ */
+export function isConnectFailure(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current !== null && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const record = current as Record<string, unknown>;
+    const code = typeof record['code'] === 'string' ? record['code'] : undefined;
+    if (code !== undefined && connectCodes.has(code)) return true;
+    if (record['kind'] === 'DatabaseNotReachable') return true;
+    const message = record['message'];
+    if (typeof message === 'string' && /timeout exceeded when trying to connect/i.test(message)) return true;
+    current = nextInChain(record);
+  }
+  return false;
+}
+
+/** Codes that only occur before a statement is sent: socket connect failures, P1001, 57P03, 53300. */
+const connectCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'P1001', '57P03', '53300']);
+
 /** Prisma client error codes for an unreachable server, a closed connection, timeouts, pool exhaustion. */
 const prismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 /** Prisma driver-adapter error kinds with the same meaning. */

@@ -30,8 +30,13 @@ export class PgLagProbe implements LagProbe {
     this.pool.on('error', () => undefined);
   }
 
+  /**
+   * The insert position, not `pg_current_wal_lsn()` (the write position): with
+   * `synchronous_commit = off` a commit returns before its WAL is written, and only the insert
+   * position is sure to cover every commit that has returned (read-your-writes relies on it).
+   */
   async primaryPosition(): Promise<bigint> {
-    const { rows } = await this.pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    const { rows } = await this.pool.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
     return parseLsn(rows[0]!.lsn);
   }
 

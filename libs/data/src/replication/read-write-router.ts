@@ -1,5 +1,5 @@
 import type { RoutingReason } from '../metrics/data-metrics.js';
-import { isConnectionError } from './connection-error.js';
+import { isConnectFailure, isConnectionError } from './connection-error.js';
 import type { NodeClient } from './node-client.js';
 import { PrimaryUnavailableError } from './primary-unavailable.error.js';
 import type { ReadConsistency } from './read-consistency.js';
@@ -57,14 +57,20 @@ export class ReadWriteRouter<C> {
       throw new PrimaryUnavailableError(primary.label, { cause: primary.breaker.lastError, retryAfterMs: primary.breaker.currentBackoffMs });
     }
     if (session !== undefined) this.sessions.writeStarted(session);
+    let neverSent = false;
     try {
       return await primary.run(operation, 'write', invoke);
     } catch (error) {
+      neverSent = isConnectFailure(error);
       if (isConnectionError(error)) throw new PrimaryUnavailableError(primary.label, { cause: error });
       throw error;
     } finally {
-      // Also after a failure: a commit whose answer was lost may still have happened.
-      if (session !== undefined) this.sessions.writeFinished(session);
+      // Also after a failure: a commit whose answer was lost may still have happened. Only a
+      // write that never reached the server leaves the session free to read from replicas.
+      if (session !== undefined) {
+        if (neverSent) this.sessions.writeAbandoned(session);
+        else this.sessions.writeFinished(session);
+      }
     }
   }
 

@@ -21,7 +21,7 @@ export interface ReplicaSetOptions<C> {
   /** The database's `reads` settings from the topology: policy, lag bound, poll interval. */
   readonly reads: ReadSettings;
   /** Builds the service's generated Prisma client on a node's adapter: `(adapter) => new PrismaClient({ adapter })`. */
-  readonly createClient: (adapter: PrismaPg) => C;
+  readonly createClient: (adapter: PrismaPg, node: DataNode) => C;
   readonly metrics?: DataMetrics;
   /** Replaces the policy named in `reads.policy`. */
   readonly picker?: ReplicaPicker;
@@ -63,6 +63,8 @@ export class ReplicaSet<C extends object> {
   readonly primary: NodeClient<C>;
   readonly replicas: readonly NodeClient<C>[];
   readonly monitor: LagMonitor;
+  /** Every node with the pool its queries use, primary first (health checks probe these very pools). */
+  readonly connectedNodes: { readonly node: DataNode; readonly pool: pg.Pool }[] = [];
   private readonly pools: pg.Pool[] = [];
   private readonly detachMetrics: (() => void)[] = [];
   private readonly firstRound: Promise<void>;
@@ -145,6 +147,7 @@ export class ReplicaSet<C extends object> {
     // the pool drops it and opens a new one when needed. Without a listener Node would crash.
     pool.on('error', (error) => this.emit({ type: 'idle-connection-error', node: label, error }));
     this.pools.push(pool);
+    this.connectedNodes.push({ node, pool });
     const labels = this.metricLabels(node);
     if (this.options.metrics) this.detachMetrics.push(this.options.metrics.instrumentPool(pool, labels));
     // adapter-pg compiles against its own copy of @types/pg; the runtime Pool class is the same one.
@@ -154,7 +157,7 @@ export class ReplicaSet<C extends object> {
       ...this.options.breaker,
       onStateChange: (state, error) => this.emit({ type: 'breaker', node: label, state, error }),
     });
-    return new NodeClient(label, node.role, node.weight, this.options.createClient(adapter), breaker, this.options.metrics?.queryRecorder(labels));
+    return new NodeClient(label, node.role, node.weight, this.options.createClient(adapter, node), breaker, this.options.metrics?.queryRecorder(labels));
   }
 
   private metricLabels(node: DataNode): NodeMetricLabels {

@@ -56,6 +56,12 @@ export class SessionWrites {
     entry.finishedAt = entry.touchedAt;
   }
 
+  /** A write that certainly never reached the server (it could not connect): nothing to wait for. */
+  writeAbandoned(session: string): void {
+    const entry = this.touch(session);
+    entry.pending = Math.max(0, entry.pending - 1);
+  }
+
   state(session: string): SessionWriteState | undefined {
     const entry = this.entries.get(session);
     if (!entry) return undefined;

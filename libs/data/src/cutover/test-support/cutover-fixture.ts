@@ -2,10 +2,10 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTestTopology, startIsolatedTopology } from '@neo/testing';
-import type { RunningTopology } from '@neo/topology-runtime';
+import { startTopology, type RunningTopology } from '@neo/topology-runtime';
 import pg from 'pg';
 import { migrateFleet } from '../../migrations/migrate-fleet.js';
+import { loadTopology, locateTopologyFile } from '../../topology/load-topology.js';
 import { findService } from '../../topology/resolve-targets.js';
 import type { Topology } from '../../topology/topology.schema.js';
 import type { CutoverContext, CutoverTimeouts } from '../cutover-context.js';
@@ -39,12 +39,13 @@ export interface CutoverFixtureOptions {
  * storage service and the fixture smart-contracts service, and a flags file.
  */
 export async function startCutoverFixture(options: CutoverFixtureOptions): Promise<CutoverFixture> {
-  const declared = structuredClone(loadTestTopology());
+  const declared = structuredClone(loadTopology({ path: locateTopologyFile() }));
   for (const cluster of Object.values(declared.clusters)) cluster.replicas = [];
   if (options.unsharded) delete findService(declared, options.service).sharding;
   const serviceCluster = findService(declared, options.service).cluster;
   const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-'));
-  const running = await startIsolatedTopology({ topology: declared, clusters: [declared.monolith.cluster, serviceCluster] });
+  // Embedded servers in a fresh temporary directory, as @neo/testing's startIsolatedTopology starts them.
+  const running = await startTopology(declared, { provider: 'embedded', clusters: [declared.monolith.cluster, serviceCluster] });
   try {
     await raiseReplicationLimits(running, [declared.monolith.cluster, serviceCluster]);
     const prismaRoot = join(dir, 'prisma');

@@ -8,7 +8,8 @@ import type { CutoverFixture } from './cutover-fixture.js';
 export interface ChildRun {
   /** Steps the child began, in order. */
   steps: string[];
-  outcome: 'done' | 'failed' | 'killed';
+  /** `killed`: by this test, at the step asked for; `crashed`: it ended on its own without a result. */
+  outcome: 'done' | 'failed' | 'killed' | 'crashed';
   failure?: string;
 }
 
@@ -32,13 +33,16 @@ export async function runStepInChild(
     env: { ...process.env, NEO_CUTOVER_CHILD_INPUT: inputFile },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const run: ChildRun = { steps: [], outcome: 'killed' };
+  const run: ChildRun = { steps: [], outcome: 'crashed' };
   try {
     await new Promise<void>((resolve, reject) => {
       child.on('message', (message: { step?: string; done?: boolean; failed?: string }) => {
         if (message.step) {
           run.steps.push(message.step);
-          if (message.step === options.killAt) child.kill('SIGKILL');
+          if (message.step === options.killAt) {
+            run.outcome = 'killed';
+            child.kill('SIGKILL');
+          }
         }
         if (message.done) run.outcome = 'done';
         if (message.failed !== undefined) {

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { PartitionInterval } from '@neo/data';
+import { DEFAULT_RETENTION, type RetentionSettings } from './partitions/retention-settings.js';
+
+/** Where the repository root is, from `src/` or `dist/` alike. */
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+
+export const DEFAULT_MONITORING_PORT = 3104;
+
+export interface MonitoringEnvironment {
+  /** The topology file (`NEO_TOPOLOGY`); `config/topology.yaml` of the repository by default. */
+  topologyPath: string;
+  /** `NEO_ENDPOINTS`: JSON `{ "<cluster>/<node>": { host, port } }` written by the operator CLI when it starts the local topology. */
+  endpointsPath: string | undefined;
+  port: number;
+  host: string;
+  /**
+   * `MONITORING_RETENTION_DAYS` (30), `MONITORING_PARTITION_INTERVAL` (day | month),
+   * `MONITORING_PARTITIONS_AHEAD` (3), `MONITORING_MAINTENANCE_INTERVAL_MS` (1 hour).
+   */
+  retention: RetentionSettings;
+}
+
+/** Reads the service's settings from the environment; a bad value is refused with its name. */
+export function readMonitoringEnvironment(env: NodeJS.ProcessEnv = process.env): MonitoringEnvironment {
+  return {
+    topologyPath: path.resolve(env.NEO_TOPOLOGY ?? path.join(REPO_ROOT, 'config/topology.yaml')),
+    endpointsPath: env.NEO_ENDPOINTS ? path.resolve(env.NEO_ENDPOINTS) : undefined,
+    port: readInteger(env, 'PORT', DEFAULT_MONITORING_PORT, 0, 65_535),
+    host: env.HOST ?? '127.0.0.1',
+    retention: {
+      retentionDays: readInteger(env, 'MONITORING_RETENTION_DAYS', DEFAULT_RETENTION.retentionDays, 1, 36_500),
+      interval: readInterval(env.MONITORING_PARTITION_INTERVAL),
+      partitionsAhead: readInteger(env, 'MONITORING_PARTITIONS_AHEAD', DEFAULT_RETENTION.partitionsAhead, 0, 366),
+      maintenanceIntervalMs: readInteger(env, 'MONITORING_MAINTENANCE_INTERVAL_MS', DEFAULT_RETENTION.maintenanceIntervalMs, 1_000, 7 * 86_400_000),
+    },
+  };
+}
+
+function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+function readInterval(value: string | undefined): PartitionInterval {
+  if (value === undefined || value === '') return DEFAULT_RETENTION.interval;
+  if (value === 'day' || value === 'month') return value;
+  throw new Error(`MONITORING_PARTITION_INTERVAL must be "day" or "month", got ${JSON.stringify(value)}`);
+}

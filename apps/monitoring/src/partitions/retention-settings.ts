@@ -1,0 +1,26 @@
+import type { PartitionInterval } from '@neo/data';
+
+/** How the service keeps `metric_samples`: one partition per period, some made ahead, old ones dropped. */
+export interface RetentionSettings {
+  /** A partition whose whole period is older than this is dropped. */
+  retentionDays: number;
+  /** One partition per UTC day or month. */
+  interval: PartitionInterval;
+  /** Periods created ahead of the current one. */
+  partitionsAhead: number;
+  /** How often the maintenance job runs (it also runs at start and on `POST /maintenance/partitions`). */
+  maintenanceIntervalMs: number;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = {
+  retentionDays: 30,
+  interval: 'day',
+  partitionsAhead: 3,
+  maintenanceIntervalMs: 60 * 60 * 1000,
+};
+
+/** Injection token of the service's `RetentionSettings`. */
+export const RETENTION_SETTINGS = Symbol('RETENTION_SETTINGS');
+/** Injection token of the service's clock (`() => Date`), replaced in tests. */
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => Date;

@@ -1,0 +1,40 @@
+import { Type } from 'class-transformer';
+import { IsDate, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+export const DEFAULT_SERIES_LIMIT = 1_000;
+export const MAX_SERIES_LIMIT = 10_000;
+
+/** Query of `GET /series/:name?from=&to=`: a time window, `from` included, `to` excluded. */
+export class SeriesWindowQuery {
+  @Type(() => Date)
+  @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  from!: Date;
+
+  @Type(() => Date)
+  @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  to!: Date;
+
+  /** At most this many samples, the oldest first. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SERIES_LIMIT)
+  limit: number = DEFAULT_SERIES_LIMIT;
+}
+
+/** Query of `GET /series/:name/downsample?from=&to=&bucket=1m`. */
+export class DownsampleQuery {
+  @Type(() => Date)
+  @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  from!: Date;
+
+  @Type(() => Date)
+  @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  to!: Date;
+
+  /** Bucket width: `15s`, `1m`, `5m`, `1h`, `1d`. */
+  @IsOptional()
+  @IsString()
+  bucket: string = '1m';
+}

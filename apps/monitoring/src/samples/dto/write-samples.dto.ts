@@ -1,0 +1,32 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsNotEmpty, IsNumber, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+
+export const MAX_SAMPLES_PER_BATCH = 10_000;
+/** Series names: letters, digits and `._:-`, e.g. "oracle.feed.latency_ms". */
+export const SERIES_NAME = /^[A-Za-z0-9._:-]+$/;
+
+export class SampleDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(SERIES_NAME, { message: 'series may hold letters, digits and . _ : - only' })
+  series!: string;
+
+  /** ISO 8601 instant. */
+  @Type(() => Date)
+  @IsDate({ message: 'at must be an ISO 8601 date-time' })
+  at!: Date;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  value!: number;
+}
+
+/** Body of `POST /samples`. */
+export class WriteSamplesDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_SAMPLES_PER_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => SampleDto)
+  samples!: SampleDto[];
+}

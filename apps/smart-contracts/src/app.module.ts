@@ -1,0 +1,40 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DataMetricsModule, DataModule, type Topology } from '@neo/data';
+import { ContractsModule } from './contracts/contracts.module.js';
+import { PrismaClient } from './generated/prisma/client.js';
+import { HealthModule } from './health/health.module.js';
+import { TransactionsModule } from './transactions/transactions.module.js';
+
+/** The name of this service in the topology. */
+export const SMART_CONTRACTS_SERVICE = 'smartcontracts';
+
+export interface SmartContractsAppConfig {
+  /** A bound topology: every node has its host and port. */
+  topology: Topology;
+  /** Per-node timeout of the health probe; the data module's default when absent. */
+  healthTimeoutMs?: number;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: SmartContractsAppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DataModule.forRoot({
+          service: SMART_CONTRACTS_SERVICE,
+          topology: config.topology,
+          createClient: (adapter) => new PrismaClient({ adapter }),
+          // Rows written without an id still get a UUIDv7 before routing (the service sets its own).
+          sharding: { generatedIds: { Contract: 'id', Transaction: 'id' } },
+          healthTimeoutMs: config.healthTimeoutMs,
+          isGlobal: true,
+        }),
+        DataMetricsModule,
+        ContractsModule,
+        TransactionsModule,
+        HealthModule,
+      ],
+    };
+  }
+}
