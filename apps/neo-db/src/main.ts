@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { up } from './commands/up.command.js';
+import { CUTOVER_USAGE, isCutoverCommand, runCutoverCommand } from './cutover-commands.js';
 
 const usage = `neo-db — operate the Neo data layer's topology
 
 usage:
   neo-db up [--wipe] [--provider embedded|external|testcontainers|auto] [--no-services]
       bring the local topology up, migrate it, start the services; Ctrl-C stops everything
-`;
+${CUTOVER_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const log = (line: string): void => console.log(line);
+  if (isCutoverCommand(command)) {
+    process.exitCode = await runCutoverCommand(command, rest, log);
+    return;
+  }
   switch (command) {
     case 'up': {
       const { values } = parseArgs({

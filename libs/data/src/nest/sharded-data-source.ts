@@ -76,7 +76,12 @@ export function createShardedDataSource<TClient extends DataClient>(options: Sha
     shards: shards.map(({ name, database }) => ({ name, client: database.client as unknown as PrismaClientLike })),
   }) as unknown as ShardedClient<TClient>;
   const placedModels = new Set([...sharding.models, ...sharding.referenceModels, ...Object.keys(sharding.singleModels)]);
-  const client = withHomeModels(sharded, placedModels, () => homeDatabase().client);
+  const firstShardClient = shards[0]!.database.client as Record<string, unknown>;
+  const isModelDelegate = (property: string) => typeof (firstShardClient[property] as { findMany?: unknown } | undefined)?.findMany === 'function';
+  const client = withHomeModels(sharded, (property) => {
+    const model = property.charAt(0).toUpperCase() + property.slice(1);
+    return !placedModels.has(model) && isModelDelegate(property);
+  }, () => homeDatabase().client);
 
   const databases = () => [...shards.map(({ database }) => database), ...(home ? [home] : [])];
   let closing: Promise<void> | undefined;
@@ -100,15 +105,16 @@ export function createShardedDataSource<TClient extends DataClient>(options: Sha
 
 /**
  * The sharded client, with calls to models outside the sharding block sent to the home
- * database instead of being refused by the router.
+ * database instead of being refused by the router. Only real model delegates go home: other
+ * properties (`constructor`, lifecycle hooks a framework looks for) stay as the sharded client has them.
  */
-function withHomeModels<TClient>(sharded: ShardedClient<TClient>, placedModels: ReadonlySet<string>, homeClient: () => TClient): ShardedClient<TClient> {
+function withHomeModels<TClient>(sharded: ShardedClient<TClient>, livesAtHome: (property: string) => boolean, homeClient: () => TClient): ShardedClient<TClient> {
   return new Proxy(sharded as object, {
     get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof property !== 'string' || property.startsWith('$') || property.startsWith('_') || value === undefined) return value;
-      const model = property.charAt(0).toUpperCase() + property.slice(1);
-      return placedModels.has(model) ? value : (homeClient() as Record<string, unknown>)[property];
+      if (typeof property === 'string' && !property.startsWith('$') && !property.startsWith('_') && livesAtHome(property)) {
+        return (homeClient() as Record<string, unknown>)[property];
+      }
+      return Reflect.get(target, property, receiver);
     },
   }) as ShardedClient<TClient>;
 }

@@ -29,6 +29,9 @@ export const SERVER_SETTINGS: Record<string, string | number> = {
   wal_level: 'logical',
   max_wal_senders: 20,
   max_replication_slots: 20,
+  // One apply worker per subscription: a cutover subscribes every shard database of a server.
+  max_logical_replication_workers: 16,
+  max_worker_processes: 24,
   hot_standby: 'on',
   // Replicas tell the primary which rows their queries still need, so vacuum does not cancel them.
   hot_standby_feedback: 'on',
