@@ -140,7 +140,6 @@ describe('storage service on the shared test topology', () => {
     const before = replicaReads();
     const primaryReadsBefore = primaryReads();
     for (let i = 0; i < 5; i++) await http.get('/objects').query({ owner: erin }).expect(200);
-    console.log((await http.get('/metrics')).text.split('\n').filter((l) => /rout/.test(l) && !l.startsWith('#')).join('\n'));
     // At least one read per request, on the replicas (more when a listing reads every shard), none on a primary.
     expect(replicaReads() - before).toBeGreaterThanOrEqual(5);
     expect(primaryReads()).toBe(primaryReadsBefore);

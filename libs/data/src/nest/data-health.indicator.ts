@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { NodeStatus } from '../replication/index.js';
-import { dataNodeLabel } from '../topology/index.js';
+import { dataNodeLabel, type DataNode } from '../topology/index.js';
 import { DATA_SOURCE } from './data.tokens.js';
 import type { DataSource } from './data-source.js';
 import { DATA_MODULE_OPTIONS } from './data.module-definition.js';
 import type { DataModuleOptions } from './data-module.options.js';
 import { probeNode, type NodeProbe } from './probe-node.js';
+import { isSideSwitching } from './side-switching.data-source.js';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
 
@@ -53,14 +54,40 @@ export class DataHealthIndicator {
     }
 
     const session = this.health.check(key);
+    const sides = sidesOf(this.source);
+    const facts = { service: this.source.service, ...sides, nodes };
     const down = probes.filter(({ probe }) => probe.status === 'down');
-    if (down.some(({ node }) => node.role === 'primary')) return session.down({ service: this.source.service, nodes });
+    // The monolith's primary is needed only while some calls still go there.
+    const needed = (node: DataNode): boolean => node.role === 'primary' && (!isSideSwitching(this.source) || node !== this.source.monolith.node || monolithInUse(this.source));
+    if (down.some(({ node }) => needed(node))) return session.down(facts);
     if (down.length > 0) {
       const replicasDown = down.map(({ node }) => dataNodeLabel(node));
-      return session.degraded({ service: this.source.service, replicasDown, nodes });
+      return session.degraded({ ...facts, replicasDown });
     }
-    return session.up({ service: this.source.service, nodes });
+    return session.up(facts);
   }
+}
+
+/** Where the calls go and where the flags come from, for a service that switches sides; nothing otherwise. */
+function sidesOf(source: DataSource): { flags?: object; placement?: object } {
+  if (!isSideSwitching(source)) return {};
+  const status = source.flagStatus();
+  const placement = source.placement();
+  return {
+    flags: {
+      provider: status.provider,
+      source: status.source,
+      ready: status.ready,
+      ...(status.lastError ? { lastError: status.lastError } : {}),
+      ...(status.lastUpdatedAt ? { lastUpdatedAt: status.lastUpdatedAt.toISOString() } : {}),
+    },
+    placement: { writes: placement.writes, reads: placement.reads, flagNames: placement.flags },
+  };
+}
+
+function monolithInUse(source: { placement(): { writes: string; reads: string } }): boolean {
+  const placement = source.placement();
+  return placement.writes === 'monolith' || placement.reads !== 'service';
 }
 
 function routingFacts(status: NodeStatus | undefined): RoutingFacts {

@@ -3,6 +3,9 @@ import { TerminusModule } from '@nestjs/terminus';
 import { createServiceCache, type Cache } from '../cache/index.js';
 import { createDataMetrics, type DataMetrics } from '../metrics/index.js';
 import { createDataSource } from './create-data-source.js';
+import { flagsOptionsFromEnv } from './flags-options.js';
+import { openFlagProvider } from './flags-provider.factory.js';
+import { createSideSwitchingDataSource } from './side-switching.data-source.js';
 import { DataHealthIndicator } from './data-health.indicator.js';
 import type { DataModuleOptions } from './data-module.options.js';
 import type { DataSource } from './data-source.js';
@@ -10,8 +13,34 @@ import { ConfigurableDataModule, DATA_MODULE_OPTIONS } from './data.module-defin
 import { DATA_CACHE, DATA_CLIENT, DATA_METRICS, DATA_SOURCE } from './data.tokens.js';
 
 /**
+ * The service's own database alone when no flags are configured; with flags, both sides (the
+ * service's schema in the monolith and its own database), switched per call by them.
+ */
+async function createModuleDataSource(options: DataModuleOptions, metrics: DataMetrics): Promise<DataSource> {
+  const flagsOptions = options.flags ?? flagsOptionsFromEnv();
+  if (flagsOptions === false) return createDataSource({ ...options, metrics });
+  const { provider, owned } = await openFlagProvider(flagsOptions, { service: options.service, registry: metrics.registry });
+  try {
+    const source = createSideSwitchingDataSource({ ...options, metrics, flags: provider, ...(options.writeRedirect ? { writeRedirect: options.writeRedirect } : {}) });
+    if (!owned) return source;
+    return {
+      ...source,
+      close: async () => {
+        await source.close();
+        await provider.close();
+      },
+    };
+  } catch (error) {
+    if (owned) await provider.close();
+    throw error;
+  }
+}
+
+/**
  * Gives a NestJS service its ready Prisma client, built from the declared topology: on the
- * primary alone, or on a replica set when the service's cluster has replicas. Also its metrics
+ * primary alone, or on a replica set when the service's cluster has replicas; with flags
+ * configured (`flags`, or `NEO_FLAGS` in the environment) on both its monolith schema and its own
+ * database, each call sent where the `UseShardedDatabase.<service>.*` flags say. Also its metrics
  * (`DATA_METRICS`, served by `DataMetricsModule`) and its read-through cache (`DATA_CACHE`).
  * Inject them with `@InjectDataClient()`, `@InjectDataCache()`; check the nodes with `DataHealthIndicator`.
  * On application shutdown (after the HTTP server stopped taking requests) the cache and client
@@ -28,7 +57,7 @@ import { DATA_CACHE, DATA_CLIENT, DATA_METRICS, DATA_SOURCE } from './data.token
     {
       provide: DATA_SOURCE,
       inject: [DATA_MODULE_OPTIONS, DATA_METRICS],
-      useFactory: (options: DataModuleOptions, metrics: DataMetrics): DataSource => createDataSource({ ...options, metrics }),
+      useFactory: (options: DataModuleOptions, metrics: DataMetrics): Promise<DataSource> => createModuleDataSource(options, metrics),
     },
     { provide: DATA_CLIENT, inject: [DATA_SOURCE], useFactory: (source: DataSource) => source.client },
     {

@@ -1,0 +1,115 @@
+import { Counter, type Registry } from 'prom-client';
+import type { FlagProvider, FlagStatus } from '../flags/flag-provider.js';
+import { ConnectionSelector, type SidePlacement } from '../selection/connection-selector.js';
+import { SelectionMetrics } from '../selection/selection-metrics.js';
+import { createSideSwitchingClient } from '../selection/side-switching-client.js';
+import { monolithTarget } from '../topology/index.js';
+import { createDataSource, type DataSourceOptions } from './create-data-source.js';
+import type { ConnectedNode, DataClient, DataSource } from './data-source.js';
+import { NodePools } from './node-pools.js';
+import { adapterFor } from './primary.data-source.js';
+import { forcingChooser, retryRedirectedWrites, type RedirectEvent, type WriteRedirectTuning } from './side-switching.write-redirect.js';
+
+export interface SideSwitchingDataSourceOptions<TClient extends DataClient> extends DataSourceOptions<TClient> {
+  /** The flags that place the service (`UseShardedDatabase.<service>.reads|writes`). Not closed by the source. */
+  flags: FlagProvider;
+  /** How writes refused by the cutover write guard are retried. */
+  writeRedirect?: WriteRedirectTuning;
+}
+
+/** A service's data on two sides: its schema in the monolith and its own database, chosen per call by flags. */
+export interface SideSwitchingDataSource<TClient extends DataClient = DataClient> extends DataSource<TClient> {
+  /** The service's own database (primary, replica set or shards), as `createDataSource` builds it. */
+  readonly own: DataSource<TClient>;
+  /** The service's schema in the monolith database. */
+  readonly monolith: ConnectedNode;
+  readonly selector: ConnectionSelector;
+  readonly flags: FlagProvider;
+  /** Where the service's calls go right now. */
+  placement(): SidePlacement;
+  flagStatus(): FlagStatus;
+}
+
+export function isSideSwitching(source: DataSource): source is SideSwitchingDataSource {
+  return 'placement' in source && 'selector' in source;
+}
+
+/**
+ * The data source of a service that can live in the monolith or in its own database: both
+ * sides are connected, and every call goes to the side the `ConnectionSelector` picks from the
+ * flags (writes by a switch, reads by a sticky per-user rollout). The monolith side is the same
+ * generated client on the service's schema in `neo_service_layer` (adapter-pg `{ schema }`);
+ * the own side is what `createDataSource` builds for the topology. A write the database refuses
+ * because a cutover moved the service's writes (write guard, SQLSTATE NC001) is retried on the
+ * side of record (see `retryRedirectedWrites` for the bound).
+ *
+ * Metrics in the service's registry: `neo_data_side_decisions_total{service,kind,side,reason}`
+ * and `neo_data_write_redirects_total{service,to,flags_agreed}`.
+ */
+export function createSideSwitchingDataSource<TClient extends DataClient>(options: SideSwitchingDataSourceOptions<TClient>): SideSwitchingDataSource<TClient> {
+  const { service, topology, flags } = options;
+  const own = createDataSource(options);
+  const pools = new NodePools(options.pools);
+  const monolithNode = monolithTarget(topology, service);
+  let monolithClient: TClient;
+  try {
+    monolithClient = options.createClient(adapterFor(monolithNode, pools), monolithNode);
+  } catch (error) {
+    void own.close();
+    void pools.closeAll();
+    throw error;
+  }
+  const monolithPool = pools.poolFor(monolithNode);
+  const detachPool = options.metrics?.instrumentPool(monolithPool, {
+    database: `${monolithNode.database}.${monolithNode.schema ?? service}`,
+    node: `${monolithNode.cluster}/${monolithNode.node}`,
+    role: monolithNode.role,
+  });
+
+  const registry = options.metrics?.registry;
+  const selector = new ConnectionSelector({ flags, ...(registry ? { metrics: new SelectionMetrics({ registry }) } : {}) });
+  const redirects = registry ? redirectCounter(registry) : undefined;
+  const switching = createSideSwitchingClient<TClient>({ service, monolith: monolithClient, own: own.client, selector: forcingChooser(selector) });
+  const client = retryRedirectedWrites(switching, {
+    flags: { writeSide: () => selector.placement(service).writes },
+    ...(options.writeRedirect ? { tuning: options.writeRedirect } : {}),
+    onRedirect: (event: RedirectEvent) => redirects?.inc({ service, to: event.to, flags_agreed: String(event.flagsAgreed) }),
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    service,
+    client,
+    own,
+    monolith: { node: monolithNode, pool: monolithPool },
+    selector,
+    flags,
+    // The own side's nodes first (its primary leads, as health expects), then the monolith.
+    nodes: [...own.nodes, { node: monolithNode, pool: monolithPool }],
+    ready: () => own.ready(),
+    ...(own.status ? { status: () => own.status?.() ?? [] } : {}),
+    placement: () => selector.placement(service),
+    flagStatus: () => flags.status(),
+    close() {
+      closing ??= (async () => {
+        selector.close();
+        await Promise.allSettled([own.close(), monolithClient.$disconnect().catch(() => undefined).then(() => pools.closeAll())]);
+        detachPool?.();
+      })();
+      return closing;
+    },
+  };
+}
+
+function redirectCounter(registry: Registry): Counter<'service' | 'to' | 'flags_agreed'> {
+  const name = 'neo_data_write_redirects_total';
+  return (
+    (registry.getSingleMetric(name) as Counter<'service' | 'to' | 'flags_agreed'> | undefined) ??
+    new Counter({
+      name,
+      help: 'Writes refused by the cutover write guard and retried on the side of record, by that side and whether the flags already named it.',
+      labelNames: ['service', 'to', 'flags_agreed'],
+      registers: [registry],
+    })
+  );
+}

@@ -1,0 +1,160 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeRedirectOf, type WriteRedirect } from '../cutover/write-guard.js';
+import { classifyPrismaCall, type SideChooser } from '../selection/side-switching-client.js';
+import type { OperationKind, Side } from '../selection/side.js';
+
+/** How a write the cutover write guard refused (SQLSTATE NC001) is retried. */
+export interface WriteRedirectTuning {
+  /**
+   * How long a redirected write waits for the flags to name the side the database named, before
+   * it is retried there anyway (the database is the authority; the wait only keeps reads and
+   * writes of the caller on one side). Default 10 000 ms.
+   */
+  readonly flagWaitMs?: number;
+  /** How many times one call is retried after a redirect. Default 3. */
+  readonly maxRetries?: number;
+  /** How often the flags are checked while waiting, and the pause before retrying a `switching` answer. Default 20 ms. */
+  readonly pollMs?: number;
+}
+
+/** What the retry needs: the side the flags give writes now. */
+export interface WriteSideSource {
+  writeSide(): Side;
+}
+
+export interface RedirectEvent {
+  readonly to: WriteRedirect['side'];
+  /** How long the call waited for the flags before the retry. */
+  readonly waitedMs: number;
+  readonly flagsAgreed: boolean;
+}
+
+const DEFAULT_FLAG_WAIT_MS = 10_000;
+const DEFAULT_MAX_RETRIES = 3;
+const DEFAULT_POLL_MS = 20;
+
+/** The side a retried call is forced to: set around the retry, read by `forcingChooser`. */
+const forcedSide = new AsyncLocalStorage<Side>();
+
+/** A chooser that obeys a forced side (during a redirect retry) and asks `chooser` otherwise. */
+export function forcingChooser(chooser: SideChooser): SideChooser {
+  return { select: (service, kind) => forcedSide.getStore() ?? chooser.select(service, kind) };
+}
+
+/**
+ * The redirect carried by an error from a Prisma client: the database error itself (raw
+ * adapter), or wrapped by Prisma (`meta.driverAdapterError.cause`), or in a `cause` chain.
+ */
+export function redirectOfPrismaError(error: unknown, depth = 0): WriteRedirect | undefined {
+  if (error === null || typeof error !== 'object' || depth > 4) return undefined;
+  const direct = writeRedirectOf(error);
+  if (direct) return direct;
+  const candidate = error as { cause?: unknown; meta?: { driverAdapterError?: { cause?: unknown } } };
+  return redirectOfPrismaError(candidate.meta?.driverAdapterError?.cause, depth + 1) ?? redirectOfPrismaError(candidate.cause, depth + 1);
+}
+
+export interface RedirectRetryOptions {
+  readonly flags: WriteSideSource;
+  readonly tuning?: WriteRedirectTuning;
+  readonly onRedirect?: (event: RedirectEvent) => void;
+  readonly classify?: (path: readonly [string] | readonly [string, string]) => OperationKind;
+}
+
+/**
+ * Wraps a side-switching client so that a write refused by the cutover's write guard is run
+ * again on the side of record: model writes (`create`, `update`, …), interactive
+ * `$transaction(fn)` (the whole function again) and raw SQL. Nothing was written by the refused
+ * attempt (the guard fires before the statement), so the retry cannot double a write.
+ *
+ * The retry first waits until the flags give writes to the side the database named (bounded by
+ * `flagWaitMs`), then forces that side. A batch `$transaction([...])` is not retried: its calls
+ * chose their sides when they were made; it fails with the redirect error, which the caller may
+ * retry. Bound for one call: `maxRetries × (flagWaitMs + the guard's own wait)`.
+ */
+export function retryRedirectedWrites<C extends object>(client: C, options: RedirectRetryOptions): C {
+  const classify = options.classify ?? classifyPrismaCall;
+  const tuning = {
+    flagWaitMs: options.tuning?.flagWaitMs ?? DEFAULT_FLAG_WAIT_MS,
+    maxRetries: options.tuning?.maxRetries ?? DEFAULT_MAX_RETRIES,
+    pollMs: options.tuning?.pollMs ?? DEFAULT_POLL_MS,
+  };
+
+  const retrying = (call: () => unknown): unknown => {
+    const first = call();
+    if (first === null || typeof first !== 'object' || typeof (first as PromiseLike<unknown>).then !== 'function') return first;
+    let run: Promise<unknown> | undefined;
+    const execute = (): Promise<unknown> => (run ??= runWithRetries(first as PromiseLike<unknown>, call, options, tuning));
+    // Keep the Prisma promise's own members (`requestTransaction`, its tag) so the call still
+    // works inside a batch `$transaction([...])`, where Prisma runs it without `then`.
+    return new Proxy(first, {
+      get(target, property) {
+        if (property === 'then') return (onFulfilled?: never, onRejected?: never) => execute().then(onFulfilled, onRejected);
+        if (property === 'catch') return (onRejected?: never) => execute().catch(onRejected);
+        if (property === 'finally') return (onFinally?: never) => execute().finally(onFinally);
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+
+  const wrapDelegate = (delegate: object, model: string): object =>
+    new Proxy(delegate, {
+      get(target, method) {
+        const value: unknown = Reflect.get(target, method);
+        if (typeof method !== 'string' || typeof value !== 'function' || classify([model, method]) !== 'write') return value;
+        return (...args: unknown[]) => retrying(() => (Reflect.get(target, method) as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
+
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (typeof property !== 'string') return value;
+      if (typeof value === 'function') {
+        if (property === '$extends') return (...args: unknown[]) => retryRedirectedWrites((value as (...a: unknown[]) => C).apply(target, args), options);
+        if (property === '$transaction') {
+          return (...args: unknown[]) =>
+            typeof args[0] === 'function' ? retrying(() => (value as (...a: unknown[]) => unknown).apply(target, args)) : (value as (...a: unknown[]) => unknown).apply(target, args);
+        }
+        if (property.startsWith('$executeRaw') || property.startsWith('$queryRaw')) {
+          return (...args: unknown[]) => retrying(() => (value as (...a: unknown[]) => unknown).apply(target, args));
+        }
+        return value;
+      }
+      if (value !== null && typeof value === 'object' && !property.startsWith('$') && !property.startsWith('_')) return wrapDelegate(value, property);
+      return value;
+    },
+  });
+}
+
+async function runWithRetries(
+  first: PromiseLike<unknown>,
+  call: () => unknown,
+  options: RedirectRetryOptions,
+  tuning: Required<WriteRedirectTuning>,
+): Promise<unknown> {
+  let attempt: PromiseLike<unknown> = first;
+  for (let retries = 0; ; retries++) {
+    try {
+      return await attempt;
+    } catch (error) {
+      const redirect = redirectOfPrismaError(error);
+      if (!redirect || retries >= tuning.maxRetries) throw error;
+      if (redirect.side === 'switching') {
+        // The side being switched to gave up waiting for the switch: try again shortly, where the flags say.
+        await sleep(tuning.pollMs);
+        options.onRedirect?.({ to: 'switching', waitedMs: tuning.pollMs, flagsAgreed: false });
+        attempt = call() as PromiseLike<unknown>;
+        continue;
+      }
+      const started = Date.now();
+      const deadline = started + tuning.flagWaitMs;
+      while (options.flags.writeSide() !== redirect.side && Date.now() < deadline) await sleep(tuning.pollMs);
+      const flagsAgreed = options.flags.writeSide() === redirect.side;
+      options.onRedirect?.({ to: redirect.side, waitedMs: Date.now() - started, flagsAgreed });
+      const side = redirect.side;
+      attempt = forcedSide.run(side, call) as PromiseLike<unknown>;
+    }
+  }
+}
