@@ -6,8 +6,10 @@ import { CUTOVER_USAGE, isCutoverCommand, runCutoverCommand } from './cutover-co
 const usage = `neo-db — operate the Neo data layer's topology
 
 usage:
-  neo-db up [--wipe] [--provider embedded|external|testcontainers|auto] [--no-services]
+  neo-db up [--wipe] [--provider embedded|external|testcontainers|auto] [--no-services] [--flags file|unleash]
       bring the local topology up, migrate it, start the services; Ctrl-C stops everything
+      --flags: where services read UseShardedDatabase.* (default file: config/flags.yaml;
+               unleash: start a local unleash-server, data in neo_unleash on the monolith cluster)
 ${CUTOVER_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
@@ -25,13 +27,16 @@ async function main(argv: string[]): Promise<void> {
           wipe: { type: 'boolean', default: false },
           provider: { type: 'string', default: process.env['NEO_PROVIDER'] ?? 'embedded' },
           'no-services': { type: 'boolean', default: false },
+          flags: { type: 'string', default: process.env['NEO_FLAGS'] === 'unleash' ? 'unleash' : 'file' },
         },
       });
+      const flags = values.flags;
+      if (flags !== 'file' && flags !== 'unleash') throw new Error(`--flags must be file or unleash (got "${flags}")`);
       const provider = values.provider;
       if (provider !== 'embedded' && provider !== 'external' && provider !== 'testcontainers' && provider !== 'auto') {
         throw new Error(`--provider must be one of embedded, external, testcontainers, auto (got "${provider}")`);
       }
-      await up({ wipe: values.wipe, provider, servicesToo: !values['no-services'], log });
+      await up({ wipe: values.wipe, provider, servicesToo: !values['no-services'], flags, log });
       return;
     }
     case undefined:

@@ -23,12 +23,14 @@ export interface WorkspacePaths {
   prismaRoot: string;
 }
 
-export function workspacePaths(root = findWorkspaceRoot()): WorkspacePaths {
+export function workspacePaths(root = findWorkspaceRoot(), env: NodeJS.ProcessEnv = process.env): WorkspacePaths {
+  const localDataDir = env['NEO_DATA_DIR'] ?? join(root, '.neo', 'data');
   return {
     root,
-    topologyFile: process.env['NEO_TOPOLOGY'] ?? join(root, 'config', 'topology.yaml'),
-    localDataDir: process.env['NEO_DATA_DIR'] ?? join(root, '.neo', 'data'),
-    endpointsFile: join(root, '.neo', 'endpoints.json'),
+    topologyFile: env['NEO_TOPOLOGY'] ?? join(root, 'config', 'topology.yaml'),
+    localDataDir,
+    // beside the data it describes, so a second topology (another NEO_DATA_DIR) has its own
+    endpointsFile: env['NEO_ENDPOINTS'] ?? join(dirname(localDataDir), 'endpoints.json'),
     prismaRoot: join(root, 'prisma'),
   };
 }

@@ -6,12 +6,20 @@ import { localServices } from '../local-services.js';
 import { startServiceProcess, type RunningService } from '../service-process.js';
 import { workspacePaths } from '../workspace-paths.js';
 import { printSummary } from '../print-summary.js';
+import { LOCAL_UNLEASH_DEFAULTS, startLocalUnleash, type LocalUnleash } from '../local-unleash.js';
+import { join } from 'node:path';
 
 export interface UpOptions {
   wipe: boolean;
   provider: 'auto' | 'embedded' | 'testcontainers' | 'external';
   /** Start only the databases, not the services. */
   servicesToo: boolean;
+  /**
+   * Where the services read their `UseShardedDatabase.*` flags: the flags file (default,
+   * `$NEO_FLAGS_FILE` or config/flags.yaml, edits followed live) or a local unleash-server
+   * started here.
+   */
+  flags: 'file' | 'unleash';
   log: (line: string) => void;
 }
 
@@ -20,24 +28,35 @@ export interface UpOptions {
  * monolith), migrate every service database and shard, start the services, print where
  * everything is, and stop it all cleanly on Ctrl-C.
  */
-export async function up(options: UpOptions): Promise<void> {
+export interface UpHandle {
+  running: RunningTopology;
+  services: readonly RunningService[];
+  /** Stops the services, then the servers (what Ctrl-C does). */
+  stop(): Promise<void>;
+}
+
+export async function up(options: UpOptions): Promise<UpHandle> {
   const paths = workspacePaths();
   const declared: Topology = loadTopology({ path: paths.topologyFile });
   let running: RunningTopology | undefined;
   const services: RunningService[] = [];
+  let unleash: LocalUnleash | undefined;
   let stopping: Promise<void> | undefined;
 
   const stopAll = (): Promise<void> =>
     (stopping ??= (async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       options.log('stopping services and servers…');
       await Promise.allSettled(services.map((s) => s.stop()));
+      await unleash?.server.stop();
       await running?.stop();
       options.log('everything stopped; data kept in ' + paths.localDataDir);
     })());
 
-  const onSignal = (): void => {
+  function onSignal(): void {
     void stopAll().then(() => process.exit(0));
-  };
+  }
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
@@ -54,16 +73,43 @@ export async function up(options: UpOptions): Promise<void> {
     const summary = await migrateFleet({ topology: running.topology, prismaRoot: paths.prismaRoot, log: options.log });
     options.log(`migrations: ${summary.length} targets up to date`);
 
+    const flagsFile = process.env['NEO_FLAGS_FILE'] || join(paths.root, 'config', 'flags.yaml');
+    let flagsEnv: NodeJS.ProcessEnv = { NEO_FLAGS: 'file', NEO_FLAGS_FILE: flagsFile };
+    if (options.flags === 'unleash') {
+      unleash = await startLocalUnleash(running, flagsFile);
+      flagsEnv = unleash.env;
+    }
+
     if (options.servicesToo) {
-      const env = { ...process.env, NEO_TOPOLOGY: paths.topologyFile, NEO_ENDPOINTS: paths.endpointsFile };
+      // Every service starts with flags: it switches between its monolith schema and its own database as they say.
+      const env = { ...process.env, NEO_TOPOLOGY: paths.topologyFile, NEO_ENDPOINTS: paths.endpointsFile, ...flagsEnv };
       for (const service of localServices) {
         services.push(await startServiceProcess(service, { root: paths.root, env, log: options.log }));
       }
     }
     printSummary(running, services, paths, options.log);
+    printFlags(options, flagsFile, unleash);
     options.log('press Ctrl-C to stop');
+    return { running, services, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** Where the flags live and how to change them; only local development defaults are ever shown, as env var names. */
+function printFlags(options: UpOptions, flagsFile: string, unleash: LocalUnleash | undefined): void {
+  const { log } = options;
+  if (!unleash) {
+    log(`flags: file ${flagsFile} (edits are picked up by running services; --flags unleash for a local Unleash)`);
+    return;
+  }
+  const base = unleash.server.url.replace(/\/api$/, '');
+  log(`flags: Unleash at ${base} (UI and admin API; client API ${unleash.server.url}), data in ${unleash.server.database}`);
+  log(
+    `  tokens: admin from $NEO_UNLEASH_ADMIN_TOKEN, client from $NEO_UNLEASH_TOKEN` +
+      ` (unset: the local development defaults ${LOCAL_UNLEASH_DEFAULTS.adminToken} / ${LOCAL_UNLEASH_DEFAULTS.clientToken})`,
+  );
+  log(`  ${unleash.created.length} flags created from ${flagsFile}; existing ones keep their values`);
+  log(`  cutover against it: NEO_UNLEASH_ADMIN_TOKEN=… neo-db switch-reads storage --percent 10 --unleash-url ${base}`);
 }

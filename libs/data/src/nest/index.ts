@@ -18,3 +18,7 @@ export { NodePools, nodeKey, type NodePoolsOptions, type PoolFactory } from './n
 export { probeNode, type NodeProbe } from './probe-node.js';
 // The cache `DataModule` provides (`DATA_CACHE`), for services that inject it.
 export type { Cache } from '../cache/index.js';
+export { flagsOptionsFromEnv, FLAGS_ENV, type DataFlagsOptions } from './flags-options.js';
+export { openFlagProvider, type OpenedFlags } from './flags-provider.factory.js';
+export { createSideSwitchingDataSource, isSideSwitching, type SideSwitchingDataSource, type SideSwitchingDataSourceOptions } from './side-switching.data-source.js';
+export { retryRedirectedWrites, redirectOfPrismaError, forcingChooser, type WriteRedirectTuning, type RedirectEvent, type RedirectRetryOptions, type WriteSideSource } from './side-switching.write-redirect.js';

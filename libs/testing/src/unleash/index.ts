@@ -1,2 +1,2 @@
-export { startUnleashServer, type RunningUnleashServer, type UnleashServerOptions } from './start-unleash-server.js';
-export type { AdminStrategy } from './unleash-admin.js';
+// The Unleash server starter lives in @neo/topology-runtime (`neo-db up --flags unleash` uses it too).
+export { startUnleashServer, type RunningUnleashServer, type UnleashServerOptions, type AdminStrategy } from '@neo/topology-runtime';

@@ -36,5 +36,5 @@ export class DownsampleQuery {
   /** Bucket width: `15s`, `1m`, `5m`, `1h`, `1d`. */
   @IsOptional()
   @IsString()
-  bucket: string = '1m';
+  bucket = '1m';
 }

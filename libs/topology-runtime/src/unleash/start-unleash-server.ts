@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import getPort from 'get-port';
 import pg from 'pg';
-import { startScratchPostgres } from '@neo/topology-runtime';
+import { startScratchPostgres } from '../scratch-postgres.js';
 import { UnleashAdmin, type AdminStrategy } from './unleash-admin.js';
 
 export interface UnleashServerOptions {
@@ -14,6 +14,17 @@ export interface UnleashServerOptions {
    * there and dropped by `stop()`. Default: a scratch PostgreSQL started for this server.
    */
   readonly databaseUrl?: string;
+  /**
+   * Keep Unleash's data in this database on `databaseUrl`'s server (created when missing) and
+   * leave it there on `stop()`, so flags survive restarts (`neo-db up`). Default: a uniquely
+   * named database, dropped by `stop()`.
+   */
+  readonly databaseName?: string;
+  /** The port to listen on; default a free one. */
+  readonly port?: number;
+  /** Tokens to create at start; default random ones. Local development only: set them from the environment. */
+  readonly adminToken?: string;
+  readonly clientToken?: string;
   /** How long to wait for the server to come up (it runs its migrations on first start). Default 180 s. */
   readonly startTimeoutMs?: number;
 }
@@ -25,7 +36,11 @@ export interface RunningUnleashServer {
   readonly adminToken: string;
   /** A backend token for environment `development` of project `default`. */
   readonly clientToken: string;
+  /** The database Unleash keeps its data in, without credentials (for messages). */
+  readonly database: string;
   createFlag(name: string, strategies?: readonly AdminStrategy[]): Promise<void>;
+  /** Creates the flag (off, with these strategies) unless it exists; true when it was created. */
+  ensureFlag(name: string, strategies?: readonly AdminStrategy[]): Promise<boolean>;
   enable(name: string): Promise<void>;
   disable(name: string): Promise<void>;
   /** flexibleRollout of `percent` % sticky by userId, groupId the flag name; turns the flag on. */
@@ -39,14 +54,14 @@ export interface RunningUnleashServer {
 }
 
 /**
- * Starts a real unleash-server (the npm package) in a child process on a free port, with a
+ * Starts a real unleash-server (the npm package) in a child process on a free port (or the one given), with a
  * fresh database and its own admin and client tokens.
  */
 export async function startUnleashServer(options: UnleashServerOptions = {}): Promise<RunningUnleashServer> {
-  const database = await createDatabase(options.databaseUrl);
+  const database = await createDatabase(options.databaseUrl, options.databaseName);
   const secret = randomBytes(12).toString('hex');
-  const adminToken = `*:*.${secret}admin`;
-  const clientToken = `default:development.${secret}client`;
+  const adminToken = options.adminToken ?? `*:*.${secret}admin`;
+  const clientToken = options.clientToken ?? `default:development.${secret}client`;
   let port = 0;
   let child: ChildProcess | undefined;
   const timeoutMs = options.startTimeoutMs ?? 180_000;
@@ -56,7 +71,7 @@ export async function startUnleashServer(options: UnleashServerOptions = {}): Pr
   };
 
   try {
-    port = await getPort();
+    port = options.port ?? (await getPort());
     await launch();
   } catch (error) {
     await database.drop();
@@ -76,7 +91,9 @@ export async function startUnleashServer(options: UnleashServerOptions = {}): Pr
     port,
     adminToken,
     clientToken,
+    database: database.label,
     createFlag: (name, strategies) => admin.createFlag(name, strategies),
+    ensureFlag: (name, strategies) => admin.ensureFlag(name, strategies),
     enable: (name) => admin.enable(name),
     disable: (name) => admin.disable(name),
     setRollout: (name, percent) => admin.setRollout(name, percent),
@@ -174,16 +191,18 @@ async function endProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<
 
 interface UnleashDatabase {
   readonly url: string;
+  readonly label: string;
   drop(): Promise<void>;
 }
 
 /** A fresh database for Unleash: on the given server, or on a scratch server of its own. */
-async function createDatabase(serverUrl: string | undefined): Promise<UnleashDatabase> {
+async function createDatabase(serverUrl: string | undefined, keptName: string | undefined): Promise<UnleashDatabase> {
+  if (serverUrl && keptName) return keepDatabaseOn(serverUrl, keptName);
   if (!serverUrl) {
     const scratch = await startScratchPostgres();
     try {
       const database = await createDatabaseOn(scratch.url);
-      return { url: database.url, drop: () => scratch.stop() };
+      return { url: database.url, label: `${database.label} on a scratch PostgreSQL`, drop: () => scratch.stop() };
     } catch (error) {
       await scratch.stop();
       throw error;
@@ -200,6 +219,7 @@ async function createDatabaseOn(serverUrl: string): Promise<UnleashDatabase> {
   let dropped: Promise<void> | undefined;
   return {
     url: url.toString(),
+    label: `${name} at ${url.host}`,
     drop: () => {
       dropped ??= withAdminClient(serverUrl, async (client) => {
         await client.query(`drop database if exists ${name} with (force)`);
@@ -207,6 +227,18 @@ async function createDatabaseOn(serverUrl: string): Promise<UnleashDatabase> {
       return dropped;
     },
   };
+}
+
+/** A database that outlives the server: created when missing, never dropped. */
+async function keepDatabaseOn(serverUrl: string, name: string): Promise<UnleashDatabase> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unleash database name ${JSON.stringify(name)} must be a plain lower-case identifier`);
+  await withAdminClient(serverUrl, async (client) => {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await client.query(`create database ${name}`);
+  });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), label: `${name} at ${url.host}`, drop: () => Promise.resolve() };
 }
 
 async function withAdminClient<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@ export interface AdminStrategy {
 }
 
 /**
- * The few admin API calls the tests drive flags with (project `default`, environment
+ * The few admin API calls used to drive flags (tests, `neo-db up`) (project `default`, environment
  * `development`, the one the client token reads).
  */
 export class UnleashAdmin {
@@ -19,6 +19,15 @@ export class UnleashAdmin {
   async createFlag(name: string, strategies: readonly AdminStrategy[] = []): Promise<void> {
     await this.request('POST', '/api/admin/projects/default/features', { name, type: 'release' });
     for (const strategy of strategies) await this.request('POST', `${this.featurePath(name)}/strategies`, { constraints: [], ...strategy });
+  }
+
+  /** Creates the flag unless it exists (the admin API answers 409 for a taken name); true when created. */
+  async ensureFlag(name: string, strategies: readonly AdminStrategy[] = []): Promise<boolean> {
+    const response = await fetch(`${this.baseUrl()}/api/admin/projects/default/features/${encodeURIComponent(name)}`, { headers: { Authorization: this.adminToken } });
+    await response.body?.cancel();
+    if (response.ok) return false;
+    await this.createFlag(name, strategies);
+    return true;
   }
 
   /** Turns the flag on (Unleash adds a 100 % flexibleRollout when it has no strategy). */

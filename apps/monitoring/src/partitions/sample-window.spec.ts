@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { sampleWindow } from './sample-window.js';
+
+describe('sampleWindow', () => {
+  it('runs from the retention cutoff to the end of the last period made ahead', () => {
+    const now = new Date('2026-11-28T06:30:00Z');
+    expect(sampleWindow(now, { retentionDays: 30, interval: 'day', partitionsAhead: 3 })).toEqual({
+      from: new Date('2026-10-29T06:30:00Z'),
+      to: new Date('2026-12-02T00:00:00Z'),
+    });
+    expect(sampleWindow(now, { retentionDays: 365, interval: 'month', partitionsAhead: 1 })).toEqual({
+      from: new Date('2025-11-28T06:30:00Z'),
+      to: new Date('2027-01-01T00:00:00Z'),
+    });
+  });
+});
