@@ -13,4 +13,6 @@ export interface LocalService {
 export const localServices: readonly LocalService[] = [
   { topologyService: 'storage', app: 'storage', port: 3101 },
   { topologyService: 'oracle', app: 'oracle', port: 3102 },
+  { topologyService: 'smartcontracts', app: 'smart-contracts', port: 3103 },
+  { topologyService: 'monitoring', app: 'monitoring', port: 3104 },
 ];
