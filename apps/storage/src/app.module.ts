@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataMetricsModule, DataModule, type Topology } from '@neo/data';
+import { DataMetricsModule, DataModule, type DataFlagsOptions, type Topology } from '@neo/data';
 import { PrismaClient } from './generated/prisma/client.js';
 import { HealthModule } from './health/health.module.js';
 import { ObjectsModule } from './objects/objects.module.js';
@@ -12,6 +12,8 @@ export interface StorageAppConfig {
   topology: Topology;
   /** Per-node timeout of the health probe; the data module's default when absent. */
   healthTimeoutMs?: number;
+  /** Where the `UseShardedDatabase.storage.*` flags come from; the environment (`NEO_FLAGS`) when absent. */
+  flags?: DataFlagsOptions;
 }
 
 @Module({})
@@ -25,6 +27,7 @@ export class AppModule {
           topology: config.topology,
           createClient: (adapter) => new PrismaClient({ adapter }),
           healthTimeoutMs: config.healthTimeoutMs,
+          ...(config.flags !== undefined ? { flags: config.flags } : {}),
           isGlobal: true,
         }),
         DataMetricsModule,

@@ -31,12 +31,14 @@ export class PgLagProbe implements LagProbe {
   }
 
   /**
-   * The insert position, not `pg_current_wal_lsn()` (the write position): with
-   * `synchronous_commit = off` a commit returns before its WAL is written, and only the insert
-   * position is sure to cover every commit that has returned (read-your-writes relies on it).
+   * The write position. Read-your-writes relies on it covering every commit that has returned,
+   * which holds unless the primary runs with `synchronous_commit = off` (then a commit returns
+   * before its WAL is written). The insert position is no alternative: at a page boundary it
+   * stays a page header ahead of anything a replica can replay, so an idle replica would never
+   * count as caught up.
    */
   async primaryPosition(): Promise<bigint> {
-    const { rows } = await this.pool.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+    const { rows } = await this.pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
     return parseLsn(rows[0]!.lsn);
   }
 
