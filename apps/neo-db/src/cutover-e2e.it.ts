@@ -1,6 +1,7 @@
-// The whole move of a service out of the monolith and back, end to end (issue 5): two storage
-// service instances in this process switch sides by flags from a real unleash-server while a
-// steady read/write load runs against them over HTTP, and the operator steps run in between.
+// The whole move of services out of the monolith and back, end to end (issue 5): two instances
+// each of the storage (range-sharded) and smart-contracts (hash-sharded) services in this process
+// switch sides by flags from a real unleash-server while a steady read/write load runs against
+// them over HTTP, and the operator steps run in between.
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import {
@@ -18,37 +19,54 @@ import {
   type CutoverContext,
   type DataSource,
   type SidePlacement,
+  type SideSwitchingDataSource,
   type Topology,
 } from '@neo/data';
 import { startTopology, startUnleashServer, type RunningTopology, type RunningUnleashServer } from '@neo/topology-runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSmartContractsApp } from '../../smart-contracts/src/create-smart-contracts-app.js';
 import { createStorageApp } from '../../storage/src/create-storage-app.js';
 
-const SERVICE = 'storage';
-const FLAGS = { reads: `UseShardedDatabase.${SERVICE}.reads`, writes: `UseShardedDatabase.${SERVICE}.writes` };
 const INSTANCES = 2;
-const WRITERS = 4;
+const WRITERS_PER_SERVICE = 3;
 const USERS = 40;
+
+type SideName = 'monolith' | 'service';
+
+/** One service under test: its instances, the table whose rows the load writes, and its load. */
+interface ServiceUnderTest {
+  readonly service: string;
+  /** The table the exactly-once check reads: in the service's monolith schema, and in `public` on its own databases. */
+  readonly table: string;
+  readonly apps: INestApplication[];
+  readonly urls: string[];
+  load: HttpLoad;
+}
 
 let running: RunningTopology;
 let unleash: RunningUnleashServer;
 let context: CutoverContext;
-const apps: INestApplication[] = [];
-const urls: string[] = [];
+const services: ServiceUnderTest[] = [
+  { service: 'storage', table: 'storage_objects', apps: [], urls: [], load: undefined as unknown as HttpLoad },
+  { service: 'smartcontracts', table: 'transactions', apps: [], urls: [], load: undefined as unknown as HttpLoad },
+];
+const allApps = (): INestApplication[] => services.flatMap((s) => s.apps);
 
 beforeAll(async () => {
   const declared: Topology = structuredClone(loadTopology({ path: locateTopologyFile() }));
   for (const cluster of Object.values(declared.clusters)) cluster.replicas = [];
-  const clusters = [declared.monolith.cluster, declared.services[SERVICE]!.cluster];
+  const clusters = [declared.monolith.cluster, ...services.map((s) => declared.services[s.service]!.cluster)];
   running = await startTopology(declared, { provider: 'embedded', clusters });
   await raiseReplicationLimits(running, clusters);
   // Before any cutover the service lives in its schema in the monolith.
-  await migrateFleet({ topology: running.topology, services: [SERVICE], prismaRoot: prismaRoot(), monolith: true });
+  await migrateFleet({ topology: running.topology, services: services.map((s) => s.service), prismaRoot: prismaRoot(), monolith: true });
 
   unleash = await startUnleashServer({ databaseUrl: superuserUrl(running.topology.monolith.cluster) });
-  await unleash.createFlag(FLAGS.reads);
-  await unleash.createFlag(FLAGS.writes);
+  for (const { service } of services) {
+    await unleash.createFlag(`UseShardedDatabase.${service}.reads`);
+    await unleash.createFlag(`UseShardedDatabase.${service}.writes`);
+  }
   context = {
     topology: running.topology,
     admin: (cluster) => running.admin[cluster]!,
@@ -57,81 +75,125 @@ beforeAll(async () => {
     log: (line) => console.log(`  [cutover] ${line}`),
   };
 
+  const flags = { provider: 'unleash', url: unleash.url, clientToken: unleash.clientToken, refreshIntervalMs: 200 } as const;
+  const [storage, smartContracts] = services as [ServiceUnderTest, ServiceUnderTest];
   for (let i = 0; i < INSTANCES; i++) {
-    const app = await createStorageApp({ topology: running.topology, flags: { provider: 'unleash', url: unleash.url, clientToken: unleash.clientToken, refreshIntervalMs: 200 } }, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    apps.push(app);
-    urls.push(await app.getUrl());
+    storage.apps.push(await createStorageApp({ topology: running.topology, flags }, { logger: false }));
+    // The smart-contracts service takes its flags from the environment (NEO_FLAGS), as under `neo-db up`.
+    smartContracts.apps.push(
+      await withEnv({ NEO_FLAGS: 'unleash', NEO_UNLEASH_URL: unleash.url, NEO_UNLEASH_TOKEN: unleash.clientToken }, () => createSmartContractsApp({ topology: running.topology }, { logger: false })),
+    );
   }
+  for (const target of services) {
+    for (const app of target.apps) {
+      await app.listen(0, '127.0.0.1');
+      target.urls.push(await app.getUrl());
+    }
+  }
+  storage.load = new HttpLoad(storage.urls, storageWrite);
+  smartContracts.load = new HttpLoad(smartContracts.urls, await transactionWrite(smartContracts.urls[0]!));
 }, 300_000);
 
 afterAll(async () => {
-  await Promise.allSettled(apps.map((app) => app.close()));
+  await Promise.allSettled(allApps().map((app) => app.close()));
   await unleash?.stop();
   await running?.stop();
 }, 120_000);
 
-describe('storage moves out of the monolith and back, flags from Unleash, under load', () => {
+describe('services move out of the monolith and back, flags from Unleash, under load', () => {
   it('copy → verify → reads 10 % → 100 % → switch writes → rollback → switch writes, with no failed request and every write once', async () => {
-    const load = new HttpLoad(urls);
-    load.start();
+    for (const target of services) target.load.start();
     await sleep(1_000);
 
-    await copyService(context, SERVICE);
-    await checkWrites(load, 'monolith', 'after copy');
-    expect((await verifyService(context, SERVICE)).ok).toBe(true);
+    for (const target of services) {
+      await copyService(context, target.service);
+      await checkWrites(target, 'monolith', 'after copy');
+      expect((await verifyService(context, target.service)).ok).toBe(true);
+    }
 
-    await switchReads(context, SERVICE, 10);
-    console.log(`reads 10 %: every instance acting on it after ${await untilPlaced((p) => p.reads === 'by-user' && p.writes === 'monolith')} ms`);
-    await switchReads(context, SERVICE, 100);
+    for (const { service } of services) await switchReads(context, service, 10);
+    console.log(`reads 10 %: every instance acting on it after ${await untilActing((source) => someUsersReadFromService(source))} ms`);
+    for (const { service } of services) await switchReads(context, service, 100);
     console.log(`reads 100 %: every instance acting on it after ${await untilPlaced((p) => p.reads === 'service')} ms`);
     await sleep(500);
-    await checkWrites(load, 'monolith', 'reads on the service');
+    for (const target of services) await checkWrites(target, 'monolith', 'reads on the service');
 
     // The flag server dies mid-load: the instances keep their last known values and keep serving.
     await unleash.kill();
-    await sleep(2_500);
-    for (const source of sources()) expect(source.flagStatus().source).toBe('last-known');
-    expect(load.failures).toEqual([]);
+    console.log(`flag server killed: every instance reports last-known after ${await untilActing((source) => source.flagStatus().source === 'last-known')} ms`);
+    await sleep(1_000);
+    for (const source of sources()) expect(source.placement()).toMatchObject({ reads: 'service', writes: 'monolith' });
+    const health = (await (await fetch(`${services[0]!.urls[0]}/health`)).json()) as { details: { database: { flags: { source: string } } } };
+    expect(health.details.database.flags.source).toBe('last-known');
+    for (const target of services) expect(target.load.failures).toEqual([]);
     await unleash.restart();
-    await until(() => sources().every((source) => source.flagStatus().source === 'live'), 20_000);
-    await checkWrites(load, 'monolith', 'flag server outage');
+    console.log(`flag server restarted: every instance live again after ${await untilActing((source) => source.flagStatus().source === 'live')} ms`);
+    for (const target of services) await checkWrites(target, 'monolith', 'flag server outage');
 
-    await timed(load, 'switch-writes', () => moveWrites(context, SERVICE, 'service'));
-    console.log(`writes → service: every instance acting on it after ${await untilPlaced((p) => p.writes === 'service')} ms (measured from the end of the step)`);
-    await checkWrites(load, 'service', 'switch-writes');
-
-    await timed(load, 'rollback', () => rollbackService(context, SERVICE));
-    await untilPlaced((p) => p.writes === 'monolith' && p.reads === 'by-user');
-    await checkWrites(load, 'monolith', 'rollback');
-
-    await switchReads(context, SERVICE, 100);
-    await untilPlaced((p) => p.reads === 'service');
-    await timed(load, 'switch-writes again', () => moveWrites(context, SERVICE, 'service'));
-    await untilPlaced((p) => p.writes === 'service');
+    for (const target of services) {
+      await timed(target, 'switch-writes', () => moveWrites(context, target.service, 'service'));
+      console.log(`${target.service} writes → service: every instance acting on it ${await untilPlaced((p) => p.writes === 'service', target.service)} ms after the step ended`);
+      await checkWrites(target, 'service', 'switch-writes');
+    }
+    for (const target of services) {
+      await timed(target, 'rollback', () => rollbackService(context, target.service));
+      await untilPlaced((p) => p.writes === 'monolith' && p.reads === 'by-user', target.service);
+      await checkWrites(target, 'monolith', 'rollback');
+    }
+    for (const target of services) {
+      await switchReads(context, target.service, 100);
+      await untilPlaced((p) => p.reads === 'service', target.service);
+      await timed(target, 'switch-writes again', () => moveWrites(context, target.service, 'service'));
+      await untilPlaced((p) => p.writes === 'service', target.service);
+    }
     await sleep(500);
-    await load.stop();
-    await checkWrites(load, 'service', 'switch-writes again');
-
-    expect((await verifyService(context, SERVICE)).ok).toBe(true);
-    console.log(`load: ${load.acknowledged.size} writes and ${load.reads} reads acknowledged, ${load.failures.length} failed`);
-    expect(load.failures).toEqual([]);
-  }, 600_000);
+    for (const target of services) {
+      await target.load.stop();
+      await checkWrites(target, 'service', 'switch-writes again');
+      expect((await verifyService(context, target.service)).ok).toBe(true);
+      console.log(`${target.service} load: ${target.load.acknowledged.size} writes and ${target.load.reads} reads acknowledged, ${target.load.failures.length} failed; writes retried after a guard redirect: ${await redirectsOf(target)}`);
+      expect(target.load.failures).toEqual([]);
+    }
+    const metrics = await (await fetch(`${services[0]!.urls[0]}/metrics`)).text();
+    expect(metrics).toContain('neo_flags_source{provider="unleash",source="live"');
+    expect(metrics).toMatch(/neo_data_side_decisions_total\{[^}]*side="service"/);
+  }, 900_000);
 });
 
-function sources(): Array<DataSource & { flagStatus(): { source: string }; placement(): SidePlacement }> {
-  return apps.map((app) => {
+/** `neo_data_write_redirects_total` of the service's instances, summed. */
+async function redirectsOf(target: ServiceUnderTest): Promise<number> {
+  let total = 0;
+  for (const url of target.urls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const match of text.matchAll(/^neo_data_write_redirects_total\{[^}]*\} (\d+)/gm)) total += Number(match[1]);
+  }
+  return total;
+}
+
+function sources(service?: string): SideSwitchingDataSource[] {
+  return services.filter((target) => service === undefined || target.service === service).flatMap((target) => target.apps).map((app) => {
     const source = app.get<DataSource>(DATA_SOURCE, { strict: false });
     if (!isSideSwitching(source)) throw new Error('the storage service was started without flags');
     return source;
   });
 }
 
+type SwitchingSource = ReturnType<typeof sources>[number];
+
 /** Milliseconds until every instance's placement satisfies `wanted` (a flag change reached them all). */
-async function untilPlaced(wanted: (placement: SidePlacement) => boolean): Promise<number> {
+function untilPlaced(wanted: (placement: SidePlacement) => boolean, service?: string): Promise<number> {
+  return untilActing((source) => wanted(source.placement()), service);
+}
+
+async function untilActing(wanted: (source: SwitchingSource) => boolean, service?: string): Promise<number> {
   const started = performance.now();
-  await until(() => sources().every((source) => wanted(source.placement())), 20_000);
+  await until(() => sources(service).every(wanted), 20_000);
   return Math.round(performance.now() - started);
+}
+
+/** Whether the reads rollout sends some of the load's users to the service (0 % sends none). */
+function someUsersReadFromService(source: SwitchingSource): boolean {
+  return Array.from({ length: USERS }, (_, n) => String(n)).some((userId) => source.selector.decide(source.service, 'read', { userId, requestId: 'probe' }).side === 'service');
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -142,19 +204,20 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
-async function timed(load: HttpLoad, label: string, step: () => Promise<unknown>): Promise<void> {
+async function timed(target: ServiceUnderTest, label: string, step: () => Promise<unknown>): Promise<void> {
   const from = performance.now();
   await step();
   const to = performance.now();
-  const waits = load.writeLatenciesBetween(from, to);
-  console.log(`${label}: ${(to - from).toFixed(0)} ms; write pause of the ${waits.length} writes started meanwhile: p50 ${percentile(waits, 50)} ms, p95 ${percentile(waits, 95)} ms, max ${percentile(waits, 100)} ms`);
+  const waits = target.load.writeLatenciesBetween(from, to);
+  console.log(`${target.service} ${label}: ${(to - from).toFixed(0)} ms; write pause of the ${waits.length} writes started meanwhile: p50 ${percentile(waits, 50)} ms, p95 ${percentile(waits, 95)} ms, max ${percentile(waits, 100)} ms`);
 }
 
 /** Every acknowledged write is on the side of record exactly once (and no request failed). */
-async function checkWrites(load: HttpLoad, side: 'monolith' | 'service', step: string): Promise<void> {
+async function checkWrites(target: ServiceUnderTest, side: SideName, step: string): Promise<void> {
+  const { load } = target;
   const ids = [...load.acknowledged];
   const counts = new Map<string, number>();
-  for (const { node, table } of sideTables(side)) {
+  for (const { node, table } of sideTables(target, side)) {
     const client = new pg.Client({ host: node.host, port: node.port, user: running.admin[node.cluster]!.user, password: running.admin[node.cluster]!.password, database: node.database });
     await client.connect();
     try {
@@ -166,29 +229,65 @@ async function checkWrites(load: HttpLoad, side: 'monolith' | 'service', step: s
   }
   const missing = ids.filter((id) => !counts.has(id));
   const doubled = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
-  console.log(`${step}: ${ids.length} acknowledged writes on the ${side} side: ${missing.length} missing, ${doubled.length} doubled; ${load.failures.length} failed requests`);
+  console.log(`${target.service} ${step}: ${ids.length} acknowledged writes on the ${side} side: ${missing.length} missing, ${doubled.length} doubled; ${load.failures.length} failed requests`);
   expect({ step, missing, doubled, failures: load.failures }).toEqual({ step, missing: [], doubled: [], failures: [] });
 }
 
-function sideTables(side: 'monolith' | 'service'): Array<{ node: { cluster: string; host: string; port: number; database: string }; table: string }> {
+function sideTables(target: ServiceUnderTest, side: SideName): Array<{ node: { cluster: string; host: string; port: number; database: string }; table: string }> {
   const topology = running.topology;
+  const declared = topology.services[target.service]!;
   if (side === 'monolith') {
     const cluster = topology.monolith.cluster;
     const primary = topology.clusters[cluster]!.primary;
-    return [{ node: { cluster, host: primary.host!, port: primary.port!, database: topology.monolith.database }, table: 'storage.storage_objects' }];
+    return [{ node: { cluster, host: primary.host!, port: primary.port!, database: topology.monolith.database }, table: `${declared.monolithSchema ?? target.service}.${target.table}` }];
   }
-  const declared = topology.services[SERVICE]!;
   const databases = declared.sharding ? declared.sharding.shards.map((shard) => ({ cluster: shard.cluster ?? declared.cluster, database: shard.database })) : [{ cluster: declared.cluster, database: declared.database }];
   return databases.map(({ cluster, database }) => {
     const primary = topology.clusters[cluster]!.primary;
-    return { node: { cluster, host: primary.host!, port: primary.port!, database }, table: 'public.storage_objects' };
+    return { node: { cluster, host: primary.host!, port: primary.port!, database }, table: `public.${target.table}` };
   });
 }
 
+/** One write of the load and the read that follows it, for one user on one instance. */
+type WriteAndRead = (url: string, user: number) => Promise<{ id: string; writeMs: number } | { failure: string }>;
+
+/** Storage: create an object, then list the owner's objects. */
+const storageWrite: WriteAndRead = async (url, user) => {
+  const owner = `user-${user}`;
+  const headers = { 'content-type': 'application/json', 'x-user-id': String(user) };
+  const startedAt = performance.now();
+  const created = await fetch(`${url}/objects`, { method: 'POST', headers, body: JSON.stringify({ key: randomUUID(), owner, size: 1, contentHash: 'a'.repeat(64) }) });
+  if (created.status !== 201) return { failure: `POST /objects ${created.status}: ${(await created.text()).slice(0, 300)}` };
+  const { id } = (await created.json()) as { id: string };
+  const writeMs = performance.now() - startedAt;
+  const list = await fetch(`${url}/objects?owner=${encodeURIComponent(owner)}`, { headers });
+  if (list.status !== 200) return { failure: `GET /objects ${list.status}: ${(await list.text()).slice(0, 300)}` };
+  await list.body?.cancel().catch(() => undefined);
+  return { id, writeMs };
+};
+
+/** Smart contracts: submit a transaction of a contract registered before the load, then read it back. */
+async function transactionWrite(registerAt: string): Promise<WriteAndRead> {
+  const registered = await fetch(`${registerAt}/contracts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'e2e', scriptHash: `0x${'ab'.repeat(20)}` }) });
+  if (registered.status !== 201) throw new Error(`POST /contracts ${registered.status}: ${await registered.text()}`);
+  const { id: contractId } = (await registered.json()) as { id: string };
+  return async (url, user) => {
+    const headers = { 'content-type': 'application/json', 'x-user-id': String(user) };
+    const startedAt = performance.now();
+    const submitted = await fetch(`${url}/transactions`, { method: 'POST', headers, body: JSON.stringify({ contractId, userId: user, method: 'transfer', amount: '1.5' }) });
+    if (submitted.status !== 201) return { failure: `POST /transactions ${submitted.status}: ${(await submitted.text()).slice(0, 300)}` };
+    const { id } = (await submitted.json()) as { id: string };
+    const writeMs = performance.now() - startedAt;
+    const read = await fetch(`${url}/users/${user}/transactions/${id}`, { headers });
+    if (read.status !== 200) return { failure: `GET /users/${user}/transactions/${id} ${read.status}: ${(await read.text()).slice(0, 300)}` };
+    await read.body?.cancel().catch(() => undefined);
+    return { id, writeMs };
+  };
+}
+
 /**
- * A steady mixed load over HTTP: each writer creates an object for a random user on a random
- * instance, then reads it back and lists the user's objects. Every answer other than the
- * expected one is a failure.
+ * A steady mixed load over HTTP: each writer writes for a user on the next instance and reads
+ * back. Every answer other than the expected one is a failure.
  */
 class HttpLoad {
   readonly acknowledged = new Set<string>();
@@ -198,11 +297,14 @@ class HttpLoad {
   private running = false;
   private workers: Promise<void>[] = [];
 
-  constructor(private readonly urls: readonly string[]) {}
+  constructor(
+    private readonly urls: readonly string[],
+    private readonly writeAndRead: WriteAndRead,
+  ) {}
 
   start(): void {
     this.running = true;
-    this.workers = Array.from({ length: WRITERS }, (_, n) => this.work(n));
+    this.workers = Array.from({ length: WRITERS_PER_SERVICE }, (_, n) => this.work(n));
   }
 
   async stop(): Promise<void> {
@@ -218,22 +320,17 @@ class HttpLoad {
     let i = 0;
     while (this.running) {
       const url = this.urls[i++ % this.urls.length]!;
-      const user = `user-${(worker * 7919 + i) % USERS}`;
-      const headers = { 'content-type': 'application/json', 'x-user-id': user };
+      const user = (worker * 7919 + i) % USERS;
       try {
         const startedAt = performance.now();
-        const created = await fetch(`${url}/objects`, { method: 'POST', headers, body: JSON.stringify({ key: randomUUID(), owner: user, size: 1, contentHash: 'a'.repeat(64) }) });
-        if (created.status !== 201) {
-          this.failures.push(`POST /objects ${created.status}: ${(await created.text()).slice(0, 300)}`);
+        const outcome = await this.writeAndRead(url, user);
+        if ('failure' in outcome) {
+          this.failures.push(outcome.failure);
           continue;
         }
-        const { id } = (await created.json()) as { id: string };
-        this.writes.push({ startedAt, ms: performance.now() - startedAt });
-        this.acknowledged.add(id);
-        const list = await fetch(`${url}/objects?owner=${encodeURIComponent(user)}`, { headers });
-        if (list.status !== 200) this.failures.push(`GET /objects ${list.status}: ${(await list.text()).slice(0, 300)}`);
-        else this.reads++;
-        await list.body?.cancel().catch(() => undefined);
+        this.writes.push({ startedAt, ms: outcome.writeMs });
+        this.acknowledged.add(outcome.id);
+        this.reads++;
       } catch (error) {
         this.failures.push(`request failed: ${(error as Error).message}`);
       }
@@ -275,6 +372,20 @@ async function raiseReplicationLimits(topologyRun: RunningTopology, clusters: re
     }
     await topologyRun.stopNode(name, primary.name);
     await topologyRun.startNode(name, primary.name);
+  }
+}
+
+/** Runs `create` with these environment variables set, then puts the environment back. */
+async function withEnv<T>(values: Record<string, string>, create: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  try {
+    return await create();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   }
 }
 

@@ -19,7 +19,7 @@ export interface UpOptions {
    * `$NEO_FLAGS_FILE` or config/flags.yaml, edits followed live) or a local unleash-server
    * started here.
    */
-  flags: 'file' | 'unleash';
+  flags?: 'file' | 'unleash';
   log: (line: string) => void;
 }
 
@@ -75,7 +75,7 @@ export async function up(options: UpOptions): Promise<UpHandle> {
 
     const flagsFile = process.env['NEO_FLAGS_FILE'] || join(paths.root, 'config', 'flags.yaml');
     let flagsEnv: NodeJS.ProcessEnv = { NEO_FLAGS: 'file', NEO_FLAGS_FILE: flagsFile };
-    if (options.flags === 'unleash') {
+    if ((options.flags ?? 'file') === 'unleash') {
       unleash = await startLocalUnleash(running, flagsFile);
       flagsEnv = unleash.env;
     }

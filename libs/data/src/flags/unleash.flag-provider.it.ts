@@ -40,12 +40,13 @@ describe('UnleashFlagProvider with a real Unleash server', () => {
     await server?.stop();
   }, 60_000);
   afterEach(async () => {
+    // a client closed a moment ago may still finish writing its backup file: rm retries
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
   async function provider(options: Partial<UnleashFlagProviderOptions> & { backupDir?: string } = {}): Promise<UnleashFlagProvider> {
     const backupDir = options.backupDir ?? (await mkdtemp(path.join(tmpdir(), 'neo-unleash-it-')));
-    if (!options.backupDir) cleanups.push(() => rm(backupDir, { recursive: true, force: true }));
+    if (!options.backupDir) cleanups.push(() => rm(backupDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
     const created = new UnleashFlagProvider({ url: server.url, clientToken: server.clientToken, appName: 'neo-it', refreshIntervalMs: 200, ...options, backupDir });
     cleanups.push(() => created.close());
     return created;
@@ -116,7 +117,7 @@ describe('UnleashFlagProvider with a real Unleash server', () => {
     await server.enable(flags.writes);
     // An earlier run that saw the server: its backup holds the switch on.
     const earlierBackup = await mkdtemp(path.join(tmpdir(), 'neo-unleash-it-'));
-    cleanups.push(() => rm(earlierBackup, { recursive: true, force: true }));
+    cleanups.push(() => rm(earlierBackup, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
     const earlier = await provider({ backupDir: earlierBackup });
     await eventually(() => earlier.isEnabledForEveryone(flags.writes), 'the earlier run sees the switch');
     await earlier.close();
