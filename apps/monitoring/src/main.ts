@@ -3,14 +3,16 @@ import { Logger } from '@nestjs/common';
 import { bindTopology, loadTopology, type Endpoints } from '@neo/data';
 import { createMonitoringApp } from './create-monitoring-app.js';
 import { readMonitoringEnvironment } from './monitoring-environment.js';
+import { retentionFromTopology } from './partitions/retention-settings.js';
 
 /**
  * Starts the monitoring service:
  *   NEO_TOPOLOGY=config/topology.yaml NEO_ENDPOINTS=<endpoints.json> PORT=3104 HOST=127.0.0.1 node apps/monitoring/dist/main.js
  */
 async function main(): Promise<void> {
-  const environment = readMonitoringEnvironment();
-  const declared = await loadTopology({ path: environment.topologyPath });
+  const declared = await loadTopology({ path: readMonitoringEnvironment().topologyPath });
+  // retention as the topology declares it, unless MONITORING_* variables say otherwise
+  const environment = readMonitoringEnvironment(process.env, retentionFromTopology(declared));
   const endpoints = environment.endpointsPath
     ? (JSON.parse(await readFile(environment.endpointsPath, 'utf8')) as Endpoints)
     : {};

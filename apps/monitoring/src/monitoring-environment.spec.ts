@@ -28,3 +28,16 @@ describe('readMonitoringEnvironment', () => {
     expect(() => readMonitoringEnvironment({ [name]: value })).toThrow(name);
   });
 });
+
+describe('retention from the topology', () => {
+  it('takes the declared partitioning of metric_samples, and lets MONITORING_* variables override it', async () => {
+    const { loadTopology } = await import('@neo/data');
+    const { retentionFromTopology } = await import('./partitions/retention-settings.js');
+    const topology = loadTopology({ path: new URL('../../../config/topology.yaml', import.meta.url).pathname });
+    const declared = retentionFromTopology(topology);
+    expect(declared).toMatchObject({ retentionDays: 30, interval: 'day', partitionsAhead: 3 });
+    const withShorterRetention = { ...topology, services: { ...topology.services, monitoring: { ...topology.services['monitoring']!, partitioning: [{ table: 'metric_samples', column: 'recorded_at', interval: 'month' as const, retentionDays: 400, partitionsAhead: 2 }] } } };
+    expect(retentionFromTopology(withShorterRetention)).toMatchObject({ retentionDays: 400, interval: 'month', partitionsAhead: 2 });
+    expect(readMonitoringEnvironment({ MONITORING_RETENTION_DAYS: '7' }, declared).retention).toMatchObject({ retentionDays: 7, interval: 'day', partitionsAhead: 3 });
+  });
+});

@@ -21,18 +21,21 @@ export interface MonitoringEnvironment {
   retention: RetentionSettings;
 }
 
-/** Reads the service's settings from the environment; a bad value is refused with its name. */
-export function readMonitoringEnvironment(env: NodeJS.ProcessEnv = process.env): MonitoringEnvironment {
+/**
+ * Reads the service's settings from the environment; a bad value is refused with its name.
+ * Retention variables override `retentionDefaults` (the topology's declared partitioning).
+ */
+export function readMonitoringEnvironment(env: NodeJS.ProcessEnv = process.env, retentionDefaults: RetentionSettings = DEFAULT_RETENTION): MonitoringEnvironment {
   return {
     topologyPath: path.resolve(env.NEO_TOPOLOGY ?? path.join(REPO_ROOT, 'config/topology.yaml')),
     endpointsPath: env.NEO_ENDPOINTS ? path.resolve(env.NEO_ENDPOINTS) : undefined,
     port: readInteger(env, 'PORT', DEFAULT_MONITORING_PORT, 0, 65_535),
     host: env.HOST ?? '127.0.0.1',
     retention: {
-      retentionDays: readInteger(env, 'MONITORING_RETENTION_DAYS', DEFAULT_RETENTION.retentionDays, 1, 36_500),
-      interval: readInterval(env.MONITORING_PARTITION_INTERVAL),
-      partitionsAhead: readInteger(env, 'MONITORING_PARTITIONS_AHEAD', DEFAULT_RETENTION.partitionsAhead, 0, 366),
-      maintenanceIntervalMs: readInteger(env, 'MONITORING_MAINTENANCE_INTERVAL_MS', DEFAULT_RETENTION.maintenanceIntervalMs, 1_000, 7 * 86_400_000),
+      retentionDays: readInteger(env, 'MONITORING_RETENTION_DAYS', retentionDefaults.retentionDays, 1, 36_500),
+      interval: readInterval(env.MONITORING_PARTITION_INTERVAL, retentionDefaults.interval),
+      partitionsAhead: readInteger(env, 'MONITORING_PARTITIONS_AHEAD', retentionDefaults.partitionsAhead, 0, 366),
+      maintenanceIntervalMs: readInteger(env, 'MONITORING_MAINTENANCE_INTERVAL_MS', retentionDefaults.maintenanceIntervalMs, 1_000, 7 * 86_400_000),
     },
   };
 }
@@ -47,8 +50,8 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   return number;
 }
 
-function readInterval(value: string | undefined): PartitionInterval {
-  if (value === undefined || value === '') return DEFAULT_RETENTION.interval;
+function readInterval(value: string | undefined, fallback: PartitionInterval): PartitionInterval {
+  if (value === undefined || value === '') return fallback;
   if (value === 'day' || value === 'month') return value;
   throw new Error(`MONITORING_PARTITION_INTERVAL must be "day" or "month", got ${JSON.stringify(value)}`);
 }

@@ -1,4 +1,4 @@
-import type { PartitionInterval } from '@neo/data';
+import type { PartitionInterval, Topology } from '@neo/data';
 
 /** How the service keeps `metric_samples`: one partition per period, some made ahead, old ones dropped. */
 export interface RetentionSettings {
@@ -18,6 +18,13 @@ export const DEFAULT_RETENTION: RetentionSettings = {
   partitionsAhead: 3,
   maintenanceIntervalMs: 60 * 60 * 1000,
 };
+
+/** The topology's declared partitioning of `metric_samples`, or the defaults when it declares none. */
+export function retentionFromTopology(topology: Topology, service = 'monitoring'): RetentionSettings {
+  const declared = topology.services[service]?.partitioning.find((p) => p.table === 'metric_samples');
+  if (!declared) return DEFAULT_RETENTION;
+  return { ...DEFAULT_RETENTION, retentionDays: declared.retentionDays, interval: declared.interval, partitionsAhead: declared.partitionsAhead };
+}
 
 /** Injection token of the service's `RetentionSettings`. */
 export const RETENTION_SETTINGS = Symbol('RETENTION_SETTINGS');

@@ -30,4 +30,6 @@ export interface DataModuleOptions extends DataSourceOptions<DataClient> {
   flags?: DataFlagsOptions;
   /** How writes refused by a cutover's write guard are retried on the side of record. */
   writeRedirect?: WriteRedirectTuning;
+  /** How long a session's reads stay on the side it last wrote to, across a cutover (default 2000 ms; 0: off). */
+  readYourWritesMs?: number;
 }

@@ -22,3 +22,4 @@ export { flagsOptionsFromEnv, FLAGS_ENV, type DataFlagsOptions } from './flags-o
 export { openFlagProvider, type OpenedFlags } from './flags-provider.factory.js';
 export { createSideSwitchingDataSource, isSideSwitching, type SideSwitchingDataSource, type SideSwitchingDataSourceOptions } from './side-switching.data-source.js';
 export { retryRedirectedWrites, redirectOfPrismaError, forcingChooser, type WriteRedirectTuning, type RedirectEvent, type RedirectRetryOptions, type WriteSideSource } from './side-switching.write-redirect.js';
+export { ReadYourWritesChooser, DEFAULT_READ_YOUR_WRITES_MS } from './side-switching.read-your-writes.js';

@@ -7,6 +7,7 @@ import { monolithTarget } from '../topology/index.js';
 import { createDataSource, type DataSourceOptions } from './create-data-source.js';
 import type { ConnectedNode, DataClient, DataSource } from './data-source.js';
 import { NodePools } from './node-pools.js';
+import { DEFAULT_READ_YOUR_WRITES_MS, ReadYourWritesChooser } from './side-switching.read-your-writes.js';
 import { adapterFor } from './primary.data-source.js';
 import { forcingChooser, retryRedirectedWrites, type RedirectEvent, type WriteRedirectTuning } from './side-switching.write-redirect.js';
 
@@ -15,6 +16,8 @@ export interface SideSwitchingDataSourceOptions<TClient extends DataClient> exte
   flags: FlagProvider;
   /** How writes refused by the cutover write guard are retried. */
   writeRedirect?: WriteRedirectTuning;
+  /** How long a session's reads stay on the side it last wrote to (read-your-writes across sides). Default 2000 ms; 0 turns it off. */
+  readYourWritesMs?: number;
 }
 
 /** A service's data on two sides: its schema in the monolith and its own database, chosen per call by flags. */
@@ -41,7 +44,9 @@ export function isSideSwitching(source: DataSource): source is SideSwitchingData
  * generated client on the service's schema in `neo_service_layer` (adapter-pg `{ schema }`);
  * the own side is what `createDataSource` builds for the topology. A write the database refuses
  * because a cutover moved the service's writes (write guard, SQLSTATE NC001) is retried on the
- * side of record (see `retryRedirectedWrites` for the bound).
+ * side of record (see `retryRedirectedWrites` for the bound). A session's reads stay on the side
+ * it wrote to for a moment after the write (`ReadYourWritesChooser`), since the other side gets
+ * the write only when logical replication applied it.
  *
  * Metrics in the service's registry: `neo_data_side_decisions_total{service,kind,side,reason}`
  * and `neo_data_write_redirects_total{service,to,flags_agreed}`.
@@ -67,9 +72,11 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(option
   });
 
   const registry = options.metrics?.registry;
-  const selector = new ConnectionSelector({ flags, ...(registry ? { metrics: new SelectionMetrics({ registry }) } : {}) });
+  const selectionMetrics = registry ? new SelectionMetrics({ registry }) : undefined;
+  const selector = new ConnectionSelector({ flags, ...(selectionMetrics ? { metrics: selectionMetrics } : {}) });
+  const chooser = new ReadYourWritesChooser(selector, options.readYourWritesMs ?? DEFAULT_READ_YOUR_WRITES_MS, selectionMetrics);
   const redirects = registry ? redirectCounter(registry) : undefined;
-  const switching = createSideSwitchingClient<TClient>({ service, monolith: monolithClient, own: own.client, selector: forcingChooser(selector) });
+  const switching = createSideSwitchingClient<TClient>({ service, monolith: monolithClient, own: own.client, selector: forcingChooser(chooser) });
   const client = retryRedirectedWrites(switching, {
     flags: { writeSide: () => selector.placement(service).writes },
     ...(options.writeRedirect ? { tuning: options.writeRedirect } : {}),

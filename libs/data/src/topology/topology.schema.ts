@@ -127,6 +127,20 @@ export const shardingSchema = z.strictObject({
 });
 export type Sharding = z.infer<typeof shardingSchema>;
 
+/** A time-partitioned table inside the service's database: partitions made ahead, dropped after the retention. */
+export const partitionedTableSchema = z.strictObject({
+  /** The table, created `PARTITION BY RANGE (<column>)` by the service's migration. */
+  table: sqlNameSchema,
+  column: sqlNameSchema,
+  /** One partition per UTC day or month. */
+  interval: z.enum(['day', 'month']).default('day'),
+  /** A partition whose whole period is older than this is dropped. */
+  retentionDays: z.number().int().positive(),
+  /** Periods created ahead of the current one. */
+  partitionsAhead: z.number().int().nonnegative().default(3),
+});
+export type PartitionedTable = z.infer<typeof partitionedTableSchema>;
+
 export const serviceSchema = z.strictObject({
   cluster: topologyNameSchema,
   database: sqlNameSchema,
@@ -137,6 +151,8 @@ export const serviceSchema = z.strictObject({
   reads: readsSchema.default(readsSchema.parse({})),
   cache: cacheSchema.optional(),
   sharding: shardingSchema.optional(),
+  /** Time-partitioned tables with retention (the cold tier). */
+  partitioning: z.array(partitionedTableSchema).default([]),
   /** Overrides the cluster's pool settings field by field. */
   pool: poolOverridesSchema.optional(),
 });
