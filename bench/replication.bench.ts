@@ -9,7 +9,7 @@
  * Run (Node 24 from node_modules/.bin; the fixture client must be generated first):
  *   export PATH=$PWD/node_modules/.bin:$PATH
  *   PRISMA_SCHEMA_ENGINE_BINARY=/bin/true prisma generate --schema prisma/_fixture_replica/schema.prisma
- *   node --import ./bench/ts-loader.mjs bench/replication.bench.ts [--runs 15] [--seconds 0.5]
+ *   node --import ./tools/typescript-sources.mjs bench/replication.bench.ts [--runs 15] [--seconds 0.5]
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { readReplicas } from '@prisma/extension-read-replicas';

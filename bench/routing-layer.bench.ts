@@ -4,7 +4,7 @@
  * calling such a client directly. Complements replication.bench.ts, whose end-to-end figures
  * swing with the load of a shared machine.
  *
- *   node --import ./bench/ts-loader.mjs bench/routing-layer.bench.ts
+ *   node --import ./tools/typescript-sources.mjs bench/routing-layer.bench.ts
  */
 import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
 import { CircuitBreaker } from '../libs/data/src/replication/circuit-breaker.js';

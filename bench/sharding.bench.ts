@@ -12,7 +12,7 @@
  * Run (Node 24 from node_modules/.bin; the fixture client must be generated first):
  *   export PATH=$PWD/node_modules/.bin:$PATH
  *   PRISMA_SCHEMA_ENGINE_BINARY=/bin/true prisma generate --schema prisma/_fixture_sharding/schema.prisma
- *   node --import ./bench/ts-loader.mjs bench/sharding.bench.ts [--runs 5] [--seconds 1] [--rows 20000]
+ *   node --import ./tools/typescript-sources.mjs bench/sharding.bench.ts [--runs 5] [--seconds 1] [--rows 20000]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -9,7 +9,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PrismaToolError, hideWasmImportWarning, selectPrismaServices, workspaceRoot } from './prisma-workspace.mjs';
-import './typescript-sources.mjs';
+import '../typescript-sources.mjs';
 
 hideWasmImportWarning();
 

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PrismaToolError } from './prisma-workspace.mjs';
-import './typescript-sources.mjs';
+import '../typescript-sources.mjs';
 
 const usage = 'usage: node tools/prisma/resolve.mjs --url <postgresql-url> [--schema <schema>] --rolled-back <migration_name>';
 

@@ -47,6 +47,8 @@ interface ServiceUnderTest {
 let running: RunningTopology;
 let unleash: RunningUnleashServer;
 let context: CutoverContext;
+/** When each flag change was accepted by Unleash's admin API. */
+const flagChangesAt: number[] = [];
 const services: ServiceUnderTest[] = [
   { service: 'storage', table: 'storage_objects', apps: [], urls: [], load: undefined as unknown as HttpLoad },
   { service: 'smartcontracts', table: 'transactions', apps: [], urls: [], load: undefined as unknown as HttpLoad },
@@ -67,10 +69,23 @@ beforeAll(async () => {
     await unleash.createFlag(`UseShardedDatabase.${service}.reads`);
     await unleash.createFlag(`UseShardedDatabase.${service}.writes`);
   }
+  const writer = new UnleashFlagWriter({ url: `http://127.0.0.1:${unleash.port}`, adminToken: unleash.adminToken });
   context = {
     topology: running.topology,
     admin: (cluster) => running.admin[cluster]!,
-    flags: new UnleashFlagWriter({ url: `http://127.0.0.1:${unleash.port}`, adminToken: unleash.adminToken }),
+    // The steps' flag writes, timed: the propagation is measured from the moment Unleash took the change.
+    flags: {
+      read: (service) => writer.read(service),
+      describe: () => writer.describe(),
+      setReadPercent: async (service, percent) => {
+        await writer.setReadPercent(service, percent);
+        flagChangesAt.push(performance.now());
+      },
+      setWriteSide: async (service, side) => {
+        await writer.setWriteSide(service, side);
+        flagChangesAt.push(performance.now());
+      },
+    },
     prismaRoot: prismaRoot(),
     log: (line) => console.log(`  [cutover] ${line}`),
   };
@@ -95,6 +110,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // A failed step leaves the load running: stop it first, or closing the services waits on it.
+  await Promise.allSettled(services.map((target) => target.load?.stop()));
   await Promise.allSettled(allApps().map((app) => app.close()));
   await unleash?.stop();
   await running?.stop();
@@ -112,9 +129,11 @@ describe('services move out of the monolith and back, flags from Unleash, under 
     }
 
     for (const { service } of services) await switchReads(context, service, 10);
-    console.log(`reads 10 %: every instance acting on it after ${await untilActing((source) => someUsersReadFromService(source))} ms`);
+    await untilActing((source) => someUsersReadFromService(source));
+    console.log(`reads 10 %: flag change → every instance acting on it: ${msSinceFlagChange()} ms`);
     for (const { service } of services) await switchReads(context, service, 100);
-    console.log(`reads 100 %: every instance acting on it after ${await untilPlaced((p) => p.reads === 'service')} ms`);
+    await untilPlaced((p) => p.reads === 'service');
+    console.log(`reads 100 %: flag change → every instance acting on it: ${msSinceFlagChange()} ms`);
     await sleep(500);
     for (const target of services) await checkWrites(target, 'monolith', 'reads on the service');
 
@@ -131,8 +150,10 @@ describe('services move out of the monolith and back, flags from Unleash, under 
     for (const target of services) await checkWrites(target, 'monolith', 'flag server outage');
 
     for (const target of services) {
+      const acted = whenPlaced((p) => p.writes === 'service', target.service);
+      acted.catch(() => undefined); // awaited below; this only keeps a failed step from reporting it twice
       await timed(target, 'switch-writes', () => moveWrites(context, target.service, 'service'));
-      console.log(`${target.service} writes → service: every instance acting on it ${await untilPlaced((p) => p.writes === 'service', target.service)} ms after the step ended`);
+      console.log(`${target.service} writes → service: flag change → every instance acting on it: ${msFromFlagChangeTo(await acted)} ms`);
       await checkWrites(target, 'service', 'switch-writes');
     }
     for (const target of services) {
@@ -179,6 +200,26 @@ function sources(service?: string): SideSwitchingDataSource[] {
 }
 
 type SwitchingSource = ReturnType<typeof sources>[number];
+
+function msSinceFlagChange(): number {
+  return msFromFlagChangeTo(performance.now());
+}
+
+/** From the last flag change before `moment` (a step may write the same value again later) to `moment`. */
+function msFromFlagChangeTo(moment: number): number {
+  const before = flagChangesAt.filter((at) => at <= moment);
+  return Math.round(moment - (before.at(-1) ?? moment));
+}
+
+/** Resolves with the moment every instance's placement satisfies `wanted` (watched every 5 ms, while a step runs). */
+async function whenPlaced(wanted: (placement: SidePlacement) => boolean, service: string): Promise<number> {
+  const deadline = Date.now() + 120_000;
+  while (!sources(service).every((source) => wanted(source.placement()))) {
+    if (Date.now() > deadline) throw new Error(`${service}: placement not reached within 120 s`);
+    await sleep(5);
+  }
+  return performance.now();
+}
 
 /** Milliseconds until every instance's placement satisfies `wanted` (a flag change reached them all). */
 function untilPlaced(wanted: (placement: SidePlacement) => boolean, service?: string): Promise<number> {

@@ -23,11 +23,6 @@ export interface UpOptions {
   log: (line: string) => void;
 }
 
-/**
- * The main job: bring the whole local topology up (every cluster with its replicas, and the
- * monolith), migrate every service database and shard, start the services, print where
- * everything is, and stop it all cleanly on Ctrl-C.
- */
 export interface UpHandle {
   running: RunningTopology;
   services: readonly RunningService[];
@@ -35,6 +30,11 @@ export interface UpHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * The main job: bring the whole local topology up (every cluster with its replicas, and the
+ * monolith), migrate every service database and shard, start a local Unleash when asked, start
+ * the services with their flags, print where everything is, and stop it all cleanly on Ctrl-C.
+ */
 export async function up(options: UpOptions): Promise<UpHandle> {
   const paths = workspacePaths();
   const declared: Topology = loadTopology({ path: paths.topologyFile });

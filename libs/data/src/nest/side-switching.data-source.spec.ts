@@ -24,7 +24,9 @@ const topology: Topology = topologySchema.parse({
 class FakeClient {
   constructor(readonly node: DataNode) {}
   item = { create: async () => `${this.node.database}${this.node.schema ? `.${this.node.schema}` : ''}`, findMany: async () => this.node.database };
-  async $disconnect(): Promise<void> {}
+  $disconnect(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 const createClient = (_adapter: PrismaPg, node: DataNode) => new FakeClient(node);
 

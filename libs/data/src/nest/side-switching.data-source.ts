@@ -76,7 +76,11 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(option
   const selector = new ConnectionSelector({ flags, ...(selectionMetrics ? { metrics: selectionMetrics } : {}) });
   const chooser = new ReadYourWritesChooser(selector, options.readYourWritesMs ?? DEFAULT_READ_YOUR_WRITES_MS, selectionMetrics);
   const redirects = registry ? redirectCounter(registry) : undefined;
-  const switching = createSideSwitchingClient<TClient>({ service, monolith: monolithClient, own: own.client, selector: forcingChooser(chooser) });
+  const switching = createSideSwitchingClient<TClient>({ service, monolith: monolithClient, own: own.client, selector: forcingChooser(chooser, (_service, kind, side) => {
+      // A write retried on the side of record: the session's next reads must find it there.
+      if (kind === 'write') chooser.noteWrite(service, side);
+    }),
+  });
   const client = retryRedirectedWrites(switching, {
     flags: { writeSide: () => selector.placement(service).writes },
     ...(options.writeRedirect ? { tuning: options.writeRedirect } : {}),

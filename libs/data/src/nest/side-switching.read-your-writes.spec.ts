@@ -34,4 +34,13 @@ describe('ReadYourWritesChooser', () => {
     expect(chooser.select('items', 'read', { requestId: 'r1' })).toBe('monolith');
     expect(chooser.select('items', 'read', { requestId: 'r2' })).toBe('service');
   });
+
+  it('follows a write sent to a side without asking (a redirect retry)', () => {
+    const clock = { now: 0 };
+    const chooser = chooserAt(clock);
+    chooser.noteWrite('items', 'service', { userId: 'alice' });
+    expect(chooser.select('items', 'read', { userId: 'alice' })).toBe('service');
+    chooser.noteWrite('items', 'monolith', { userId: 'alice' });
+    expect(chooser.select('items', 'read', { userId: 'alice' })).toBe('monolith');
+  });
 });

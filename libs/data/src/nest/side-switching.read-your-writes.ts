@@ -35,7 +35,7 @@ export class ReadYourWritesChooser implements SideChooser {
     const key = sessionKey(service, context);
     if (kind === 'write') {
       const side = this.selector.select(service, kind, context);
-      if (key !== undefined && this.windowMs > 0) this.remember(key, side);
+      this.noteWrite(service, side, context);
       return side;
     }
     const recent = key === undefined ? undefined : this.lastWrite.get(key);
@@ -49,7 +49,10 @@ export class ReadYourWritesChooser implements SideChooser {
     return this.selector.select(service, kind, context);
   }
 
-  private remember(key: string, side: Side): void {
+  /** Records a write the session made on `side` (also one sent there without asking, e.g. a redirect retry). */
+  noteWrite(service: string, side: Side, context: RequestContext | undefined = currentRequestContext()): void {
+    const key = sessionKey(service, context);
+    if (key === undefined || this.windowMs <= 0) return;
     const at = this.now();
     if (this.lastWrite.size > PRUNE_ABOVE) {
       for (const [entry, write] of this.lastWrite) if (at - write.at > this.windowMs) this.lastWrite.delete(entry);

@@ -37,9 +37,19 @@ const DEFAULT_POLL_MS = 20;
 /** The side a retried call is forced to: set around the retry, read by `forcingChooser`. */
 const forcedSide = new AsyncLocalStorage<Side>();
 
-/** A chooser that obeys a forced side (during a redirect retry) and asks `chooser` otherwise. */
-export function forcingChooser(chooser: SideChooser): SideChooser {
-  return { select: (service, kind) => forcedSide.getStore() ?? chooser.select(service, kind) };
+/**
+ * A chooser that obeys a forced side (during a redirect retry) and asks `chooser` otherwise.
+ * `onForced` hears of every forced call (e.g. so read-your-writes follows the retried write).
+ */
+export function forcingChooser(chooser: SideChooser, onForced?: (service: string, kind: OperationKind, side: Side) => void): SideChooser {
+  return {
+    select: (service, kind) => {
+      const forced = forcedSide.getStore();
+      if (forced === undefined) return chooser.select(service, kind);
+      onForced?.(service, kind, forced);
+      return forced;
+    },
+  };
 }
 
 /**

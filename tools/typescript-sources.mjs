@@ -1,5 +1,6 @@
 // Lets a plain Node script import the workspace's TypeScript sources without a build step:
-//   import './typescript-sources.mjs'; const { x } = await import('@neo/topology-runtime');
+//   import '../typescript-sources.mjs'; const { x } = await import('@neo/topology-runtime');
+// or for a whole script: node --import ./tools/typescript-sources.mjs bench/sharding.bench.ts
 // - workspace packages resolve to their sources (the `@neo/source` export condition, as in tests);
 // - `./file.js` imported from a .ts file resolves to `./file.ts` (the nodenext convention);
 // - .ts files are compiled one by one with the workspace's TypeScript (`transpileModule`), which,
