@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataMetricsModule, DataModule, type Topology } from '@neo/data';
+import { DataHealthModule, DataMetricsModule, DataModule, type Topology } from '@neo/data';
 import { PrismaClient } from './generated/prisma/client.js';
-import { HealthModule } from './health/health.module.js';
 import { PartitionsModule } from './partitions/partitions.module.js';
 import { CLOCK, DEFAULT_RETENTION, RETENTION_SETTINGS, type Clock, type RetentionSettings } from './partitions/retention-settings.js';
 import { SamplesModule } from './samples/samples.module.js';
@@ -53,7 +52,7 @@ export class AppModule {
         DataMetricsModule,
         PartitionsModule,
         SamplesModule,
-        HealthModule,
+        DataHealthModule,
       ],
     };
   }

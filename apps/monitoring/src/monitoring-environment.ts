@@ -1,19 +1,9 @@
-import path from 'node:path';
-import type { PartitionInterval } from '@neo/data';
+import { readServiceEnvironment, type PartitionInterval, type ServiceEnvironment } from '@neo/data';
 import { DEFAULT_RETENTION, type RetentionSettings } from './partitions/retention-settings.js';
-
-/** Where the repository root is, from `src/` or `dist/` alike. */
-const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 
 export const DEFAULT_MONITORING_PORT = 3104;
 
-export interface MonitoringEnvironment {
-  /** The topology file (`NEO_TOPOLOGY`); `config/topology.yaml` of the repository by default. */
-  topologyPath: string;
-  /** `NEO_ENDPOINTS`: JSON `{ "<cluster>/<node>": { host, port } }` written by the operator CLI when it starts the local topology. */
-  endpointsPath: string | undefined;
-  port: number;
-  host: string;
+export interface MonitoringEnvironment extends ServiceEnvironment {
   /**
    * `MONITORING_RETENTION_DAYS` (30), `MONITORING_PARTITION_INTERVAL` (day | month),
    * `MONITORING_PARTITIONS_AHEAD` (3), `MONITORING_MAINTENANCE_INTERVAL_MS` (1 hour).
@@ -27,10 +17,7 @@ export interface MonitoringEnvironment {
  */
 export function readMonitoringEnvironment(env: NodeJS.ProcessEnv = process.env, retentionDefaults: RetentionSettings = DEFAULT_RETENTION): MonitoringEnvironment {
   return {
-    topologyPath: path.resolve(env.NEO_TOPOLOGY ?? path.join(REPO_ROOT, 'config/topology.yaml')),
-    endpointsPath: env.NEO_ENDPOINTS ? path.resolve(env.NEO_ENDPOINTS) : undefined,
-    port: readInteger(env, 'PORT', DEFAULT_MONITORING_PORT, 0, 65_535),
-    host: env.HOST ?? '127.0.0.1',
+    ...readServiceEnvironment(env, { defaultPort: DEFAULT_MONITORING_PORT }),
     retention: {
       retentionDays: readInteger(env, 'MONITORING_RETENTION_DAYS', retentionDefaults.retentionDays, 1, 36_500),
       interval: readInterval(env.MONITORING_PARTITION_INTERVAL, retentionDefaults.interval),

@@ -1,8 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataMetricsModule, DataModule, type DataModuleOptions, type ReplicaSetTuning, type Topology } from '@neo/data';
+import { DataHealthModule, DataMetricsModule, DataModule, type DataModuleOptions, type ReplicaSetTuning, type Topology } from '@neo/data';
 import { FeedsModule } from './feeds/feeds.module.js';
 import { PrismaClient } from './generated/prisma/client.js';
-import { HealthModule } from './health/health.module.js';
 
 /** The name of this service in the topology. */
 export const ORACLE_SERVICE = 'oracle';
@@ -35,7 +34,7 @@ export class AppModule {
         }),
         DataMetricsModule,
         FeedsModule,
-        HealthModule,
+        DataHealthModule,
       ],
     };
   }

@@ -1,8 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataMetricsModule, DataModule, type Topology } from '@neo/data';
+import { DataHealthModule, DataMetricsModule, DataModule, type Topology } from '@neo/data';
 import { ContractsModule } from './contracts/contracts.module.js';
 import { PrismaClient } from './generated/prisma/client.js';
-import { HealthModule } from './health/health.module.js';
 import { TransactionsModule } from './transactions/transactions.module.js';
 
 /** The name of this service in the topology. */
@@ -33,7 +32,7 @@ export class AppModule {
         DataMetricsModule,
         ContractsModule,
         TransactionsModule,
-        HealthModule,
+        DataHealthModule,
       ],
     };
   }

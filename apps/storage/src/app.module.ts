@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataMetricsModule, DataModule, type DataFlagsOptions, type Topology } from '@neo/data';
+import { DataHealthModule, DataMetricsModule, DataModule, type DataFlagsOptions, type Topology } from '@neo/data';
 import { PrismaClient } from './generated/prisma/client.js';
-import { HealthModule } from './health/health.module.js';
 import { ObjectsModule } from './objects/objects.module.js';
 
 /** The name of this service in the topology. */
@@ -32,7 +31,7 @@ export class AppModule {
         }),
         DataMetricsModule,
         ObjectsModule,
-        HealthModule,
+        DataHealthModule,
       ],
     };
   }

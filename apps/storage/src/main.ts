@@ -1,30 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { Logger } from '@nestjs/common';
-import { bindTopology, loadTopology, type Endpoints } from '@neo/data';
+import { bootstrapService } from '@neo/data';
 import { createStorageApp } from './create-storage-app.js';
-import { readStorageEnvironment } from './storage-environment.js';
 
 /**
  * Starts the storage service:
  *   NEO_TOPOLOGY=config/topology.yaml NEO_ENDPOINTS=<endpoints.json> PORT=3101 HOST=127.0.0.1 node apps/storage/dist/main.js
  */
-async function main(): Promise<void> {
-  const environment = readStorageEnvironment();
-  const declared = await loadTopology({ path: environment.topologyPath });
-  const endpoints = environment.endpointsPath
-    ? (JSON.parse(await readFile(environment.endpointsPath, 'utf8')) as Endpoints)
-    : {};
-  const topology = bindTopology(declared, endpoints);
-
-  const app = await createStorageApp({ topology });
-  // SIGINT / SIGTERM run the shutdown hooks: the HTTP server stops, then the pools close.
-  app.enableShutdownHooks();
-  await app.listen(environment.port, environment.host);
-  new Logger('storage').log(`listening on http://${environment.host}:${environment.port}`);
-}
-
-main().catch((error: unknown) => {
-  // The message only: errors of the data layer are written to be shown, stacks are noise here.
-  console.error(`storage failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-});
+void bootstrapService({ name: 'storage', defaultPort: 3101, createApp: ({ topology }) => createStorageApp({ topology }) });

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { PageQuery } from '@neo/data';
 import type { FeedResponse, FeedValueResponse, Page } from './dto/feed.response.js';
-import { PageQuery } from './dto/page.query.js';
 import { PublishValueDto } from './dto/publish-value.dto.js';
 import { RegisterFeedDto } from './dto/register-feed.dto.js';
 import { FeedsService } from './feeds.service.js';

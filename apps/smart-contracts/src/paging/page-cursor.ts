@@ -1,3 +1,4 @@
+import { positionCursorCodec, type CursorPosition } from '@neo/data';
 import { InvalidCursorError } from './invalid-cursor.error.js';
 
 /**
@@ -5,31 +6,17 @@ import { InvalidCursorError } from './invalid-cursor.error.js';
  * not an offset, so it stays valid when rows are added, and it works the same on one shard
  * and on a listing merged from every shard (the merge orders by the same two fields).
  */
-export interface PagePosition {
-  createdAt: Date;
-  id: string;
-}
+export type PagePosition = CursorPosition<'createdAt'>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const cursor = positionCursorCodec('createdAt', (options) => new InvalidCursorError(options));
 
 /** Opaque to clients: base64url of `[isoDate, id]`. */
 export function encodeCursor(position: PagePosition): string {
-  return Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString('base64url');
+  return cursor.encode(position);
 }
 
-export function decodeCursor(cursor: string): PagePosition {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch (error) {
-    throw new InvalidCursorError({ cause: error });
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw new InvalidCursorError();
-  const [date, id] = parsed as unknown[];
-  if (typeof date !== 'string' || typeof id !== 'string' || !UUID.test(id)) throw new InvalidCursorError();
-  const createdAt = new Date(date);
-  if (Number.isNaN(createdAt.getTime())) throw new InvalidCursorError();
-  return { createdAt, id };
+export function decodeCursor(value: string): PagePosition {
+  return cursor.decode(value);
 }
 
 /** The Prisma filter "strictly after this position" in newest-first order. */

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { PageQuery } from '../paging/page.query.js';
+import { PageQuery } from '@neo/data';
 import type { Page } from '../paging/page-cursor.js';
 import { SubmitBatchDto } from './dto/submit-batch.dto.js';
 import { SubmitTransactionDto } from './dto/submit-transaction.dto.js';

@@ -1,3 +1,4 @@
+import { positionCursorCodec, type CursorPosition } from '@neo/data';
 import { InvalidCursorError } from './storage-object.errors.js';
 
 /**
@@ -5,29 +6,15 @@ import { InvalidCursorError } from './storage-object.errors.js';
  * A position, not an offset or a row reference, so it stays valid when rows are
  * added or deleted, and when rows are later spread over date-ranged shards.
  */
-export interface ListPosition {
-  createdDate: Date;
-  id: string;
-}
+export type ListPosition = CursorPosition<'createdDate'>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const cursor = positionCursorCodec('createdDate', (options) => new InvalidCursorError(options));
 
 /** Opaque to clients: base64url of `[isoDate, id]`. */
 export function encodeCursor(position: ListPosition): string {
-  return Buffer.from(JSON.stringify([position.createdDate.toISOString(), position.id])).toString('base64url');
+  return cursor.encode(position);
 }
 
-export function decodeCursor(cursor: string): ListPosition {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch (error) {
-    throw new InvalidCursorError({ cause: error });
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw new InvalidCursorError();
-  const [date, id] = parsed as unknown[];
-  if (typeof date !== 'string' || typeof id !== 'string' || !UUID.test(id)) throw new InvalidCursorError();
-  const createdDate = new Date(date);
-  if (Number.isNaN(createdDate.getTime())) throw new InvalidCursorError();
-  return { createdDate, id };
+export function decodeCursor(value: string): ListPosition {
+  return cursor.decode(value);
 }

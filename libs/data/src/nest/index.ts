@@ -5,6 +5,8 @@ export type { DataModuleOptions } from './data-module.options.js';
 export { DATA_CACHE, DATA_CLIENT, DATA_METRICS, DATA_SOURCE } from './data.tokens.js';
 export { InjectDataCache, InjectDataClient, InjectDataMetrics, InjectDataSource } from './inject-data-client.decorator.js';
 export { DataHealthIndicator, DEFAULT_HEALTH_TIMEOUT_MS, type NodeHealth } from './data-health.indicator.js';
+export { DataHealthModule } from './data-health.module.js';
+export { DataHealthController } from './data-health.controller.js';
 export { DataMetricsModule } from './data-metrics.module.js';
 export { DataMetricsController } from './data-metrics.controller.js';
 export { RequestContextInterceptor, requestContextFromHeaders, REQUEST_CONTEXT_HEADERS } from './request-context.interceptor.js';
@@ -23,3 +25,7 @@ export { openFlagProvider, type OpenedFlags } from './flags-provider.factory.js'
 export { createSideSwitchingDataSource, isSideSwitching, type SideSwitchingDataSource, type SideSwitchingDataSourceOptions } from './side-switching.data-source.js';
 export { retryRedirectedWrites, redirectOfPrismaError, forcingChooser, type WriteRedirectTuning, type RedirectEvent, type RedirectRetryOptions, type WriteSideSource } from './side-switching.write-redirect.js';
 export { ReadYourWritesChooser, DEFAULT_READ_YOUR_WRITES_MS } from './side-switching.read-your-writes.js';
+export { readServiceEnvironment, type ServiceEnvironment, type ServiceEnvironmentDefaults } from './service-environment.js';
+export { bootstrapService, type BootstrapServiceOptions, type ServiceStartContext } from './bootstrap-service.js';
+export { positionCursorCodec, type CursorPosition, type PositionCursorCodec, type InvalidCursorErrorFactory } from './position-cursor.js';
+export { PageQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page.query.js';

@@ -1,25 +1,9 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+import { IsNotEmpty, IsString } from 'class-validator';
+import { PageQuery } from '@neo/data';
 
 /** Query of `GET /objects?owner=&limit=&cursor=`. */
-export class ListObjectsQuery {
+export class ListObjectsQuery extends PageQuery {
   @IsString()
   @IsNotEmpty()
   owner!: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit: number = DEFAULT_PAGE_SIZE;
-
-  /** The `nextCursor` of the previous page. */
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  cursor?: string;
 }

@@ -1,10 +1,15 @@
+// class-transformer's `@Type` needs the Reflect metadata API; Nest loads it too, this makes the query usable without Nest.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** Query of the paged listings: `?limit=&cursor=`. */
+/**
+ * Query of the paged listings: `?limit=&cursor=`. A listing with filters of its own extends it
+ * (class-validator and class-transformer apply the inherited rules too).
+ */
 export class PageQuery {
   @IsOptional()
   @Type(() => Number)

@@ -1,25 +1,31 @@
 import path from 'node:path';
 
-/** Where the repository root is, from `src/` or `dist/` alike. */
-const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+/** Where the repository root is, from `libs/data/src/nest` or `libs/data/dist/nest` alike. */
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 
-export const DEFAULT_ORACLE_PORT = 3102;
-
-export interface OracleEnvironment {
+/** The settings every service reads from its environment. */
+export interface ServiceEnvironment {
   /** The topology file (`NEO_TOPOLOGY`); `config/topology.yaml` of the repository by default. */
   topologyPath: string;
   /** `NEO_ENDPOINTS`: JSON `{ "<cluster>/<node>": { host, port } }` written by the operator CLI when it starts the local topology. */
   endpointsPath: string | undefined;
+  /** `PORT`; the service's own `defaultPort` when absent. */
   port: number;
+  /** `HOST`; `127.0.0.1` when absent. */
   host: string;
 }
 
-/** Reads the service's settings from the environment; a bad value is refused with its name. */
-export function readOracleEnvironment(env: NodeJS.ProcessEnv = process.env): OracleEnvironment {
+export interface ServiceEnvironmentDefaults {
+  /** The port the service listens on when `PORT` is not set. */
+  defaultPort: number;
+}
+
+/** Reads a service's common settings from the environment; a bad value is refused with its name. */
+export function readServiceEnvironment(env: NodeJS.ProcessEnv, { defaultPort }: ServiceEnvironmentDefaults): ServiceEnvironment {
   return {
     topologyPath: path.resolve(env['NEO_TOPOLOGY'] ?? path.join(REPO_ROOT, 'config/topology.yaml')),
     endpointsPath: env['NEO_ENDPOINTS'] ? path.resolve(env['NEO_ENDPOINTS']) : undefined,
-    port: readPort(env['PORT'], DEFAULT_ORACLE_PORT),
+    port: readPort(env['PORT'], defaultPort),
     host: env['HOST'] ?? '127.0.0.1',
   };
 }
