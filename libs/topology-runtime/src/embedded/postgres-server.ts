@@ -20,7 +20,7 @@ export interface PostgresServerOptions {
   log?: (line: string) => void;
 }
 
-/** Settings every server of the runtime gets (see the topology runtime's README section in the brief). */
+/** Settings every server of the runtime gets. */
 export const SERVER_SETTINGS: Record<string, string | number> = {
   listen_addresses: "'127.0.0.1'",
   // TCP only: no socket files in /tmp to collide with other servers.
