@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier/flat';
 
 export default [
   ...nx.configs['flat/base'],
@@ -35,4 +36,6 @@ export default [
       'no-restricted-imports': ['error', { paths: [{ name: '@neo/testing', message: '@neo/testing is for tests only.' }] }],
     },
   },
+  // formatting is Prettier's job (npm run format); lint checks it with `prettier --check`
+  prettier,
 ];

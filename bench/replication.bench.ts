@@ -45,7 +45,8 @@ const topology = topologySchema.parse({
 type Target = { read(id: number): Promise<unknown>; insert(name: string): Promise<unknown> };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 
 /** Operations per second of `op` run by `concurrency` workers for `ms`. */
 async function throughput(op: (i: number) => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
@@ -57,7 +58,11 @@ async function throughput(op: (i: number) => Promise<unknown>, concurrency: numb
  * wall-clock throughput swings with the neighbours' load, while CPU per operation mostly
  * reflects the client's own cost.
  */
-async function measure(op: (i: number) => Promise<unknown>, concurrency: number, ms: number): Promise<{ opsPerSecond: number; cpuMicrosPerOp: number }> {
+async function measure(
+  op: (i: number) => Promise<unknown>,
+  concurrency: number,
+  ms: number,
+): Promise<{ opsPerSecond: number; cpuMicrosPerOp: number }> {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const opsPerSecond = await runFor(op, concurrency, ms);
@@ -97,7 +102,9 @@ try {
   const { primary, replicas } = serviceTargets(running.topology, 'bench');
   const setupClient = new pg.Client(toPgPoolConfig(primary));
   await setupClient.connect();
-  await setupClient.query('create table item (id serial primary key, name text not null, value int not null default 0, created_at timestamp(3) not null default now())');
+  await setupClient.query(
+    'create table item (id serial primary key, name text not null, value int not null default 0, created_at timestamp(3) not null default now())',
+  );
   await setupClient.query("insert into item (name) select 'seed-' || g from generate_series(1, 10000) g");
   await setupClient.end();
   // The replicas were cloned before the database existed: wait until they have replayed the seed rows.
@@ -107,7 +114,10 @@ try {
       const count = await client
         .connect()
         .then(() => client.query<{ n: string }>('select count(*) as n from item'))
-        .then((result) => result.rows[0]!.n, () => '0')
+        .then(
+          (result) => result.rows[0]!.n,
+          () => '0',
+        )
         .finally(() => client.end().catch(() => undefined));
       if (count === '10000') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -156,8 +166,12 @@ try {
     await target.insert('warm-up');
   }
 
-  console.log(`\n## Per-query overhead (${runs} interleaved runs of ${runMs} ms; medians of ops/s and, in brackets, client CPU µs per op; ratios are medians of per-run ratios)\n`);
-  console.log('| scenario | raw pg | bare Prisma | official extension | routed client | routed / bare Prisma (ops/s; CPU) | routed / raw pg (ops/s) | official / bare Prisma (ops/s; CPU) |');
+  console.log(
+    `\n## Per-query overhead (${runs} interleaved runs of ${runMs} ms; medians of ops/s and, in brackets, client CPU µs per op; ratios are medians of per-run ratios)\n`,
+  );
+  console.log(
+    '| scenario | raw pg | bare Prisma | official extension | routed client | routed / bare Prisma (ops/s; CPU) | routed / raw pg (ops/s) | official / bare Prisma (ops/s; CPU) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const [scenario, concurrency, kind] of [
     ['PK read, c=1', 1, 'read'],
@@ -191,7 +205,9 @@ try {
     );
   }
   const [primaryStatus, replicaStatus] = set.status();
-  console.log(`\nrouted client: primary served ${primaryStatus!.stats.reads} reads / ${primaryStatus!.stats.writes} writes; replica served ${replicaStatus!.stats.reads} reads`);
+  console.log(
+    `\nrouted client: primary served ${primaryStatus!.stats.reads} reads / ${primaryStatus!.stats.writes} writes; replica served ${replicaStatus!.stats.reads} reads`,
+  );
 
   // 2. Lag under a write load, as the monitor sees it (every poll of both replicas).
   const lagSet = createReplicaSet({
@@ -241,8 +257,12 @@ try {
   writing = false;
   await groundTruth;
   const writeRate = await writeLoad;
-  console.log(`\n## Replica lag under a write load (${writeRate.toFixed(0)} inserts/s, 8 writers, ${lagMs.length} samples over 10 s, poll every 100 ms)\n`);
-  console.log(`lag ms: p50 ${percentile(lagMs, 50).toFixed(2)}, p95 ${percentile(lagMs, 95).toFixed(2)}, max ${Math.max(...lagMs).toFixed(2)} (seed target < 100 ms)`);
+  console.log(
+    `\n## Replica lag under a write load (${writeRate.toFixed(0)} inserts/s, 8 writers, ${lagMs.length} samples over 10 s, poll every 100 ms)\n`,
+  );
+  console.log(
+    `lag ms: p50 ${percentile(lagMs, 50).toFixed(2)}, p95 ${percentile(lagMs, 95).toFixed(2)}, max ${Math.max(...lagMs).toFixed(2)} (seed target < 100 ms)`,
+  );
   console.log(`lag bytes: p50 ${percentile(lagBytes, 50)}, p95 ${percentile(lagBytes, 95)}`);
   console.log(
     `ground truth, a committed row visible on replica 1 after: p50 ${percentile(visibleAfterMs, 50).toFixed(2)} ms, p95 ${percentile(visibleAfterMs, 95).toFixed(2)} ms (${visibleAfterMs.length} rows)`,
@@ -258,13 +278,23 @@ try {
     metrics: reuseMetrics,
   });
   await reuseSet.ready();
-  const ops = await throughput((i) => (i % 10 === 0 ? reuseSet.client.item.create({ data: { name: 'reuse' } }) : reuseSet.client.item.findUnique({ where: { id: 1 + (i % 10_000) } })), 16, 10_000);
+  const ops = await throughput(
+    (i) =>
+      i % 10 === 0
+        ? reuseSet.client.item.create({ data: { name: 'reuse' } })
+        : reuseSet.client.item.findUnique({ where: { id: 1 + (i % 10_000) } }),
+    16,
+    10_000,
+  );
   const text = await reuseMetrics.registry.metrics();
-  const sum = (name: string) => [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce((total, match) => total + Number(match[1]), 0);
+  const sum = (name: string) =>
+    [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce((total, match) => total + Number(match[1]), 0);
   const opened = sum('neo_data_pool_connections_opened_total');
   const acquired = sum('neo_data_pool_acquisitions_total');
   console.log(`\n## Connection reuse under a steady load (${ops.toFixed(0)} ops/s, 16 workers, 10 s, 3 pools of max 10)\n`);
-  console.log(`connections opened ${opened}, acquisitions ${acquired}: reuse ${((1 - opened / acquired) * 100).toFixed(2)} % (seed target > 80 %)`);
+  console.log(
+    `connections opened ${opened}, acquisitions ${acquired}: reuse ${((1 - opened / acquired) * 100).toFixed(2)} % (seed target > 80 %)`,
+  );
   for (const line of text.split('\n').filter((l) => l.startsWith('neo_data_pool_connection_reuse_ratio{'))) console.log(`  ${line}`);
 
   await Promise.all([set.close(), lagSet.close(), reuseSet.close()]);

@@ -29,8 +29,11 @@ const primary = node('primary', 'primary');
 const replicas = [node('replica-1', 'replica'), node('replica-2', 'replica')];
 const allFresh = { isWithinLag: () => true, replayLsn: () => 1n, primaryLsnObservedAfter: () => 0n };
 const sessions = new SessionWrites();
-const router = new ReadWriteRouter(primary, new ReplicaSelector(primary, replicas, new RoundRobinPicker(), allFresh, sessions), sessions, (target, reason) =>
-  metrics.recordRouting({ database: 'bench', node: target.label, role: target.role }, reason),
+const router = new ReadWriteRouter(
+  primary,
+  new ReplicaSelector(primary, replicas, new RoundRobinPicker(), allFresh, sessions),
+  sessions,
+  (target, reason) => metrics.recordRouting({ database: 'bench', node: target.label, role: target.role }, reason),
 );
 const routed = createRoutedClient(router);
 const direct = instantClient();

@@ -26,7 +26,11 @@ import { uuidv7 } from '../libs/data/src/sharding/ids/uuidv7.js';
 import { createShardedFixture } from '../libs/data/src/sharding/test-support/sharded-fixture.js';
 
 const { values: cli } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, seconds: { type: 'string', default: '1' }, rows: { type: 'string', default: '20000' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '1' },
+    rows: { type: 'string', default: '20000' },
+  },
 });
 const runs = Number(cli.runs);
 const runMs = Number(cli.seconds) * 1000;
@@ -34,7 +38,8 @@ const totalRows = Number(cli.rows);
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Operations per second of `op` run by `concurrency` workers for `ms`. */
@@ -82,7 +87,11 @@ try {
     modulus: 4,
     shards: fixture.shardNames.map((name, remainder) => ({ name, database: name, remainder })),
   };
-  const sharded = createShardedClient({ sharding, shards: fixture.shardNames.map((name) => ({ name, client: fixture.shardClients.get(name)! })), generatedIds: { Transaction: 'id' } });
+  const sharded = createShardedClient({
+    sharding,
+    shards: fixture.shardNames.map((name) => ({ name, client: fixture.shardClients.get(name)! })),
+    generatedIds: { Transaction: 'id' },
+  });
   const single = fixture.single;
 
   // The same rows in the four shards and in the single database.
@@ -92,12 +101,16 @@ try {
     await single.transaction.createMany({ data: batch });
     await sharded.transaction.createMany({ data: batch });
   }
-  for (const name of [...fixture.shardNames, 'single']) await fixture.sql(name, 'CREATE INDEX ON transactions (created_at); ANALYZE transactions');
+  for (const name of [...fixture.shardNames, 'single'])
+    await fixture.sql(name, 'CREATE INDEX ON transactions (created_at); ANALYZE transactions');
   // Keys of one shard (user ids ≡ 1 mod 4), so both sides batch concurrent findUnique calls on one client alike.
   const lookups = seed.filter((r, i) => r.userId % 4 === 1 && i % 3 === 0).map((r) => ({ userId: r.userId, id: r.id }));
-  const read = (client: typeof single) => (i: number) => client.transaction.findUnique({ where: { userId_id: lookups[i % lookups.length]! } });
+  const read = (client: typeof single) => (i: number) =>
+    client.transaction.findUnique({ where: { userId_id: lookups[i % lookups.length]! } });
 
-  console.log(`sharding bench: 4 shards + 1 single database on one embedded PostgreSQL 15, ${fmt(totalRows)} rows, ${runs} runs x ${cli.seconds}s\n`);
+  console.log(
+    `sharding bench: 4 shards + 1 single database on one embedded PostgreSQL 15, ${fmt(totalRows)} rows, ${runs} runs x ${cli.seconds}s\n`,
+  );
 
   // 1. Single-shard routed calls vs bare Prisma.
   for (const concurrency of [1, 16]) {
@@ -146,11 +159,18 @@ try {
   const scriptDir = await mkdtemp(path.join(tmpdir(), 'neo-shard-bench-'));
   try {
     const script = path.join(scriptDir, 'insert.sql');
-    await writeFile(script, "\\set uid random(0, 250000)\nINSERT INTO transactions (id, user_id, status, amount, created_at) VALUES (gen_random_uuid(), :uid * 4 + 1, 'new', 1, now());\n");
+    await writeFile(
+      script,
+      "\\set uid random(0, 250000)\nINSERT INTO transactions (id, user_id, status, amount, created_at) VALUES (gen_random_uuid(), :uid * 4 + 1, 'new', 1, now());\n",
+    );
     for (let run = 0; run < runs; run++) {
       createRates.push(await throughput((i) => sharded.transaction.create({ data: row(4 * (i % 250) + 1, i) }), 16, runMs));
       batchRates.push(
-        (await throughput((i) => sharded.transaction.createMany({ data: Array.from({ length: 100 }, (_, j) => row(4 * ((i + j) % 250) + 1, j)) }), 4, runMs)) * 100,
+        (await throughput(
+          (i) => sharded.transaction.createMany({ data: Array.from({ length: 100 }, (_, j) => row(4 * ((i + j) % 250) + 1, j)) }),
+          4,
+          runMs,
+        )) * 100,
       );
       pgbenchRates.push(await pgbench(script, fixture.databases.get('s1')!, server, 16, Math.max(1, Math.round(runMs / 1000))));
     }
@@ -168,12 +188,39 @@ try {
 }
 
 /** pgbench's TPS (excluding connection time) for a custom script. */
-function pgbench(script: string, database: string, access: { host: string; port: number; user: string; password: string }, clients: number, seconds: number): Promise<number> {
+function pgbench(
+  script: string,
+  database: string,
+  access: { host: string; port: number; user: string; password: string },
+  clients: number,
+  seconds: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PGBENCH, ['-n', '-f', script, '-c', String(clients), '-j', '2', '-T', String(seconds), '-h', access.host, '-p', String(access.port), '-U', access.user, database], {
-      env: { ...process.env, PGPASSWORD: access.password },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      PGBENCH,
+      [
+        '-n',
+        '-f',
+        script,
+        '-c',
+        String(clients),
+        '-j',
+        '2',
+        '-T',
+        String(seconds),
+        '-h',
+        access.host,
+        '-p',
+        String(access.port),
+        '-U',
+        access.user,
+        database,
+      ],
+      {
+        env: { ...process.env, PGPASSWORD: access.password },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

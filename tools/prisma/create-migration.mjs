@@ -40,7 +40,9 @@ async function main() {
       console.log(`no changes: ${relative(workspaceRoot, service.schemaPath)} matches ${relative(workspaceRoot, service.dir)}/migrations`);
     } else {
       console.log(`created ${relative(workspaceRoot, result.migrationDir)}/migration.sql\n\n${result.sql.trim()}\n`);
-      console.log(`Review it, then apply: the fleet migrator (migrateFleet) or the neo-db CLI applies it to every target of "${serviceName}".`);
+      console.log(
+        `Review it, then apply: the fleet migrator (migrateFleet) or the neo-db CLI applies it to every target of "${serviceName}".`,
+      );
     }
   } finally {
     await server?.stop();

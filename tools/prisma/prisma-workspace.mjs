@@ -41,7 +41,9 @@ export async function selectPrismaServices(names, { prismaRoot = defaultPrismaRo
     const found = all.find((service) => service.name === name);
     if (!found) {
       const known = all.map((service) => service.name).join(', ') || '(none)';
-      throw new PrismaToolError(`No Prisma schema for service "${name}": expected ${join(prismaRoot, name, 'schema.prisma')}. Known services: ${known}.`);
+      throw new PrismaToolError(
+        `No Prisma schema for service "${name}": expected ${join(prismaRoot, name, 'schema.prisma')}. Known services: ${known}.`,
+      );
     }
     return found;
   });

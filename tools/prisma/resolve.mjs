@@ -12,7 +12,12 @@ const usage = 'usage: node tools/prisma/resolve.mjs --url <postgresql-url> [--sc
 
 async function main() {
   const { values } = parseArgs({
-    options: { url: { type: 'string' }, schema: { type: 'string', default: 'public' }, 'rolled-back': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      url: { type: 'string' },
+      schema: { type: 'string', default: 'public' },
+      'rolled-back': { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) return console.log(usage);
   if (!values.url || !values['rolled-back']) throw new PrismaToolError(usage);

@@ -61,7 +61,14 @@ describe('metric samples in a time-partitioned table', () => {
     const samples = [0, 1, 2, 3].map((minute) => ({ series: name, at: at(minute).toISOString(), value: minute * 1.5 }));
     // Ten days back: inside the retention, in a partition the write makes on the spot.
     const backfill = { series: name, at: daysFromNow(-10).toISOString(), value: 99 };
-    expect((await http.post('/samples').send({ samples: [...samples, backfill] }).expect(201)).body).toEqual({ written: 5 });
+    expect(
+      (
+        await http
+          .post('/samples')
+          .send({ samples: [...samples, backfill] })
+          .expect(201)
+      ).body,
+    ).toEqual({ written: 5 });
     expect((await http.post('/samples').send({ samples }).expect(201)).body).toEqual({ written: 0 });
 
     const { rows } = await db.query<{ partition: string; n: number }>(
@@ -75,7 +82,10 @@ describe('metric samples in a time-partitioned table', () => {
       ].sort((a, b) => a.partition.localeCompare(b.partition)),
     );
 
-    const window = await http.get(`/series/${name}`).query({ from: at(1).toISOString(), to: at(3).toISOString() }).expect(200);
+    const window = await http
+      .get(`/series/${name}`)
+      .query({ from: at(1).toISOString(), to: at(3).toISOString() })
+      .expect(200);
     expect(window.body).toEqual({
       series: name,
       samples: [
@@ -88,7 +98,11 @@ describe('metric samples in a time-partitioned table', () => {
   it('downsamples a series into buckets with avg, min, max and count', async () => {
     const name = series('cpu');
     // 30 samples 10 s apart, values 0..29: six per minute.
-    const samples = Array.from({ length: 30 }, (_, k) => ({ series: name, at: new Date(startOfToday.getTime() + k * 10_000).toISOString(), value: k }));
+    const samples = Array.from({ length: 30 }, (_, k) => ({
+      series: name,
+      at: new Date(startOfToday.getTime() + k * 10_000).toISOString(),
+      value: k,
+    }));
     await http.post('/samples').send({ samples }).expect(201);
     const answer = await http
       .get(`/series/${name}/downsample`)
@@ -110,16 +124,36 @@ describe('metric samples in a time-partitioned table', () => {
     const name = series('refused');
     const tooOld = await http
       .post('/samples')
-      .send({ samples: [{ series: name, at: realNow.toISOString(), value: 1 }, { series: name, at: daysFromNow(-31).toISOString(), value: 2 }] })
+      .send({
+        samples: [
+          { series: name, at: realNow.toISOString(), value: 1 },
+          { series: name, at: daysFromNow(-31).toISOString(), value: 2 },
+        ],
+      })
       .expect(400);
     expect(tooOld.body.code).toBe('MONITORING_SAMPLE_OUTSIDE_RETENTION');
-    await http.post('/samples').send({ samples: [{ series: name, at: daysFromNow(30).toISOString(), value: 1 }] }).expect(400);
-    await http.post('/samples').send({ samples: [{ series: name, at: 'yesterday', value: 1 }] }).expect(400);
+    await http
+      .post('/samples')
+      .send({ samples: [{ series: name, at: daysFromNow(30).toISOString(), value: 1 }] })
+      .expect(400);
+    await http
+      .post('/samples')
+      .send({ samples: [{ series: name, at: 'yesterday', value: 1 }] })
+      .expect(400);
     await http.post('/samples').send({ samples: [] }).expect(400);
     await http.get(`/series/${name}`).query({ from: realNow.toISOString() }).expect(400);
-    await http.get(`/series/${name}`).query({ from: realNow.toISOString(), to: daysFromNow(-1).toISOString() }).expect(400);
-    await http.get(`/series/${name}/downsample`).query({ from: daysFromNow(-1).toISOString(), to: realNow.toISOString(), bucket: '1x' }).expect(400);
-    await http.get(`/series/${name}/downsample`).query({ from: daysFromNow(-20).toISOString(), to: realNow.toISOString(), bucket: '1s' }).expect(400);
+    await http
+      .get(`/series/${name}`)
+      .query({ from: realNow.toISOString(), to: daysFromNow(-1).toISOString() })
+      .expect(400);
+    await http
+      .get(`/series/${name}/downsample`)
+      .query({ from: daysFromNow(-1).toISOString(), to: realNow.toISOString(), bucket: '1x' })
+      .expect(400);
+    await http
+      .get(`/series/${name}/downsample`)
+      .query({ from: daysFromNow(-20).toISOString(), to: realNow.toISOString(), bucket: '1s' })
+      .expect(400);
     const { rows } = await db.query('SELECT 1 FROM metric_samples WHERE series = $1', [name]);
     expect(rows).toEqual([]);
   });
@@ -132,12 +166,19 @@ describe('partition retention', () => {
     const old = [-40, -31, -30, -29].map((days) => partitionFor('metric_samples', 'day', daysFromNow(days)));
     for (const partition of old) {
       await db.query(createTimePartitionSql('metric_samples', partition));
-      await db.query('INSERT INTO metric_samples (series, recorded_at, value) VALUES ($1, $2, 1)', [`retention.${randomUUID()}`, partition.from]);
+      await db.query('INSERT INTO metric_samples (series, recorded_at, value) VALUES ($1, $2, 1)', [
+        `retention.${randomUUID()}`,
+        partition.from,
+      ]);
     }
     const before = await partitions();
 
     const first = await http.post('/maintenance/partitions').expect(200);
-    expect(first.body).toEqual({ engine: 'native', created: [], dropped: [dayPartition(daysFromNow(-40)), dayPartition(daysFromNow(-31))] });
+    expect(first.body).toEqual({
+      engine: 'native',
+      created: [],
+      dropped: [dayPartition(daysFromNow(-40)), dayPartition(daysFromNow(-31))],
+    });
     expect(await partitions()).toEqual(before.filter((name) => !first.body.dropped.includes(name)));
 
     // Two days later: the next two days are made ahead, the 30- and 29-day-old ones expire.
@@ -149,10 +190,14 @@ describe('partition retention', () => {
         created: [dayPartition(daysFromNow(4)), dayPartition(daysFromNow(5))],
         dropped: [dayPartition(daysFromNow(-30)), dayPartition(daysFromNow(-29))],
       });
-      const expected = new Set([...before, ...second.body.created].filter((name) => ![...first.body.dropped, ...second.body.dropped].includes(name)));
+      const expected = new Set(
+        [...before, ...second.body.created].filter((name) => ![...first.body.dropped, ...second.body.dropped].includes(name)),
+      );
       expect(await partitions()).toEqual([...expected].sort());
       // The rows of dropped partitions went with them.
-      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_samples WHERE recorded_at < $1', [daysFromNow(-28)]);
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_samples WHERE recorded_at < $1', [
+        daysFromNow(-28),
+      ]);
       expect(rows[0]!.n).toBe(0);
     } finally {
       now = realNow;

@@ -36,8 +36,23 @@ describe('retention from the topology', () => {
     const topology = loadTopology({ path: new URL('../../../config/topology.yaml', import.meta.url).pathname });
     const declared = retentionFromTopology(topology);
     expect(declared).toMatchObject({ retentionDays: 30, interval: 'day', partitionsAhead: 3 });
-    const withShorterRetention = { ...topology, services: { ...topology.services, monitoring: { ...topology.services['monitoring']!, partitioning: [{ table: 'metric_samples', column: 'recorded_at', interval: 'month' as const, retentionDays: 400, partitionsAhead: 2 }] } } };
+    const withShorterRetention = {
+      ...topology,
+      services: {
+        ...topology.services,
+        monitoring: {
+          ...topology.services['monitoring']!,
+          partitioning: [
+            { table: 'metric_samples', column: 'recorded_at', interval: 'month' as const, retentionDays: 400, partitionsAhead: 2 },
+          ],
+        },
+      },
+    };
     expect(retentionFromTopology(withShorterRetention)).toMatchObject({ retentionDays: 400, interval: 'month', partitionsAhead: 2 });
-    expect(readMonitoringEnvironment({ MONITORING_RETENTION_DAYS: '7' }, declared).retention).toMatchObject({ retentionDays: 7, interval: 'day', partitionsAhead: 3 });
+    expect(readMonitoringEnvironment({ MONITORING_RETENTION_DAYS: '7' }, declared).retention).toMatchObject({
+      retentionDays: 7,
+      interval: 'day',
+      partitionsAhead: 3,
+    });
   });
 });

@@ -15,14 +15,23 @@ export interface MonitoringEnvironment extends ServiceEnvironment {
  * Reads the service's settings from the environment; a bad value is refused with its name.
  * Retention variables override `retentionDefaults` (the topology's declared partitioning).
  */
-export function readMonitoringEnvironment(env: NodeJS.ProcessEnv = process.env, retentionDefaults: RetentionSettings = DEFAULT_RETENTION): MonitoringEnvironment {
+export function readMonitoringEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  retentionDefaults: RetentionSettings = DEFAULT_RETENTION,
+): MonitoringEnvironment {
   return {
     ...readServiceEnvironment(env, { defaultPort: DEFAULT_MONITORING_PORT }),
     retention: {
       retentionDays: readInteger(env, 'MONITORING_RETENTION_DAYS', retentionDefaults.retentionDays, 1, 36_500),
       interval: readInterval(env.MONITORING_PARTITION_INTERVAL, retentionDefaults.interval),
       partitionsAhead: readInteger(env, 'MONITORING_PARTITIONS_AHEAD', retentionDefaults.partitionsAhead, 0, 366),
-      maintenanceIntervalMs: readInteger(env, 'MONITORING_MAINTENANCE_INTERVAL_MS', retentionDefaults.maintenanceIntervalMs, 1_000, 7 * 86_400_000),
+      maintenanceIntervalMs: readInteger(
+        env,
+        'MONITORING_MAINTENANCE_INTERVAL_MS',
+        retentionDefaults.maintenanceIntervalMs,
+        1_000,
+        7 * 86_400_000,
+      ),
     },
   };
 }

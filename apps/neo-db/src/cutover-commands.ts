@@ -45,7 +45,11 @@ export function isCutoverCommand(command: string | undefined): command is Cutove
 }
 
 /** Runs one cutover command; resolves to the process exit code. */
-export async function runCutoverCommand(command: CutoverCommand, args: string[], log: (line: string) => void = console.log): Promise<number> {
+export async function runCutoverCommand(
+  command: CutoverCommand,
+  args: string[],
+  log: (line: string) => void = console.log,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -88,9 +92,16 @@ interface FlagOptions {
 }
 
 /** The topology bound to the servers `neo-db up` started (or declared with host/port), admin login and flags. */
-export function cutoverContextFromWorkspace(paths: WorkspacePaths, options: FlagOptions, log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): CutoverContext {
+export function cutoverContextFromWorkspace(
+  paths: WorkspacePaths,
+  options: FlagOptions,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): CutoverContext {
   const declared = loadTopology({ path: paths.topologyFile });
-  const topology: Topology = existsSync(paths.endpointsFile) ? bindTopology(declared, JSON.parse(readFileSync(paths.endpointsFile, 'utf8')) as Endpoints) : declared;
+  const topology: Topology = existsSync(paths.endpointsFile)
+    ? bindTopology(declared, JSON.parse(readFileSync(paths.endpointsFile, 'utf8')) as Endpoints)
+    : declared;
   return { topology, admin: adminLogins(topology, paths, env), flags: flagWriter(paths, options, env), prismaRoot: paths.prismaRoot, log };
 }
 

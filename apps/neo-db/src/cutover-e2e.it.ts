@@ -96,7 +96,9 @@ beforeAll(async () => {
     storage.apps.push(await createStorageApp({ topology: running.topology, flags }, { logger: false }));
     // The smart-contracts service takes its flags from the environment (NEO_FLAGS), as under `neo-db up`.
     smartContracts.apps.push(
-      await withEnv({ NEO_FLAGS: 'unleash', NEO_UNLEASH_URL: unleash.url, NEO_UNLEASH_TOKEN: unleash.clientToken }, () => createSmartContractsApp({ topology: running.topology }, { logger: false })),
+      await withEnv({ NEO_FLAGS: 'unleash', NEO_UNLEASH_URL: unleash.url, NEO_UNLEASH_TOKEN: unleash.clientToken }, () =>
+        createSmartContractsApp({ topology: running.topology }, { logger: false }),
+      ),
     );
   }
   for (const target of services) {
@@ -139,14 +141,20 @@ describe('services move out of the monolith and back, flags from Unleash, under 
 
     // The flag server dies mid-load: the instances keep their last known values and keep serving.
     await unleash.kill();
-    console.log(`flag server killed: every instance reports last-known after ${await untilActing((source) => source.flagStatus().source === 'last-known')} ms`);
+    console.log(
+      `flag server killed: every instance reports last-known after ${await untilActing((source) => source.flagStatus().source === 'last-known')} ms`,
+    );
     await sleep(1_000);
     for (const source of sources()) expect(source.placement()).toMatchObject({ reads: 'service', writes: 'monolith' });
-    const health = (await (await fetch(`${services[0]!.urls[0]}/health`)).json()) as { details: { database: { flags: { source: string } } } };
+    const health = (await (await fetch(`${services[0]!.urls[0]}/health`)).json()) as {
+      details: { database: { flags: { source: string } } };
+    };
     expect(health.details.database.flags.source).toBe('last-known');
     for (const target of services) expect(target.load.failures).toEqual([]);
     await unleash.restart();
-    console.log(`flag server restarted: every instance live again after ${await untilActing((source) => source.flagStatus().source === 'live')} ms`);
+    console.log(
+      `flag server restarted: every instance live again after ${await untilActing((source) => source.flagStatus().source === 'live')} ms`,
+    );
     for (const target of services) await checkWrites(target, 'monolith', 'flag server outage');
 
     for (const target of services) {
@@ -172,7 +180,9 @@ describe('services move out of the monolith and back, flags from Unleash, under 
       await target.load.stop();
       await checkWrites(target, 'service', 'switch-writes again');
       expect((await verifyService(context, target.service)).ok).toBe(true);
-      console.log(`${target.service} load: ${target.load.acknowledged.size} writes and ${target.load.reads} reads acknowledged, ${target.load.failures.length} failed; writes retried after a guard redirect: ${await redirectsOf(target)}`);
+      console.log(
+        `${target.service} load: ${target.load.acknowledged.size} writes and ${target.load.reads} reads acknowledged, ${target.load.failures.length} failed; writes retried after a guard redirect: ${await redirectsOf(target)}`,
+      );
       expect(target.load.failures).toEqual([]);
     }
     const metrics = await (await fetch(`${services[0]!.urls[0]}/metrics`)).text();
@@ -192,11 +202,14 @@ async function redirectsOf(target: ServiceUnderTest): Promise<number> {
 }
 
 function sources(service?: string): SideSwitchingDataSource[] {
-  return services.filter((target) => service === undefined || target.service === service).flatMap((target) => target.apps).map((app) => {
-    const source = app.get<DataSource>(DATA_SOURCE, { strict: false });
-    if (!isSideSwitching(source)) throw new Error('the storage service was started without flags');
-    return source;
-  });
+  return services
+    .filter((target) => service === undefined || target.service === service)
+    .flatMap((target) => target.apps)
+    .map((app) => {
+      const source = app.get<DataSource>(DATA_SOURCE, { strict: false });
+      if (!isSideSwitching(source)) throw new Error('the storage service was started without flags');
+      return source;
+    });
 }
 
 type SwitchingSource = ReturnType<typeof sources>[number];
@@ -234,7 +247,9 @@ async function untilActing(wanted: (source: SwitchingSource) => boolean, service
 
 /** Whether the reads rollout sends some of the load's users to the service (0 % sends none). */
 function someUsersReadFromService(source: SwitchingSource): boolean {
-  return Array.from({ length: USERS }, (_, n) => String(n)).some((userId) => source.selector.decide(source.service, 'read', { userId, requestId: 'probe' }).side === 'service');
+  return Array.from({ length: USERS }, (_, n) => String(n)).some(
+    (userId) => source.selector.decide(source.service, 'read', { userId, requestId: 'probe' }).side === 'service',
+  );
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -250,7 +265,9 @@ async function timed(target: ServiceUnderTest, label: string, step: () => Promis
   await step();
   const to = performance.now();
   const waits = target.load.writeLatenciesBetween(from, to);
-  console.log(`${target.service} ${label}: ${(to - from).toFixed(0)} ms; write pause of the ${waits.length} writes started meanwhile: p50 ${percentile(waits, 50)} ms, p95 ${percentile(waits, 95)} ms, max ${percentile(waits, 100)} ms`);
+  console.log(
+    `${target.service} ${label}: ${(to - from).toFixed(0)} ms; write pause of the ${waits.length} writes started meanwhile: p50 ${percentile(waits, 50)} ms, p95 ${percentile(waits, 95)} ms, max ${percentile(waits, 100)} ms`,
+  );
 }
 
 /** Every acknowledged write is on the side of record exactly once (and no request failed). */
@@ -259,10 +276,19 @@ async function checkWrites(target: ServiceUnderTest, side: SideName, step: strin
   const ids = [...load.acknowledged];
   const counts = new Map<string, number>();
   for (const { node, table } of sideTables(target, side)) {
-    const client = new pg.Client({ host: node.host, port: node.port, user: running.admin[node.cluster]!.user, password: running.admin[node.cluster]!.password, database: node.database });
+    const client = new pg.Client({
+      host: node.host,
+      port: node.port,
+      user: running.admin[node.cluster]!.user,
+      password: running.admin[node.cluster]!.password,
+      database: node.database,
+    });
     await client.connect();
     try {
-      const { rows } = await client.query<{ id: string; n: string }>(`SELECT id::text, count(*) AS n FROM ${table} WHERE id = ANY($1::uuid[]) GROUP BY id`, [ids]);
+      const { rows } = await client.query<{ id: string; n: string }>(
+        `SELECT id::text, count(*) AS n FROM ${table} WHERE id = ANY($1::uuid[]) GROUP BY id`,
+        [ids],
+      );
       for (const row of rows) counts.set(row.id, (counts.get(row.id) ?? 0) + Number(row.n));
     } finally {
       await client.end();
@@ -270,19 +296,31 @@ async function checkWrites(target: ServiceUnderTest, side: SideName, step: strin
   }
   const missing = ids.filter((id) => !counts.has(id));
   const doubled = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
-  console.log(`${target.service} ${step}: ${ids.length} acknowledged writes on the ${side} side: ${missing.length} missing, ${doubled.length} doubled; ${load.failures.length} failed requests`);
+  console.log(
+    `${target.service} ${step}: ${ids.length} acknowledged writes on the ${side} side: ${missing.length} missing, ${doubled.length} doubled; ${load.failures.length} failed requests`,
+  );
   expect({ step, missing, doubled, failures: load.failures }).toEqual({ step, missing: [], doubled: [], failures: [] });
 }
 
-function sideTables(target: ServiceUnderTest, side: SideName): Array<{ node: { cluster: string; host: string; port: number; database: string }; table: string }> {
+function sideTables(
+  target: ServiceUnderTest,
+  side: SideName,
+): Array<{ node: { cluster: string; host: string; port: number; database: string }; table: string }> {
   const topology = running.topology;
   const declared = topology.services[target.service]!;
   if (side === 'monolith') {
     const cluster = topology.monolith.cluster;
     const primary = topology.clusters[cluster]!.primary;
-    return [{ node: { cluster, host: primary.host!, port: primary.port!, database: topology.monolith.database }, table: `${declared.monolithSchema ?? target.service}.${target.table}` }];
+    return [
+      {
+        node: { cluster, host: primary.host!, port: primary.port!, database: topology.monolith.database },
+        table: `${declared.monolithSchema ?? target.service}.${target.table}`,
+      },
+    ];
   }
-  const databases = declared.sharding ? declared.sharding.shards.map((shard) => ({ cluster: shard.cluster ?? declared.cluster, database: shard.database })) : [{ cluster: declared.cluster, database: declared.database }];
+  const databases = declared.sharding
+    ? declared.sharding.shards.map((shard) => ({ cluster: shard.cluster ?? declared.cluster, database: shard.database }))
+    : [{ cluster: declared.cluster, database: declared.database }];
   return databases.map(({ cluster, database }) => {
     const primary = topology.clusters[cluster]!.primary;
     return { node: { cluster, host: primary.host!, port: primary.port!, database }, table: `public.${target.table}` };
@@ -297,7 +335,11 @@ const storageWrite: WriteAndRead = async (url, user) => {
   const owner = `user-${user}`;
   const headers = { 'content-type': 'application/json', 'x-user-id': String(user) };
   const startedAt = performance.now();
-  const created = await fetch(`${url}/objects`, { method: 'POST', headers, body: JSON.stringify({ key: randomUUID(), owner, size: 1, contentHash: 'a'.repeat(64) }) });
+  const created = await fetch(`${url}/objects`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ key: randomUUID(), owner, size: 1, contentHash: 'a'.repeat(64) }),
+  });
   if (created.status !== 201) return { failure: `POST /objects ${created.status}: ${(await created.text()).slice(0, 300)}` };
   const { id } = (await created.json()) as { id: string };
   const writeMs = performance.now() - startedAt;
@@ -309,18 +351,27 @@ const storageWrite: WriteAndRead = async (url, user) => {
 
 /** Smart contracts: submit a transaction of a contract registered before the load, then read it back. */
 async function transactionWrite(registerAt: string): Promise<WriteAndRead> {
-  const registered = await fetch(`${registerAt}/contracts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'e2e', scriptHash: `0x${'ab'.repeat(20)}` }) });
+  const registered = await fetch(`${registerAt}/contracts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'e2e', scriptHash: `0x${'ab'.repeat(20)}` }),
+  });
   if (registered.status !== 201) throw new Error(`POST /contracts ${registered.status}: ${await registered.text()}`);
   const { id: contractId } = (await registered.json()) as { id: string };
   return async (url, user) => {
     const headers = { 'content-type': 'application/json', 'x-user-id': String(user) };
     const startedAt = performance.now();
-    const submitted = await fetch(`${url}/transactions`, { method: 'POST', headers, body: JSON.stringify({ contractId, userId: user, method: 'transfer', amount: '1.5' }) });
+    const submitted = await fetch(`${url}/transactions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ contractId, userId: user, method: 'transfer', amount: '1.5' }),
+    });
     if (submitted.status !== 201) return { failure: `POST /transactions ${submitted.status}: ${(await submitted.text()).slice(0, 300)}` };
     const { id } = (await submitted.json()) as { id: string };
     const writeMs = performance.now() - startedAt;
     const read = await fetch(`${url}/users/${user}/transactions/${id}`, { headers });
-    if (read.status !== 200) return { failure: `GET /users/${user}/transactions/${id} ${read.status}: ${(await read.text()).slice(0, 300)}` };
+    if (read.status !== 200)
+      return { failure: `GET /users/${user}/transactions/${id} ${read.status}: ${(await read.text()).slice(0, 300)}` };
     await read.body?.cancel().catch(() => undefined);
     return { id, writeMs };
   };
@@ -403,7 +454,13 @@ async function raiseReplicationLimits(topologyRun: RunningTopology, clusters: re
   for (const name of new Set(clusters)) {
     const primary = topologyRun.topology.clusters[name]!.primary;
     const admin = topologyRun.admin[name]!;
-    const client = new pg.Client({ host: primary.host, port: primary.port, user: admin.user, password: admin.password, database: 'postgres' });
+    const client = new pg.Client({
+      host: primary.host,
+      port: primary.port,
+      user: admin.user,
+      password: admin.password,
+      database: 'postgres',
+    });
     await client.connect();
     try {
       await client.query('ALTER SYSTEM SET max_logical_replication_workers = 16');

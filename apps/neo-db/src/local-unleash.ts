@@ -24,11 +24,16 @@ export interface LocalUnleash {
  * them with the rest), and creates every flag of the flags file that Unleash does not have yet,
  * with the file's values (every service on the monolith).
  */
-export async function startLocalUnleash(running: RunningTopology, flagsFile: string, env: NodeJS.ProcessEnv = process.env): Promise<LocalUnleash> {
+export async function startLocalUnleash(
+  running: RunningTopology,
+  flagsFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LocalUnleash> {
   const clusterName = running.topology.monolith.cluster;
   const primary = running.topology.clusters[clusterName]?.primary;
   const admin = running.admin[clusterName];
-  if (!primary?.host || !primary.port || !admin) throw new Error(`The monolith cluster ${clusterName} is not running: cannot keep Unleash's data there.`);
+  if (!primary?.host || !primary.port || !admin)
+    throw new Error(`The monolith cluster ${clusterName} is not running: cannot keep Unleash's data there.`);
   const serverUrl = new URL(`postgresql://${primary.host}:${primary.port}/postgres`);
   serverUrl.username = admin.user;
   if (admin.password) serverUrl.password = admin.password;
@@ -37,7 +42,13 @@ export async function startLocalUnleash(running: RunningTopology, flagsFile: str
   const clientToken = env['NEO_UNLEASH_TOKEN'] || LOCAL_UNLEASH_DEFAULTS.clientToken;
   const wanted = Number(env['NEO_UNLEASH_PORT'] || LOCAL_UNLEASH_DEFAULTS.port);
   const port = await getPort({ port: wanted });
-  const server = await startUnleashServer({ databaseUrl: serverUrl.toString(), databaseName: LOCAL_UNLEASH_DEFAULTS.database, port, adminToken, clientToken });
+  const server = await startUnleashServer({
+    databaseUrl: serverUrl.toString(),
+    databaseName: LOCAL_UNLEASH_DEFAULTS.database,
+    port,
+    adminToken,
+    clientToken,
+  });
   try {
     const created: string[] = [];
     for (const feature of await loadFlagsFile(flagsFile)) {

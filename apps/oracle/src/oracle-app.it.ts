@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplication } from '@nestjs/common';
-import { DATA_SOURCE, migrateFleet, serviceTargets, uuidv7, type CacheSettings, type DataSource, type NodeStatus, type Topology } from '@neo/data';
+import {
+  DATA_SOURCE,
+  migrateFleet,
+  serviceTargets,
+  uuidv7,
+  type CacheSettings,
+  type DataSource,
+  type NodeStatus,
+  type Topology,
+} from '@neo/data';
 import { useSharedTopology, withClient } from '@neo/testing';
 import getPort from 'get-port';
 import { Redis } from 'ioredis';
@@ -39,7 +48,11 @@ const feedName = (name: string): string => `${name}-${randomUUID().slice(0, 8)}`
 
 /** Registers a feed as `user`: that user's next reads see it (read-your-writes), whichever node serves them. */
 async function registerFeed(http: Http, decimals = 2, user = 'test-user'): Promise<string> {
-  const response = await http.post('/feeds').set('x-user-id', user).send({ name: feedName('NEO/USD'), decimals, source: 'test' }).expect(201);
+  const response = await http
+    .post('/feeds')
+    .set('x-user-id', user)
+    .send({ name: feedName('NEO/USD'), decimals, source: 'test' })
+    .expect(201);
   return response.body.id as string;
 }
 
@@ -66,7 +79,10 @@ describe('oracle service on the shared blockchain cluster', () => {
   function onNode<T>(node: string, sql: string): Promise<T[]> {
     const endpoint = shared.endpoints[`blockchain/${node}`]!;
     const admin = shared.admin['blockchain']!;
-    return withClient({ ...endpoint, database: 'neo_oracle', user: admin.user, password: admin.password }, async (client) => (await client.query(sql)).rows as T[]);
+    return withClient(
+      { ...endpoint, database: 'neo_oracle', user: admin.user, password: admin.password },
+      async (client) => (await client.query(sql)).rows as T[],
+    );
   }
 
   beforeAll(async () => {
@@ -82,7 +98,14 @@ describe('oracle service on the shared blockchain cluster', () => {
   it('registers feeds, publishes values and reads them back: latest, history page by page, the feed list', async () => {
     const name = feedName('GAS/USD');
     const feed = await http.post('/feeds').send({ name, description: 'GAS in US dollars', decimals: 4, source: 'binance' }).expect(201);
-    expect(feed.body).toEqual({ id: expect.any(String), name, description: 'GAS in US dollars', decimals: 4, source: 'binance', createdAt: expect.stringMatching(/^\d{4}-/) });
+    expect(feed.body).toEqual({
+      id: expect.any(String),
+      name,
+      description: 'GAS in US dollars',
+      decimals: 4,
+      source: 'binance',
+      createdAt: expect.stringMatching(/^\d{4}-/),
+    });
     const id = feed.body.id as string;
     await http.get(`/feeds/${id}/latest`).expect(404);
 
@@ -94,7 +117,11 @@ describe('oracle service on the shared blockchain cluster', () => {
       published.push(response.body.value);
     }
     expect(published).toEqual(['1.0000', '2.5000', '3.1415', '-0.0001', '123456789012345678901234567890.0000']);
-    const observed = await http.post(`/feeds/${id}/values`).set(user).send({ value: '7.25', observedAt: '2026-01-31T12:00:00Z' }).expect(201);
+    const observed = await http
+      .post(`/feeds/${id}/values`)
+      .set(user)
+      .send({ value: '7.25', observedAt: '2026-01-31T12:00:00Z' })
+      .expect(201);
     expect(observed.body).toMatchObject({ feedId: id, value: '7.2500', observedAt: '2026-01-31T12:00:00.000Z' });
 
     expect((await http.get(`/feeds/${id}/latest`).set(user).expect(200)).body).toEqual(observed.body);
@@ -102,7 +129,11 @@ describe('oracle service on the shared blockchain cluster', () => {
     const history: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: request.Response = await http.get(`/feeds/${id}/values`).set(user).query({ limit: 4, ...(cursor ? { cursor } : {}) }).expect(200);
+      const page: request.Response = await http
+        .get(`/feeds/${id}/values`)
+        .set(user)
+        .query({ limit: 4, ...(cursor ? { cursor } : {}) })
+        .expect(200);
       expect(page.body.items.length).toBeLessThanOrEqual(4);
       history.push(...page.body.items.map((item: { value: string }) => item.value));
       cursor = page.body.nextCursor;
@@ -113,7 +144,10 @@ describe('oracle service on the shared blockchain cluster', () => {
     const listed: string[] = [];
     cursor = null;
     do {
-      const page: request.Response = await http.get('/feeds').query({ limit: 50, ...(cursor ? { cursor } : {}) }).expect(200);
+      const page: request.Response = await http
+        .get('/feeds')
+        .query({ limit: 50, ...(cursor ? { cursor } : {}) })
+        .expect(200);
       listed.push(...page.body.items.map((item: { id: string }) => item.id));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -124,8 +158,14 @@ describe('oracle service on the shared blockchain cluster', () => {
     const id = await registerFeed(http, 2);
     const noName = await http.post('/feeds').send({ decimals: 2, source: 's' }).expect(400);
     expect(JSON.stringify(noName.body.message)).toContain('name');
-    await http.post('/feeds').send({ name: feedName('x'), decimals: 19, source: 's' }).expect(400);
-    await http.post('/feeds').send({ name: feedName('x'), decimals: 2, source: 's', extra: true }).expect(400);
+    await http
+      .post('/feeds')
+      .send({ name: feedName('x'), decimals: 19, source: 's' })
+      .expect(400);
+    await http
+      .post('/feeds')
+      .send({ name: feedName('x'), decimals: 2, source: 's', extra: true })
+      .expect(400);
 
     const tooPrecise = await http.post(`/feeds/${id}/values`).send({ value: '1.234' }).expect(400);
     expect(tooPrecise.body).toMatchObject({ code: 'ORACLE_INVALID_VALUE', message: expect.stringMatching(/3 decimal places.*2/) });
@@ -152,9 +192,20 @@ describe('oracle service on the shared blockchain cluster', () => {
 
   it('sends reads to the replicas and writes to the primary', async () => {
     const id = await registerFeed(http, 2, 'writer');
-    for (let i = 0; i < 5; i++) await http.post(`/feeds/${id}/values`).set('x-user-id', 'writer').send({ value: `${i}` }).expect(201);
+    for (let i = 0; i < 5; i++)
+      await http
+        .post(`/feeds/${id}/values`)
+        .set('x-user-id', 'writer')
+        .send({ value: `${i}` })
+        .expect(201);
     // Another user, who wrote nothing: no read-your-writes constraint on where it reads.
-    await until(() => source.status!().filter((s) => s.role === 'replica').every((s) => s.inRotation), 'both replicas in rotation');
+    await until(
+      () =>
+        source.status!()
+          .filter((s) => s.role === 'replica')
+          .every((s) => s.inRotation),
+      'both replicas in rotation',
+    );
     const before = source.status!();
     for (let i = 0; i < 40; i++) await http.get(`/feeds/${id}/values`).set('x-user-id', 'reader').query({ limit: 2 }).expect(200);
     const after = source.status!();
@@ -182,7 +233,9 @@ describe('oracle service on the shared blockchain cluster', () => {
     try {
       for (const replica of REPLICAS) await onNode(replica, 'SELECT pg_wal_replay_pause()');
       await until(async () => {
-        const states = await Promise.all(REPLICAS.map((replica) => onNode<{ state: string }>(replica, 'SELECT pg_get_wal_replay_pause_state() AS state')));
+        const states = await Promise.all(
+          REPLICAS.map((replica) => onNode<{ state: string }>(replica, 'SELECT pg_get_wal_replay_pause_state() AS state')),
+        );
         return states.every(([row]) => row?.state === 'paused');
       }, 'replay to pause on both replicas');
 
@@ -195,8 +248,10 @@ describe('oracle service on the shared blockchain cluster', () => {
             const latest = await http.get(`/feeds/${id}/latest`).set('x-user-id', user).expect(200);
             const history = await http.get(`/feeds/${id}/values`).set('x-user-id', user).query({ limit: 1 }).expect(200);
             checked++;
-            if (latest.body.value !== written.body.value) mismatches.push(`latest ${latest.body.value} after writing ${written.body.value}`);
-            if (history.body.items[0]?.value !== written.body.value) mismatches.push(`history ${history.body.items[0]?.value} after writing ${written.body.value}`);
+            if (latest.body.value !== written.body.value)
+              mismatches.push(`latest ${latest.body.value} after writing ${written.body.value}`);
+            if (history.body.items[0]?.value !== written.body.value)
+              mismatches.push(`history ${history.body.items[0]?.value} after writing ${written.body.value}`);
           }
         }),
       );
@@ -206,7 +261,13 @@ describe('oracle service on the shared blockchain cluster', () => {
     expect(checked).toBe(1_000);
     expect(mismatches).toEqual([]);
 
-    await until(() => source.status!().filter((s) => s.role === 'replica').every((s) => s.inRotation), 'the replicas to catch up and rejoin');
+    await until(
+      () =>
+        source.status!()
+          .filter((s) => s.role === 'replica')
+          .every((s) => s.inRotation),
+      'the replicas to catch up and rejoin',
+    );
     const before = source.status!();
     for (const [index, user] of users.entries()) {
       await http.get(`/feeds/${feeds[index]}/values`).set('x-user-id', user).query({ limit: 1 }).expect(200);
@@ -225,8 +286,12 @@ describe('oracle service on the shared blockchain cluster', () => {
     const metrics = await http.get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
     for (const replica of REPLICAS) {
-      expect(metrics.text).toMatch(new RegExp(`neo_data_queries_total\\{[^}]*node="blockchain/${replica}",role="replica"[^}]*service="oracle"\\} [1-9]`));
-      expect(metrics.text).toMatch(new RegExp(`neo_data_replica_lag_seconds\\{database="neo_oracle",node="blockchain/${replica}"[^}]*\\} \\d`));
+      expect(metrics.text).toMatch(
+        new RegExp(`neo_data_queries_total\\{[^}]*node="blockchain/${replica}",role="replica"[^}]*service="oracle"\\} [1-9]`),
+      );
+      expect(metrics.text).toMatch(
+        new RegExp(`neo_data_replica_lag_seconds\\{database="neo_oracle",node="blockchain/${replica}"[^}]*\\} \\d`),
+      );
       expect(metrics.text).toMatch(new RegExp(`neo_data_replica_in_rotation\\{database="neo_oracle",node="blockchain/${replica}"`));
     }
     expect(metrics.text).toMatch(/neo_data_queries_total\{[^}]*node="blockchain\/blockchain-primary",role="primary",operation="create"/);
@@ -238,7 +303,13 @@ describe('oracle service on the shared blockchain cluster', () => {
   });
 
   it('reports every node on GET /health', async () => {
-    await until(() => source.status!().filter((s) => s.role === 'replica').every((s) => s.inRotation), 'both replicas in rotation');
+    await until(
+      () =>
+        source.status!()
+          .filter((s) => s.role === 'replica')
+          .every((s) => s.inRotation),
+      'both replicas in rotation',
+    );
     const health = await http.get('/health').expect(200);
     expect(health.body.status).toBe('ok');
     expect(health.body.info.database).toMatchObject({
@@ -279,8 +350,14 @@ describe('oracle service on the shared blockchain cluster', () => {
     /** A value written behind the service's back, straight into the primary: the cache cannot know of it. */
     async function insertBehindTheServicesBack(feedId: string, value: string): Promise<void> {
       const { primary } = serviceTargets(shared.topology, 'oracle');
-      await withClient({ host: primary.host!, port: primary.port!, database: primary.database, user: primary.user, password: primary.password }, (client) =>
-        client.query('INSERT INTO feed_values (id, feed_id, value, observed_at, published_at) VALUES ($1, $2, $3, now(), now())', [uuidv7(), feedId, value]),
+      await withClient(
+        { host: primary.host!, port: primary.port!, database: primary.database, user: primary.user, password: primary.password },
+        (client) =>
+          client.query('INSERT INTO feed_values (id, feed_id, value, observed_at, published_at) VALUES ($1, $2, $3, now(), now())', [
+            uuidv7(),
+            feedId,
+            value,
+          ]),
       );
     }
 

@@ -33,7 +33,10 @@ describe('oracle service when servers fail', () => {
   let feedId: string;
 
   const replicaStatus = (label: string): NodeStatus => source.status!().find((status) => status.label === label)!;
-  const allReplicasInRotation = () => source.status!().filter((status) => status.role === 'replica').every((status) => status.inRotation);
+  const allReplicasInRotation = () =>
+    source.status!()
+      .filter((status) => status.role === 'replica')
+      .every((status) => status.inRotation);
 
   beforeAll(async () => {
     running = await startIsolatedTopology({ clusters: ['blockchain'] });
@@ -45,7 +48,11 @@ describe('oracle service when servers fail', () => {
     await source.ready();
 
     const writer = { 'x-user-id': 'writer' };
-    const feed = await http.post('/feeds').set(writer).send({ name: `NEO/USD-${randomUUID().slice(0, 8)}`, decimals: 2, source: 'test' }).expect(201);
+    const feed = await http
+      .post('/feeds')
+      .set(writer)
+      .send({ name: `NEO/USD-${randomUUID().slice(0, 8)}`, decimals: 2, source: 'test' })
+      .expect(201);
     feedId = feed.body.id;
     for (const value of ['1', '2', '3']) await http.post(`/feeds/${feedId}/values`).set(writer).send({ value }).expect(201);
   });
@@ -79,7 +86,10 @@ describe('oracle service when servers fail', () => {
       expect(health.body.info.database).toMatchObject({
         status: 'degraded',
         replicasDown: [REPLICA_1],
-        nodes: { [REPLICA_1]: { role: 'replica', status: 'down', inRotation: false }, 'blockchain/blockchain-primary/neo_oracle': { status: 'up' } },
+        nodes: {
+          [REPLICA_1]: { role: 'replica', status: 'down', inRotation: false },
+          'blockchain/blockchain-primary/neo_oracle': { status: 'up' },
+        },
       });
 
       await running.startNode('blockchain', 'blockchain-replica-1');
@@ -108,7 +118,11 @@ describe('oracle service when servers fail', () => {
       const write = await http.post(`/feeds/${feedId}/values`).set('x-user-id', 'writer').send({ value: '4' });
       const elapsedMs = performance.now() - startedAt;
       expect(write.status).toBe(503);
-      expect(write.body).toMatchObject({ statusCode: 503, code: 'PRIMARY_UNAVAILABLE', message: expect.stringMatching(/primary.*cannot be reached.*Reads are still served/) });
+      expect(write.body).toMatchObject({
+        statusCode: 503,
+        code: 'PRIMARY_UNAVAILABLE',
+        message: expect.stringMatching(/primary.*cannot be reached.*Reads are still served/),
+      });
       expect(Number(write.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(elapsedMs).toBeLessThan(bound);
       const body = JSON.stringify(write.body);
@@ -116,7 +130,10 @@ describe('oracle service when servers fail', () => {
       expect(body).not.toContain(primary.password ?? 'no password');
       expect(body).not.toMatch(/\bat\s.+:\d+:\d+/); // no stack frames
     }
-    await http.post('/feeds').send({ name: `X-${randomUUID().slice(0, 8)}`, decimals: 0, source: 's' }).expect(503);
+    await http
+      .post('/feeds')
+      .send({ name: `X-${randomUUID().slice(0, 8)}`, decimals: 0, source: 's' })
+      .expect(503);
 
     // Readers who did not write: served by the replicas.
     for (let i = 0; i < 10; i++) {
@@ -127,6 +144,9 @@ describe('oracle service when servers fail', () => {
     await http.get('/feeds').set('x-user-id', 'reader').expect(200);
 
     const health = await http.get('/health').expect(503);
-    expect(health.body.error.database).toMatchObject({ status: 'down', nodes: { 'blockchain/blockchain-primary/neo_oracle': { status: 'down' } } });
+    expect(health.body.error.database).toMatchObject({
+      status: 'down',
+      nodes: { 'blockchain/blockchain-primary/neo_oracle': { status: 'down' } },
+    });
   });
 });

@@ -66,7 +66,10 @@ function readsPerDatabase(source: DataSource): Record<string, number> {
 
 async function registerContract(): Promise<string> {
   const suffix = randomBytes(20).toString('hex');
-  const response = await http.post('/contracts').send({ name: `token-${suffix}`, scriptHash: `0x${suffix}` }).expect(201);
+  const response = await http
+    .post('/contracts')
+    .send({ name: `token-${suffix}`, scriptHash: `0x${suffix}` })
+    .expect(201);
   return response.body.id as string;
 }
 
@@ -91,13 +94,19 @@ afterAll(async () => {
 describe('contracts (reference data on every shard)', () => {
   it('registers a contract on every shard, reads it back, and refuses a duplicate', async () => {
     const suffix = randomBytes(20).toString('hex');
-    const created = await http.post('/contracts').send({ name: `gas-${suffix}`, scriptHash: `0x${suffix.toUpperCase()}` }).expect(201);
+    const created = await http
+      .post('/contracts')
+      .send({ name: `gas-${suffix}`, scriptHash: `0x${suffix.toUpperCase()}` })
+      .expect(201);
     expect(created.body).toMatchObject({ name: `gas-${suffix}`, scriptHash: `0x${suffix}` });
     for (const shard of shardPools.keys()) {
       expect(await sql(shard, 'SELECT name FROM contracts WHERE id = $1', [created.body.id]), shard).toEqual([{ name: `gas-${suffix}` }]);
     }
     expect((await http.get(`/contracts/${created.body.id}`).expect(200)).body).toEqual(created.body);
-    const duplicate = await http.post('/contracts').send({ name: `gas-${suffix}`, scriptHash: `0x${'0'.repeat(40)}` }).expect(409);
+    const duplicate = await http
+      .post('/contracts')
+      .send({ name: `gas-${suffix}`, scriptHash: `0x${'0'.repeat(40)}` })
+      .expect(409);
     expect(duplicate.body.code).toBe('SMARTCONTRACTS_CONTRACT_EXISTS');
   });
 
@@ -116,18 +125,26 @@ describe('transactions sharded by userId', () => {
     const method = uniqueMethod('transfer');
     const created: TransactionBody[] = [];
     for (let offset = 0; offset < 8; offset++) {
-      const response = await http.post('/transactions').send({ contractId, userId: base + offset, method, amount: '12.5', payload: { to: 'NX' } }).expect(201);
+      const response = await http
+        .post('/transactions')
+        .send({ contractId, userId: base + offset, method, amount: '12.5', payload: { to: 'NX' } })
+        .expect(201);
       created.push(response.body);
     }
     for (const transaction of created) {
       const expected = shardOfUser(transaction.userId);
       for (const shard of shardPools.keys()) {
         const rows = await sql(shard, 'SELECT user_id::text AS "userId" FROM transactions WHERE id = $1', [transaction.id]);
-        expect(rows, `${transaction.id} (user ${transaction.userId}) on ${shard}`).toEqual(shard === expected ? [{ userId: String(transaction.userId) }] : []);
+        expect(rows, `${transaction.id} (user ${transaction.userId}) on ${shard}`).toEqual(
+          shard === expected ? [{ userId: String(transaction.userId) }] : [],
+        );
       }
     }
     const [first] = created as [TransactionBody];
-    expect((await http.get(`/users/${first.userId}/transactions/${first.id}`).expect(200)).body).toMatchObject({ ...first, amount: '12.5' });
+    expect((await http.get(`/users/${first.userId}/transactions/${first.id}`).expect(200)).body).toMatchObject({
+      ...first,
+      amount: '12.5',
+    });
     expect((await http.get(`/transactions/${first.id}`).expect(200)).body).toEqual(first);
     await http.get(`/users/${first.userId + 1}/transactions/${first.id}`).expect(404);
     await http.get(`/transactions/${randomUUID()}`).expect(404);
@@ -166,7 +183,11 @@ describe('transactions sharded by userId', () => {
   it('lists recent transactions of every shard merged newest first, equal to the same query on all rows', async () => {
     const contractId = await registerContract();
     const base = userBase();
-    for (let i = 0; i < 12; i++) await http.post('/transactions').send({ contractId, userId: base + ((i * 7) % 12), method: uniqueMethod('recent') }).expect(201);
+    for (let i = 0; i < 12; i++)
+      await http
+        .post('/transactions')
+        .send({ contractId, userId: base + ((i * 7) % 12), method: uniqueMethod('recent') })
+        .expect(201);
 
     const listed: string[] = [];
     let cursor: string | null = null;
@@ -181,7 +202,8 @@ describe('transactions sharded by userId', () => {
     } while (cursor);
 
     const everyRow: Array<{ id: string; createdAt: Date }> = [];
-    for (const shard of shardPools.keys()) everyRow.push(...(await sql<{ id: string; createdAt: Date }>(shard, 'SELECT id::text, created_at AS "createdAt" FROM transactions')));
+    for (const shard of shardPools.keys())
+      everyRow.push(...(await sql<{ id: string; createdAt: Date }>(shard, 'SELECT id::text, created_at AS "createdAt" FROM transactions')));
     everyRow.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     expect(listed).toEqual(everyRow.map((row) => row.id));
   });
@@ -209,7 +231,12 @@ describe('transactions sharded by userId', () => {
     // Users 1 and 5 apart by 4: the same shard.
     const batch = await http
       .post('/transactions/batch')
-      .send({ transactions: [{ contractId, userId: base + 1, method: sameShard }, { contractId, userId: base + 5, method: sameShard }] })
+      .send({
+        transactions: [
+          { contractId, userId: base + 1, method: sameShard },
+          { contractId, userId: base + 5, method: sameShard },
+        ],
+      })
       .expect(201);
     expect(batch.body.items).toHaveLength(2);
     expect(await shardsHolding(sameShard)).toEqual({ [shardOfUser(base + 1)]: 2 });
@@ -217,7 +244,12 @@ describe('transactions sharded by userId', () => {
     const crossShard = uniqueMethod('batch-two-shards');
     const refused = await http
       .post('/transactions/batch')
-      .send({ transactions: [{ contractId, userId: base + 1, method: crossShard }, { contractId, userId: base + 2, method: crossShard }] })
+      .send({
+        transactions: [
+          { contractId, userId: base + 1, method: crossShard },
+          { contractId, userId: base + 2, method: crossShard },
+        ],
+      })
       .expect(422);
     expect(refused.body.code).toBe('CROSS_SHARD_TRANSACTION');
     expect(refused.body.message).toMatch(/one shard only.*Nothing was written/);

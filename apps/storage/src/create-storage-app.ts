@@ -9,10 +9,7 @@ export interface CreateStorageAppOptions {
 }
 
 /** Builds the storage service (not yet listening): used by `main.ts` and by the end-to-end tests. */
-export async function createStorageApp(
-  config: StorageAppConfig,
-  options: CreateStorageAppOptions = {},
-): Promise<INestApplication> {
+export async function createStorageApp(config: StorageAppConfig, options: CreateStorageAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config),
     options.logger === undefined ? {} : { logger: options.logger },

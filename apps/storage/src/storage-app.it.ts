@@ -77,7 +77,10 @@ describe('storage service on the shared test topology', () => {
       const response = await http.post('/objects').send({ key, owner: alice, size: 9_007_199_254_740_991, contentHash: HASH }).expect(201);
       created.push(response.body);
     }
-    await http.post('/objects').send({ key: 'a.txt', owner: owner('bob'), size: 1, contentHash: HASH, contentType: 'text/plain' }).expect(201);
+    await http
+      .post('/objects')
+      .send({ key: 'a.txt', owner: owner('bob'), size: 1, contentHash: HASH, contentType: 'text/plain' })
+      .expect(201);
 
     const [first, , third] = created as [StoredObject, StoredObject, StoredObject, ...StoredObject[]];
     const one = await http.get(`/objects/${first.id}`).expect(200);
@@ -135,12 +138,21 @@ describe('storage service on the shared test topology', () => {
     const source = app.get<DataSource>(DATA_SOURCE);
     await source.ready();
     const erin = owner('erin');
-    const replicaReads = () => source.status!().filter((node) => node.role === 'replica').reduce((sum, node) => sum + node.stats.reads, 0);
-    const primaryReads = () => source.status!().filter((node) => node.role === 'primary').reduce((sum, node) => sum + node.stats.reads, 0);
+    const replicaReads = () =>
+      source.status!()
+        .filter((node) => node.role === 'replica')
+        .reduce((sum, node) => sum + node.stats.reads, 0);
+    const primaryReads = () =>
+      source.status!()
+        .filter((node) => node.role === 'primary')
+        .reduce((sum, node) => sum + node.stats.reads, 0);
     // A first listing lets each shard's clients make their first query (Prisma compiles its
     // query engine then, which can hold the event loop long enough for a lag sample to age).
     await http.get('/objects').query({ owner: erin }).expect(200);
-    const replicasInRotation = () => source.status!().filter((node) => node.role === 'replica').every((node) => node.inRotation === true);
+    const replicasInRotation = () =>
+      source.status!()
+        .filter((node) => node.role === 'replica')
+        .every((node) => node.inRotation === true);
     // On a loaded machine a lag sample can still age past its bound during a round, and reads then
     // rightly fall back to the primary: a round counts only when every read went to a replica.
     let servedByReplicas = false;
@@ -154,7 +166,9 @@ describe('storage service on the shared test topology', () => {
     }
     expect(servedByReplicas).toBe(true);
     const metrics = await http.get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/neo_data_queries_total\{[^}]*node="core\/core-replica-1",role="replica",operation="findMany"[^}]*service="storage"\} [1-9]/);
+    expect(metrics.text).toMatch(
+      /neo_data_queries_total\{[^}]*node="core\/core-replica-1",role="replica",operation="findMany"[^}]*service="storage"\} [1-9]/,
+    );
     // Objects live on the date-ranged shards (neo_storage_2024, …), each with its replica.
     expect(metrics.text).toMatch(/neo_data_replica_lag_seconds\{database="neo_storage_\d{4}",node="core\/core-replica-1"/);
   });
@@ -166,7 +180,11 @@ describe('storage service on the shared test topology', () => {
     expect(health.body.info.database).toMatchObject({
       status: 'up',
       service: 'storage',
-      nodes: { 'core/core-primary/neo_storage_2024': up, 'core/core-primary/neo_storage_2025': up, 'core/core-primary/neo_storage_2026': up },
+      nodes: {
+        'core/core-primary/neo_storage_2024': up,
+        'core/core-primary/neo_storage_2025': up,
+        'core/core-primary/neo_storage_2026': up,
+      },
     });
   });
 });
@@ -209,7 +227,11 @@ describe('storage service when its database is down', () => {
     try {
       await app.init();
       const health = await request(app.getHttpServer()).get('/health').expect(503);
-      expect(health.body.error.database.nodes['core/core-primary/neo_storage']).toEqual({ role: 'primary', status: 'down', reason: 'ECONNREFUSED' });
+      expect(health.body.error.database.nodes['core/core-primary/neo_storage']).toEqual({
+        role: 'primary',
+        status: 'down',
+        reason: 'ECONNREFUSED',
+      });
     } finally {
       await app.close();
     }

@@ -39,13 +39,22 @@ async function placement(owner: string): Promise<Record<string, string[]>> {
 
 /** A row as the service makes it, but created at `at`: its UUIDv7 carries that instant. */
 function objectAt(owner: string, key: string, at: Date) {
-  return { id: new Uuidv7Generator(() => at.getTime()).next(), key, owner, size: 1n, contentHash: HASH, contentType: null, createdDate: at };
+  return {
+    id: new Uuidv7Generator(() => at.getTime()).next(),
+    key,
+    owner,
+    size: 1n,
+    contentHash: HASH,
+    contentType: null,
+    createdDate: at,
+  };
 }
 
 beforeAll(async () => {
   ({ topology } = useSharedTopology());
   await migrateFleet({ topology, services: [STORAGE_SERVICE], monolith: false });
-  for (const target of shardTargets(topology, STORAGE_SERVICE)) shardPools.set(target.shard.name, new pg.Pool({ ...toPgPoolConfig(target.primary), max: 2 }));
+  for (const target of shardTargets(topology, STORAGE_SERVICE))
+    shardPools.set(target.shard.name, new pg.Pool({ ...toPgPoolConfig(target.primary), max: 2 }));
   app = await createStorageApp({ topology }, { logger: false });
   await app.init();
 });
@@ -60,7 +69,10 @@ describe('storage objects on date-ranged shards (created_date: 2024, 2025, 2026-
     const owner = `frank-${randomUUID()}`;
     const db = app.get<StorageDb>(DATA_CLIENT);
     // Objects made in earlier years (the service itself stamps them with the current time).
-    const old = [objectAt(owner, 'y2024.txt', new Date('2024-06-30T12:00:00Z')), objectAt(owner, 'y2025.txt', new Date('2025-12-31T23:59:59.999Z'))];
+    const old = [
+      objectAt(owner, 'y2024.txt', new Date('2024-06-30T12:00:00Z')),
+      objectAt(owner, 'y2025.txt', new Date('2025-12-31T23:59:59.999Z')),
+    ];
     await runWithRequestContext({ userId: owner }, async () => {
       for (const row of old) await db.storageObject.create({ data: row });
     });
@@ -71,7 +83,10 @@ describe('storage objects on date-ranged shards (created_date: 2024, 2025, 2026-
 
     // The id says the date, so a read or delete goes to the one shard holding it.
     const [in2024, in2025] = old as [ReturnType<typeof objectAt>, ReturnType<typeof objectAt>];
-    expect((await http.get(`/objects/${in2024.id}`).expect(200)).body).toMatchObject({ key: 'y2024.txt', createdDate: '2024-06-30T12:00:00.000Z' });
+    expect((await http.get(`/objects/${in2024.id}`).expect(200)).body).toMatchObject({
+      key: 'y2024.txt',
+      createdDate: '2024-06-30T12:00:00.000Z',
+    });
 
     const listed: string[] = [];
     let cursor: string | null = null;
@@ -96,12 +111,18 @@ describe('storage objects on date-ranged shards (created_date: 2024, 2025, 2026-
     const closed = structuredClone(topology);
     const sharding = closed.services[STORAGE_SERVICE]!.sharding!;
     sharding.shards[sharding.shards.length - 1]!.range = { from: '2026-01-01', to: '2026-06-01' };
-    const source = createDataSource({ service: STORAGE_SERVICE, topology: closed, createClient: (adapter) => new PrismaClient({ adapter }) });
+    const source = createDataSource({
+      service: STORAGE_SERVICE,
+      topology: closed,
+      createClient: (adapter) => new PrismaClient({ adapter }),
+    });
     const owner = `gina-${randomUUID()}`;
     try {
       const write = source.client.storageObject.create({ data: objectAt(owner, 'late.txt', new Date('2026-09-01T00:00:00Z')) });
       await expect(write).rejects.toBeInstanceOf(ShardKeyOutOfRangeError);
-      await expect(write).rejects.toThrow(/No shard holds createdDate = Date\(2026-09-01T00:00:00.000Z\).*storage_2026 \[2026-01-01, 2026-06-01\)/);
+      await expect(write).rejects.toThrow(
+        /No shard holds createdDate = Date\(2026-09-01T00:00:00.000Z\).*storage_2026 \[2026-01-01, 2026-06-01\)/,
+      );
       // A date inside a range still works with the same source.
       await source.client.storageObject.create({ data: objectAt(owner, 'early.txt', new Date('2026-02-01T00:00:00Z')) });
     } finally {

@@ -16,6 +16,9 @@ export function loadTestTopology(env: NodeJS.ProcessEnv = process.env): Topology
 }
 
 export function clustersFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
-  const list = env[TEST_ENV.clusters]?.split(',').map((name) => name.trim()).filter(Boolean);
+  const list = env[TEST_ENV.clusters]
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   return list && list.length > 0 ? list : undefined;
 }

@@ -12,7 +12,13 @@ describe('startIsolatedTopology', () => {
     const core = loadTestTopology().clusters['core']!;
     running = await startIsolatedTopology({ clusters: ['core'] });
     const primary = running.topology.clusters['core']!.primary;
-    const login = { host: primary.host!, port: primary.port!, user: core.credentials.user, password: core.credentials.password, database: 'postgres' };
+    const login = {
+      host: primary.host!,
+      port: primary.port!,
+      user: core.credentials.user,
+      password: core.credentials.password,
+      database: 'postgres',
+    };
     await expect(withClient(login, async (client) => (await client.query('select 1 as one')).rows)).resolves.toEqual([{ one: 1 }]);
 
     await running.stopNode('core', primary.name);

@@ -20,7 +20,13 @@ describe('useSharedTopology', () => {
       const cluster = topology.clusters[service.cluster]!;
       if (!endpoints[`${service.cluster}/${cluster.primary.name}`]) continue;
       const database = await withClient(
-        { host: cluster.primary.host!, port: cluster.primary.port!, user: cluster.credentials.user, password: cluster.credentials.password, database: service.database },
+        {
+          host: cluster.primary.host!,
+          port: cluster.primary.port!,
+          user: cluster.credentials.user,
+          password: cluster.credentials.password,
+          database: service.database,
+        },
         async (client) => (await client.query<{ db: string }>('select current_database() as db')).rows[0]?.db,
       );
       expect(database).toBe(service.database);
@@ -28,7 +34,9 @@ describe('useSharedTopology', () => {
   });
 
   it('serves reads from the replicas, which are in recovery', async () => {
-    const replicated = Object.entries(topology.clusters).filter(([name, cluster]) => cluster.replicas.length > 0 && endpoints[`${name}/${cluster.primary.name}`]);
+    const replicated = Object.entries(topology.clusters).filter(
+      ([name, cluster]) => cluster.replicas.length > 0 && endpoints[`${name}/${cluster.primary.name}`],
+    );
     for (const [name, cluster] of replicated) {
       for (const replica of cluster.replicas) {
         const inRecovery = await withClient(

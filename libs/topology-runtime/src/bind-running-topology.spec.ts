@@ -32,7 +32,11 @@ describe('bindRunningTopology', () => {
       sampleTopology(),
       run({
         endpoints: { 'core/core-primary': { host: 'db', port: 5432 }, 'core/core-replica-2': { host: 'db2', port: 5432 } },
-        databaseNames: { neo_storage: 't1_neo_storage', neo_storage_2025: 't1_neo_storage_2025', neo_service_layer: 't1_neo_service_layer' },
+        databaseNames: {
+          neo_storage: 't1_neo_storage',
+          neo_storage_2025: 't1_neo_storage_2025',
+          neo_service_layer: 't1_neo_service_layer',
+        },
         credentials: { core: { user: 'postgres' } },
       }),
     );

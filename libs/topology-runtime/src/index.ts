@@ -12,4 +12,10 @@ export { planClusters, type ClusterPlan, type DatabasePlan } from './topology-pl
 export { waitForReplicaStreaming } from './replication/wait-for-replica-streaming.js';
 export { containerRuntimeAvailable } from './testcontainers/container-runtime-detection.js';
 export { TopologyRuntimeError, type TopologyRuntimeErrorCode } from './errors.js';
-export { startUnleashServer, UnleashAdmin, type RunningUnleashServer, type UnleashServerOptions, type AdminStrategy } from './unleash/index.js';
+export {
+  startUnleashServer,
+  UnleashAdmin,
+  type RunningUnleashServer,
+  type UnleashServerOptions,
+  type AdminStrategy,
+} from './unleash/index.js';

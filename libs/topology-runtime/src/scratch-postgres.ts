@@ -40,7 +40,14 @@ export async function startScratchPostgres(options: ScratchPostgresOptions = {})
   let guard: GuardedServer | undefined;
   try {
     const template = await createDataDirFromTemplate(dataDir, user, options.log);
-    const server = new PostgresServer({ dataDir, port: await getPort(), binaries, user, durable: false, ...(options.log ? { log: options.log } : {}) });
+    const server = new PostgresServer({
+      dataDir,
+      port: await getPort(),
+      binaries,
+      user,
+      durable: false,
+      ...(options.log ? { log: options.log } : {}),
+    });
     let stopped: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopped ??= (async () => {

@@ -20,7 +20,9 @@ describe('provider choice', () => {
   });
 
   it('refuses testcontainers when asked for it explicitly and no runtime answers', async () => {
-    await expect(chooseProvider({ provider: 'testcontainers', env: { ...noEngine, DOCKER_HOST: 'tcp://127.0.0.1:1' } })).rejects.toMatchObject({
+    await expect(
+      chooseProvider({ provider: 'testcontainers', env: { ...noEngine, DOCKER_HOST: 'tcp://127.0.0.1:1' } }),
+    ).rejects.toMatchObject({
       code: 'RUNTIME_PROVIDER_UNAVAILABLE',
     });
   });

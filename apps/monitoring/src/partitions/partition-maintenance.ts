@@ -59,7 +59,9 @@ export class PartitionMaintenance implements OnApplicationBootstrap, OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     await this.run();
     this.timer = setInterval(() => {
-      this.run().catch((error: unknown) => this.logger.error(`partition maintenance failed: ${error instanceof Error ? error.message : String(error)}`));
+      this.run().catch((error: unknown) =>
+        this.logger.error(`partition maintenance failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }, this.settings.maintenanceIntervalMs);
     // The job must not keep a stopping process alive.
     this.timer.unref();

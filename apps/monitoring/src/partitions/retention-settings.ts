@@ -23,7 +23,12 @@ export const DEFAULT_RETENTION: RetentionSettings = {
 export function retentionFromTopology(topology: Topology, service = 'monitoring'): RetentionSettings {
   const declared = topology.services[service]?.partitioning.find((p) => p.table === 'metric_samples');
   if (!declared) return DEFAULT_RETENTION;
-  return { ...DEFAULT_RETENTION, retentionDays: declared.retentionDays, interval: declared.interval, partitionsAhead: declared.partitionsAhead };
+  return {
+    ...DEFAULT_RETENTION,
+    retentionDays: declared.retentionDays,
+    interval: declared.interval,
+    partitionsAhead: declared.partitionsAhead,
+  };
 }
 
 /** Injection token of the service's `RetentionSettings`. */

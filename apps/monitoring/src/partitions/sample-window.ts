@@ -11,7 +11,10 @@ export interface SampleWindow {
   to: Date;
 }
 
-export function sampleWindow(now: Date, settings: { retentionDays: number; interval: PartitionInterval; partitionsAhead: number }): SampleWindow {
+export function sampleWindow(
+  now: Date,
+  settings: { retentionDays: number; interval: PartitionInterval; partitionsAhead: number },
+): SampleWindow {
   return {
     from: new Date(now.getTime() - settings.retentionDays * 86_400_000),
     to: addPeriods(periodStart(now, settings.interval), settings.interval, settings.partitionsAhead + 1),

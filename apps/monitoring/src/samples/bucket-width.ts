@@ -11,7 +11,8 @@ export interface BucketWidth {
 
 export function parseBucketWidth(text: string): BucketWidth {
   const match = /^([1-9]\d{0,5})([smhd])$/.exec(text);
-  if (!match) throw new InvalidSeriesQueryError(`bucket must be a number and a unit s, m, h or d, e.g. "1m" or "15s"; got ${JSON.stringify(text)}`);
+  if (!match)
+    throw new InvalidSeriesQueryError(`bucket must be a number and a unit s, m, h or d, e.g. "1m" or "15s"; got ${JSON.stringify(text)}`);
   const seconds = Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
   return { seconds, interval: `${seconds} seconds` };
 }

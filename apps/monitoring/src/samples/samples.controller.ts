@@ -38,6 +38,7 @@ export class SamplesController {
 }
 
 function seriesName(name: string): string {
-  if (!SERIES_NAME.test(name) || name.length > 200) throw new InvalidSeriesQueryError(`series may hold letters, digits and . _ : - only (at most 200); got ${JSON.stringify(name)}`);
+  if (!SERIES_NAME.test(name) || name.length > 200)
+    throw new InvalidSeriesQueryError(`series may hold letters, digits and . _ : - only (at most 200); got ${JSON.stringify(name)}`);
   return name;
 }

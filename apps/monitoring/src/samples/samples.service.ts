@@ -66,7 +66,9 @@ export class SamplesService {
     const width = parseBucketWidth(bucket);
     const buckets = Math.ceil((window.to.getTime() - window.from.getTime()) / (width.seconds * 1000));
     if (buckets > MAX_BUCKETS) {
-      throw new InvalidSeriesQueryError(`the window holds ${buckets} buckets of ${bucket}; at most ${MAX_BUCKETS}: widen the bucket or narrow the window`);
+      throw new InvalidSeriesQueryError(
+        `the window holds ${buckets} buckets of ${bucket}; at most ${MAX_BUCKETS}: widen the bucket or narrow the window`,
+      );
     }
     // Every value is a bound parameter; only the table and column names are written in.
     const rows = await this.db.$queryRaw<Array<{ start: Date; avg: number; min: number; max: number; count: number }>>`
@@ -76,7 +78,13 @@ export class SamplesService {
        WHERE series = ${series} AND recorded_at >= ${window.from} AND recorded_at < ${window.to}
        GROUP BY 1
        ORDER BY 1`;
-    return rows.map((row) => ({ start: new Date(row.start), avg: Number(row.avg), min: Number(row.min), max: Number(row.max), count: Number(row.count) }));
+    return rows.map((row) => ({
+      start: new Date(row.start),
+      avg: Number(row.avg),
+      min: Number(row.min),
+      max: Number(row.max),
+      count: Number(row.count),
+    }));
   }
 }
 

@@ -5,7 +5,8 @@ export async function copyCommand(context: CutoverContext, service: string): Pro
   const log = context.log ?? console.log;
   const result = await copyService(context, service);
   if (result.started) {
-    for (const target of result.progress) log(`  ${target.target}: ${target.tables.map((table) => `${table.table} ${table.state}`).join(', ')}`);
+    for (const target of result.progress)
+      log(`  ${target.target}: ${target.tables.map((table) => `${table.table} ${table.state}`).join(', ')}`);
     log(`next: neo-db verify ${service}`);
   }
   return 0;

@@ -17,7 +17,9 @@ export function formatStatus(status: ServiceCutoverStatus): string {
   const lines = [`${status.service}: ${status.phase}${status.writeSide ? ` (guard: writes on ${status.writeSide})` : ''}; ${flags}`];
   for (const link of status.replication) {
     const lag = `${link.lagBytes ?? '?'} bytes${link.lagMs !== null ? `, ${link.lagMs.toFixed(1)} ms` : ''}`;
-    lines.push(`  ${link.direction === 'forward' ? 'monolith → service' : 'service → monolith'} ${link.route}: lag ${lag}${link.problem ? ` — BROKEN: ${link.problem}` : ''}`);
+    lines.push(
+      `  ${link.direction === 'forward' ? 'monolith → service' : 'service → monolith'} ${link.route}: lag ${lag}${link.problem ? ` — BROKEN: ${link.problem}` : ''}`,
+    );
   }
   for (const problem of status.problems) lines.push(`  ! ${problem}`);
   return lines.join('\n');

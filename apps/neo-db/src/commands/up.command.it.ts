@@ -45,11 +45,17 @@ describe('neo-db up', () => {
     try {
       const { topology } = first.running;
       const endpoints = JSON.parse(readFileSync(join(workDir, 'endpoints.json'), 'utf8')) as Record<string, { port: number }>;
-      const declaredNodes = Object.entries(topology.clusters).flatMap(([cluster, c]) => [c.primary, ...c.replicas].map((n) => `${cluster}/${n.name}`));
+      const declaredNodes = Object.entries(topology.clusters).flatMap(([cluster, c]) =>
+        [c.primary, ...c.replicas].map((n) => `${cluster}/${n.name}`),
+      );
       expect(Object.keys(endpoints).sort()).toEqual(declaredNodes.sort());
       ports = Object.values(endpoints).map((e) => e.port);
 
-      const applied = await query<{ migration_name: string }>(topology, 'oracle', 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL');
+      const applied = await query<{ migration_name: string }>(
+        topology,
+        'oracle',
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL',
+      );
       expect(applied.length).toBeGreaterThan(0);
 
       await query(topology, 'oracle', `CREATE TABLE kept_between_runs (v text); INSERT INTO kept_between_runs VALUES ('still here')`);
@@ -57,7 +63,9 @@ describe('neo-db up', () => {
       const { replicas } = serviceTargets(topology, 'oracle');
       expect(replicas).toHaveLength(topology.clusters['blockchain']!.replicas.length);
       for (const replica of replicas) {
-        await expect.poll(() => queryNode<{ v: string }>(replica, 'SELECT v FROM kept_between_runs').catch(() => []), { timeout: 10_000 }).toEqual([{ v: 'still here' }]);
+        await expect
+          .poll(() => queryNode<{ v: string }>(replica, 'SELECT v FROM kept_between_runs').catch(() => []), { timeout: 10_000 })
+          .toEqual([{ v: 'still here' }]);
         expect(await queryNode(replica, 'SELECT pg_is_in_recovery() AS standby')).toEqual([{ standby: true }]);
       }
     } finally {
@@ -75,7 +83,11 @@ describe('neo-db up', () => {
 
     const wiped = await start(true);
     try {
-      const rows = await query<{ n: number }>(wiped.running.topology, 'oracle', `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept_between_runs'`);
+      const rows = await query<{ n: number }>(
+        wiped.running.topology,
+        'oracle',
+        `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept_between_runs'`,
+      );
       expect(rows[0]!.n).toBe(0);
     } finally {
       await wiped.stop();

@@ -9,9 +9,12 @@ export async function verifyCommand(context: CutoverContext, service: string, op
     return report.ok ? 0 : 2;
   }
   for (const entry of report.comparisons) {
-    log(`  ${entry.equal ? 'ok  ' : 'DIFF'} ${entry.target}/${entry.table}: monolith ${entry.monolith.rows} rows, service ${entry.service.rows} rows`);
+    log(
+      `  ${entry.equal ? 'ok  ' : 'DIFF'} ${entry.target}/${entry.table}: monolith ${entry.monolith.rows} rows, service ${entry.service.rows} rows`,
+    );
   }
-  if (!report.consistent) log('  (read without a write fence: replication is not running in a steady phase, so rows written meanwhile may differ)');
+  if (!report.consistent)
+    log('  (read without a write fence: replication is not running in a steady phase, so rows written meanwhile may differ)');
   if (report.ok) {
     log(`${service}: the monolith and the service hold the same rows`);
     return 0;

@@ -1,5 +1,11 @@
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
-import { FeedAlreadyExistsError, FeedHasNoValuesError, FeedNotFoundError, InvalidFeedValueError, InvalidValuesCursorError } from '../feeds/feed.errors.js';
+import {
+  FeedAlreadyExistsError,
+  FeedHasNoValuesError,
+  FeedNotFoundError,
+  InvalidFeedValueError,
+  InvalidValuesCursorError,
+} from '../feeds/feed.errors.js';
 
 /** The service's own errors as HTTP answers; anything else is left to the default handler (a bare 500). */
 export function toHttpException(exception: unknown): unknown {

@@ -4,7 +4,12 @@ import { ContractAlreadyExistsError, ContractNotFoundError } from '../contracts/
 import { InvalidCursorError } from '../paging/invalid-cursor.error.js';
 import { TransactionNotFoundError } from '../transactions/transaction.errors.js';
 
-const body = (statusCode: number, error: string, exception: DataError) => ({ statusCode, error, code: exception.code, message: exception.message });
+const body = (statusCode: number, error: string, exception: DataError) => ({
+  statusCode,
+  error,
+  code: exception.code,
+  message: exception.message,
+});
 
 /** The service's own errors (and the shard router's refusals) as HTTP answers; anything else is left to the default handler (a bare 500). */
 export function toHttpException(exception: unknown): unknown {
@@ -16,6 +21,7 @@ export function toHttpException(exception: unknown): unknown {
     return new BadRequestException(body(400, 'Bad Request', exception));
   }
   // The request is well-formed but asks for an atomic write over several shards, which the layout cannot give.
-  if (exception instanceof CrossShardTransactionError) return new UnprocessableEntityException(body(422, 'Unprocessable Entity', exception));
+  if (exception instanceof CrossShardTransactionError)
+    return new UnprocessableEntityException(body(422, 'Unprocessable Entity', exception));
   return exception;
 }

@@ -10,12 +10,14 @@ describe('page cursor', () => {
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
   });
 
-  it.each([['not base64 json'], [Buffer.from('[1,2]').toString('base64url')], [Buffer.from('["nope","x"]').toString('base64url')], [Buffer.from(`["2026-01-01T00:00:00Z","${ID}",3]`).toString('base64url')]])(
-    'refuses %s',
-    (cursor) => {
-      expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
-    },
-  );
+  it.each([
+    ['not base64 json'],
+    [Buffer.from('[1,2]').toString('base64url')],
+    [Buffer.from('["nope","x"]').toString('base64url')],
+    [Buffer.from(`["2026-01-01T00:00:00Z","${ID}",3]`).toString('base64url')],
+  ])('refuses %s', (cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
+  });
 
   it('filters strictly after the position in newest-first order', () => {
     const createdAt = new Date('2026-01-01T00:00:00Z');

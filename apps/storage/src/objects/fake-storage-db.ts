@@ -29,7 +29,11 @@ export class FakeStorageDb {
       const row = this.rows.get(where.id);
       return row ? { ...row } : null;
     },
-    findFirst: async ({ where }: { where: { id?: string; createdDate?: Date; owner?: string; key?: string } }): Promise<StorageObject | null> => {
+    findFirst: async ({
+      where,
+    }: {
+      where: { id?: string; createdDate?: Date; owner?: string; key?: string };
+    }): Promise<StorageObject | null> => {
       const row = [...this.rows.values()].find(
         (candidate) =>
           (where.id === undefined || candidate.id === where.id) &&

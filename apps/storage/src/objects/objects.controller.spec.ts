@@ -60,7 +60,10 @@ describe('ObjectsController over HTTP (in-memory client)', () => {
 
   it('answers 409 for a second object with the same owner and key', async () => {
     await request(app.getHttpServer()).post('/objects').send(valid).expect(201);
-    const conflict = await request(app.getHttpServer()).post('/objects').send({ ...valid, size: 1 }).expect(409);
+    const conflict = await request(app.getHttpServer())
+      .post('/objects')
+      .send({ ...valid, size: 1 })
+      .expect(409);
     expect(conflict.body.message).toContain('already has an object');
   });
 
@@ -78,7 +81,10 @@ describe('ObjectsController over HTTP (in-memory client)', () => {
 
   it('lists with a limit and a cursor, and validates both', async () => {
     for (let i = 0; i < 3; i++) {
-      await request(app.getHttpServer()).post('/objects').send({ ...valid, key: `k${i}` }).expect(201);
+      await request(app.getHttpServer())
+        .post('/objects')
+        .send({ ...valid, key: `k${i}` })
+        .expect(201);
     }
     const first = await request(app.getHttpServer()).get('/objects').query({ owner: 'alice', limit: 2 }).expect(200);
     expect(first.body.items.map((item: { key: string }) => item.key)).toEqual(['k2', 'k1']);

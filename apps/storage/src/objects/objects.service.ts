@@ -79,10 +79,7 @@ export class ObjectsService {
       where: {
         owner: request.owner,
         ...(after && {
-          OR: [
-            { createdDate: { lt: after.createdDate } },
-            { createdDate: after.createdDate, id: { lt: after.id } },
-          ],
+          OR: [{ createdDate: { lt: after.createdDate } }, { createdDate: after.createdDate, id: { lt: after.id } }],
         }),
       },
       orderBy: [{ createdDate: 'desc' }, { id: 'desc' }],

@@ -22,20 +22,50 @@ export class CacheMetrics {
   ) {
     const registers = [registry];
     const reuse = <M>(name: string, create: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? create();
-    this.lookups = reuse('neo_cache_lookups_total', () =>
-      new Counter({ name: 'neo_cache_lookups_total', help: 'Cache lookups by result: hit, miss (loaded and stored), bypass (store unavailable, loaded from the database).', labelNames: ['cache', 'result'], registers }),
+    this.lookups = reuse(
+      'neo_cache_lookups_total',
+      () =>
+        new Counter({
+          name: 'neo_cache_lookups_total',
+          help: 'Cache lookups by result: hit, miss (loaded and stored), bypass (store unavailable, loaded from the database).',
+          labelNames: ['cache', 'result'],
+          registers,
+        }),
     );
-    this.errors = reuse('neo_cache_errors_total', () =>
-      new Counter({ name: 'neo_cache_errors_total', help: 'Failed calls to the cache store (e.g. Redis down), by operation; the request was served from the database.', labelNames: ['cache', 'operation'], registers }),
+    this.errors = reuse(
+      'neo_cache_errors_total',
+      () =>
+        new Counter({
+          name: 'neo_cache_errors_total',
+          help: 'Failed calls to the cache store (e.g. Redis down), by operation; the request was served from the database.',
+          labelNames: ['cache', 'operation'],
+          registers,
+        }),
     );
-    this.invalidations = reuse('neo_cache_invalidations_total', () =>
-      new Counter({ name: 'neo_cache_invalidations_total', help: 'Keys invalidated after a write.', labelNames: ['cache'], registers }),
+    this.invalidations = reuse(
+      'neo_cache_invalidations_total',
+      () =>
+        new Counter({ name: 'neo_cache_invalidations_total', help: 'Keys invalidated after a write.', labelNames: ['cache'], registers }),
     );
-    this.skipped = reuse('neo_cache_stores_skipped_total', () =>
-      new Counter({ name: 'neo_cache_stores_skipped_total', help: 'Loaded values not stored, by reason (e.g. "invalidated": a write happened while the value was loading).', labelNames: ['cache', 'reason'], registers }),
+    this.skipped = reuse(
+      'neo_cache_stores_skipped_total',
+      () =>
+        new Counter({
+          name: 'neo_cache_stores_skipped_total',
+          help: 'Loaded values not stored, by reason (e.g. "invalidated": a write happened while the value was loading).',
+          labelNames: ['cache', 'reason'],
+          registers,
+        }),
     );
-    this.freshLoads = reuse('neo_cache_fresh_loads_total', () =>
-      new Counter({ name: 'neo_cache_fresh_loads_total', help: 'Loads sent to the primary because their key was invalidated moments ago.', labelNames: ['cache'], registers }),
+    this.freshLoads = reuse(
+      'neo_cache_fresh_loads_total',
+      () =>
+        new Counter({
+          name: 'neo_cache_fresh_loads_total',
+          help: 'Loads sent to the primary because their key was invalidated moments ago.',
+          labelNames: ['cache'],
+          registers,
+        }),
     );
   }
 

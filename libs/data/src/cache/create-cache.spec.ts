@@ -8,7 +8,14 @@ function topology(cache?: CacheSettings): Topology {
   return topologySchema.parse({
     version: 1,
     clusters: { blockchain: { temperature: 'hot', credentials: { user: 'u' }, primary: { name: 'p' } } },
-    services: { oracle: { cluster: 'blockchain', database: 'neo_oracle', reads: { maxLagMs: 100, lagPollIntervalMs: 200 }, ...(cache ? { cache } : {}) } },
+    services: {
+      oracle: {
+        cluster: 'blockchain',
+        database: 'neo_oracle',
+        reads: { maxLagMs: 100, lagPollIntervalMs: 200 },
+        ...(cache ? { cache } : {}),
+      },
+    },
     monolith: { cluster: 'blockchain' },
   });
 }
@@ -16,8 +23,15 @@ function topology(cache?: CacheSettings): Topology {
 describe('createServiceCache', () => {
   it('follows the topology: none, in process, or Redis when it names a redisUrl', async () => {
     const none = createServiceCache({ topology: topology(), service: 'oracle' });
-    const local = createServiceCache({ topology: topology({ strategy: 'read-through', ttlSeconds: 300 }), service: 'oracle', registry: new Registry() });
-    const redis = createServiceCache({ topology: topology({ strategy: 'read-through', ttlSeconds: 300, redisUrl: 'redis://127.0.0.1:1' }), service: 'oracle' });
+    const local = createServiceCache({
+      topology: topology({ strategy: 'read-through', ttlSeconds: 300 }),
+      service: 'oracle',
+      registry: new Registry(),
+    });
+    const redis = createServiceCache({
+      topology: topology({ strategy: 'read-through', ttlSeconds: 300, redisUrl: 'redis://127.0.0.1:1' }),
+      service: 'oracle',
+    });
     try {
       expect([none.kind, local.kind, redis.kind]).toEqual(['none', 'in-process', 'redis']);
     } finally {

@@ -51,7 +51,10 @@ export function createServiceCache(options: ServiceCacheOptions): Cache {
         onReady: () => void cacheRef.current?.retryPendingInvalidations(),
         ...(options.onStoreError ? { onError: options.onStoreError } : {}),
       })
-    : new InProcessStore({ ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}), ...(options.now ? { now: options.now } : {}) });
+    : new InProcessStore({
+        ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
   const cache = new ReadThroughCache({
     store,
     ttlMs,

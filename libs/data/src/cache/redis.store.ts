@@ -46,7 +46,14 @@ return 1`;
 
 type ScriptedRedis = Redis & {
   neoStoreIfUnchanged(value: string, generation: string, tombstone: string, expected: string, json: string, ttlMs: number): Promise<number>;
-  neoInvalidate(value: string, generation: string, tombstone: string, token: string, generationTtlMs: number, freshWindowMs: number): Promise<number>;
+  neoInvalidate(
+    value: string,
+    generation: string,
+    tombstone: string,
+    token: string,
+    generationTtlMs: number,
+    freshWindowMs: number,
+  ): Promise<number>;
 };
 
 /**

@@ -28,7 +28,13 @@ export async function forceWalFlush(publisher: pg.Client): Promise<void> {
  * Waits until the subscriber has confirmed (applied and made durable) everything the
  * publisher wrote up to `lsn`, as the publisher's slot records it.
  */
-export async function waitForSlotConfirmed(publisher: pg.Client, slot: string, lsn: string, timeoutMs: number, label: string): Promise<void> {
+export async function waitForSlotConfirmed(
+  publisher: pg.Client,
+  slot: string,
+  lsn: string,
+  timeoutMs: number,
+  label: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   await forceWalFlush(publisher);
   for (;;) {
@@ -37,7 +43,10 @@ export async function waitForSlotConfirmed(publisher: pg.Client, slot: string, l
       [slot, lsn],
     );
     if (rows.length === 0) {
-      throw new CutoverError('CUTOVER_REPLICATION_BROKEN', `The replication slot ${slot} of ${label} is gone: the subscription cannot catch up. Run neo-db status; recreate it with copy.`);
+      throw new CutoverError(
+        'CUTOVER_REPLICATION_BROKEN',
+        `The replication slot ${slot} of ${label} is gone: the subscription cannot catch up. Run neo-db status; recreate it with copy.`,
+      );
     }
     if (rows[0]!.done) return;
     if (Date.now() >= deadline) {

@@ -80,7 +80,11 @@ export async function copyService(context: CutoverContext, service: string): Pro
       for (const table of target.tables) {
         await guardTable(client, 'public', table.table, service, 'service');
         const shape = await readTableShape(client, 'public', table.table);
-        if (!shape) throw new CutoverError('CUTOVER_UNSUPPORTED', `${dataNodeLabel(target.node)} has no table public.${table.table} after migrating: check prisma/${service}/migrations.`);
+        if (!shape)
+          throw new CutoverError(
+            'CUTOVER_UNSUPPORTED',
+            `${dataNodeLabel(target.node)} has no table public.${table.table} after migrating: check prisma/${service}/migrations.`,
+          );
         if (plan.monolith.schema !== 'public') await ensureReplicationAlias(client, plan.monolith.schema, shape);
       }
       // The reverse publication exists from the start; it has no slot (and costs nothing) until writes move.
@@ -99,7 +103,11 @@ export async function copyService(context: CutoverContext, service: string): Pro
       await ensurePublication(
         client,
         replicationName('forward', target.objectName),
-        target.tables.map((table) => ({ schema: plan.monolith.schema, table: table.table, ...(table.filter ? { filter: table.filter } : {}) })),
+        target.tables.map((table) => ({
+          schema: plan.monolith.schema,
+          table: table.table,
+          ...(table.filter ? { filter: table.filter } : {}),
+        })),
       );
     }
   });
@@ -108,9 +116,18 @@ export async function copyService(context: CutoverContext, service: string): Pro
   for (const link of links) {
     await withAdmin(context, link.publisher, (client) => ensureSlot(client, link.name));
     const created = await withAdmin(context, link.subscriber, (client) =>
-      ensureSubscription(client, { name: link.name, conninfo: subscriptionConninfo(context, link.publisher), publication: link.name, slot: link.name, copyData: true }),
+      ensureSubscription(client, {
+        name: link.name,
+        conninfo: subscriptionConninfo(context, link.publisher),
+        publication: link.name,
+        slot: link.name,
+        copyData: true,
+      }),
     );
-    if (created) log(`${service}: replicating ${dataNodeLabel(link.publisher)} → ${dataNodeLabel(link.subscriber)} (${link.name}), initial copy started`);
+    if (created)
+      log(
+        `${service}: replicating ${dataNodeLabel(link.publisher)} → ${dataNodeLabel(link.subscriber)} (${link.name}), initial copy started`,
+      );
   }
 
   await enterStep(context, 'copy:initial-copy');
@@ -151,7 +168,11 @@ async function refuseUnrelatedData(context: CutoverContext, plan: CutoverPlan, t
   });
 }
 
-async function waitForInitialCopy(context: CutoverContext, plan: CutoverPlan, timeoutMs: number): Promise<Array<{ target: string; tables: TableCopyProgress[] }>> {
+async function waitForInitialCopy(
+  context: CutoverContext,
+  plan: CutoverPlan,
+  timeoutMs: number,
+): Promise<Array<{ target: string; tables: TableCopyProgress[] }>> {
   const log = logOf(context);
   const deadline = Date.now() + timeoutMs;
   const clients = await Promise.all(plan.targets.map((target) => connectAdmin(context, target.node)));
@@ -160,14 +181,24 @@ async function waitForInitialCopy(context: CutoverContext, plan: CutoverPlan, ti
   try {
     for (;;) {
       const progress = await Promise.all(
-        plan.targets.map(async (target, index) => ({ target: target.name, tables: await readCopyProgress(clients[index]!, replicationName('forward', target.objectName)) })),
+        plan.targets.map(async (target, index) => ({
+          target: target.name,
+          tables: await readCopyProgress(clients[index]!, replicationName('forward', target.objectName)),
+        })),
       );
       const all = progress.flatMap((entry) => entry.tables);
       const ready = all.filter((table) => table.state === 'ready').length;
       const line =
         `${plan.service}: initial copy ${ready}/${all.length} tables ready` +
         progress
-          .flatMap((entry) => entry.tables.filter((table) => table.state !== 'ready').map((table) => `${entry.target}/${table.table} ${table.state}${table.rowsCopied !== undefined ? ` (${table.rowsCopied} rows)` : ''}`))
+          .flatMap((entry) =>
+            entry.tables
+              .filter((table) => table.state !== 'ready')
+              .map(
+                (table) =>
+                  `${entry.target}/${table.table} ${table.state}${table.rowsCopied !== undefined ? ` (${table.rowsCopied} rows)` : ''}`,
+              ),
+          )
           .map((text, index) => (index === 0 ? `; ${text}` : `, ${text}`))
           .join('');
       if (line !== lastLine && Date.now() - lastLogged >= 1_000) {

@@ -94,7 +94,12 @@ export async function connectAdmin(context: CutoverContext, node: DataNode, data
 }
 
 /** Connects as admin, runs `work`, always ends the connection. */
-export async function withAdmin<T>(context: CutoverContext, node: DataNode, work: (client: pg.Client) => Promise<T>, database?: string): Promise<T> {
+export async function withAdmin<T>(
+  context: CutoverContext,
+  node: DataNode,
+  work: (client: pg.Client) => Promise<T>,
+  database?: string,
+): Promise<T> {
   const client = await connectAdmin(context, node, database);
   try {
     return await work(client);

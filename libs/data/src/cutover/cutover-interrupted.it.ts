@@ -26,7 +26,10 @@ beforeAll(async () => {
   plan = await loadCutoverPlan(fixture.context, SERVICE);
   load = new WriteLoad(fixture, plan, STORAGE_OBJECTS, fixture.context.flags);
   await load.seed(20_000);
-  await sql(plan.monolith, `INSERT INTO storage.storage_objects (id, key, owner, size, content_hash, created_date) VALUES ('${UNTOUCHED_ID}', 'untouched', 'nobody', 7, repeat('b', 64), '2025-05-05')`);
+  await sql(
+    plan.monolith,
+    `INSERT INTO storage.storage_objects (id, key, owner, size, content_hash, created_date) VALUES ('${UNTOUCHED_ID}', 'untouched', 'nobody', 7, repeat('b', 64), '2025-05-05')`,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -66,11 +69,20 @@ async function waitUntilReplicationHealthy(): Promise<void> {
 
 describe('cutover of an unsharded service (storage) with refusals and interrupted commands', () => {
   it('refuses unsafe steps before the copy, with the reason', async () => {
-    await expect(moveWrites(fixture.context, SERVICE, 'service')).rejects.toMatchObject({ code: 'CUTOVER_WRONG_PHASE', message: expect.stringContaining('neo-db copy storage') });
+    await expect(moveWrites(fixture.context, SERVICE, 'service')).rejects.toMatchObject({
+      code: 'CUTOVER_WRONG_PHASE',
+      message: expect.stringContaining('neo-db copy storage'),
+    });
     await expect(switchReads(fixture.context, SERVICE, 10)).rejects.toMatchObject({ code: 'CUTOVER_WRONG_PHASE' });
 
-    await sql(home(), `INSERT INTO public.storage_objects (id, key, owner, size, content_hash, created_date) VALUES (gen_random_uuid(), 'stray', 'someone', 1, repeat('c', 64), now())`);
-    await expect(copyService(fixture.context, SERVICE)).rejects.toMatchObject({ code: 'CUTOVER_TARGET_NOT_EMPTY', message: expect.stringContaining('storage_objects') });
+    await sql(
+      home(),
+      `INSERT INTO public.storage_objects (id, key, owner, size, content_hash, created_date) VALUES (gen_random_uuid(), 'stray', 'someone', 1, repeat('c', 64), now())`,
+    );
+    await expect(copyService(fixture.context, SERVICE)).rejects.toMatchObject({
+      code: 'CUTOVER_TARGET_NOT_EMPTY',
+      message: expect.stringContaining('storage_objects'),
+    });
     await sql(home(), `DELETE FROM public.storage_objects`);
   });
 
@@ -89,7 +101,10 @@ describe('cutover of an unsharded service (storage) with refusals and interrupte
     const damaged = await verifyService(fixture.context, SERVICE);
     expect(damaged.ok).toBe(false);
     expect(damaged.differences.join('\n')).toContain(UNTOUCHED_ID);
-    await expect(moveWrites(fixture.context, SERVICE, 'service')).rejects.toMatchObject({ code: 'CUTOVER_VERIFY_FAILED', message: expect.stringContaining(UNTOUCHED_ID) });
+    await expect(moveWrites(fixture.context, SERVICE, 'service')).rejects.toMatchObject({
+      code: 'CUTOVER_VERIFY_FAILED',
+      message: expect.stringContaining(UNTOUCHED_ID),
+    });
     await sql(home(), `SET session_replication_role = replica; UPDATE public.storage_objects SET size = 7 WHERE id = '${UNTOUCHED_ID}'`);
 
     // Killed with the fence up: the server ends the fence, writes go on on the monolith, the rerun switches.
@@ -102,7 +117,10 @@ describe('cutover of an unsharded service (storage) with refusals and interrupte
 
     // Replication broken: rollback refuses.
     await sql(plan.monolith, `ALTER SUBSCRIPTION neo_rev_storage DISABLE`);
-    await expect(rollbackService(fixture.context, SERVICE)).rejects.toMatchObject({ code: 'CUTOVER_REPLICATION_BROKEN', message: expect.stringContaining('disabled') });
+    await expect(rollbackService(fixture.context, SERVICE)).rejects.toMatchObject({
+      code: 'CUTOVER_REPLICATION_BROKEN',
+      message: expect.stringContaining('disabled'),
+    });
     await sql(plan.monolith, `ALTER SUBSCRIPTION neo_rev_storage ENABLE`);
     await waitUntilReplicationHealthy();
 
@@ -119,7 +137,9 @@ describe('cutover of an unsharded service (storage) with refusals and interrupte
     await sleep(300);
     expect(await load.problemsOn('service')).toEqual([]);
     expect((await verifyService(fixture.context, SERVICE)).differences).toEqual([]);
-    console.log(`writes acknowledged: ${load.acknowledged.size}, redirected by the guard: ${load.redirects}, failed: ${load.failures.length}`);
+    console.log(
+      `writes acknowledged: ${load.acknowledged.size}, redirected by the guard: ${load.redirects}, failed: ${load.failures.length}`,
+    );
     expect(load.failures.map((error) => error.message)).toEqual([]);
   }, 300_000);
 });

@@ -11,11 +11,16 @@ const bound: Topology = bindTopology(
   configTopology,
   Object.fromEntries(
     Object.entries(configTopology.clusters).flatMap(([cluster, declared], index) =>
-      [declared.primary, ...declared.replicas].map((node, offset) => [`${cluster}/${node.name}`, { host: '127.0.0.1', port: 6000 + index * 10 + offset }]),
+      [declared.primary, ...declared.replicas].map((node, offset) => [
+        `${cluster}/${node.name}`,
+        { host: '127.0.0.1', port: 6000 + index * 10 + offset },
+      ]),
     ),
   ),
 );
-const smartcontracts = parsePrismaModels(readFileSync(new URL('./test-support/prisma/smartcontracts/schema.prisma', import.meta.url), 'utf8'));
+const smartcontracts = parsePrismaModels(
+  readFileSync(new URL('./test-support/prisma/smartcontracts/schema.prisma', import.meta.url), 'utf8'),
+);
 const storage = parsePrismaModels(readFileSync(new URL('../../../../prisma/storage/schema.prisma', import.meta.url), 'utf8'));
 
 describe('parsePrismaModels', () => {
@@ -43,14 +48,24 @@ describe('planCutover', () => {
   it('splits a modulo-sharded table by the strategy predicate and copies reference tables to every shard, sending them back from one', () => {
     const plan = planCutover(bound, 'smartcontracts', smartcontracts);
     expect(plan.monolith).toMatchObject({ database: 'neo_service_layer', schema: 'smartcontracts' });
-    expect(plan.targets.map((target) => target.name)).toEqual(['smartcontracts_0', 'smartcontracts_1', 'smartcontracts_2', 'smartcontracts_3']);
+    expect(plan.targets.map((target) => target.name)).toEqual([
+      'smartcontracts_0',
+      'smartcontracts_1',
+      'smartcontracts_2',
+      'smartcontracts_3',
+    ]);
     const shard2 = plan.targets[2]!;
     expect(shard2.node.database).toBe('neo_smartcontracts_2');
     expect(shard2.tables).toEqual([
       { model: 'Transaction', table: 'transactions', role: 'sharded', keyColumn: 'user_id', filter: '((("user_id") % 4) + 4) % 4 = 2' },
       { model: 'Contract', table: 'contracts', role: 'reference' },
     ]);
-    expect(plan.targets.map((target) => target.reverseTables)).toEqual([['transactions', 'contracts'], ['transactions'], ['transactions'], ['transactions']]);
+    expect(plan.targets.map((target) => target.reverseTables)).toEqual([
+      ['transactions', 'contracts'],
+      ['transactions'],
+      ['transactions'],
+      ['transactions'],
+    ]);
     expect(plan.shardFilters['transactions']).toHaveLength(4);
     expect(shard2.objectName).toBe('smartcontracts__smartcontracts_2');
   });
@@ -58,8 +73,14 @@ describe('planCutover', () => {
   it('splits a range-sharded table by created_date', () => {
     const plan = planCutover(bound, 'storage', storage);
     expect(plan.targets.map((target) => [target.name, target.tables[0]!.filter])).toEqual([
-      ['storage_2024', `("created_date") >= '2024-01-01T00:00:00.000Z'::timestamptz AND ("created_date") < '2025-01-01T00:00:00.000Z'::timestamptz`],
-      ['storage_2025', `("created_date") >= '2025-01-01T00:00:00.000Z'::timestamptz AND ("created_date") < '2026-01-01T00:00:00.000Z'::timestamptz`],
+      [
+        'storage_2024',
+        `("created_date") >= '2024-01-01T00:00:00.000Z'::timestamptz AND ("created_date") < '2025-01-01T00:00:00.000Z'::timestamptz`,
+      ],
+      [
+        'storage_2025',
+        `("created_date") >= '2025-01-01T00:00:00.000Z'::timestamptz AND ("created_date") < '2026-01-01T00:00:00.000Z'::timestamptz`,
+      ],
       ['storage_2026', `("created_date") >= '2026-01-01T00:00:00.000Z'::timestamptz`],
     ]);
   });

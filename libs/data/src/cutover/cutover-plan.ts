@@ -61,7 +61,10 @@ export function planCutover(topology: Topology, service: string, models: readonl
   const monolithNode = monolithTarget(topology, service);
   const monolith = { ...monolithNode, schema: monolithNode.schema ?? service };
   if (models.length === 0) {
-    throw new CutoverError('CUTOVER_UNSUPPORTED', `Service "${service}" has no Prisma models: nothing to move. Check its prisma/<service>/schema.prisma.`);
+    throw new CutoverError(
+      'CUTOVER_UNSUPPORTED',
+      `Service "${service}" has no Prisma models: nothing to move. Check its prisma/<service>/schema.prisma.`,
+    );
   }
   const byName = new Map(models.map((model) => [model.name, model]));
   const sharding = declared.sharding;
@@ -91,16 +94,14 @@ export function planCutover(topology: Topology, service: string, models: readonl
     return model;
   };
   const strategy = createShardingStrategy(sharding);
-  const shards = shardTargets(topology, service).map(
-    (target): CutoverTarget => ({
-      name: target.shard.name,
-      kind: 'shard',
-      node: target.primary,
-      tables: [],
-      reverseTables: [],
-      objectName: objectNameFor(service, target.shard.name),
-    }),
-  );
+  const shards = shardTargets(topology, service).map((target): CutoverTarget => ({
+    name: target.shard.name,
+    kind: 'shard',
+    node: target.primary,
+    tables: [],
+    reverseTables: [],
+    objectName: objectNameFor(service, target.shard.name),
+  }));
   const tables: PlannedTable[] = [];
   const shardFilters: Record<string, string[]> = {};
   for (const model of models) {
@@ -130,7 +131,11 @@ export function planCutover(topology: Topology, service: string, models: readonl
     } else if (Object.hasOwn(sharding.singleModels, model.name)) {
       const shardName = sharding.singleModels[model.name]!;
       const shard = shards.find((candidate) => candidate.name === shardName);
-      if (!shard) throw new CutoverError('CUTOVER_UNSUPPORTED', `Model ${model.name} is placed on shard "${shardName}", which "${service}" does not declare.`);
+      if (!shard)
+        throw new CutoverError(
+          'CUTOVER_UNSUPPORTED',
+          `Model ${model.name} is placed on shard "${shardName}", which "${service}" does not declare.`,
+        );
       tables.push({ model: model.name, table: model.table, role: 'single' });
       shard.tables.push({ model: model.name, table: model.table, role: 'single' });
       shard.reverseTables.push(model.table);

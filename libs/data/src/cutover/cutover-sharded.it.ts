@@ -94,7 +94,9 @@ describe('cutover of a sharded service (smartcontracts: transactions modulo 4 by
 
     const last = await verifyService(fixture.context, SERVICE);
     expect(last.differences).toEqual([]);
-    console.log(`writes acknowledged: ${load.acknowledged.size}, redirected by the guard: ${load.redirects}, failed: ${load.failures.length}`);
+    console.log(
+      `writes acknowledged: ${load.acknowledged.size}, redirected by the guard: ${load.redirects}, failed: ${load.failures.length}`,
+    );
     expect(load.failures.map((error) => error.message)).toEqual([]);
   }, 300_000);
 });

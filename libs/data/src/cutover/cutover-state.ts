@@ -36,7 +36,9 @@ export async function ensureStateTable(client: pg.Client): Promise<void> {
 export async function readPhase(client: pg.Client, service: string): Promise<CutoverPhase | undefined> {
   const exists = await client.query(`SELECT to_regclass('${CUTOVER_SCHEMA}.cutover_state') IS NOT NULL AS present`);
   if (!exists.rows[0]?.present) return undefined;
-  const { rows } = await client.query<{ phase: CutoverPhase }>(`SELECT phase FROM ${CUTOVER_SCHEMA}.cutover_state WHERE service = $1`, [service]);
+  const { rows } = await client.query<{ phase: CutoverPhase }>(`SELECT phase FROM ${CUTOVER_SCHEMA}.cutover_state WHERE service = $1`, [
+    service,
+  ]);
   return rows[0]?.phase;
 }
 

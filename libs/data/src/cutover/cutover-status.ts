@@ -21,10 +21,15 @@ export interface ServiceCutoverStatus {
 }
 
 /** `status`: per service its phase, write side, replication lag each way and flag values. */
-export async function cutoverStatus(context: CutoverContext, services: readonly string[] = Object.keys(context.topology.services)): Promise<ServiceCutoverStatus[]> {
+export async function cutoverStatus(
+  context: CutoverContext,
+  services: readonly string[] = Object.keys(context.topology.services),
+): Promise<ServiceCutoverStatus[]> {
   const anyService = services[0];
   if (anyService === undefined) return [];
-  const phases = new Map((await withAdmin(context, monolithTarget(context.topology, anyService), readAllPhases)).map((row) => [row.service, row.phase]));
+  const phases = new Map(
+    (await withAdmin(context, monolithTarget(context.topology, anyService), readAllPhases)).map((row) => [row.service, row.phase]),
+  );
   const result: ServiceCutoverStatus[] = [];
   for (const service of services) {
     const status: ServiceCutoverStatus = { service, phase: phases.get(service) ?? 'not-started', replication: [], problems: [] };

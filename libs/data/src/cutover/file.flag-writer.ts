@@ -65,12 +65,15 @@ export class FileFlagWriter implements FlagWriter {
       return await readFile(this.options.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new CutoverError('CUTOVER_FLAGS_FAILED', `Cannot read the flags file ${this.options.path}: ${(error as Error).message}`, { cause: error });
+      throw new CutoverError('CUTOVER_FLAGS_FAILED', `Cannot read the flags file ${this.options.path}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 
   private async edit(change: (document: Document) => void): Promise<void> {
-    const text = (await this.readText()) ?? '# Feature flags of the file provider (format: see config/flags.yaml).\nversion: 1\nflags: {}\n';
+    const text =
+      (await this.readText()) ?? '# Feature flags of the file provider (format: see config/flags.yaml).\nversion: 1\nflags: {}\n';
     const document = parseDocument(text);
     if (!isMap(document.get('flags'))) document.set('flags', document.createNode({}));
     change(document);
@@ -82,7 +85,9 @@ export class FileFlagWriter implements FlagWriter {
       await writeFile(temporary, next, 'utf8');
       await rename(temporary, this.options.path);
     } catch (error) {
-      throw new CutoverError('CUTOVER_FLAGS_FAILED', `Cannot write the flags file ${this.options.path}: ${(error as Error).message}`, { cause: error });
+      throw new CutoverError('CUTOVER_FLAGS_FAILED', `Cannot write the flags file ${this.options.path}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 }

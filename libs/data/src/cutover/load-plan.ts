@@ -15,7 +15,11 @@ export async function loadCutoverPlan(context: CutoverContext, service: string):
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CutoverError('CUTOVER_UNSUPPORTED', `Service "${service}" has no Prisma schema at ${file}: the cutover moves the tables of its models. Create it first.`, { cause: error });
+    throw new CutoverError(
+      'CUTOVER_UNSUPPORTED',
+      `Service "${service}" has no Prisma schema at ${file}: the cutover moves the tables of its models. Create it first.`,
+      { cause: error },
+    );
   }
   return planCutover(context.topology, service, parsePrismaModels(text));
 }

@@ -60,7 +60,10 @@ export async function moveWrites(context: CutoverContext, service: string, to: W
     return { service, side: to, alreadyThere: true };
   }
   if (phase === undefined || phase === 'copying') {
-    throw new CutoverError('CUTOVER_WRONG_PHASE', `Refusing to ${what}: ${service} ${phase ? 'is still copying' : 'has not been copied'}. Run: neo-db copy ${service}`);
+    throw new CutoverError(
+      'CUTOVER_WRONG_PHASE',
+      `Refusing to ${what}: ${service} ${phase ? 'is still copying' : 'has not been copied'}. Run: neo-db copy ${service}`,
+    );
   }
   if (phase === MOVING[from]) {
     log(`${service}: an interrupted ${from === 'service' ? 'switch-writes' : 'rollback'} is finished first`);
@@ -128,7 +131,13 @@ export async function moveWrites(context: CutoverContext, service: string, to: W
   for (const link of newLinks) {
     await withAdmin(context, link.publisher, (client) => ensureSlot(client, link.name));
     await withAdmin(context, link.subscriber, (client) =>
-      ensureSubscription(client, { name: link.name, conninfo: subscriptionConninfo(context, link.publisher), publication: link.name, slot: link.name, copyData: false }),
+      ensureSubscription(client, {
+        name: link.name,
+        conninfo: subscriptionConninfo(context, link.publisher),
+        publication: link.name,
+        slot: link.name,
+        copyData: false,
+      }),
     );
   }
   await enterStep(context, 'switch:open-new-side');

@@ -74,7 +74,12 @@ export async function inspectLink(context: CutoverContext, link: ReplicationLink
  * Refuses with CUTOVER_REPLICATION_BROKEN unless every link is up and fully copied. A worker
  * that is restarting gets `waitMs` to come back.
  */
-export async function assertLinksHealthy(context: CutoverContext, links: readonly ReplicationLink[], waitMs: number, doing: string): Promise<void> {
+export async function assertLinksHealthy(
+  context: CutoverContext,
+  links: readonly ReplicationLink[],
+  waitMs: number,
+  doing: string,
+): Promise<void> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const health = await Promise.all(links.map((link) => inspectLink(context, link)));

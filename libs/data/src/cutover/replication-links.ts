@@ -28,7 +28,13 @@ export function replicationLinks(plan: CutoverPlan, direction: ReplicationDirect
   }
   return plan.targets
     .filter((target) => target.reverseTables.length > 0)
-    .map((target) => ({ direction, target, publisher: target.node, subscriber: plan.monolith, name: replicationName('reverse', target.objectName) }));
+    .map((target) => ({
+      direction,
+      target,
+      publisher: target.node,
+      subscriber: plan.monolith,
+      name: replicationName('reverse', target.objectName),
+    }));
 }
 
 /** A database holding the service's tables on one side, with the schema they are in. */

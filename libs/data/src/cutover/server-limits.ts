@@ -39,10 +39,18 @@ export async function checkServerLimits(context: CutoverContext, links: readonly
   }
   const publishers = new Map(links.map((link) => [`${link.publisher.host}:${link.publisher.port}`, link.publisher]));
   for (const node of publishers.values()) {
-    const walLevel = await withAdmin(context, node, async (client) => (await client.query<{ level: string }>(`SELECT current_setting('wal_level') AS level`)).rows[0]!.level);
-    if (walLevel !== 'logical') problems.push(`${node.cluster}/${node.node} has wal_level = ${walLevel}: set wal_level = logical and restart it`);
+    const walLevel = await withAdmin(
+      context,
+      node,
+      async (client) => (await client.query<{ level: string }>(`SELECT current_setting('wal_level') AS level`)).rows[0]!.level,
+    );
+    if (walLevel !== 'logical')
+      problems.push(`${node.cluster}/${node.node} has wal_level = ${walLevel}: set wal_level = logical and restart it`);
   }
   if (problems.length > 0) {
-    throw new CutoverError('CUTOVER_SERVER_LIMITS', `The servers cannot run this cutover's replication:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    throw new CutoverError(
+      'CUTOVER_SERVER_LIMITS',
+      `The servers cannot run this cutover's replication:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
   }
 }

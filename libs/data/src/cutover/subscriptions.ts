@@ -59,7 +59,10 @@ export async function dropSubscription(subscriber: pg.Client, publisher: pg.Clie
 
 export async function dropSlot(publisher: pg.Client, slot: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const { rows } = await publisher.query<{ active_pid: number | null }>('SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+    const { rows } = await publisher.query<{ active_pid: number | null }>(
+      'SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1',
+      [slot],
+    );
     if (rows.length === 0) return;
     if (rows[0]!.active_pid !== null) await publisher.query('SELECT pg_terminate_backend($1)', [rows[0]!.active_pid]);
     try {

@@ -6,7 +6,11 @@ import { qualified, quoteIdent } from './sql-text.js';
  * sequence-backed columns (serial, identity) must be past every value the other side used,
  * or its next insert collides with a replicated row.
  */
-export async function sequenceColumns(client: pg.Client, schema: string, table: string): Promise<Array<{ column: string; sequence: string }>> {
+export async function sequenceColumns(
+  client: pg.Client,
+  schema: string,
+  table: string,
+): Promise<Array<{ column: string; sequence: string }>> {
   const { rows } = await client.query<{ column: string; sequence: string }>(
     `SELECT a.attname::text AS column, pg_get_serial_sequence($1, a.attname) AS sequence
        FROM pg_attribute a
@@ -18,7 +22,9 @@ export async function sequenceColumns(client: pg.Client, schema: string, table: 
 }
 
 export async function maxOf(client: pg.Client, schema: string, table: string, column: string): Promise<string | null> {
-  const { rows } = await client.query<{ max: string | null }>(`SELECT max(${quoteIdent(column)})::text AS max FROM ${qualified(schema, table)}`);
+  const { rows } = await client.query<{ max: string | null }>(
+    `SELECT max(${quoteIdent(column)})::text AS max FROM ${qualified(schema, table)}`,
+  );
   return rows[0]?.max ?? null;
 }
 

@@ -19,7 +19,12 @@ function rowHash(columns: readonly string[]): string {
   return `md5(ROW(${columns.map(quoteIdent).join(', ')})::text)`;
 }
 
-export async function tableChecksum(client: pg.Client, qualifiedName: string, columns: readonly string[], filter?: string): Promise<TableChecksum> {
+export async function tableChecksum(
+  client: pg.Client,
+  qualifiedName: string,
+  columns: readonly string[],
+  filter?: string,
+): Promise<TableChecksum> {
   const { rows } = await client.query<{ rows: string; checksum: string }>(
     `SELECT count(*)::text AS rows, coalesce(sum(('x' || substr(${rowHash(columns)}, 1, 16))::bit(64)::bigint), 0)::text AS checksum
        FROM ${qualifiedName}${filter ? ` WHERE (${filter})` : ''}`,
@@ -28,7 +33,13 @@ export async function tableChecksum(client: pg.Client, qualifiedName: string, co
 }
 
 /** Each row's primary key (as text) and hash: used to name the rows that differ. */
-export async function rowHashes(client: pg.Client, qualifiedName: string, columns: readonly string[], primaryKey: readonly string[], filter?: string): Promise<Map<string, string>> {
+export async function rowHashes(
+  client: pg.Client,
+  qualifiedName: string,
+  columns: readonly string[],
+  primaryKey: readonly string[],
+  filter?: string,
+): Promise<Map<string, string>> {
   const key = `ROW(${primaryKey.map(quoteIdent).join(', ')})::text`;
   const { rows } = await client.query<{ key: string; hash: string }>(
     `SELECT ${key} AS key, ${rowHash(columns)} AS hash FROM ${qualifiedName}${filter ? ` WHERE (${filter})` : ''}`,

@@ -55,7 +55,11 @@ export class UnleashFlagWriter implements FlagWriter {
         ? 0
         : (environment.strategies ?? []).length === 0
           ? 100
-          : Math.max(...(environment.strategies ?? []).map((strategy) => (strategy.name === 'flexibleRollout' ? Number(strategy.parameters?.['rollout'] ?? 0) : 100)));
+          : Math.max(
+              ...(environment.strategies ?? []).map((strategy) =>
+                strategy.name === 'flexibleRollout' ? Number(strategy.parameters?.['rollout'] ?? 0) : 100,
+              ),
+            );
     return { readPercent: percentOf(reads), writeSide: percentOf(writes) >= 100 ? 'service' : 'monolith' };
   }
 
@@ -115,7 +119,11 @@ export class UnleashFlagWriter implements FlagWriter {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
-      throw new CutoverError('CUTOVER_FLAGS_FAILED', `Unleash at ${this.options.url} cannot be reached (${(error as Error).message}); check the URL and that the server runs.`, { cause: error });
+      throw new CutoverError(
+        'CUTOVER_FLAGS_FAILED',
+        `Unleash at ${this.options.url} cannot be reached (${(error as Error).message}); check the URL and that the server runs.`,
+        { cause: error },
+      );
     }
     if (!response.ok && !accept.includes(response.status)) {
       const text = await response.text().catch(() => '');

@@ -63,7 +63,11 @@ function nodeKey(node: DataNode): string {
   return `${node.host}:${node.port}/${node.database}`;
 }
 
-async function openSnapshots(context: CutoverContext, plan: CutoverPlan, direction: 'forward' | 'reverse' | undefined): Promise<Map<string, pg.Client>> {
+async function openSnapshots(
+  context: CutoverContext,
+  plan: CutoverPlan,
+  direction: 'forward' | 'reverse' | undefined,
+): Promise<Map<string, pg.Client>> {
   const nodes = [plan.monolith, ...plan.targets.map((target) => target.node)];
   const clients = new Map<string, pg.Client>();
   const open = async (node: DataNode) => {
@@ -83,7 +87,10 @@ async function openSnapshots(context: CutoverContext, plan: CutoverPlan, directi
     const timeouts = timeoutsOf(context);
     const source = direction === 'forward' ? monolithSide(plan) : serviceSide(plan);
     const links = replicationLinks(plan, direction);
-    const fence = await WriteFence.raise(context, source, { lockTimeoutMs: timeouts.fenceLockMs, maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000 });
+    const fence = await WriteFence.raise(context, source, {
+      lockTimeoutMs: timeouts.fenceLockMs,
+      maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000,
+    });
     try {
       for (const database of source) await open(database.node);
       await Promise.all(links.map((link) => waitCaughtUp(context, link, fence, timeouts.catchUpMs)));
@@ -101,7 +108,9 @@ async function openSnapshots(context: CutoverContext, plan: CutoverPlan, directi
 async function waitCaughtUp(context: CutoverContext, link: ReplicationLink, fence: WriteFence, timeoutMs: number): Promise<void> {
   const index = fence.databases.findIndex((database) => nodeKey(database.node) === nodeKey(link.publisher));
   const lsn = fence.lsns[index]!;
-  await withAdmin(context, link.publisher, (client) => waitForSlotConfirmed(client, link.name, lsn, timeoutMs, `${link.name} (${dataNodeLabel(link.subscriber)})`));
+  await withAdmin(context, link.publisher, (client) =>
+    waitForSlotConfirmed(client, link.name, lsn, timeoutMs, `${link.name} (${dataNodeLabel(link.subscriber)})`),
+  );
 }
 
 async function compare(plan: CutoverPlan, snapshots: Map<string, pg.Client>, consistent: boolean): Promise<VerifyReport> {
@@ -119,7 +128,9 @@ async function compare(plan: CutoverPlan, snapshots: Map<string, pg.Client>, con
         continue;
       }
       if (monolithShape.columns.join(',') !== serviceShape.columns.join(',')) {
-        differences.push(`${where}: columns differ (monolith: ${monolithShape.columns.join(', ')}; service: ${serviceShape.columns.join(', ')}) — migrate both sides`);
+        differences.push(
+          `${where}: columns differ (monolith: ${monolithShape.columns.join(', ')}; service: ${serviceShape.columns.join(', ')}) — migrate both sides`,
+        );
         continue;
       }
       const monolithName = qualified(plan.monolith.schema, table.table);
@@ -147,7 +158,10 @@ async function compare(plan: CutoverPlan, snapshots: Map<string, pg.Client>, con
       `SELECT count(*)::text AS count FROM ${qualified(plan.monolith.schema, table)} WHERE NOT coalesce(${filters.map((filter) => `(${filter})`).join(' OR ')}, false)`,
     );
     const left = Number(rows[0]!.count);
-    if (left > 0) differences.push(`${table}: ${left} monolith row(s) belong to no shard (their shard key is outside every shard's range) and were not copied`);
+    if (left > 0)
+      differences.push(
+        `${table}: ${left} monolith row(s) belong to no shard (their shard key is outside every shard's range) and were not copied`,
+      );
   }
   return { service: plan.service, ok: differences.length === 0, consistent, comparisons, differences };
 }

@@ -26,7 +26,11 @@ export class WriteFence {
     readonly lsns: string[],
   ) {}
 
-  static async raise(context: CutoverContext, databases: readonly SideDatabase[], options: { lockTimeoutMs: number; maxHoldMs: number }): Promise<WriteFence> {
+  static async raise(
+    context: CutoverContext,
+    databases: readonly SideDatabase[],
+    options: { lockTimeoutMs: number; maxHoldMs: number },
+  ): Promise<WriteFence> {
     const clients: pg.Client[] = [];
     const lsns: string[] = [];
     try {

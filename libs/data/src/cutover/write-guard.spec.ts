@@ -4,7 +4,10 @@ import { WRITE_REDIRECT_SQLSTATE, writeRedirectOf } from './write-guard.js';
 
 describe('writeRedirectOf', () => {
   it('reads the side to retry on from a guard error, and ignores other errors', () => {
-    expect(writeRedirectOf({ code: WRITE_REDIRECT_SQLSTATE, detail: 'service', message: 'go there' })).toEqual({ side: 'service', message: 'go there' });
+    expect(writeRedirectOf({ code: WRITE_REDIRECT_SQLSTATE, detail: 'service', message: 'go there' })).toEqual({
+      side: 'service',
+      message: 'go there',
+    });
     expect(writeRedirectOf({ code: WRITE_REDIRECT_SQLSTATE, detail: 'switching', message: 'later' })?.side).toBe('switching');
     expect(writeRedirectOf({ code: '23505', detail: 'service' })).toBeUndefined();
     expect(writeRedirectOf(new Error('boom'))).toBeUndefined();

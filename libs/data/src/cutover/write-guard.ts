@@ -72,7 +72,11 @@ export async function ensureGuardInfrastructure(client: pg.Client): Promise<void
 
 /** Sets the service's row only when it has none (a rerun of copy keeps the current side). */
 export async function initGuard(client: pg.Client, service: string, side: GuardSide, waitMs: number): Promise<void> {
-  await client.query(`INSERT INTO ${GUARD_TABLE} (service, side, wait_ms) VALUES ($1, $2, $3) ON CONFLICT (service) DO NOTHING`, [service, side, waitMs]);
+  await client.query(`INSERT INTO ${GUARD_TABLE} (service, side, wait_ms) VALUES ($1, $2, $3) ON CONFLICT (service) DO NOTHING`, [
+    service,
+    side,
+    waitMs,
+  ]);
 }
 
 export async function setGuard(client: pg.Client, service: string, side: GuardSide): Promise<void> {

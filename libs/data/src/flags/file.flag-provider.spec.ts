@@ -43,7 +43,10 @@ describe('FileFlagProvider', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function openProvider(text: string, options: { watch?: boolean; pollIntervalMs?: number; metrics?: FlagMetrics } = {}): Promise<FileFlagProvider> {
+  async function openProvider(
+    text: string,
+    options: { watch?: boolean; pollIntervalMs?: number; metrics?: FlagMetrics } = {},
+  ): Promise<FileFlagProvider> {
     await writeFile(file, text);
     const provider = await FileFlagProvider.open({ path: file, debounceMs: 20, pollIntervalMs: 100, ...options });
     open.push(provider);
@@ -73,7 +76,10 @@ describe('FileFlagProvider', () => {
     await writeFile(file, 'version: 1\nflags:\n  a: { rollout: 101 }\n  b: maybe\n');
     const opening = FileFlagProvider.open({ path: file });
     await expect(opening).rejects.toBeInstanceOf(FlagsError);
-    await expect(opening).rejects.toMatchObject({ code: 'FLAGS_FILE_INVALID', problems: [expect.stringMatching(/^flags\.a\.rollout/), expect.stringMatching(/^flags\.b/)] });
+    await expect(opening).rejects.toMatchObject({
+      code: 'FLAGS_FILE_INVALID',
+      problems: [expect.stringMatching(/^flags\.a\.rollout/), expect.stringMatching(/^flags\.b/)],
+    });
   });
 
   it('picks up an edit, including one that replaces the file by renaming over it', async () => {
@@ -102,7 +108,9 @@ describe('FileFlagProvider', () => {
     await replaceFile(file, 'version: 1\nflags:\n  writes: sometimes\n');
     await eventually(() => provider.status().source === 'last-known', 'the bad edit is reported');
     expect(provider.isEnabled('writes')).toBe(true);
-    expect(provider.status().lastError).toMatch(/flags\.writes: expected true, false or a flag object[\s\S]*Still serving the last good flags/);
+    expect(provider.status().lastError).toMatch(
+      /flags\.writes: expected true, false or a flag object[\s\S]*Still serving the last good flags/,
+    );
     expect(seen.count).toBe(0);
 
     await unlink(file);

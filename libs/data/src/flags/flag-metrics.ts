@@ -25,17 +25,45 @@ export class FlagMetrics {
   constructor(options: { service: string } | { registry: Registry }) {
     this.registry = 'registry' in options ? options.registry : createMetricsRegistry(options.service);
     const registers = [this.registry];
-    this.source = this.metric('neo_flags_source', () =>
-      new Gauge({ name: 'neo_flags_source', help: 'Where the flag values served come from: 1 for the current source (live, last-known, bootstrap), 0 for the others.', labelNames: ['provider', 'source'], registers }),
+    this.source = this.metric(
+      'neo_flags_source',
+      () =>
+        new Gauge({
+          name: 'neo_flags_source',
+          help: 'Where the flag values served come from: 1 for the current source (live, last-known, bootstrap), 0 for the others.',
+          labelNames: ['provider', 'source'],
+          registers,
+        }),
     );
-    this.ready = this.metric('neo_flags_ready', () =>
-      new Gauge({ name: 'neo_flags_ready', help: '1 once the flag provider holds values (live, last known or bootstrapped); until then every flag is off.', labelNames: ['provider'], registers }),
+    this.ready = this.metric(
+      'neo_flags_ready',
+      () =>
+        new Gauge({
+          name: 'neo_flags_ready',
+          help: '1 once the flag provider holds values (live, last known or bootstrapped); until then every flag is off.',
+          labelNames: ['provider'],
+          registers,
+        }),
     );
-    this.lastUpdate = this.metric('neo_flags_last_update_timestamp_seconds', () =>
-      new Gauge({ name: 'neo_flags_last_update_timestamp_seconds', help: 'When the flag source last delivered or confirmed the values served (Unix time).', labelNames: ['provider'], registers }),
+    this.lastUpdate = this.metric(
+      'neo_flags_last_update_timestamp_seconds',
+      () =>
+        new Gauge({
+          name: 'neo_flags_last_update_timestamp_seconds',
+          help: 'When the flag source last delivered or confirmed the values served (Unix time).',
+          labelNames: ['provider'],
+          registers,
+        }),
     );
-    this.errors = this.metric('neo_flags_errors_total', () =>
-      new Counter({ name: 'neo_flags_errors_total', help: 'Flag source failures: fetches that failed, file edits that were refused, backup problems.', labelNames: ['provider', 'kind'], registers }),
+    this.errors = this.metric(
+      'neo_flags_errors_total',
+      () =>
+        new Counter({
+          name: 'neo_flags_errors_total',
+          help: 'Flag source failures: fetches that failed, file edits that were refused, backup problems.',
+          labelNames: ['provider', 'kind'],
+          registers,
+        }),
     );
   }
 

@@ -52,7 +52,12 @@ const flagObjectSchema = z
 
 export const flagsFileSchema = z.strictObject({
   version: z.literal(1, 'expected version: 1'),
-  flags: z.record(flagNameSchema, z.union([z.boolean(), flagObjectSchema], { error: 'expected true, false or a flag object ({ rollout: 10 } …)' })).default({}),
+  flags: z
+    .record(
+      flagNameSchema,
+      z.union([z.boolean(), flagObjectSchema], { error: 'expected true, false or a flag object ({ rollout: 10 } …)' }),
+    )
+    .default({}),
 });
 
 export type FlagsFile = z.infer<typeof flagsFileSchema>;

@@ -36,8 +36,16 @@ describe('parseFlagsText', () => {
     expect(features).toEqual([
       { name: 'on.switch', enabled: true, strategies: [{ name: 'default' }] },
       { name: 'off.switch', enabled: false, strategies: [{ name: 'default' }] },
-      { name: 'some.users', enabled: true, strategies: [{ name: 'flexibleRollout', parameters: { rollout: '25', stickiness: 'userId', groupId: 'some.users' } }] },
-      { name: 'kept.off', enabled: false, strategies: [{ name: 'flexibleRollout', parameters: { rollout: '50', stickiness: 'sessionId', groupId: 'shared' } }] },
+      {
+        name: 'some.users',
+        enabled: true,
+        strategies: [{ name: 'flexibleRollout', parameters: { rollout: '25', stickiness: 'userId', groupId: 'some.users' } }],
+      },
+      {
+        name: 'kept.off',
+        enabled: false,
+        strategies: [{ name: 'flexibleRollout', parameters: { rollout: '50', stickiness: 'sessionId', groupId: 'shared' } }],
+      },
       {
         name: 'listed',
         enabled: true,
@@ -93,7 +101,10 @@ describe('loadFlagsFile', () => {
     expect(names).toContain('UseShardedDatabase.smartcontracts.writes');
     for (const feature of features) {
       if (feature.name.endsWith('.writes')) expect(feature.enabled).toBe(false);
-      else expect(feature.strategies).toEqual([{ name: 'flexibleRollout', parameters: { rollout: '0', stickiness: 'userId', groupId: feature.name } }]);
+      else
+        expect(feature.strategies).toEqual([
+          { name: 'flexibleRollout', parameters: { rollout: '0', stickiness: 'userId', groupId: feature.name } },
+        ]);
     }
   });
 

@@ -25,7 +25,11 @@ export async function loadFlagsFile(path: string): Promise<FeatureDefinition[]> 
 
 export function flagsFileUnreadable(path: string, error: unknown): FlagsError {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
-  return new FlagsError('FLAGS_FILE_UNREADABLE', `The flags file ${path} cannot be read (${code}): create it or set NEO_FLAGS_FILE to an existing file.`, { cause: error });
+  return new FlagsError(
+    'FLAGS_FILE_UNREADABLE',
+    `The flags file ${path} cannot be read (${code}): create it or set NEO_FLAGS_FILE to an existing file.`,
+    { cause: error },
+  );
 }
 
 /** Parses the text of a flags file; `origin` names it in errors. */
@@ -34,7 +38,10 @@ export function parseFlagsText(text: string, origin: string): FeatureDefinition[
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new FlagsError('FLAGS_FILE_INVALID', `The flags file ${origin} is not valid YAML: ${(error as Error).message}`, { cause: error, problems: [(error as Error).message] });
+    throw new FlagsError('FLAGS_FILE_INVALID', `The flags file ${origin} is not valid YAML: ${(error as Error).message}`, {
+      cause: error,
+      problems: [(error as Error).message],
+    });
   }
   const parsed = flagsFileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -54,10 +61,22 @@ function toFeature(name: string, entry: FlagEntry): FeatureDefinition {
     ? entry.strategies.map((strategy) =>
         strategy.name === 'default'
           ? { name: 'default' }
-          : { name: 'flexibleRollout', parameters: { rollout: String(strategy.parameters.rollout), stickiness: strategy.parameters.stickiness, groupId: strategy.parameters.groupId ?? name } },
+          : {
+              name: 'flexibleRollout',
+              parameters: {
+                rollout: String(strategy.parameters.rollout),
+                stickiness: strategy.parameters.stickiness,
+                groupId: strategy.parameters.groupId ?? name,
+              },
+            },
       )
     : entry.rollout !== undefined
-      ? [{ name: 'flexibleRollout', parameters: { rollout: String(entry.rollout), stickiness: entry.stickiness ?? 'userId', groupId: entry.groupId ?? name } }]
+      ? [
+          {
+            name: 'flexibleRollout',
+            parameters: { rollout: String(entry.rollout), stickiness: entry.stickiness ?? 'userId', groupId: entry.groupId ?? name },
+          },
+        ]
       : [{ name: 'default' }];
   return { name, enabled: entry.enabled, strategies };
 }
@@ -81,6 +100,12 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]):
 /** Flag names contain dots, so they are quoted: flags["UseShardedDatabase.storage.reads"].rollout */
 function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : /^[A-Za-z_]\w*$/.test(String(part)) ? `${index === 0 ? '' : '.'}${String(part)}` : `[${JSON.stringify(String(part))}]`))
+    .map((part, index) =>
+      typeof part === 'number'
+        ? `[${part}]`
+        : /^[A-Za-z_]\w*$/.test(String(part))
+          ? `${index === 0 ? '' : '.'}${String(part)}`
+          : `[${JSON.stringify(String(part))}]`,
+    )
     .join('');
 }

@@ -51,5 +51,9 @@ export function switchFlag(name: string, enabled: boolean): FeatureDefinition {
 
 /** A flexibleRollout of `percent` % sticky by user id, grouped by the flag name (as Unleash creates it). */
 export function rolloutFlag(name: string, percent: number): FeatureDefinition {
-  return { name, enabled: true, strategies: [{ name: 'flexibleRollout', parameters: { rollout: String(percent), stickiness: 'userId', groupId: name } }] };
+  return {
+    name,
+    enabled: true,
+    strategies: [{ name: 'flexibleRollout', parameters: { rollout: String(percent), stickiness: 'userId', groupId: name } }],
+  };
 }

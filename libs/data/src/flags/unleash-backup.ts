@@ -43,7 +43,11 @@ export class UnleashBackup {
       this.loaded = Array.isArray(backup.features) && backup.features.length > 0;
       return this.loaded ? backup : undefined;
     } catch (error) {
-      this.onError(new Error(`The flag backup ${this.fileOf(key)} is not valid JSON; it is ignored and rewritten on the next update.`, { cause: error }));
+      this.onError(
+        new Error(`The flag backup ${this.fileOf(key)} is not valid JSON; it is ignored and rewritten on the next update.`, {
+          cause: error,
+        }),
+      );
       return undefined;
     }
   }

@@ -9,11 +9,25 @@ const rollouts = [0, 1, 10, 33, 50, 99, 100];
 const features: FeatureDefinition[] = [
   ...rollouts.map((percent) => rolloutFlag(`UseShardedDatabase.storage.reads.${percent}`, percent)),
   // A shared groupId: two flags then pick the same users.
-  { name: 'grouped', enabled: true, strategies: [{ name: 'flexibleRollout', parameters: { rollout: '42', stickiness: 'userId', groupId: 'shared-group' } }] },
-  { name: 'by-session', enabled: true, strategies: [{ name: 'flexibleRollout', parameters: { rollout: '42', stickiness: 'sessionId', groupId: 'by-session' } }] },
-  { name: 'disabled', enabled: false, strategies: [{ name: 'flexibleRollout', parameters: { rollout: '100', stickiness: 'userId', groupId: 'disabled' } }] },
+  {
+    name: 'grouped',
+    enabled: true,
+    strategies: [{ name: 'flexibleRollout', parameters: { rollout: '42', stickiness: 'userId', groupId: 'shared-group' } }],
+  },
+  {
+    name: 'by-session',
+    enabled: true,
+    strategies: [{ name: 'flexibleRollout', parameters: { rollout: '42', stickiness: 'sessionId', groupId: 'by-session' } }],
+  },
+  {
+    name: 'disabled',
+    enabled: false,
+    strategies: [{ name: 'flexibleRollout', parameters: { rollout: '100', stickiness: 'userId', groupId: 'disabled' } }],
+  },
 ];
-const userIds = Array.from({ length: 3_000 }, (_, i) => (i % 3 === 0 ? `${i}` : i % 3 === 1 ? `user-${i}` : `9f1c${i.toString(16)}-ä-${i}`));
+const userIds = Array.from({ length: 3_000 }, (_, i) =>
+  i % 3 === 0 ? `${i}` : i % 3 === 1 ? `user-${i}` : `9f1c${i.toString(16)}-ä-${i}`,
+);
 
 describe('rollout hashing, against unleash-client itself', () => {
   let unleash: Unleash;
@@ -26,7 +40,12 @@ describe('rollout hashing, against unleash-client itself', () => {
       refreshInterval: 0,
       disableMetrics: true,
       storageProvider: new InMemStorageProvider(),
-      bootstrap: { data: features.map((feature) => ({ ...feature, strategies: feature.strategies.map((s) => ({ ...s, parameters: { ...s.parameters }, constraints: [] })) })) },
+      bootstrap: {
+        data: features.map((feature) => ({
+          ...feature,
+          strategies: feature.strategies.map((s) => ({ ...s, parameters: { ...s.parameters }, constraints: [] })),
+        })),
+      },
       skipInstanceCountWarning: true,
     });
     await new Promise<void>((resolve) => unleash.once('ready', () => resolve()));
@@ -71,7 +90,8 @@ describe('rollout hashing, against unleash-client itself', () => {
   it('is monotonic: raising the rollout only adds users', () => {
     for (const userId of userIds.slice(0, 500)) {
       const firstIn = rollouts.find((percent) => evaluateFeature(rolloutFlag('monotonic', percent), { userId }));
-      for (const percent of rollouts) expect(evaluateFeature(rolloutFlag('monotonic', percent), { userId })).toBe(firstIn !== undefined && percent >= firstIn);
+      for (const percent of rollouts)
+        expect(evaluateFeature(rolloutFlag('monotonic', percent), { userId })).toBe(firstIn !== undefined && percent >= firstIn);
     }
   });
 });

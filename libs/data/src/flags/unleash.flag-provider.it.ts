@@ -47,7 +47,14 @@ describe('UnleashFlagProvider with a real Unleash server', () => {
   async function provider(options: Partial<UnleashFlagProviderOptions> & { backupDir?: string } = {}): Promise<UnleashFlagProvider> {
     const backupDir = options.backupDir ?? (await mkdtemp(path.join(tmpdir(), 'neo-unleash-it-')));
     if (!options.backupDir) cleanups.push(() => rm(backupDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
-    const created = new UnleashFlagProvider({ url: server.url, clientToken: server.clientToken, appName: 'neo-it', refreshIntervalMs: 200, ...options, backupDir });
+    const created = new UnleashFlagProvider({
+      url: server.url,
+      clientToken: server.clientToken,
+      appName: 'neo-it',
+      refreshIntervalMs: 200,
+      ...options,
+      backupDir,
+    });
     cleanups.push(() => created.close());
     return created;
   }
@@ -65,20 +72,28 @@ describe('UnleashFlagProvider with a real Unleash server', () => {
     expect(await metrics.registry.metrics()).toMatch(/neo_flags_source\{provider="unleash",source="live",service="storage"\} 1\b/);
 
     await server.enable(flags.writes);
-    console.log(`writes switch on → selector acting on it: ${await eventually(() => selector.select('storage', 'write', {}) === 'service', 'writes go to the service')} ms`);
+    console.log(
+      `writes switch on → selector acting on it: ${await eventually(() => selector.select('storage', 'write', {}) === 'service', 'writes go to the service')} ms`,
+    );
     await server.disable(flags.writes);
-    console.log(`writes switch off → selector acting on it: ${await eventually(() => selector.select('storage', 'write', {}) === 'monolith', 'writes go back')} ms`);
+    console.log(
+      `writes switch off → selector acting on it: ${await eventually(() => selector.select('storage', 'write', {}) === 'monolith', 'writes go back')} ms`,
+    );
 
     await server.setRollout(flags.reads, 30);
     const readSides = () => users.map((userId) => selector.select('storage', 'read', { userId }));
-    console.log(`reads rollout 30 % → selector acting on it: ${await eventually(() => readSides().includes('service'), 'some reads go to the service')} ms`);
+    console.log(
+      `reads rollout 30 % → selector acting on it: ${await eventually(() => readSides().includes('service'), 'some reads go to the service')} ms`,
+    );
     // The server's strategy puts exactly the users our own evaluation puts in (same hashing, same groupId).
     const at30 = readSides();
     expect(at30).toEqual(users.map((userId) => (evaluateFeature(rolloutFlag(flags.reads, 30), { userId }) ? 'service' : 'monolith')));
     expect(selector.select('storage', 'read', {})).toBe('monolith');
 
     await server.setRollout(flags.reads, 100);
-    console.log(`reads rollout 100 % → selector acting on it: ${await eventually(() => selector.select('storage', 'read', {}) === 'service', 'calls without a user read from the service')} ms`);
+    console.log(
+      `reads rollout 100 % → selector acting on it: ${await eventually(() => selector.select('storage', 'read', {}) === 'service', 'calls without a user read from the service')} ms`,
+    );
     expect(new Set(readSides())).toEqual(new Set(['service']));
   }, 180_000);
 
@@ -95,7 +110,9 @@ describe('UnleashFlagProvider with a real Unleash server', () => {
     const before = users.map((userId) => flagsProvider.isEnabled(flags.reads, { userId }));
 
     await server.kill();
-    console.log(`server killed → provider reports last-known: ${await eventually(() => flagsProvider.status().source === 'last-known', 'the outage is noticed')} ms`);
+    console.log(
+      `server killed → provider reports last-known: ${await eventually(() => flagsProvider.status().source === 'last-known', 'the outage is noticed')} ms`,
+    );
     expect(flagsProvider.status().lastError).toBeDefined();
     expect(flagsProvider.isEnabledForEveryone(flags.writes)).toBe(true);
     expect(users.map((userId) => flagsProvider.isEnabled(flags.reads, { userId }))).toEqual(before);
@@ -106,9 +123,13 @@ describe('UnleashFlagProvider with a real Unleash server', () => {
     const restarting = performance.now();
     await server.restart();
     console.log(`server restarted in ${Math.round(performance.now() - restarting)} ms`);
-    console.log(`restart → provider live again: ${await eventually(() => flagsProvider.status().source === 'live', 'the provider reconnects', 120_000)} ms`);
+    console.log(
+      `restart → provider live again: ${await eventually(() => flagsProvider.status().source === 'live', 'the provider reconnects', 120_000)} ms`,
+    );
     await server.disable(flags.writes);
-    console.log(`writes switch off after the restart → provider acting on it: ${await eventually(() => !flagsProvider.isEnabledForEveryone(flags.writes), 'the change flows')} ms`);
+    console.log(
+      `writes switch off after the restart → provider acting on it: ${await eventually(() => !flagsProvider.isEnabledForEveryone(flags.writes), 'the change flows')} ms`,
+    );
   }, 300_000);
 
   it('starts without the server: bootstrap values (or the backup of an earlier run), then live values once it is up', async () => {
@@ -128,14 +149,19 @@ describe('UnleashFlagProvider with a real Unleash server', () => {
     const fresh = await provider({ bootstrap });
     const restarted = await provider({ bootstrap, backupDir: earlierBackup });
     console.log(`providers constructed with the server down in ${Math.round(performance.now() - started)} ms`);
-    await eventually(() => fresh.status().ready && restarted.status().ready && fresh.status().lastError !== undefined, 'both hold values and saw the failure');
+    await eventually(
+      () => fresh.status().ready && restarted.status().ready && fresh.status().lastError !== undefined,
+      'both hold values and saw the failure',
+    );
     expect(fresh.status().source).toBe('bootstrap');
     expect(fresh.isEnabledForEveryone(flags.writes)).toBe(false);
     expect(restarted.status().source).toBe('last-known');
     expect(restarted.isEnabledForEveryone(flags.writes)).toBe(true);
 
     await server.restart();
-    console.log(`server up → fresh provider live: ${await eventually(() => fresh.status().source === 'live', 'the fresh provider reaches the server', 120_000)} ms`);
+    console.log(
+      `server up → fresh provider live: ${await eventually(() => fresh.status().source === 'live', 'the fresh provider reaches the server', 120_000)} ms`,
+    );
     await eventually(() => fresh.isEnabledForEveryone(flags.writes), 'the server values replace the bootstrap');
     await eventually(() => restarted.status().source === 'live', 'the restarted provider reaches the server', 120_000);
   }, 300_000);

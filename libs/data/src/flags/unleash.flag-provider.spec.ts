@@ -32,7 +32,14 @@ describe('UnleashFlagProvider without a reachable server', () => {
   });
 
   function start(options: Partial<ConstructorParameters<typeof UnleashFlagProvider>[0]> = {}): UnleashFlagProvider {
-    const provider = new UnleashFlagProvider({ url, clientToken: 'default:development.spec-secret', appName: 'spec', backupDir, refreshIntervalMs: 100, ...options });
+    const provider = new UnleashFlagProvider({
+      url,
+      clientToken: 'default:development.spec-secret',
+      appName: 'spec',
+      backupDir,
+      refreshIntervalMs: 100,
+      ...options,
+    });
     providers.push(provider);
     return provider;
   }
@@ -40,7 +47,11 @@ describe('UnleashFlagProvider without a reachable server', () => {
   it('starts at once and serves the bootstrap values, saying so in status and metrics', async () => {
     const metrics = new FlagMetrics({ service: 'storage' });
     const errors: unknown[] = [];
-    const provider = start({ bootstrap: [switchFlag('writes', true), rolloutFlag('reads', 100)], metrics, onError: (error) => errors.push(error) });
+    const provider = start({
+      bootstrap: [switchFlag('writes', true), rolloutFlag('reads', 100)],
+      metrics,
+      onError: (error) => errors.push(error),
+    });
     await eventually(() => provider.status().ready && provider.status().lastError !== undefined, 'bootstrapped and the fetch failed');
     expect(provider.status()).toMatchObject({ provider: 'unleash', source: 'bootstrap', ready: true });
     expect(provider.status().lastError).toMatch(/ECONNREFUSED/);
@@ -66,7 +77,18 @@ describe('UnleashFlagProvider without a reachable server', () => {
   });
 
   it('prefers the backup of a previous run over the bootstrap, as last known values', async () => {
-    const backup = { version: 2, features: [{ name: 'writes', enabled: true, strategies: [{ name: 'flexibleRollout', parameters: { rollout: '100', stickiness: 'default', groupId: 'writes' }, constraints: [] }] }] };
+    const backup = {
+      version: 2,
+      features: [
+        {
+          name: 'writes',
+          enabled: true,
+          strategies: [
+            { name: 'flexibleRollout', parameters: { rollout: '100', stickiness: 'default', groupId: 'writes' }, constraints: [] },
+          ],
+        },
+      ],
+    };
     await writeFile(path.join(backupDir, 'unleash-backup-spec.json'), JSON.stringify(backup));
     const provider = start({ bootstrap: [switchFlag('writes', false)] });
     await eventually(() => provider.status().ready, 'the backup is loaded');
@@ -85,6 +107,8 @@ describe('UnleashFlagProvider without a reachable server', () => {
 
   it('refuses options that cannot work, without the token in the message', () => {
     expect(() => new UnleashFlagProvider({ url: 'localhost:4242', clientToken: 'secret-token', appName: 'spec' })).toThrow(FlagsError);
-    expect(() => new UnleashFlagProvider({ url: 'http://127.0.0.1:1/api', clientToken: '', appName: 'spec' })).toThrow(/client token is empty/);
+    expect(() => new UnleashFlagProvider({ url: 'http://127.0.0.1:1/api', clientToken: '', appName: 'spec' })).toThrow(
+      /client token is empty/,
+    );
   });
 });

@@ -77,7 +77,8 @@ export class UnleashFlagProvider implements FlagProvider {
       // loads both at once and lets the bootstrap win, so the bootstrap steps aside itself.
       bootstrap: {
         bootstrapProvider: {
-          readBootstrap: async () => ((await this.backup.get(options.appName)) || bootstrap.length === 0 ? undefined : { version: 2, features: bootstrap }),
+          readBootstrap: async () =>
+            (await this.backup.get(options.appName)) || bootstrap.length === 0 ? undefined : { version: 2, features: bootstrap },
         },
       },
       bootstrapOverride: false,
@@ -196,12 +197,23 @@ function validate(options: UnleashFlagProviderOptions): void {
   try {
     protocol = new URL(options.url).protocol;
   } catch (error) {
-    throw new FlagsError('FLAGS_PROVIDER_MISCONFIGURED', `The Unleash URL "${options.url}" is not a URL: give the API address, e.g. http://127.0.0.1:4242/api.`, { cause: error });
+    throw new FlagsError(
+      'FLAGS_PROVIDER_MISCONFIGURED',
+      `The Unleash URL "${options.url}" is not a URL: give the API address, e.g. http://127.0.0.1:4242/api.`,
+      { cause: error },
+    );
   }
   if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new FlagsError('FLAGS_PROVIDER_MISCONFIGURED', `The Unleash URL "${options.url}" is not an http(s) URL: give the API address, e.g. http://127.0.0.1:4242/api.`);
+    throw new FlagsError(
+      'FLAGS_PROVIDER_MISCONFIGURED',
+      `The Unleash URL "${options.url}" is not an http(s) URL: give the API address, e.g. http://127.0.0.1:4242/api.`,
+    );
   }
-  if (!options.clientToken) throw new FlagsError('FLAGS_PROVIDER_MISCONFIGURED', 'The Unleash client token is empty: give a client (backend) API token, e.g. from UNLEASH_CLIENT_TOKEN.');
+  if (!options.clientToken)
+    throw new FlagsError(
+      'FLAGS_PROVIDER_MISCONFIGURED',
+      'The Unleash client token is empty: give a client (backend) API token, e.g. from UNLEASH_CLIENT_TOKEN.',
+    );
   if (!options.appName) throw new FlagsError('FLAGS_PROVIDER_MISCONFIGURED', 'The Unleash appName is empty: give the service name.');
 }
 

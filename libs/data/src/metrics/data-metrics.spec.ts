@@ -22,13 +22,21 @@ describe('DataMetrics', () => {
     recorder.observe('findUnique', 0.004, 'ok');
     recorder.observe('findMany', 0.1, 'error');
     const text = await metrics.registry.metrics();
-    expect(text).toContain('neo_data_queries_total{database="neo_oracle",node="blockchain/blockchain-replica-1",role="replica",operation="findUnique",outcome="ok",service="oracle"} 2');
-    expect(text).toContain('neo_data_queries_total{database="neo_oracle",node="blockchain/blockchain-replica-1",role="replica",operation="findMany",outcome="error",service="oracle"} 1');
+    expect(text).toContain(
+      'neo_data_queries_total{database="neo_oracle",node="blockchain/blockchain-replica-1",role="replica",operation="findUnique",outcome="ok",service="oracle"} 2',
+    );
+    expect(text).toContain(
+      'neo_data_queries_total{database="neo_oracle",node="blockchain/blockchain-replica-1",role="replica",operation="findMany",outcome="error",service="oracle"} 1',
+    );
     expect(text).toMatch(/neo_data_query_duration_seconds_count\{[^}]*operation="findUnique"[^}]*\} 2/);
     expect(text).toMatch(/neo_data_query_duration_seconds_sum\{[^}]*operation="findUnique"[^}]*\} 0.006/);
     // Cumulative buckets: 0.002 and 0.004 are both <= 0.005, only 0.002 is <= 0.0025.
-    expect(text).toContain('neo_data_query_duration_seconds_bucket{database="neo_oracle",node="blockchain/blockchain-replica-1",role="replica",operation="findUnique",le="0.0025",service="oracle"} 1');
-    expect(text).toContain('neo_data_query_duration_seconds_bucket{database="neo_oracle",node="blockchain/blockchain-replica-1",role="replica",operation="findUnique",le="0.005",service="oracle"} 2');
+    expect(text).toContain(
+      'neo_data_query_duration_seconds_bucket{database="neo_oracle",node="blockchain/blockchain-replica-1",role="replica",operation="findUnique",le="0.0025",service="oracle"} 1',
+    );
+    expect(text).toContain(
+      'neo_data_query_duration_seconds_bucket{database="neo_oracle",node="blockchain/blockchain-replica-1",role="replica",operation="findUnique",le="0.005",service="oracle"} 2',
+    );
     expect(text).toMatch(/neo_data_query_duration_seconds_bucket\{[^}]*operation="findMany",le="\+Inf"[^}]*\} 1/);
     expect(text).toContain('# TYPE neo_data_query_duration_seconds histogram');
   });

@@ -17,15 +17,7 @@ export interface NodeMetricLabels {
  * explains a call served by the primary.
  */
 export type RoutingReason =
-  | 'replica'
-  | 'no_replica'
-  | 'lagging'
-  | 'read_your_writes'
-  | 'breaker_open'
-  | 'forced_primary'
-  | 'write'
-  | 'transaction'
-  | 'raw';
+  'replica' | 'no_replica' | 'lagging' | 'read_your_writes' | 'breaker_open' | 'forced_primary' | 'write' | 'transaction' | 'raw';
 
 export interface QueryRecorder {
   /** Records one finished query. `seconds` is its wall time as the caller saw it. */
@@ -75,61 +67,114 @@ export class DataMetrics {
     const nodeLabels = ['database', 'node', 'role'] as const;
 
     // Recorded on every query: the hot-path variants (see hot-path-metrics.ts).
-    this.queries = this.metric('neo_data_queries_total', () =>
-      new HotPathCounter('neo_data_queries_total', 'Queries run, by node and Prisma operation.', this.registry),
+    this.queries = this.metric(
+      'neo_data_queries_total',
+      () => new HotPathCounter('neo_data_queries_total', 'Queries run, by node and Prisma operation.', this.registry),
     );
-    this.queryDuration = this.metric('neo_data_query_duration_seconds', () =>
-      new HotPathHistogram('neo_data_query_duration_seconds', 'Query latency as the caller saw it, by node and Prisma operation.', this.registry, latencyBuckets),
+    this.queryDuration = this.metric(
+      'neo_data_query_duration_seconds',
+      () =>
+        new HotPathHistogram(
+          'neo_data_query_duration_seconds',
+          'Query latency as the caller saw it, by node and Prisma operation.',
+          this.registry,
+          latencyBuckets,
+        ),
     );
-    this.routing = this.metric('neo_data_routing_decisions_total', () =>
-      new HotPathCounter('neo_data_routing_decisions_total', 'Where calls were sent and why; every reason but "replica" explains a call served by the primary.', this.registry),
+    this.routing = this.metric(
+      'neo_data_routing_decisions_total',
+      () =>
+        new HotPathCounter(
+          'neo_data_routing_decisions_total',
+          'Where calls were sent and why; every reason but "replica" explains a call served by the primary.',
+          this.registry,
+        ),
     );
-    this.lagBytes = this.metric('neo_data_replica_lag_bytes', () =>
-      new Gauge({ name: 'neo_data_replica_lag_bytes', help: 'WAL bytes the replica has not replayed yet, at the last poll.', labelNames: ['database', 'node'], registers }),
+    this.lagBytes = this.metric(
+      'neo_data_replica_lag_bytes',
+      () =>
+        new Gauge({
+          name: 'neo_data_replica_lag_bytes',
+          help: 'WAL bytes the replica has not replayed yet, at the last poll.',
+          labelNames: ['database', 'node'],
+          registers,
+        }),
     );
-    this.lagSeconds = this.metric('neo_data_replica_lag_seconds', () =>
-      new Gauge({ name: 'neo_data_replica_lag_seconds', help: 'How stale the replica was at the last poll (0 when it had replayed everything the primary had written).', labelNames: ['database', 'node'], registers }),
+    this.lagSeconds = this.metric(
+      'neo_data_replica_lag_seconds',
+      () =>
+        new Gauge({
+          name: 'neo_data_replica_lag_seconds',
+          help: 'How stale the replica was at the last poll (0 when it had replayed everything the primary had written).',
+          labelNames: ['database', 'node'],
+          registers,
+        }),
     );
-    this.replicaInRotation = this.metric('neo_data_replica_in_rotation', () =>
-      new Gauge({ name: 'neo_data_replica_in_rotation', help: '1 while the replica is healthy and within the lag bound, else 0.', labelNames: ['database', 'node'], registers }),
+    this.replicaInRotation = this.metric(
+      'neo_data_replica_in_rotation',
+      () =>
+        new Gauge({
+          name: 'neo_data_replica_in_rotation',
+          help: '1 while the replica is healthy and within the lag bound, else 0.',
+          labelNames: ['database', 'node'],
+          registers,
+        }),
     );
-    this.connectionsOpened = this.metric('neo_data_pool_connections_opened_total', () =>
-      new Counter({ name: 'neo_data_pool_connections_opened_total', help: 'New server connections the pool opened.', labelNames: [...nodeLabels], registers }),
+    this.connectionsOpened = this.metric(
+      'neo_data_pool_connections_opened_total',
+      () =>
+        new Counter({
+          name: 'neo_data_pool_connections_opened_total',
+          help: 'New server connections the pool opened.',
+          labelNames: [...nodeLabels],
+          registers,
+        }),
     );
-    this.acquisitions = this.metric('neo_data_pool_acquisitions_total', () =>
-      new Counter({ name: 'neo_data_pool_acquisitions_total', help: 'Connections lent out by the pool (new or reused).', labelNames: [...nodeLabels], registers }),
+    this.acquisitions = this.metric(
+      'neo_data_pool_acquisitions_total',
+      () =>
+        new Counter({
+          name: 'neo_data_pool_acquisitions_total',
+          help: 'Connections lent out by the pool (new or reused).',
+          labelNames: [...nodeLabels],
+          registers,
+        }),
     );
     const pools = followedPools(this.registry);
     this.pools = pools;
-    this.metric('neo_data_pool_connections', () =>
-      new Gauge({
-        name: 'neo_data_pool_connections',
-        help: 'Pool connections by state: in_use, idle, waiting (callers queued for a connection).',
-        labelNames: [...nodeLabels, 'state'],
-        registers,
-        collect() {
-          this.reset();
-          for (const [pool, { labels }] of pools) {
-            this.set({ ...labels, state: 'in_use' }, pool.totalCount - pool.idleCount);
-            this.set({ ...labels, state: 'idle' }, pool.idleCount);
-            this.set({ ...labels, state: 'waiting' }, pool.waitingCount);
-          }
-        },
-      }),
+    this.metric(
+      'neo_data_pool_connections',
+      () =>
+        new Gauge({
+          name: 'neo_data_pool_connections',
+          help: 'Pool connections by state: in_use, idle, waiting (callers queued for a connection).',
+          labelNames: [...nodeLabels, 'state'],
+          registers,
+          collect() {
+            this.reset();
+            for (const [pool, { labels }] of pools) {
+              this.set({ ...labels, state: 'in_use' }, pool.totalCount - pool.idleCount);
+              this.set({ ...labels, state: 'idle' }, pool.idleCount);
+              this.set({ ...labels, state: 'waiting' }, pool.waitingCount);
+            }
+          },
+        }),
     );
-    this.metric('neo_data_pool_connection_reuse_ratio', () =>
-      new Gauge({
-        name: 'neo_data_pool_connection_reuse_ratio',
-        help: 'Share of acquisitions served by an already open connection: 1 - opened / acquisitions.',
-        labelNames: [...nodeLabels],
-        registers,
-        collect() {
-          this.reset();
-          for (const { labels, counts } of pools.values()) {
-            if (counts.acquired > 0) this.set({ ...labels }, 1 - counts.opened / counts.acquired);
-          }
-        },
-      }),
+    this.metric(
+      'neo_data_pool_connection_reuse_ratio',
+      () =>
+        new Gauge({
+          name: 'neo_data_pool_connection_reuse_ratio',
+          help: 'Share of acquisitions served by an already open connection: 1 - opened / acquisitions.',
+          labelNames: [...nodeLabels],
+          registers,
+          collect() {
+            this.reset();
+            for (const { labels, counts } of pools.values()) {
+              if (counts.acquired > 0) this.set({ ...labels }, 1 - counts.opened / counts.acquired);
+            }
+          },
+        }),
     );
   }
 

@@ -23,7 +23,10 @@ export async function readLocalMigrations(migrationsDir: string): Promise<LocalM
       cause: error,
     });
   });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const path = join(migrationsDir, name, 'migration.sql');

@@ -47,7 +47,9 @@ async function fixturePrismaRoot(): Promise<string> {
  * A topology on the scratch server with fresh databases: `widgets` (one database) and, with
  * `sharded`, a service `sharded` (a home database and two shards); both have a schema in the monolith.
  */
-async function freshTopology(options: { sharded?: boolean } = {}): Promise<{ topology: Topology; db: Record<'widgets' | 'monolith' | 'home' | 'shardA' | 'shardB', string> }> {
+async function freshTopology(
+  options: { sharded?: boolean } = {},
+): Promise<{ topology: Topology; db: Record<'widgets' | 'monolith' | 'home' | 'shardA' | 'shardB', string> }> {
   const n = ++databaseCounter;
   const db = {
     widgets: `fleet${n}_widgets`,
@@ -193,7 +195,10 @@ describe('migrateFleet against real PostgreSQL', () => {
     const prismaRoot = await fixturePrismaRoot();
     const { topology, db } = await freshTopology();
     const migrationsList = await readMigrationsList(join(prismaRoot, 'widgets/migrations'));
-    const session = await SchemaEngineSession.open({ connection: connectionTo(db.widgets), schemaPath: join(prismaRoot, 'widgets/schema.prisma') });
+    const session = await SchemaEngineSession.open({
+      connection: connectionTo(db.widgets),
+      schemaPath: join(prismaRoot, 'widgets/schema.prisma'),
+    });
     try {
       expect(await session.applyMigrations(migrationsList)).toHaveLength(migrationsList.migrationDirectories.length);
     } finally {
@@ -237,7 +242,11 @@ describe('migrateFleet against real PostgreSQL', () => {
     await writeFile(join(broken, 'migration.sql'), 'CREATE TABLE half_done (id int);\nSELECT 1 / 0;\n');
 
     const error = await failure(migrateFleet({ topology, prismaRoot, services: ['widgets'] }));
-    expect(error).toMatchObject({ code: 'MIGRATION_FAILED', migration: '29990101000000_broken', target: `local/local-primary/${db.widgets}` });
+    expect(error).toMatchObject({
+      code: 'MIGRATION_FAILED',
+      migration: '29990101000000_broken',
+      target: `local/local-primary/${db.widgets}`,
+    });
     expect(error.cause).toMatchObject({ code: '22012' }); // division_by_zero
     // rolled back: the first statement left nothing behind; the migrations before it stay applied
     expect(await tablesIn(db.widgets, 'public')).toEqual(['_prisma_migrations', 'owners', 'widgets']);
@@ -250,7 +259,10 @@ describe('migrateFleet against real PostgreSQL', () => {
 
     // Prisma reads the same history the same way
     const migrationsList = await readMigrationsList(join(prismaRoot, 'widgets/migrations'));
-    const session = await SchemaEngineSession.open({ connection: connectionTo(db.widgets), schemaPath: join(prismaRoot, 'widgets/schema.prisma') });
+    const session = await SchemaEngineSession.open({
+      connection: connectionTo(db.widgets),
+      schemaPath: join(prismaRoot, 'widgets/schema.prisma'),
+    });
     try {
       expect((await session.diagnoseMigrationHistory(migrationsList)).failedMigrationNames).toEqual(['29990101000000_broken']);
     } finally {

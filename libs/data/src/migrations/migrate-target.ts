@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { matchesChecksum, type LocalMigration } from './local-migrations.js';
 import { MigrationError } from './migration.error.js';
-import { isApplied, isFailed, MigrationsTable, PRISMA_ADVISORY_LOCK_KEY, quoteIdentifier, type MigrationRecord } from './migrations-table.js';
+import {
+  isApplied,
+  isFailed,
+  MigrationsTable,
+  PRISMA_ADVISORY_LOCK_KEY,
+  quoteIdentifier,
+  type MigrationRecord,
+} from './migrations-table.js';
 
 /** One database (or one schema inside the monolith) that receives a service's migrations. */
 export interface MigrationTarget {
@@ -149,9 +156,7 @@ async function applyOne(client: pg.Client, table: MigrationsTable, label: string
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     // Recorded after the rollback so the failure survives it, and blocks the next run as Prisma's history would.
-    await table
-      .recordFailed(client, randomUUID(), migration.name, migration.checksum, startedAt, failureLog(error))
-      .catch(() => undefined);
+    await table.recordFailed(client, randomUUID(), migration.name, migration.checksum, startedAt, failureLog(error)).catch(() => undefined);
     throw new MigrationError(
       'MIGRATION_FAILED',
       `Migration ${migration.name} failed on ${label} and was rolled back: ${(error as Error).message}\n` +

@@ -86,11 +86,10 @@ export class MigrationsTable {
 
   /** Records a migration that is being applied inside the current transaction. */
   async recordStarted(client: pg.ClientBase, id: string, name: string, checksum: string): Promise<void> {
-    await client.query(`INSERT INTO ${this.table} (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
-      id,
-      checksum,
-      name,
-    ]);
+    await client.query(
+      `INSERT INTO ${this.table} (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
+      [id, checksum, name],
+    );
   }
 
   /** The whole script is one step, as Prisma counts it for PostgreSQL. */

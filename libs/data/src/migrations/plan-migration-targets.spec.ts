@@ -70,7 +70,11 @@ describe('planMigrationTargets', () => {
   });
 
   it('never puts a password in a label', () => {
-    expect(planMigrationTargets(topology, 'storage').map((t) => t.label).join(' ')).not.toContain('secret-pw');
+    expect(
+      planMigrationTargets(topology, 'storage')
+        .map((t) => t.label)
+        .join(' '),
+    ).not.toContain('secret-pw');
   });
 
   it('refuses a service the topology does not declare', () => {

@@ -34,7 +34,12 @@ export function planMigrationTargets(
 ): PlannedMigrationTarget[] {
   const candidates: Array<Omit<PlannedMigrationTarget, 'label'>> = [
     { service, kind: 'database', node: serviceTargets(topology, service).primary },
-    ...shardTargets(topology, service).map((target) => ({ service, kind: 'shard' as const, shard: target.shard.name, node: target.primary })),
+    ...shardTargets(topology, service).map((target) => ({
+      service,
+      kind: 'shard' as const,
+      shard: target.shard.name,
+      node: target.primary,
+    })),
   ];
   if (options.monolith ?? true) candidates.push({ service, kind: 'monolith', node: monolithTarget(topology, service) });
 

@@ -41,9 +41,7 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
 async function startService({ name, defaultPort, createApp, env = process.env }: BootstrapServiceOptions): Promise<void> {
   const environment = readServiceEnvironment(env, { defaultPort });
   const declared = loadTopology({ path: environment.topologyPath }, { env });
-  const endpoints = environment.endpointsPath
-    ? (JSON.parse(await readFile(environment.endpointsPath, 'utf8')) as Endpoints)
-    : {};
+  const endpoints = environment.endpointsPath ? (JSON.parse(await readFile(environment.endpointsPath, 'utf8')) as Endpoints) : {};
   const topology = bindTopology(declared, endpoints);
 
   const app = await createApp({ declared, topology, environment });

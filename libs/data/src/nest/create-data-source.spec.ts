@@ -44,7 +44,11 @@ describe('createDataSource', () => {
     });
     try {
       expect(built).toEqual(['blockchain-primary', 'blockchain-replica-1', 'blockchain-replica-2']);
-      expect(source.nodes.map(({ node }) => `${node.role}:${node.node}`)).toEqual(['primary:blockchain-primary', 'replica:blockchain-replica-1', 'replica:blockchain-replica-2']);
+      expect(source.nodes.map(({ node }) => `${node.role}:${node.node}`)).toEqual([
+        'primary:blockchain-primary',
+        'replica:blockchain-replica-1',
+        'replica:blockchain-replica-2',
+      ]);
       expect(new Set(source.nodes.map(({ pool }) => pool)).size).toBe(3);
       expect(source.status?.().map((status) => status.role)).toEqual(['primary', 'replica', 'replica']);
       expect(typeof (source.client as unknown as { $primary: unknown }).$primary).toBe('function');

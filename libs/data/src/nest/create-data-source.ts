@@ -41,7 +41,11 @@ export function createDataSource<TClient extends DataClient>(options: DataSource
   if (!metrics) return source;
   // The primary alone has no router to count queries, but its pool is followed like any other.
   const detach = source.nodes.map(({ node, pool }) =>
-    metrics.instrumentPool(pool, { database: node.schema === undefined ? node.database : `${node.database}.${node.schema}`, node: `${node.cluster}/${node.node}`, role: node.role }),
+    metrics.instrumentPool(pool, {
+      database: node.schema === undefined ? node.database : `${node.database}.${node.schema}`,
+      node: `${node.cluster}/${node.node}`,
+      role: node.role,
+    }),
   );
   return {
     ...source,

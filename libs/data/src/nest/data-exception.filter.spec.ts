@@ -15,21 +15,32 @@ function recordingAdapter() {
   return { adapter, sent };
 }
 
-const host = { getType: () => 'http', getArgByIndex: () => ({}), switchToHttp: () => ({ getResponse: () => ({}) }) } as unknown as ArgumentsHost;
+const host = {
+  getType: () => 'http',
+  getArgByIndex: () => ({}),
+  switchToHttp: () => ({ getResponse: () => ({}) }),
+} as unknown as ArgumentsHost;
 
 describe('toDataHttpException', () => {
   it('answers a write refused because the primary is down with 503 PRIMARY_UNAVAILABLE, keeping the cause', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' });
-    const mapped = toDataHttpException(new PrimaryUnavailableError('blockchain/blockchain-primary/neo_oracle', { cause, retryAfterMs: 2_500 }));
+    const mapped = toDataHttpException(
+      new PrimaryUnavailableError('blockchain/blockchain-primary/neo_oracle', { cause, retryAfterMs: 2_500 }),
+    );
     expect(mapped).toBeInstanceOf(DataUnavailableException);
     expect(mapped!.getStatus()).toBe(503);
     expect(mapped!.retryAfterSeconds).toBe(3);
-    expect(mapped!.getResponse()).toMatchObject({ code: 'PRIMARY_UNAVAILABLE', message: expect.stringContaining('Reads are still served') });
+    expect(mapped!.getResponse()).toMatchObject({
+      code: 'PRIMARY_UNAVAILABLE',
+      message: expect.stringContaining('Reads are still served'),
+    });
     expect(JSON.stringify(mapped!.getResponse())).not.toContain('10.1.2.3');
   });
 
   it('answers a connection failure with 503 DATABASE_UNAVAILABLE, and leaves other errors alone', () => {
-    expect(toDataHttpException(Object.assign(new Error('x'), { code: 'P1001' }))?.getResponse()).toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+    expect(toDataHttpException(Object.assign(new Error('x'), { code: 'P1001' }))?.getResponse()).toMatchObject({
+      code: 'DATABASE_UNAVAILABLE',
+    });
     expect(toDataHttpException(new Error('boom'))).toBeUndefined();
     expect(toDataHttpException(Object.assign(new Error('unique'), { code: 'P2002' }))).toBeUndefined();
   });
@@ -47,7 +58,10 @@ describe('DataExceptionFilter', () => {
   it("maps the service's own errors through the given function", () => {
     const { adapter, sent } = recordingAdapter();
     class Missing extends Error {}
-    new DataExceptionFilter(adapter, (error) => (error instanceof Missing ? new NotFoundException('no such thing') : error)).catch(new Missing(), host);
+    new DataExceptionFilter(adapter, (error) => (error instanceof Missing ? new NotFoundException('no such thing') : error)).catch(
+      new Missing(),
+      host,
+    );
     expect(sent).toMatchObject({ status: 404, body: { message: 'no such thing' } });
   });
 });

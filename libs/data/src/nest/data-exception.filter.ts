@@ -14,7 +14,9 @@ export class DataUnavailableException extends HttpException {
     readonly retryAfterSeconds: number,
     cause: unknown,
   ) {
-    super({ statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', code, message }, HttpStatus.SERVICE_UNAVAILABLE, { cause });
+    super({ statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', code, message }, HttpStatus.SERVICE_UNAVAILABLE, {
+      cause,
+    });
   }
 }
 
@@ -37,7 +39,12 @@ export function toDataHttpException(exception: unknown): DataUnavailableExceptio
     );
   }
   if (isConnectionError(exception)) {
-    return new DataUnavailableException('DATABASE_UNAVAILABLE', 'The database of this service cannot be reached for now. Retry later.', 1, exception);
+    return new DataUnavailableException(
+      'DATABASE_UNAVAILABLE',
+      'The database of this service cannot be reached for now. Retry later.',
+      1,
+      exception,
+    );
   }
   return undefined;
 }

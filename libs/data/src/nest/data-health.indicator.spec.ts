@@ -14,7 +14,13 @@ function connected(name: string, role: DataNode['role'], answers: boolean): Conn
 }
 
 function indicator(nodes: ConnectedNode[]): DataHealthIndicator {
-  const source: DataSource = { service: 'storage', client: { $disconnect: async () => undefined }, nodes, ready: async () => undefined, close: async () => undefined };
+  const source: DataSource = {
+    service: 'storage',
+    client: { $disconnect: async () => undefined },
+    nodes,
+    ready: async () => undefined,
+    close: async () => undefined,
+  };
   return new DataHealthIndicator(source, { healthTimeoutMs: 500 } as DataModuleOptions, new HealthIndicatorService());
 }
 
@@ -24,13 +30,21 @@ describe('DataHealthIndicator', () => {
     expect(result.database).toMatchObject({
       status: 'up',
       service: 'storage',
-      nodes: { 'core/core-primary/neo_storage': { role: 'primary', status: 'up' }, 'core/core-replica-1/neo_storage': { role: 'replica', status: 'up' } },
+      nodes: {
+        'core/core-primary/neo_storage': { role: 'primary', status: 'up' },
+        'core/core-replica-1/neo_storage': { role: 'replica', status: 'up' },
+      },
     });
   });
 
   it('is down when the primary does not answer', async () => {
-    const result = await indicator([connected('core-primary', 'primary', false), connected('core-replica-1', 'replica', true)]).isHealthy('db');
-    expect(result.db).toMatchObject({ status: 'down', nodes: { 'core/core-primary/neo_storage': { status: 'down', reason: 'ECONNREFUSED' } } });
+    const result = await indicator([connected('core-primary', 'primary', false), connected('core-replica-1', 'replica', true)]).isHealthy(
+      'db',
+    );
+    expect(result.db).toMatchObject({
+      status: 'down',
+      nodes: { 'core/core-primary/neo_storage': { status: 'down', reason: 'ECONNREFUSED' } },
+    });
   });
 
   it('is degraded, not down, when only a replica does not answer', async () => {

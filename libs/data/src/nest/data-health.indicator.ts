@@ -43,9 +43,7 @@ export class DataHealthIndicator {
 
   async isHealthy<const Key extends string = 'database'>(key: Key = 'database' as Key): Promise<HealthIndicatorResult<Key>> {
     const timeoutMs = this.options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
-    const probes = await Promise.all(
-      this.source.nodes.map(async ({ node, pool }) => ({ node, probe: await probeNode(pool, timeoutMs) })),
-    );
+    const probes = await Promise.all(this.source.nodes.map(async ({ node, pool }) => ({ node, probe: await probeNode(pool, timeoutMs) })));
     const routing = new Map<string, NodeStatus>((this.source.status?.() ?? []).map((status) => [status.label, status]));
     const nodes: Record<string, NodeHealth> = {};
     for (const { node, probe } of probes) {
@@ -58,7 +56,8 @@ export class DataHealthIndicator {
     const facts = { service: this.source.service, ...sides, nodes };
     const down = probes.filter(({ probe }) => probe.status === 'down');
     // The monolith's primary is needed only while some calls still go there.
-    const needed = (node: DataNode): boolean => node.role === 'primary' && (!isSideSwitching(this.source) || node !== this.source.monolith.node || monolithInUse(this.source));
+    const needed = (node: DataNode): boolean =>
+      node.role === 'primary' && (!isSideSwitching(this.source) || node !== this.source.monolith.node || monolithInUse(this.source));
     if (down.some(({ node }) => needed(node))) return session.down(facts);
     if (down.length > 0) {
       const replicasDown = down.map(({ node }) => dataNodeLabel(node));

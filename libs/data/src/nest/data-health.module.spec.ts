@@ -32,12 +32,16 @@ describe('DataHealthModule', () => {
   }
 
   it('answers GET /health with 200 and the database check while the indicator says up', async () => {
-    const response = await request((await start('up')).getHttpServer()).get('/health').expect(200);
+    const response = await request((await start('up')).getHttpServer())
+      .get('/health')
+      .expect(200);
     expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
   });
 
   it('answers GET /health with 503 naming the database when the indicator says down', async () => {
-    const response = await request((await start('down')).getHttpServer()).get('/health').expect(503);
+    const response = await request((await start('down')).getHttpServer())
+      .get('/health')
+      .expect(503);
     expect(response.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
   });
 });

@@ -15,7 +15,11 @@ import { InjectDataClient } from './inject-data-client.decorator.js';
 const topology: Topology = topologySchema.parse({
   version: 1,
   clusters: {
-    core: { temperature: 'hot', credentials: { user: 'storage', password: 's3cret' }, primary: { name: 'core-primary', host: '127.0.0.1', port: 1 } },
+    core: {
+      temperature: 'hot',
+      credentials: { user: 'storage', password: 's3cret' },
+      primary: { name: 'core-primary', host: '127.0.0.1', port: 1 },
+    },
   },
   services: { storage: { cluster: 'core', database: 'neo_storage' } },
   monolith: { cluster: 'core' },

@@ -21,7 +21,13 @@ async function createModuleDataSource(options: DataModuleOptions, metrics: DataM
   if (flagsOptions === false) return createDataSource({ ...options, metrics });
   const { provider, owned } = await openFlagProvider(flagsOptions, { service: options.service, registry: metrics.registry });
   try {
-    const source = createSideSwitchingDataSource({ ...options, metrics, flags: provider, ...(options.writeRedirect ? { writeRedirect: options.writeRedirect } : {}), ...(options.readYourWritesMs !== undefined ? { readYourWritesMs: options.readYourWritesMs } : {}) });
+    const source = createSideSwitchingDataSource({
+      ...options,
+      metrics,
+      flags: provider,
+      ...(options.writeRedirect ? { writeRedirect: options.writeRedirect } : {}),
+      ...(options.readYourWritesMs !== undefined ? { readYourWritesMs: options.readYourWritesMs } : {}),
+    });
     if (!owned) return source;
     return {
       ...source,

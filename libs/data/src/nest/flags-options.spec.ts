@@ -10,12 +10,22 @@ describe('flagsOptionsFromEnv', () => {
 
   it('reads the file provider from NEO_FLAGS=file or from NEO_FLAGS_FILE alone', () => {
     expect(flagsOptionsFromEnv({ NEO_FLAGS: 'file' })).toEqual({ provider: 'file' });
-    expect(flagsOptionsFromEnv({ NEO_FLAGS: 'FILE', NEO_FLAGS_FILE: '/etc/neo/flags.yaml' })).toEqual({ provider: 'file', path: '/etc/neo/flags.yaml' });
+    expect(flagsOptionsFromEnv({ NEO_FLAGS: 'FILE', NEO_FLAGS_FILE: '/etc/neo/flags.yaml' })).toEqual({
+      provider: 'file',
+      path: '/etc/neo/flags.yaml',
+    });
     expect(flagsOptionsFromEnv({ NEO_FLAGS_FILE: '/etc/neo/flags.yaml' })).toEqual({ provider: 'file', path: '/etc/neo/flags.yaml' });
   });
 
   it('reads Unleash with its URL, token and backup directory', () => {
-    expect(flagsOptionsFromEnv({ NEO_FLAGS: 'unleash', NEO_UNLEASH_URL: 'http://u:4242/api', NEO_UNLEASH_TOKEN: 'default:development.x', NEO_FLAGS_BACKUP_DIR: '/var/neo' })).toEqual({
+    expect(
+      flagsOptionsFromEnv({
+        NEO_FLAGS: 'unleash',
+        NEO_UNLEASH_URL: 'http://u:4242/api',
+        NEO_UNLEASH_TOKEN: 'default:development.x',
+        NEO_FLAGS_BACKUP_DIR: '/var/neo',
+      }),
+    ).toEqual({
       provider: 'unleash',
       url: 'http://u:4242/api',
       clientToken: 'default:development.x',

@@ -61,5 +61,8 @@ export function flagsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DataF
     const backupDir = env[FLAGS_ENV.backupDir] || undefined;
     return { provider: 'unleash', url, clientToken, ...(backupDir ? { backupDir } : {}) };
   }
-  throw new FlagsError('FLAGS_PROVIDER_MISCONFIGURED', `${FLAGS_ENV.kind} must be one of off, file, unleash (got ${JSON.stringify(env[FLAGS_ENV.kind])}).`);
+  throw new FlagsError(
+    'FLAGS_PROVIDER_MISCONFIGURED',
+    `${FLAGS_ENV.kind} must be one of off, file, unleash (got ${JSON.stringify(env[FLAGS_ENV.kind])}).`,
+  );
 }

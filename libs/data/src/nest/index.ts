@@ -22,8 +22,21 @@ export { probeNode, type NodeProbe } from './probe-node.js';
 export type { Cache } from '../cache/index.js';
 export { flagsOptionsFromEnv, FLAGS_ENV, type DataFlagsOptions } from './flags-options.js';
 export { openFlagProvider, type OpenedFlags } from './flags-provider.factory.js';
-export { createSideSwitchingDataSource, isSideSwitching, type SideSwitchingDataSource, type SideSwitchingDataSourceOptions } from './side-switching.data-source.js';
-export { retryRedirectedWrites, redirectOfPrismaError, forcingChooser, type WriteRedirectTuning, type RedirectEvent, type RedirectRetryOptions, type WriteSideSource } from './side-switching.write-redirect.js';
+export {
+  createSideSwitchingDataSource,
+  isSideSwitching,
+  type SideSwitchingDataSource,
+  type SideSwitchingDataSourceOptions,
+} from './side-switching.data-source.js';
+export {
+  retryRedirectedWrites,
+  redirectOfPrismaError,
+  forcingChooser,
+  type WriteRedirectTuning,
+  type RedirectEvent,
+  type RedirectRetryOptions,
+  type WriteSideSource,
+} from './side-switching.write-redirect.js';
 export { ReadYourWritesChooser, DEFAULT_READ_YOUR_WRITES_MS } from './side-switching.read-your-writes.js';
 export { readServiceEnvironment, type ServiceEnvironment, type ServiceEnvironmentDefaults } from './service-environment.js';
 export { bootstrapService, type BootstrapServiceOptions, type ServiceStartContext } from './bootstrap-service.js';

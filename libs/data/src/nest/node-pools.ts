@@ -29,7 +29,10 @@ export class NodePools {
 
   poolFor(node: DataNode): pg.Pool {
     if (this.closing) {
-      throw new DataError('DATA_SOURCE_CLOSED', `the data source is closed; cannot open a pool for ${dataNodeLabel(node)} (the application is shutting down)`);
+      throw new DataError(
+        'DATA_SOURCE_CLOSED',
+        `the data source is closed; cannot open a pool for ${dataNodeLabel(node)} (the application is shutting down)`,
+      );
     }
     const key = nodeKey(node);
     let pool = this.pools.get(key);

@@ -25,7 +25,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * const cursor = positionCursorCodec('createdAt', (options) => new InvalidCursorError(options));
  * ```
  */
-export function positionCursorCodec<DateField extends string>(dateField: DateField, invalid: InvalidCursorErrorFactory): PositionCursorCodec<DateField> {
+export function positionCursorCodec<DateField extends string>(
+  dateField: DateField,
+  invalid: InvalidCursorErrorFactory,
+): PositionCursorCodec<DateField> {
   return {
     encode: (position) => Buffer.from(JSON.stringify([position[dateField].toISOString(), position.id])).toString('base64url'),
     decode: (cursor) => {

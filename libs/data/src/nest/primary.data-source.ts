@@ -27,9 +27,7 @@ export function adapterFor(node: DataNode, pools: NodePools): PrismaPg {
 }
 
 /** A data source that sends every query to the primary of the service's database. */
-export function createPrimaryDataSource<TClient extends DataClient>(
-  options: PrimaryDataSourceOptions<TClient>,
-): DataSource<TClient> {
+export function createPrimaryDataSource<TClient extends DataClient>(options: PrimaryDataSourceOptions<TClient>): DataSource<TClient> {
   const { primary } = serviceTargets(options.topology, options.service);
   const pool = options.pools.poolFor(primary);
   let client: TClient;

@@ -1,9 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 
-export type NodeProbe =
-  | { status: 'up'; latencyMs: number }
-  | { status: 'down'; reason: string };
+export type NodeProbe = { status: 'up'; latencyMs: number } | { status: 'down'; reason: string };
 
 /**
  * Runs `SELECT 1` on a pool within `timeoutMs`. The reason of a failure is a short

@@ -28,7 +28,10 @@ describe('RequestContextInterceptor', () => {
         ),
     };
     const seen = await firstValueFrom(
-      new RequestContextInterceptor().intercept(httpContext({ 'x-user-id': 'alice', 'x-tenant-id': 'acme', 'x-request-id': 'r-1' }, response), handler),
+      new RequestContextInterceptor().intercept(
+        httpContext({ 'x-user-id': 'alice', 'x-tenant-id': 'acme', 'x-request-id': 'r-1' }, response),
+        handler,
+      ),
     );
     expect(seen).toEqual({ context: { requestId: 'r-1', userId: 'alice', tenant: 'acme' }, session: 'user:acme:alice' });
     expect(response['x-request-id']).toBe('r-1');
@@ -42,11 +45,20 @@ describe('requestContextFromHeaders', () => {
   });
 
   it('ignores empty, oversized and control-character values', () => {
-    const context = requestContextFromHeaders({ 'x-user-id': '  ', 'x-tenant-id': 'a'.repeat(201), 'x-session-id': 'bad\nvalue', 'x-request-id': 'ok' });
+    const context = requestContextFromHeaders({
+      'x-user-id': '  ',
+      'x-tenant-id': 'a'.repeat(201),
+      'x-session-id': 'bad\nvalue',
+      'x-request-id': 'ok',
+    });
     expect(context).toEqual({ requestId: 'ok' });
   });
 
   it('takes the first of repeated headers and an explicit session id', () => {
-    expect(requestContextFromHeaders({ 'x-user-id': ['u1', 'u2'], 'x-session-id': 's' }, () => 'r')).toEqual({ requestId: 'r', userId: 'u1', sessionId: 's' });
+    expect(requestContextFromHeaders({ 'x-user-id': ['u1', 'u2'], 'x-session-id': 's' }, () => 'r')).toEqual({
+      requestId: 'r',
+      userId: 'u1',
+      sessionId: 's',
+    });
   });
 });

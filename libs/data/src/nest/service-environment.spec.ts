@@ -19,7 +19,12 @@ describe('readServiceEnvironment', () => {
       { NEO_TOPOLOGY: 'topology.yaml', NEO_ENDPOINTS: '/tmp/endpoints.json', PORT: '0', HOST: '0.0.0.0' },
       { defaultPort: 3101 },
     );
-    expect(environment).toEqual({ topologyPath: path.resolve('topology.yaml'), endpointsPath: '/tmp/endpoints.json', port: 0, host: '0.0.0.0' });
+    expect(environment).toEqual({
+      topologyPath: path.resolve('topology.yaml'),
+      endpointsPath: '/tmp/endpoints.json',
+      port: 0,
+      host: '0.0.0.0',
+    });
   });
 
   it('takes an empty PORT as unset', () => {
@@ -27,6 +32,8 @@ describe('readServiceEnvironment', () => {
   });
 
   it.each(['70000', '-1', '80.5', 'http'])('refuses PORT=%j naming it', (value) => {
-    expect(() => readServiceEnvironment({ PORT: value }, { defaultPort: 3101 })).toThrow(`PORT must be a TCP port number (0-65535), got ${JSON.stringify(value)}`);
+    expect(() => readServiceEnvironment({ PORT: value }, { defaultPort: 3101 })).toThrow(
+      `PORT must be a TCP port number (0-65535), got ${JSON.stringify(value)}`,
+    );
   });
 });

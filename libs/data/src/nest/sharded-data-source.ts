@@ -2,14 +2,25 @@ import type { DataMetrics } from '../metrics/index.js';
 import { createReplicaSet, type NodeStatus, type ReplicaSet } from '../replication/index.js';
 import { createShardedClient, type PrismaClientLike, type ShardedClient, type ShardedClientOptions } from '../sharding/index.js';
 import { ShardingConfigError } from '../sharding/sharding.errors.js';
-import { findService, serviceTargets, shardTargets, type DataNode, type ReadSettings, type ReplicaSetTargets, type Topology } from '../topology/index.js';
+import {
+  findService,
+  serviceTargets,
+  shardTargets,
+  type DataNode,
+  type ReadSettings,
+  type ReplicaSetTargets,
+  type Topology,
+} from '../topology/index.js';
 import type { ConnectedNode, DataClient, DataSource } from './data-source.js';
 import { adapterFor, type CreateDataClient } from './primary.data-source.js';
 import { NodePools, type NodePoolsOptions } from './node-pools.js';
 import type { ReplicaSetTuning } from './replica-set.data-source.js';
 
 /** Settings of the sharded client a service may give; the shards themselves come from the topology. */
-export type ShardedClientTuning = Pick<ShardedClientOptions<PrismaClientLike>, 'concurrency' | 'compareStrings' | 'generatedIds' | 'referenceReadShard'>;
+export type ShardedClientTuning = Pick<
+  ShardedClientOptions<PrismaClientLike>,
+  'concurrency' | 'compareStrings' | 'generatedIds' | 'referenceReadShard'
+>;
 
 export interface ShardedDataSourceOptions<TClient extends DataClient> {
   /** The service name in the topology; it must declare `sharding`. */
@@ -50,7 +61,9 @@ interface ConnectedDatabase<TClient> {
  *
  * Closing closes every shard and the home database.
  */
-export function createShardedDataSource<TClient extends DataClient>(options: ShardedDataSourceOptions<TClient>): DataSource<ShardedClient<TClient>> {
+export function createShardedDataSource<TClient extends DataClient>(
+  options: ShardedDataSourceOptions<TClient>,
+): DataSource<ShardedClient<TClient>> {
   const declared = findService(options.topology, options.service);
   const sharding = declared.sharding;
   if (!sharding) {
@@ -61,7 +74,8 @@ export function createShardedDataSource<TClient extends DataClient>(options: Sha
 
   const shards: Array<{ name: string; database: ConnectedDatabase<TClient> }> = [];
   try {
-    for (const target of shardTargets(options.topology, options.service)) shards.push({ name: target.shard.name, database: connect(target) });
+    for (const target of shardTargets(options.topology, options.service))
+      shards.push({ name: target.shard.name, database: connect(target) });
   } catch (error) {
     void Promise.allSettled(shards.map(({ database }) => database.close())).then(() => pools.closeAll());
     throw error;
@@ -77,11 +91,16 @@ export function createShardedDataSource<TClient extends DataClient>(options: Sha
   }) as unknown as ShardedClient<TClient>;
   const placedModels = new Set([...sharding.models, ...sharding.referenceModels, ...Object.keys(sharding.singleModels)]);
   const firstShardClient = shards[0]!.database.client as Record<string, unknown>;
-  const isModelDelegate = (property: string) => typeof (firstShardClient[property] as { findMany?: unknown } | undefined)?.findMany === 'function';
-  const client = withHomeModels(sharded, (property) => {
-    const model = property.charAt(0).toUpperCase() + property.slice(1);
-    return !placedModels.has(model) && isModelDelegate(property);
-  }, () => homeDatabase().client);
+  const isModelDelegate = (property: string) =>
+    typeof (firstShardClient[property] as { findMany?: unknown } | undefined)?.findMany === 'function';
+  const client = withHomeModels(
+    sharded,
+    (property) => {
+      const model = property.charAt(0).toUpperCase() + property.slice(1);
+      return !placedModels.has(model) && isModelDelegate(property);
+    },
+    () => homeDatabase().client,
+  );
 
   const databases = () => [...shards.map(({ database }) => database), ...(home ? [home] : [])];
   let closing: Promise<void> | undefined;
@@ -108,7 +127,11 @@ export function createShardedDataSource<TClient extends DataClient>(options: Sha
  * database instead of being refused by the router. Only real model delegates go home: other
  * properties (`constructor`, lifecycle hooks a framework looks for) stay as the sharded client has them.
  */
-function withHomeModels<TClient>(sharded: ShardedClient<TClient>, livesAtHome: (property: string) => boolean, homeClient: () => TClient): ShardedClient<TClient> {
+function withHomeModels<TClient>(
+  sharded: ShardedClient<TClient>,
+  livesAtHome: (property: string) => boolean,
+  homeClient: () => TClient,
+): ShardedClient<TClient> {
   return new Proxy(sharded as object, {
     get(target, property, receiver) {
       if (typeof property === 'string' && !property.startsWith('$') && !property.startsWith('_') && livesAtHome(property)) {
@@ -155,7 +178,11 @@ function connectReplicaSet<TClient extends DataClient>(
   };
 }
 
-function connectPrimary<TClient extends DataClient>(primary: DataNode, options: ShardedDataSourceOptions<TClient>, pools: NodePools): ConnectedDatabase<TClient> {
+function connectPrimary<TClient extends DataClient>(
+  primary: DataNode,
+  options: ShardedDataSourceOptions<TClient>,
+  pools: NodePools,
+): ConnectedDatabase<TClient> {
   const pool = pools.poolFor(primary);
   const client = options.createClient(adapterFor(primary, pools), primary);
   const detach = options.metrics?.instrumentPool(pool, {

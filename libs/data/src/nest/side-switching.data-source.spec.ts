@@ -13,8 +13,16 @@ import { isSideSwitching } from './side-switching.data-source.js';
 const topology: Topology = topologySchema.parse({
   version: 1,
   clusters: {
-    core: { temperature: 'hot', credentials: { user: 'storage', password: 's3cret' }, primary: { name: 'core-primary', host: '127.0.0.1', port: 1 } },
-    monolith: { temperature: 'warm', credentials: { user: 'neo', password: 's3cret' }, primary: { name: 'monolith-primary', host: '127.0.0.1', port: 1 } },
+    core: {
+      temperature: 'hot',
+      credentials: { user: 'storage', password: 's3cret' },
+      primary: { name: 'core-primary', host: '127.0.0.1', port: 1 },
+    },
+    monolith: {
+      temperature: 'warm',
+      credentials: { user: 'neo', password: 's3cret' },
+      primary: { name: 'monolith-primary', host: '127.0.0.1', port: 1 },
+    },
   },
   services: { storage: { cluster: 'core', database: 'neo_storage' } },
   monolith: { cluster: 'monolith' },
@@ -23,7 +31,10 @@ const topology: Topology = topologySchema.parse({
 /** Answers with the node it was built for, so a test sees which side served a call. */
 class FakeClient {
   constructor(readonly node: DataNode) {}
-  item = { create: async () => `${this.node.database}${this.node.schema ? `.${this.node.schema}` : ''}`, findMany: async () => this.node.database };
+  item = {
+    create: async () => `${this.node.database}${this.node.schema ? `.${this.node.schema}` : ''}`,
+    findMany: async () => this.node.database,
+  };
   $disconnect(): Promise<void> {
     return Promise.resolve();
   }
@@ -31,7 +42,9 @@ class FakeClient {
 const createClient = (_adapter: PrismaPg, node: DataNode) => new FakeClient(node);
 
 async function moduleWith(flags: Parameters<typeof DataModule.forRoot>[0]['flags']) {
-  const moduleRef = await Test.createTestingModule({ imports: [DataModule.forRoot({ service: 'storage', topology, createClient, flags })] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [DataModule.forRoot({ service: 'storage', topology, createClient, flags })],
+  }).compile();
   return { moduleRef, source: moduleRef.get<DataSource>(DATA_SOURCE), metrics: moduleRef.get<DataMetrics>(DATA_METRICS) };
 }
 
@@ -44,10 +57,16 @@ describe('DataModule with flags', () => {
   });
 
   it('with flags connects both sides and sends each call where the flags say, counted in /metrics', async () => {
-    const flags = new StaticFlagProvider([rolloutFlag('UseShardedDatabase.storage.reads', 0), switchFlag('UseShardedDatabase.storage.writes', false)]);
+    const flags = new StaticFlagProvider([
+      rolloutFlag('UseShardedDatabase.storage.reads', 0),
+      switchFlag('UseShardedDatabase.storage.writes', false),
+    ]);
     const { moduleRef, source, metrics } = await moduleWith({ instance: flags });
     if (!isSideSwitching(source)) throw new Error('expected a side-switching source');
-    expect(source.nodes.map(({ node }) => `${node.database}${node.schema ? `/${node.schema}` : ''}`)).toEqual(['neo_storage', 'neo_service_layer/storage']);
+    expect(source.nodes.map(({ node }) => `${node.database}${node.schema ? `/${node.schema}` : ''}`)).toEqual([
+      'neo_storage',
+      'neo_service_layer/storage',
+    ]);
     const client = source.client as unknown as FakeClient;
 
     // A service starts on the monolith: its schema in neo_service_layer, with the same client.

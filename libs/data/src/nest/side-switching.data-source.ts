@@ -51,7 +51,9 @@ export function isSideSwitching(source: DataSource): source is SideSwitchingData
  * Metrics in the service's registry: `neo_data_side_decisions_total{service,kind,side,reason}`
  * and `neo_data_write_redirects_total{service,to,flags_agreed}`.
  */
-export function createSideSwitchingDataSource<TClient extends DataClient>(options: SideSwitchingDataSourceOptions<TClient>): SideSwitchingDataSource<TClient> {
+export function createSideSwitchingDataSource<TClient extends DataClient>(
+  options: SideSwitchingDataSourceOptions<TClient>,
+): SideSwitchingDataSource<TClient> {
   const { service, topology, flags } = options;
   const own = createDataSource(options);
   const pools = new NodePools(options.pools);
@@ -76,7 +78,11 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(option
   const selector = new ConnectionSelector({ flags, ...(selectionMetrics ? { metrics: selectionMetrics } : {}) });
   const chooser = new ReadYourWritesChooser(selector, options.readYourWritesMs ?? DEFAULT_READ_YOUR_WRITES_MS, selectionMetrics);
   const redirects = registry ? redirectCounter(registry) : undefined;
-  const switching = createSideSwitchingClient<TClient>({ service, monolith: monolithClient, own: own.client, selector: forcingChooser(chooser, (_service, kind, side) => {
+  const switching = createSideSwitchingClient<TClient>({
+    service,
+    monolith: monolithClient,
+    own: own.client,
+    selector: forcingChooser(chooser, (_service, kind, side) => {
       // A write retried on the side of record: the session's next reads must find it there.
       if (kind === 'write') chooser.noteWrite(service, side);
     }),
@@ -104,7 +110,13 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(option
     close() {
       closing ??= (async () => {
         selector.close();
-        await Promise.allSettled([own.close(), monolithClient.$disconnect().catch(() => undefined).then(() => pools.closeAll())]);
+        await Promise.allSettled([
+          own.close(),
+          monolithClient
+            .$disconnect()
+            .catch(() => undefined)
+            .then(() => pools.closeAll()),
+        ]);
         detachPool?.();
       })();
       return closing;

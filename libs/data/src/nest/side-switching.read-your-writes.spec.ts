@@ -5,7 +5,10 @@ import { ReadYourWritesChooser } from './side-switching.read-your-writes.js';
 
 /** Reads of every user on the service, writes on the monolith: the middle of a cutover. */
 function chooserAt(clock: { now: number }) {
-  const flags = new StaticFlagProvider([rolloutFlag('UseShardedDatabase.items.reads', 100), switchFlag('UseShardedDatabase.items.writes', false)]);
+  const flags = new StaticFlagProvider([
+    rolloutFlag('UseShardedDatabase.items.reads', 100),
+    switchFlag('UseShardedDatabase.items.writes', false),
+  ]);
   return new ReadYourWritesChooser(new ConnectionSelector({ flags }), 1_000, undefined, () => clock.now);
 }
 

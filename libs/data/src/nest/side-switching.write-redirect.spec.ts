@@ -7,7 +7,9 @@ import { forcingChooser, redirectOfPrismaError, retryRedirectedWrites } from './
 function prismaRedirect(side: string): Error {
   return Object.assign(new Error('Invalid `prisma.item.create()` invocation: write guard'), {
     code: 'P2039',
-    meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'postgres', code: 'NC001', detail: side, message: 'go away' } } },
+    meta: {
+      driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'postgres', code: 'NC001', detail: side, message: 'go away' } },
+    },
   });
 }
 
@@ -107,7 +109,9 @@ describe('redirectOfPrismaError', () => {
   it('finds the redirect in a raw database error, a Prisma error and a cause chain; nothing in other errors', () => {
     expect(redirectOfPrismaError({ code: 'NC001', detail: 'monolith', message: 'm' })).toEqual({ side: 'monolith', message: 'm' });
     expect(redirectOfPrismaError(prismaRedirect('service'))?.side).toBe('service');
-    expect(redirectOfPrismaError(new Error('outer', { cause: { code: 'NC001', detail: 'switching', message: 'x' } }))?.side).toBe('switching');
+    expect(redirectOfPrismaError(new Error('outer', { cause: { code: 'NC001', detail: 'switching', message: 'x' } }))?.side).toBe(
+      'switching',
+    );
     expect(redirectOfPrismaError(new Error('plain'))).toBeUndefined();
     expect(redirectOfPrismaError({ code: 'NC001', detail: 'elsewhere' })).toBeUndefined();
   });

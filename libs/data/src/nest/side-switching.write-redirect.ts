@@ -122,17 +122,21 @@ export function retryRedirectedWrites<C extends object>(client: C, options: Redi
       const value: unknown = Reflect.get(target, property);
       if (typeof property !== 'string') return value;
       if (typeof value === 'function') {
-        if (property === '$extends') return (...args: unknown[]) => retryRedirectedWrites((value as (...a: unknown[]) => C).apply(target, args), options);
+        if (property === '$extends')
+          return (...args: unknown[]) => retryRedirectedWrites((value as (...a: unknown[]) => C).apply(target, args), options);
         if (property === '$transaction') {
           return (...args: unknown[]) =>
-            typeof args[0] === 'function' ? retrying(() => (value as (...a: unknown[]) => unknown).apply(target, args)) : (value as (...a: unknown[]) => unknown).apply(target, args);
+            typeof args[0] === 'function'
+              ? retrying(() => (value as (...a: unknown[]) => unknown).apply(target, args))
+              : (value as (...a: unknown[]) => unknown).apply(target, args);
         }
         if (property.startsWith('$executeRaw') || property.startsWith('$queryRaw')) {
           return (...args: unknown[]) => retrying(() => (value as (...a: unknown[]) => unknown).apply(target, args));
         }
         return value;
       }
-      if (value !== null && typeof value === 'object' && !property.startsWith('$') && !property.startsWith('_')) return wrapDelegate(value, property);
+      if (value !== null && typeof value === 'object' && !property.startsWith('$') && !property.startsWith('_'))
+        return wrapDelegate(value, property);
       return value;
     },
   });

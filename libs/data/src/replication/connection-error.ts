@@ -56,7 +56,12 @@ function isConnectionSqlState(code: string): boolean {
   return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300';
 }
 /** node-postgres reports these without a code. */
-const driverMessages = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /Client has encountered a connection error/i, /Connection closed/i];
+const driverMessages = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Client has encountered a connection error/i,
+  /Connection closed/i,
+];
 
 function looksLikeConnectionFailure(error: Record<string, unknown>): boolean {
   const code = typeof error['code'] === 'string' ? error['code'] : undefined;
@@ -78,6 +83,7 @@ function looksLikeConnectionFailure(error: Record<string, unknown>): boolean {
 
 function nextInChain(error: Record<string, unknown>): unknown {
   const meta = error['meta'];
-  if (meta !== null && typeof meta === 'object' && 'driverAdapterError' in meta) return (meta as Record<string, unknown>)['driverAdapterError'];
+  if (meta !== null && typeof meta === 'object' && 'driverAdapterError' in meta)
+    return (meta as Record<string, unknown>)['driverAdapterError'];
   return error['cause'];
 }

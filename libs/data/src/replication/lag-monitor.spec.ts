@@ -135,7 +135,10 @@ describe('LagMonitor', () => {
     const { primary, r1, r2 } = setup();
     const monitor = new LagMonitor({
       primary: { label: 'p', probe: primary },
-      replicas: [{ label: 'r1', probe: r1 }, { label: 'r2', probe: r2 }],
+      replicas: [
+        { label: 'r1', probe: r1 },
+        { label: 'r2', probe: r2 },
+      ],
       intervalMs: 5,
       maxLagMs: 100,
     });

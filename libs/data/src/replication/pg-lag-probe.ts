@@ -43,9 +43,12 @@ export class PgLagProbe implements LagProbe {
   }
 
   async replicaPosition(): Promise<ReplicaPosition> {
-    const { rows } = await this.pool.query<{ replay_lsn: string | null; receive_lsn: string | null; replay_age_ms: number | null; paused: boolean }>(
-      replicaPositionSql,
-    );
+    const { rows } = await this.pool.query<{
+      replay_lsn: string | null;
+      receive_lsn: string | null;
+      replay_age_ms: number | null;
+      paused: boolean;
+    }>(replicaPositionSql);
     const row = rows[0]!;
     return {
       replayLsn: row.replay_lsn === null ? null : parseLsn(row.replay_lsn),

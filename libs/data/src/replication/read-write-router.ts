@@ -24,7 +24,12 @@ export class ReadWriteRouter<C> {
    * call either returns its whole result or throws) costs no error: the read is retried once
    * on another replica, and if that fails the same way, on the primary.
    */
-  async read<T>(operation: string, consistency: ReadConsistency, session: string | undefined, invoke: (client: C) => PromiseLike<T>): Promise<T> {
+  async read<T>(
+    operation: string,
+    consistency: ReadConsistency,
+    session: string | undefined,
+    invoke: (client: C) => PromiseLike<T>,
+  ): Promise<T> {
     const first = this.selector.selectRead(consistency, session);
     this.onRoute(first.node, first.reason);
     if (first.node === this.primary) return this.readOnPrimary(operation, invoke);
@@ -54,7 +59,10 @@ export class ReadWriteRouter<C> {
     const primary = this.primary;
     this.onRoute(primary, reason);
     if (!primary.breaker.acquire()) {
-      throw new PrimaryUnavailableError(primary.label, { cause: primary.breaker.lastError, retryAfterMs: primary.breaker.currentBackoffMs });
+      throw new PrimaryUnavailableError(primary.label, {
+        cause: primary.breaker.lastError,
+        retryAfterMs: primary.breaker.currentBackoffMs,
+      });
     }
     if (session !== undefined) this.sessions.writeStarted(session);
     let neverSent = false;

@@ -46,7 +46,13 @@ const sets: ReplicaSet<PrismaClient>[] = [];
 async function adminQuery<T extends pg.QueryResultRow>(node: string, sql: string): Promise<T[]> {
   const endpoint = running.endpoints[`rs/${node}`]!;
   const admin = running.admin['rs']!;
-  const client = new pg.Client({ host: endpoint.host, port: endpoint.port, user: admin.user, password: admin.password, database: 'neo_replica_fixture' });
+  const client = new pg.Client({
+    host: endpoint.host,
+    port: endpoint.port,
+    user: admin.user,
+    password: admin.password,
+    database: 'neo_replica_fixture',
+  });
   await client.connect();
   try {
     return (await client.query<T>(sql)).rows;
@@ -71,7 +77,10 @@ async function until(check: () => Promise<boolean> | boolean, what: string, atte
 
 async function pauseReplay(node: string): Promise<void> {
   await adminQuery(node, 'select pg_wal_replay_pause()');
-  await until(async () => (await adminQuery<{ s: string }>(node, 'select pg_get_wal_replay_pause_state() as s'))[0]?.s === 'paused', `${node} to pause`);
+  await until(
+    async () => (await adminQuery<{ s: string }>(node, 'select pg_get_wal_replay_pause_state() as s'))[0]?.s === 'paused',
+    `${node} to pause`,
+  );
 }
 
 async function resumeReplay(node: string): Promise<void> {
@@ -99,13 +108,24 @@ beforeAll(async () => {
   running = await startIsolatedTopology({ topology, clusters: ['rs'] });
   ({ primary: primaryNode, replicas: replicaNodes } = serviceTargets(running.topology, 'fixture'));
   await adminQuery('rs-primary', 'create extension if not exists pg_stat_statements');
-  const owner = new pg.Client({ host: primaryNode.host, port: primaryNode.port, user: primaryNode.user, password: primaryNode.password, database: primaryNode.database });
+  const owner = new pg.Client({
+    host: primaryNode.host,
+    port: primaryNode.port,
+    user: primaryNode.user,
+    password: primaryNode.password,
+    database: primaryNode.database,
+  });
   await owner.connect();
-  await owner.query(`create table item (id serial primary key, name text not null, value int not null default 0, created_at timestamp(3) not null default now())`);
+  await owner.query(
+    `create table item (id serial primary key, name text not null, value int not null default 0, created_at timestamp(3) not null default now())`,
+  );
   await owner.query(`insert into item (name) select 'seed-' || g from generate_series(1, 100) g`);
   await owner.end();
   for (const replica of ['rs-replica-1', 'rs-replica-2']) {
-    await until(async () => (await adminQuery<{ n: string }>(replica, "select count(*) as n from item")).at(0)?.n === '100', `the seed rows on ${replica}`);
+    await until(
+      async () => (await adminQuery<{ n: string }>(replica, 'select count(*) as n from item')).at(0)?.n === '100',
+      `the seed rows on ${replica}`,
+    );
   }
 }, 180_000);
 
@@ -122,9 +142,23 @@ describe('ReplicaSet against a primary and two streaming replicas', () => {
     for (let i = 0; i < 5; i++) await set.client.item.create({ data: { name: `write-${i}` } });
 
     const selects = async (node: string) =>
-      Number((await adminQuery<{ calls: string | null }>(node, `select sum(calls) as calls from pg_stat_statements where query ilike 'select%"item"%' and query not ilike '%pg_stat%'`))[0]?.calls ?? 0);
+      Number(
+        (
+          await adminQuery<{ calls: string | null }>(
+            node,
+            `select sum(calls) as calls from pg_stat_statements where query ilike 'select%"item"%' and query not ilike '%pg_stat%'`,
+          )
+        )[0]?.calls ?? 0,
+      );
     const inserts = async (node: string) =>
-      Number((await adminQuery<{ calls: string | null }>(node, `select sum(calls) as calls from pg_stat_statements where query ilike 'insert into%"item"%'`))[0]?.calls ?? 0);
+      Number(
+        (
+          await adminQuery<{ calls: string | null }>(
+            node,
+            `select sum(calls) as calls from pg_stat_statements where query ilike 'insert into%"item"%'`,
+          )
+        )[0]?.calls ?? 0,
+      );
     expect(await selects('rs-replica-1')).toBe(20);
     expect(await selects('rs-replica-2')).toBe(20);
     expect(await selects('rs-primary')).toBe(0);
@@ -145,9 +179,11 @@ describe('ReplicaSet against a primary and two streaming replicas', () => {
   ])('routes reads by the %s policy and never reads from the primary', async (policy, check) => {
     const set = await openSet({ policy });
     // Concurrent reads, as a service makes them.
-    await Promise.all(Array.from({ length: 6 }, async (_, worker) => {
-      for (let i = 0; i < 50; i++) await set.client.item.findMany({ where: { id: { lte: 1 + ((worker + i) % 100) } }, take: 1 });
-    }));
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, worker) => {
+        for (let i = 0; i < 50; i++) await set.client.item.findMany({ where: { id: { lte: 1 + ((worker + i) % 100) } }, take: 1 });
+      }),
+    );
     await set.client.item.create({ data: { name: policy } });
     const [primary, replica1, replica2] = nodeStats(set);
     expect(primary).toMatchObject({ reads: 0, writes: 1 });
@@ -269,7 +305,10 @@ describe('ReplicaSet against a primary and two streaming replicas', () => {
       const durations: number[] = [];
       for (let i = 0; i < 3; i++) {
         const startedAt = performance.now();
-        const error = await set.client.item.create({ data: { name: 'primary down' } }).then(() => undefined, (e: unknown) => e);
+        const error = await set.client.item.create({ data: { name: 'primary down' } }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         durations.push(Math.round(performance.now() - startedAt));
         expect(error).toBeInstanceOf(PrimaryUnavailableError);
         expect(error).toMatchObject({ code: 'PRIMARY_UNAVAILABLE', node: 'rs/rs-primary/neo_replica_fixture' });

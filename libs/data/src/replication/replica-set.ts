@@ -93,15 +93,32 @@ export class ReplicaSet<C extends object> {
         const node = byLabel.get(lag.label);
         if (node && metrics) {
           const labels = this.metricLabels(options.replicas[this.replicas.indexOf(node)]!);
-          metrics.recordReplicaLag(labels, { bytes: lag.lagBytes, ms: lag.lagMs, inRotation: lag.withinBound && node.breaker.isAvailable() });
+          metrics.recordReplicaLag(labels, {
+            bytes: lag.lagBytes,
+            ms: lag.lagMs,
+            inRotation: lag.withinBound && node.breaker.isAvailable(),
+          });
         }
       },
     });
 
     const sessions = new SessionWrites(options.sessions);
-    const selector = new ReplicaSelector(this.primary, this.replicas, options.picker ?? createReplicaPicker(reads.policy), this.monitor, sessions);
-    const labelsByNode = new Map(nodes.map((node, index) => [node, this.metricLabels(index === 0 ? options.primary : options.replicas[index - 1]!)]));
-    const router = new ReadWriteRouter(this.primary, selector, sessions, metrics ? (node, reason) => metrics.recordRouting(labelsByNode.get(node)!, reason) : undefined);
+    const selector = new ReplicaSelector(
+      this.primary,
+      this.replicas,
+      options.picker ?? createReplicaPicker(reads.policy),
+      this.monitor,
+      sessions,
+    );
+    const labelsByNode = new Map(
+      nodes.map((node, index) => [node, this.metricLabels(index === 0 ? options.primary : options.replicas[index - 1]!)]),
+    );
+    const router = new ReadWriteRouter(
+      this.primary,
+      selector,
+      sessions,
+      metrics ? (node, reason) => metrics.recordRouting(labelsByNode.get(node)!, reason) : undefined,
+    );
     this.client = createRoutedClient(router);
 
     this.firstRound = this.monitor.afterRounds(1);
@@ -157,7 +174,14 @@ export class ReplicaSet<C extends object> {
       ...this.options.breaker,
       onStateChange: (state, error) => this.emit({ type: 'breaker', node: label, state, error }),
     });
-    return new NodeClient(label, node.role, node.weight, this.options.createClient(adapter, node), breaker, this.options.metrics?.queryRecorder(labels));
+    return new NodeClient(
+      label,
+      node.role,
+      node.weight,
+      this.options.createClient(adapter, node),
+      breaker,
+      this.options.metrics?.queryRecorder(labels),
+    );
   }
 
   private metricLabels(node: DataNode): NodeMetricLabels {

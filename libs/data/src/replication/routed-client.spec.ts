@@ -91,7 +91,9 @@ function setup() {
   const sessions = new SessionWrites({ now });
   const selector = new ReplicaSelector(primary, replicas, new RoundRobinPicker(), freshness, sessions);
   const routes: string[] = [];
-  const router = new ReadWriteRouter(primary, selector, sessions, (target, reason: RoutingReason) => routes.push(`${target.label}:${reason}`));
+  const router = new ReadWriteRouter(primary, selector, sessions, (target, reason: RoutingReason) =>
+    routes.push(`${target.label}:${reason}`),
+  );
   const db = createRoutedClient(router);
   return { db, primary, replicas, freshness, routes, at: (ms: number) => (time = ms) };
 }
@@ -197,7 +199,10 @@ describe('routed client', () => {
     const { db, primary } = setup();
     primary.client.failure = refused;
     for (let i = 0; i < 2; i++) {
-      const error = await db.item.create({ data: {} }).then(() => undefined, (e: unknown) => e);
+      const error = await db.item.create({ data: {} }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(PrimaryUnavailableError);
       expect(error).toMatchObject({ code: 'PRIMARY_UNAVAILABLE', node: 'p', cause: refused });
     }

@@ -109,7 +109,9 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
     if (property === '$transaction') {
       return (input: unknown, options?: unknown) => {
         refuseOnReplica('$transaction');
-        return router.write('$transaction', 'transaction', currentSessionKey(), (client) => (client as AnyClient).$transaction(input, options));
+        return router.write('$transaction', 'transaction', currentSessionKey(), (client) =>
+          (client as AnyClient).$transaction(input, options),
+        );
       };
     }
     if (rawReads.has(property) || rawWrites.has(property)) {

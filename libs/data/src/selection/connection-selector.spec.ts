@@ -8,7 +8,11 @@ import type { Side } from './side.js';
 
 const users = Array.from({ length: 1_000 }, (_, i) => `user-${i}`);
 
-function selectorWith(flags: FeatureDefinition[]): { selector: ConnectionSelector; provider: StaticFlagProvider; metrics: SelectionMetrics } {
+function selectorWith(flags: FeatureDefinition[]): {
+  selector: ConnectionSelector;
+  provider: StaticFlagProvider;
+  metrics: SelectionMetrics;
+} {
   const provider = new StaticFlagProvider(flags);
   const metrics = new SelectionMetrics({ service: 'storage' });
   return { selector: new ConnectionSelector({ flags: provider, metrics }), provider, metrics };
@@ -20,7 +24,10 @@ function readSides(selector: ConnectionSelector): Side[] {
 
 describe('ConnectionSelector', () => {
   it('keeps everything on the monolith when the flags are missing or at 0 %', () => {
-    for (const flags of [[], [rolloutFlag('UseShardedDatabase.storage.reads', 0), switchFlag('UseShardedDatabase.storage.writes', false)]]) {
+    for (const flags of [
+      [],
+      [rolloutFlag('UseShardedDatabase.storage.reads', 0), switchFlag('UseShardedDatabase.storage.writes', false)],
+    ]) {
       const { selector } = selectorWith(flags);
       expect(new Set(readSides(selector))).toEqual(new Set(['monolith']));
       expect(selector.select('storage', 'write', { userId: 'u' })).toBe('monolith');
@@ -53,7 +60,9 @@ describe('ConnectionSelector', () => {
   it('reads the user from the request context', () => {
     const { selector } = selectorWith([rolloutFlag('UseShardedDatabase.storage.reads', 50)]);
     for (const userId of users.slice(0, 100)) {
-      expect(runWithRequestContext({ userId, requestId: 'r' }, () => selector.select('storage', 'read'))).toBe(selector.select('storage', 'read', { userId }));
+      expect(runWithRequestContext({ userId, requestId: 'r' }, () => selector.select('storage', 'read'))).toBe(
+        selector.select('storage', 'read', { userId }),
+      );
     }
   });
 
@@ -66,7 +75,10 @@ describe('ConnectionSelector', () => {
   });
 
   it('moves every write at once with the switch, and reads with them whatever the rollout', () => {
-    const { selector, provider } = selectorWith([rolloutFlag('UseShardedDatabase.storage.reads', 0), switchFlag('UseShardedDatabase.storage.writes', true)]);
+    const { selector, provider } = selectorWith([
+      rolloutFlag('UseShardedDatabase.storage.reads', 0),
+      switchFlag('UseShardedDatabase.storage.writes', true),
+    ]);
     expect(selector.decide('storage', 'write', undefined)).toEqual({ side: 'service', reason: 'switch' });
     expect(new Set(readSides(selector))).toEqual(new Set(['service']));
     expect(selector.placement('storage')).toEqual({
@@ -102,7 +114,10 @@ describe('ConnectionSelector', () => {
   });
 
   it('counts decisions by service, kind, side and reason', async () => {
-    const { selector, metrics } = selectorWith([rolloutFlag('UseShardedDatabase.storage.reads', 100), switchFlag('UseShardedDatabase.oracle.writes', true)]);
+    const { selector, metrics } = selectorWith([
+      rolloutFlag('UseShardedDatabase.storage.reads', 100),
+      switchFlag('UseShardedDatabase.oracle.writes', true),
+    ]);
     selector.select('storage', 'read', { userId: 'a' });
     selector.select('storage', 'read', { userId: 'b' });
     selector.select('storage', 'write', { userId: 'a' });

@@ -4,10 +4,12 @@ import type { OperationKind, Side } from './side.js';
 
 /** A client-shaped fake that records which side ran each call. */
 function fakeClient(side: Side, log: string[]) {
-  const call = (name: string) => async (...args: unknown[]) => {
-    log.push(`${side}:${name}`);
-    return { side, args };
-  };
+  const call =
+    (name: string) =>
+    async (...args: unknown[]) => {
+      log.push(`${side}:${name}`);
+      return { side, args };
+    };
   const client = {
     user: { findMany: call('user.findMany'), count: call('user.count'), create: call('user.create'), upsert: call('user.upsert') },
     $transaction: call('$transaction'),
@@ -36,7 +38,12 @@ describe('createSideSwitchingClient', () => {
   it('sends each call to the side chosen for its kind, at call time', async () => {
     const log: string[] = [];
     const chooser = new ScriptedChooser({ read: 'service', write: 'monolith' });
-    const client = createSideSwitchingClient({ service: 'storage', monolith: fakeClient('monolith', log), own: fakeClient('service', log), selector: chooser });
+    const client = createSideSwitchingClient({
+      service: 'storage',
+      monolith: fakeClient('monolith', log),
+      own: fakeClient('service', log),
+      selector: chooser,
+    });
     const users = client.user;
     await expect(users.findMany({ where: { id: 1 } })).resolves.toEqual({ side: 'service', args: [{ where: { id: 1 } }] });
     await users.create({ data: {} });
@@ -44,7 +51,14 @@ describe('createSideSwitchingClient', () => {
     await client.user.upsert({});
     await client.$transaction([]);
     await client.$queryRaw`select 1`;
-    expect(log).toEqual(['service:user.findMany', 'monolith:user.create', 'service:user.count', 'monolith:user.upsert', 'monolith:$transaction', 'monolith:$queryRaw']);
+    expect(log).toEqual([
+      'service:user.findMany',
+      'monolith:user.create',
+      'service:user.count',
+      'monolith:user.upsert',
+      'monolith:$transaction',
+      'monolith:$queryRaw',
+    ]);
     expect(chooser.asked).toEqual([
       ['storage', 'read'],
       ['storage', 'write'],
@@ -56,7 +70,12 @@ describe('createSideSwitchingClient', () => {
     // A delegate taken once still follows the selector later.
     log.length = 0;
     const flipped = new ScriptedChooser({ read: 'monolith', write: 'service' });
-    const other = createSideSwitchingClient({ service: 'storage', monolith: fakeClient('monolith', log), own: fakeClient('service', log), selector: flipped });
+    const other = createSideSwitchingClient({
+      service: 'storage',
+      monolith: fakeClient('monolith', log),
+      own: fakeClient('service', log),
+      selector: flipped,
+    });
     const delegate = other.user;
     await delegate.findMany();
     await delegate.create({});
@@ -65,12 +84,27 @@ describe('createSideSwitchingClient', () => {
 
   it('connects and disconnects both sides, and extends both', async () => {
     const log: string[] = [];
-    const client = createSideSwitchingClient({ service: 's', monolith: fakeClient('monolith', log), own: fakeClient('service', log), selector: new ScriptedChooser({ read: 'service', write: 'service' }) });
+    const client = createSideSwitchingClient({
+      service: 's',
+      monolith: fakeClient('monolith', log),
+      own: fakeClient('service', log),
+      selector: new ScriptedChooser({ read: 'service', write: 'service' }),
+    });
     await client.$connect();
     await client.$disconnect();
     const extended = client.$extends('audit');
     await extended.user.findMany();
-    expect(log.sort()).toEqual(['monolith:$connect', 'monolith:$disconnect', 'monolith:$extends(audit)', 'service:$connect', 'service:$disconnect', 'service:$extends(audit)', 'service:user.findMany'].sort());
+    expect(log.sort()).toEqual(
+      [
+        'monolith:$connect',
+        'monolith:$disconnect',
+        'monolith:$extends(audit)',
+        'service:$connect',
+        'service:$disconnect',
+        'service:$extends(audit)',
+        'service:user.findMany',
+      ].sort(),
+    );
     expect(client.plainValue).toBe(42);
   });
 

@@ -84,13 +84,18 @@ export function createSideSwitchingClient<C extends object>(options: SideSwitchi
         }
         if (property === '$extends') {
           return (...args: unknown[]) =>
-            createSideSwitchingClient({ ...options, monolith: callOn(monolith, property, args) as C, own: callOn(own, property, args) as C });
+            createSideSwitchingClient({
+              ...options,
+              monolith: callOn(monolith, property, args) as C,
+              own: callOn(own, property, args) as C,
+            });
         }
         const kind = classify([property]);
         return (...args: unknown[]) => callOn(sideClient(kind), property, args);
       }
       // Model delegates are objects on the client; anything else (plain values) is read from the service side.
-      if (value !== null && typeof value === 'object' && !property.startsWith('$') && !property.startsWith('_')) return modelDelegate(property);
+      if (value !== null && typeof value === 'object' && !property.startsWith('$') && !property.startsWith('_'))
+        return modelDelegate(property);
       return value;
     },
     has(_target, property) {

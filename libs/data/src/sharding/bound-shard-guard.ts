@@ -9,7 +9,13 @@ import { CrossShardTransactionError } from './sharding.errors.js';
  * and writes of reference models (which must reach every shard), are refused before
  * anything is sent.
  */
-export function assertStaysOnShard(router: ShardRouter, shard: string, model: string, operation: string, args: Record<string, unknown>): void {
+export function assertStaysOnShard(
+  router: ShardRouter,
+  shard: string,
+  model: string,
+  operation: string,
+  args: Record<string, unknown>,
+): void {
   const placement = router.placementOf(model);
   if (placement.kind === 'reference' && !isReadOperation(operation)) {
     throw new CrossShardTransactionError(

@@ -26,10 +26,15 @@ describe('fanOut', () => {
 
   it('fails with an error naming the shard and keeping the cause', async () => {
     const cause = new Error('connection refused');
-    const error = await fanOut(['s0', 's1'], async (shard) => {
-      if (shard === 's1') throw cause;
-      return 1;
-    }, what, { concurrency: 2 }).catch((e: unknown) => e);
+    const error = await fanOut(
+      ['s0', 's1'],
+      async (shard) => {
+        if (shard === 's1') throw cause;
+        return 1;
+      },
+      what,
+      { concurrency: 2 },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShardQueryError);
     expect((error as ShardQueryError).message).toBe('Transaction.findMany failed on shard "s1": connection refused');
     expect((error as ShardQueryError).cause).toBe(cause);
@@ -38,10 +43,15 @@ describe('fanOut', () => {
 
   it('leaves failing shards out and lists them when partial results are allowed', async () => {
     const failures: ShardFailure[] = [];
-    const answers = await fanOut(['s0', 's1', 's2'], async (shard) => {
-      if (shard === 's1') throw new Error('down');
-      return shard;
-    }, what, { concurrency: 3, failures });
+    const answers = await fanOut(
+      ['s0', 's1', 's2'],
+      async (shard) => {
+        if (shard === 's1') throw new Error('down');
+        return shard;
+      },
+      what,
+      { concurrency: 3, failures },
+    );
     expect(answers.map((answer) => answer.shard)).toEqual(['s0', 's2']);
     expect(failures.map((failure) => failure.shard)).toEqual(['s1']);
   });

@@ -5,7 +5,10 @@ import { isPlainObject } from './shard-key-extraction.js';
  * locate rows while merging) and says which ones the caller did not ask for, so they
  * can be removed again. Works with `select`, `omit` and `include` arguments.
  */
-export function withFieldsSelected(args: Record<string, unknown>, fields: readonly string[]): { args: Record<string, unknown>; added: string[] } {
+export function withFieldsSelected(
+  args: Record<string, unknown>,
+  fields: readonly string[],
+): { args: Record<string, unknown>; added: string[] } {
   const added: string[] = [];
   if (isPlainObject(args.select)) {
     const select = { ...args.select };

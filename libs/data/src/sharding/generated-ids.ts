@@ -9,7 +9,13 @@ export type GeneratedIds = Readonly<Record<string, string>>;
  * back from another shard later) is known in the application. Returns new arguments;
  * the caller's object is not changed.
  */
-export function withGeneratedIds(generatedIds: GeneratedIds, model: string, operation: string, args: Record<string, unknown>, newId: () => string = uuidv7): Record<string, unknown> {
+export function withGeneratedIds(
+  generatedIds: GeneratedIds,
+  model: string,
+  operation: string,
+  args: Record<string, unknown>,
+  newId: () => string = uuidv7,
+): Record<string, unknown> {
   const field = generatedIds[model];
   if (!field) return args;
   const fill = (row: unknown) => (isPlainObject(row) && row[field] === undefined ? { ...row, [field]: newId() } : row);

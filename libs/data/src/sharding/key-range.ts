@@ -22,7 +22,9 @@ const HEX_DIGITS = 16;
 export function parseKeyRange(text: string): KeyRange {
   const match = /^([0-9a-f]*)-([0-9a-f]*)$/.exec(text);
   if (!match || (match[1] ?? '').length > HEX_DIGITS || (match[2] ?? '').length > HEX_DIGITS) {
-    throw new ShardingConfigError(`Key range "${text}" is not "<hex>-<hex>" with at most 16 hex digits a side (e.g. "-40", "40-80", "c0-").`);
+    throw new ShardingConfigError(
+      `Key range "${text}" is not "<hex>-<hex>" with at most 16 hex digits a side (e.g. "-40", "40-80", "c0-").`,
+    );
   }
   const start = boundFromHex(match[1] ?? '', 0n);
   const end = boundFromHex(match[2] ?? '', KEYSPACE_SIZE);
@@ -42,7 +44,12 @@ export function boundToHex(bound: bigint): string | undefined {
 /** `n` (about) equal ranges covering the keyspace, named as Vitess does: 4 → `-40`, `40-80`, `80-c0`, `c0-`. */
 export function evenKeyRanges(n: number): string[] {
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new ShardingConfigError(`Cannot split the keyspace into ${n} ranges (1 to 256).`);
-  const cut = (i: number) => (i === 0 || i === n ? '' : Math.floor((i * 256) / n).toString(16).padStart(2, '0'));
+  const cut = (i: number) =>
+    i === 0 || i === n
+      ? ''
+      : Math.floor((i * 256) / n)
+          .toString(16)
+          .padStart(2, '0');
   return Array.from({ length: n }, (_, i) => `${cut(i)}-${cut(i + 1)}`);
 }
 
@@ -52,18 +59,24 @@ function boundFromHex(hex: string, whenEmpty: bigint): bigint {
 }
 
 /** Checks that ranges cover the whole keyspace exactly once and returns them sorted by start. */
-export function checkKeyRangesCoverKeyspace(ranges: ReadonlyArray<{ shard: string; range: KeyRange }>): Array<{ shard: string; range: KeyRange }> {
+export function checkKeyRangesCoverKeyspace(
+  ranges: ReadonlyArray<{ shard: string; range: KeyRange }>,
+): Array<{ shard: string; range: KeyRange }> {
   const sorted = [...ranges].sort((a, b) => (a.range.start < b.range.start ? -1 : a.range.start > b.range.start ? 1 : 0));
   let expected = 0n;
   for (const { shard, range } of sorted) {
     if (range.start !== expected) {
       const what = range.start > expected ? `a gap before "${range.text}"` : `"${range.text}" overlaps the range before it`;
-      throw new ShardingConfigError(`The hash shards' key ranges must cover the keyspace exactly once: there is ${what} (shard "${shard}").`);
+      throw new ShardingConfigError(
+        `The hash shards' key ranges must cover the keyspace exactly once: there is ${what} (shard "${shard}").`,
+      );
     }
     expected = range.end;
   }
   if (expected !== KEYSPACE_SIZE) {
-    throw new ShardingConfigError('The hash shards\' key ranges must cover the keyspace exactly once: the last range must be open-ended (e.g. "c0-").');
+    throw new ShardingConfigError(
+      'The hash shards\' key ranges must cover the keyspace exactly once: the last range must be open-ended (e.g. "c0-").',
+    );
   }
   return sorted;
 }

@@ -25,10 +25,16 @@ const signed = (id: bigint) => BigInt.asIntN(64, id).toString();
 describe('the keyspace id is the same in Node and in PostgreSQL', () => {
   it('for text keys (any Unicode)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 40 }).filter((key) => !key.includes('\u0000')), async (key) => {
-        const { rows } = await client.query(`SELECT ${keyspaceIdHexSql('$1::text')} AS hex, ${keyspaceIdBigintSql('$1::text')}::text AS id`, [key]);
-        expect(rows[0]).toEqual({ hex: keyspaceIdHex(key), id: signed(keyspaceId(key)) });
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 40 }).filter((key) => !key.includes('\u0000')),
+        async (key) => {
+          const { rows } = await client.query(
+            `SELECT ${keyspaceIdHexSql('$1::text')} AS hex, ${keyspaceIdBigintSql('$1::text')}::text AS id`,
+            [key],
+          );
+          expect(rows[0]).toEqual({ hex: keyspaceIdHex(key), id: signed(keyspaceId(key)) });
+        },
+      ),
       { numRuns: 200 },
     );
   });

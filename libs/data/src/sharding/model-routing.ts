@@ -16,13 +16,17 @@ export class ModelRouting {
   constructor(sharding: Pick<Sharding, 'models' | 'referenceModels' | 'singleModels' | 'shards'>) {
     const shardNames = new Set(sharding.shards.map((shard) => shard.name));
     const place = (model: string, placement: ModelPlacement) => {
-      if (this.placements.has(model)) throw new ShardingConfigError(`Model "${model}" is declared more than once in the sharding block (models, referenceModels, singleModels).`);
+      if (this.placements.has(model))
+        throw new ShardingConfigError(
+          `Model "${model}" is declared more than once in the sharding block (models, referenceModels, singleModels).`,
+        );
       this.placements.set(model, placement);
     };
     sharding.models.forEach((model) => place(model, { kind: 'sharded' }));
     (sharding.referenceModels ?? []).forEach((model) => place(model, { kind: 'reference' }));
     for (const [model, shard] of Object.entries(sharding.singleModels ?? {})) {
-      if (!shardNames.has(shard)) throw new ShardingConfigError(`Single model "${model}" names shard "${shard}", which the sharding block does not declare.`);
+      if (!shardNames.has(shard))
+        throw new ShardingConfigError(`Single model "${model}" names shard "${shard}", which the sharding block does not declare.`);
       place(model, { kind: 'single', shard });
     }
   }

@@ -36,7 +36,9 @@ export class ModuloStrategy implements ShardingStrategy {
     });
     if (this.shardByRemainder.size !== modulus) {
       const missing = Array.from({ length: modulus }, (_, r) => BigInt(r)).filter((r) => !this.shardByRemainder.has(r));
-      throw new ShardingConfigError(`Modulo sharding by ${modulus} needs a shard for every remainder; none declares ${missing.join(', ')}.`);
+      throw new ShardingConfigError(
+        `Modulo sharding by ${modulus} needs a shard for every remainder; none declares ${missing.join(', ')}.`,
+      );
     }
   }
 
@@ -52,7 +54,8 @@ export class ModuloStrategy implements ShardingStrategy {
 
   sqlPredicate(shard: string, columnSql: string): string {
     const remainder = this.remainderByShard.get(shard);
-    if (remainder === undefined) throw new ShardingConfigError(`There is no shard "${shard}"; the shards are ${this.shardNames.join(', ')}.`);
+    if (remainder === undefined)
+      throw new ShardingConfigError(`There is no shard "${shard}"; the shards are ${this.shardNames.join(', ')}.`);
     return `(((${columnSql}) % ${this.modulus}) + ${this.modulus}) % ${this.modulus} = ${remainder}`;
   }
 }

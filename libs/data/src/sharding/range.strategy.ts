@@ -19,7 +19,8 @@ export class RangeStrategy implements ShardingStrategy {
   ) {
     this.shardNames = shards.map((shard) => shard.name);
     const bounds = shards.flatMap((shard) => {
-      if (!shard.range) throw new ShardingConfigError(`Range shard "${shard.name}" needs a range: { from, to } (to may be left out on the last shard).`);
+      if (!shard.range)
+        throw new ShardingConfigError(`Range shard "${shard.name}" needs a range: { from, to } (to may be left out on the last shard).`);
       return shard.range.to === undefined ? [shard.range.from] : [shard.range.from, shard.range.to];
     });
     if (bounds.every((bound) => typeof bound === 'number')) this.keyKind = 'number';
@@ -31,8 +32,16 @@ export class RangeStrategy implements ShardingStrategy {
         const range = shard.range!;
         const from = this.boundValue(shard.name, range.from);
         const to = range.to === undefined ? Number.POSITIVE_INFINITY : this.boundValue(shard.name, range.to);
-        if (!(from < to)) throw new ShardingConfigError(`Shard "${shard.name}" has an empty range: from ${String(range.from)} is not before to ${String(range.to)}.`);
-        return { shard: shard.name, from, to, text: `${shard.name} [${String(range.from)}, ${range.to === undefined ? '∞' : String(range.to)})` };
+        if (!(from < to))
+          throw new ShardingConfigError(
+            `Shard "${shard.name}" has an empty range: from ${String(range.from)} is not before to ${String(range.to)}.`,
+          );
+        return {
+          shard: shard.name,
+          from,
+          to,
+          text: `${shard.name} [${String(range.from)}, ${range.to === undefined ? '∞' : String(range.to)})`,
+        };
       })
       .sort((a, b) => a.from - b.from);
     this.ranges.forEach((range, index) => {

@@ -65,7 +65,11 @@ async function readAcross(context: ShardCallContext, operation: string, shards: 
  */
 async function referenceCall(context: ShardCallContext, operation: string, args: Args, options: RouteOptions): Promise<unknown> {
   if (isReadOperation(operation)) return context.call(options.referenceReadShard, operation, args);
-  const answers = await fanOut(context.router.shardNames, (shard) => context.call(shard, operation, args), { model: context.model, operation }, { concurrency: context.fanOut.concurrency });
+  const answers = await fanOut(
+    context.router.shardNames,
+    (shard) => context.call(shard, operation, args),
+    { model: context.model, operation },
+    { concurrency: context.fanOut.concurrency },
+  );
   return answers[0]?.value;
 }
-

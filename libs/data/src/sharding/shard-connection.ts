@@ -24,8 +24,11 @@ export function delegateName(model: string): string {
 
 /** Calls `operation` on a model's delegate of a client. */
 export function callDelegate(client: PrismaClientLike, model: string, operation: string, args: unknown): Promise<unknown> {
-  const delegate = (client as unknown as Record<string, Record<string, (args: unknown) => Promise<unknown>> | undefined>)[delegateName(model)];
+  const delegate = (client as unknown as Record<string, Record<string, (args: unknown) => Promise<unknown>> | undefined>)[
+    delegateName(model)
+  ];
   const method = delegate?.[operation];
-  if (typeof method !== 'function') throw new TypeError(`The shard's client has no ${delegateName(model)}.${operation}(): is it generated from the same schema?`);
+  if (typeof method !== 'function')
+    throw new TypeError(`The shard's client has no ${delegateName(model)}.${operation}(): is it generated from the same schema?`);
   return method.call(delegate, args);
 }

@@ -4,7 +4,11 @@ import { ModuloStrategy } from './modulo.strategy.js';
 import { RangeStrategy } from './range.strategy.js';
 import { destinationOfWhere, keyOfData, keyUpdateOfData } from './shard-key-extraction.js';
 
-const modulo = new ModuloStrategy('userId', ['s0', 's1', 's2', 's3'].map((name, remainder) => ({ name, database: name, remainder })), 4);
+const modulo = new ModuloStrategy(
+  'userId',
+  ['s0', 's1', 's2', 's3'].map((name, remainder) => ({ name, database: name, remainder })),
+  4,
+);
 const shardsOf = (where: unknown) => resolveDestination(destinationOfWhere(modulo, where), modulo.shardNames);
 
 describe('reading the shard key out of a where', () => {
@@ -16,7 +20,15 @@ describe('reading the shard key out of a where', () => {
   });
 
   it('no key, NOT and notIn go everywhere', () => {
-    for (const where of [undefined, {}, { status: 'x' }, { NOT: { userId: 1 } }, { userId: { notIn: [1] } }, { userId: { not: 1 } }, { userId: null }]) {
+    for (const where of [
+      undefined,
+      {},
+      { status: 'x' },
+      { NOT: { userId: 1 } },
+      { userId: { notIn: [1] } },
+      { userId: { not: 1 } },
+      { userId: null },
+    ]) {
       expect(shardsOf(where)).toEqual(['s0', 's1', 's2', 's3']);
     }
   });

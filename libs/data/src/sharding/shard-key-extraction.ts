@@ -62,7 +62,8 @@ function destinationOfKeyCondition(strategy: ShardingStrategy, condition: unknow
         if (operand !== null) destination = intersectDestinations(destination, toShards([strategy.shardFor(operand)]));
         break;
       case 'in':
-        if (Array.isArray(operand)) destination = intersectDestinations(destination, toShards(operand.map((value) => strategy.shardFor(value))));
+        if (Array.isArray(operand))
+          destination = intersectDestinations(destination, toShards(operand.map((value) => strategy.shardFor(value))));
         break;
       case 'gt':
       case 'gte':
@@ -88,5 +89,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** Prisma field references (`prisma.model.fields.x`) compare columns; they name no key value. */
 function isFieldReference(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && 'modelName' in value && 'name' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    'modelName' in value &&
+    'name' in value
+  );
 }

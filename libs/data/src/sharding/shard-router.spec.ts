@@ -27,7 +27,10 @@ describe('ShardRouter', () => {
   });
 
   it('routes new rows by their key and refuses rows without one', () => {
-    expect(router.destinationOf('Transaction', 'createMany', { data: [{ userId: 2 }, { userId: 4 }] })).toEqual({ kind: 'shards', shards: ['s0'] });
+    expect(router.destinationOf('Transaction', 'createMany', { data: [{ userId: 2 }, { userId: 4 }] })).toEqual({
+      kind: 'shards',
+      shards: ['s0'],
+    });
     expect(() => router.destinationOf('Transaction', 'create', { data: { amount: 1 } })).toThrow(ShardKeyRequiredError);
   });
 
@@ -52,7 +55,9 @@ describe('calls bound to one shard', () => {
 
   it('are refused when they belong on another shard, or write a reference model', () => {
     expect(() => assertStaysOnShard(router, 's1', 'Transaction', 'create', { data: { userId: 2 } })).toThrow(CrossShardTransactionError);
-    expect(() => assertStaysOnShard(router, 's1', 'Transaction', 'findMany', { where: { userId: { in: [1, 2] } } })).toThrow(CrossShardTransactionError);
+    expect(() => assertStaysOnShard(router, 's1', 'Transaction', 'findMany', { where: { userId: { in: [1, 2] } } })).toThrow(
+      CrossShardTransactionError,
+    );
     expect(() => assertStaysOnShard(router, 's0', 'AuditEntry', 'create', { data: {} })).toThrow(CrossShardTransactionError);
     expect(() => assertStaysOnShard(router, 's0', 'Contract', 'create', { data: { id: 1 } })).toThrow(/reference model/);
   });

@@ -79,7 +79,8 @@ export class ShardRouter {
       return toShards(rows.map((row) => this.shardOfCreateRow(model, operation, row)));
     }
     let destination = destinationOfWhere(this.strategy, args?.where);
-    if (operation === 'upsert') destination = intersectDestinations(destination, toShards([this.shardOfCreateRow(model, operation, args?.create)]));
+    if (operation === 'upsert')
+      destination = intersectDestinations(destination, toShards([this.shardOfCreateRow(model, operation, args?.create)]));
     return destination;
   }
 }

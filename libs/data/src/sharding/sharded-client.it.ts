@@ -4,7 +4,13 @@ import type { PrismaClient } from '../generated/sharding-fixture/client.js';
 import type { Sharding } from '../topology/topology.schema.js';
 import { uuidv7 } from './ids/uuidv7.js';
 import { createShardedClient, type ShardedClient } from './sharded-client.js';
-import { CrossShardTransactionError, ShardKeyOutOfRangeError, ShardKeyRequiredError, ShardKeyTypeError, ShardQueryError } from './sharding.errors.js';
+import {
+  CrossShardTransactionError,
+  ShardKeyOutOfRangeError,
+  ShardKeyRequiredError,
+  ShardKeyTypeError,
+  ShardQueryError,
+} from './sharding.errors.js';
 import { createShardedFixture, type ShardedFixture } from './test-support/sharded-fixture.js';
 
 let server: ScratchPostgres;
@@ -45,7 +51,12 @@ async function countOn(shard: string, table: string): Promise<number> {
   return result.rows[0].n as number;
 }
 
-const tx = (userId: number, amount: number, createdAt = new Date(Date.UTC(2025, 0, 1, 0, 0, amount))) => ({ userId, amount, status: 'new', createdAt });
+const tx = (userId: number, amount: number, createdAt = new Date(Date.UTC(2025, 0, 1, 0, 0, amount))) => ({
+  userId,
+  amount,
+  status: 'new',
+  createdAt,
+});
 
 describe('sharded client on real shard databases (modulo by userId over 4 shards)', () => {
   it('writes each row to the shard of its key and reads it back from there only', async () => {
@@ -63,7 +74,10 @@ describe('sharded client on real shard databases (modulo by userId over 4 shards
     const page = await db.transaction.findMany({ orderBy: { amount: 'desc' }, take: 3, skip: 1, select: { userId: true } });
     expect(page).toEqual([{ userId: 7 }, { userId: 6 }, { userId: 5 }]);
     expect(await db.transaction.count()).toBe(8);
-    expect(await db.transaction.aggregate({ _avg: { amount: true }, _max: { amount: true } })).toEqual({ _avg: { amount: 45 }, _max: { amount: 80 } });
+    expect(await db.transaction.aggregate({ _avg: { amount: true }, _max: { amount: true } })).toEqual({
+      _avg: { amount: 45 },
+      _max: { amount: 80 },
+    });
   });
 
   it('keeps nested writes with their parent', async () => {
@@ -75,8 +89,12 @@ describe('sharded client on real shard databases (modulo by userId over 4 shards
 
   it('refuses a write without the shard key, and writes nothing', async () => {
     await db.transaction.createMany({ data: [tx(1, 1), tx(2, 2)] });
-    await expect(db.transaction.updateMany({ where: { status: 'new' }, data: { status: 'done' } })).rejects.toBeInstanceOf(ShardKeyRequiredError);
-    await expect(db.transaction.create({ data: { amount: 1, status: 'x', createdAt: new Date() } as never })).rejects.toBeInstanceOf(ShardKeyRequiredError);
+    await expect(db.transaction.updateMany({ where: { status: 'new' }, data: { status: 'done' } })).rejects.toBeInstanceOf(
+      ShardKeyRequiredError,
+    );
+    await expect(db.transaction.create({ data: { amount: 1, status: 'x', createdAt: new Date() } as never })).rejects.toBeInstanceOf(
+      ShardKeyRequiredError,
+    );
     expect(await db.transaction.count({ where: { status: 'done' } })).toBe(0);
     // …unless the caller opts in.
     expect(await db.$allShards().transaction.updateMany({ where: { status: 'new' }, data: { status: 'done' } })).toEqual({ count: 2 });
@@ -123,10 +141,17 @@ describe('sharded client on real shard databases (modulo by userId over 4 shards
         await inner.transaction.create({ data: { ...tx(2, 2), id: uuidv7() } });
       }),
     ).rejects.toBeInstanceOf(CrossShardTransactionError);
-    await expect(db.$transaction([db.transaction.create({ data: tx(1, 3) }), db.transaction.create({ data: tx(2, 4) })])).rejects.toBeInstanceOf(CrossShardTransactionError);
-    await expect(db.$shard(1).$transaction([db.$shard(1).transaction.create({ data: { ...tx(1, 3), id: uuidv7() } }), db.$shard(1).transaction.create({ data: { ...tx(2, 4), id: uuidv7() } })])).rejects.toBeInstanceOf(
-      CrossShardTransactionError,
-    );
+    await expect(
+      db.$transaction([db.transaction.create({ data: tx(1, 3) }), db.transaction.create({ data: tx(2, 4) })]),
+    ).rejects.toBeInstanceOf(CrossShardTransactionError);
+    await expect(
+      db
+        .$shard(1)
+        .$transaction([
+          db.$shard(1).transaction.create({ data: { ...tx(1, 3), id: uuidv7() } }),
+          db.$shard(1).transaction.create({ data: { ...tx(2, 4), id: uuidv7() } }),
+        ]),
+    ).rejects.toBeInstanceOf(CrossShardTransactionError);
     expect(await db.transaction.count()).toBe(0);
   });
 
@@ -182,14 +207,23 @@ describe('range sharding by createdDate', () => {
   it('places rows by date and reads a window from the overlapping shards only', async () => {
     const dates = ['2024-06-01', '2025-03-01', '2025-12-31', '2027-01-01'].map((day) => new Date(`${day}T12:00:00Z`));
     await ranged.storedObject.createMany({ data: dates.map((createdDate, i) => ({ createdDate, bucket: 'b', size: i })) });
-    expect([await countOn('s0', 'stored_objects'), await countOn('s1', 'stored_objects'), await countOn('s2', 'stored_objects')]).toEqual([1, 2, 1]);
-    expect(ranged.$router.shardsOfWhere({ createdDate: { gte: new Date('2025-02-01T00:00:00Z'), lt: new Date('2026-01-01T00:00:00Z') } })).toEqual(['s1']);
-    const window = await ranged.storedObject.findMany({ where: { createdDate: { gte: new Date('2024-01-01T00:00:00Z'), lt: new Date('2025-06-01T00:00:00Z') } }, orderBy: { createdDate: 'asc' } });
+    expect([await countOn('s0', 'stored_objects'), await countOn('s1', 'stored_objects'), await countOn('s2', 'stored_objects')]).toEqual([
+      1, 2, 1,
+    ]);
+    expect(
+      ranged.$router.shardsOfWhere({ createdDate: { gte: new Date('2025-02-01T00:00:00Z'), lt: new Date('2026-01-01T00:00:00Z') } }),
+    ).toEqual(['s1']);
+    const window = await ranged.storedObject.findMany({
+      where: { createdDate: { gte: new Date('2024-01-01T00:00:00Z'), lt: new Date('2025-06-01T00:00:00Z') } },
+      orderBy: { createdDate: 'asc' },
+    });
     expect(window.map((row) => row.size)).toEqual([0, 1]);
   });
 
   it('refuses a date outside every range, naming the ranges, and writes nothing', async () => {
-    const error = await ranged.storedObject.create({ data: { createdDate: new Date('2023-05-05T00:00:00Z'), bucket: 'b', size: 1 } }).catch((e: unknown) => e);
+    const error = await ranged.storedObject
+      .create({ data: { createdDate: new Date('2023-05-05T00:00:00Z'), bucket: 'b', size: 1 } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShardKeyOutOfRangeError);
     expect((error as Error).message).toContain('s0 [2024-01-01T00:00:00Z, 2025-01-01T00:00:00Z)');
     for (const shard of ['s0', 's1', 's2', 's3']) expect(await countOn(shard, 'stored_objects')).toBe(0);

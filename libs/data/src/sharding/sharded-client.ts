@@ -81,7 +81,8 @@ export function createShardedClient<Client extends PrismaClientLike>(options: Sh
   const missing = router.shardNames.filter((name) => !clients.has(name));
   if (missing.length > 0) throw new ShardingConfigError(`No connection was given for shard(s) ${missing.join(', ')}.`);
   const referenceReadShard = options.referenceReadShard ?? router.shardNames[0]!;
-  if (!clients.has(referenceReadShard)) throw new ShardingConfigError(`referenceReadShard "${referenceReadShard}" is not one of the shards.`);
+  if (!clients.has(referenceReadShard))
+    throw new ShardingConfigError(`referenceReadShard "${referenceReadShard}" is not one of the shards.`);
   const shared: SharedState<Client> = {
     router,
     clients,
@@ -126,7 +127,9 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
       compareStrings: shared.compareStrings,
       nullability: shared.nullability,
     };
-    return new LazyCall(model, operation, args, () => routeCall(context, operation, args, { scatter: mode.scatter, referenceReadShard: shared.referenceReadShard }));
+    return new LazyCall(model, operation, args, () =>
+      routeCall(context, operation, args, { scatter: mode.scatter, referenceReadShard: shared.referenceReadShard }),
+    );
   };
 
   const api: ShardedClientApi<Client> & Record<string, unknown> = {
@@ -167,7 +170,8 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
         delegate = new Proxy(
           {},
           {
-            get: (_, operation) => (typeof operation === 'string' ? (args?: Record<string, unknown>) => modelCall(model, operation, args) : undefined),
+            get: (_, operation) =>
+              typeof operation === 'string' ? (args?: Record<string, unknown>) => modelCall(model, operation, args) : undefined,
           },
         );
         delegates.set(property, delegate);
@@ -187,7 +191,17 @@ function boundClient<Client extends PrismaClientLike>(shared: SharedState<Client
       name: `shard-guard:${shard}`,
       query: {
         $allModels: {
-          $allOperations({ model, operation, args, query }: { model: string; operation: string; args: Record<string, unknown> | undefined; query: (args: unknown) => Promise<unknown> }) {
+          $allOperations({
+            model,
+            operation,
+            args,
+            query,
+          }: {
+            model: string;
+            operation: string;
+            args: Record<string, unknown> | undefined;
+            query: (args: unknown) => Promise<unknown>;
+          }) {
             const filled = withGeneratedIds(shared.generatedIds, model, operation, args ?? {});
             assertStaysOnShard(shared.router, shard, model, operation, filled);
             return query(filled);
@@ -204,14 +218,19 @@ function boundClient<Client extends PrismaClientLike>(shared: SharedState<Client
  * `$transaction([...])` on the sharded client: allowed when every call of the batch
  * lands on one shard (checked before anything runs), then run as one transaction there.
  */
-async function batchTransaction<Client extends PrismaClientLike>(shared: SharedState<Client>, batch: unknown, transactionOptions: unknown): Promise<unknown> {
+async function batchTransaction<Client extends PrismaClientLike>(
+  shared: SharedState<Client>,
+  batch: unknown,
+  transactionOptions: unknown,
+): Promise<unknown> {
   if (!Array.isArray(batch)) {
     throw new CrossShardTransactionError(
       'An interactive transaction on the sharded client cannot know its shard in advance: open it on one shard with $shard(key).$transaction(async (tx) => …).',
     );
   }
   const calls = batch.map((item) => {
-    if (!(item instanceof LazyCall)) throw new UnroutableCallError('$transaction([...]) on the sharded client takes only calls made with this client.');
+    if (!(item instanceof LazyCall))
+      throw new UnroutableCallError('$transaction([...]) on the sharded client takes only calls made with this client.');
     return item;
   });
   const shards = new Set<string>();
@@ -227,7 +246,9 @@ async function batchTransaction<Client extends PrismaClientLike>(shared: SharedS
     destination.shards.forEach((shard) => shards.add(shard));
   }
   if (shards.size > 1) {
-    throw new CrossShardTransactionError(`This batch transaction would touch shards ${[...shards].map((s) => `"${s}"`).join(', ')}; a transaction can touch one shard only. Nothing was written.`);
+    throw new CrossShardTransactionError(
+      `This batch transaction would touch shards ${[...shards].map((s) => `"${s}"`).join(', ')}; a transaction can touch one shard only. Nothing was written.`,
+    );
   }
   const shard = [...shards][0] ?? shared.referenceReadShard;
   const client = shared.clients.get(shard)!;
@@ -248,10 +269,14 @@ function shardsApi<Client extends PrismaClientLike>(shared: SharedState<Client>)
       return client;
     },
     async each(work) {
-      const answers = await fanOut(shared.router.shardNames, (shard) => work(shared.clients.get(shard)!, shard), { model: '$shards', operation: 'each' }, { concurrency: shared.concurrency });
+      const answers = await fanOut(
+        shared.router.shardNames,
+        (shard) => work(shared.clients.get(shard)!, shard),
+        { model: '$shards', operation: 'each' },
+        { concurrency: shared.concurrency },
+      );
       return answers.map((answer) => ({ shard: answer.shard, result: answer.value }));
     },
     shardOf: (key) => shared.router.shardForKey(key),
   };
 }
-

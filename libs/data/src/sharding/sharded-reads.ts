@@ -1,6 +1,12 @@
 import { fanOut } from './fan-out.js';
 import { definedOnly, withFieldsSelected } from './field-selection.js';
-import { aggregateResult, emptyAggregateState, mergeAggregateStates, stateFromRows, stateFromShardResult } from './merge/aggregate-parts.js';
+import {
+  aggregateResult,
+  emptyAggregateState,
+  mergeAggregateStates,
+  stateFromRows,
+  stateFromShardResult,
+} from './merge/aggregate-parts.js';
 import { readAggregateRequest, shardAggregateArgs, widenRequest, type AggregateRequest } from './merge/aggregate-request.js';
 import { atOrAfterCursorWhere } from './merge/cursor-filter.js';
 import { aggregatesUsedByOrder, mergeGroups, normalizeGroupOrderBy } from './merge/group-by-merge.js';
@@ -39,7 +45,10 @@ export async function findManyAcross(context: ShardCallContext, shards: readonly
     if (!found) return [];
     const nullable = new Map<string, boolean>();
     for (const term of order) {
-      nullable.set(term.field, await context.nullability.isNullable(context.model, term.field, (probe) => context.call(shards[0]!, 'findFirst', probe)));
+      nullable.set(
+        term.field,
+        await context.nullability.isNullable(context.model, term.field, (probe) => context.call(shards[0]!, 'findFirst', probe)),
+      );
     }
     const boundary = atOrAfterCursorWhere(fromEnd ? reverseOrder(order) : order, found, (field) => nullable.get(field) ?? true);
     where = where === undefined ? boundary : { AND: [where, boundary] };
@@ -56,7 +65,12 @@ export async function findManyAcross(context: ShardCallContext, shards: readonly
     skip: undefined,
     take: depth === undefined ? undefined : fromEnd ? -depth : depth,
   });
-  const answers = await fanOut(shards, (shard) => context.call(shard, 'findMany', shardArgs) as Promise<Row[]>, { model: context.model, operation: 'findMany' }, context.fanOut);
+  const answers = await fanOut(
+    shards,
+    (shard) => context.call(shard, 'findMany', shardArgs) as Promise<Row[]>,
+    { model: context.model, operation: 'findMany' },
+    context.fanOut,
+  );
   return mergeRows(
     answers.map((answer) => answer.value),
     { order, distinct, skip, take: take === undefined ? undefined : Math.abs(take), fromEnd, strip: added },
@@ -72,24 +86,45 @@ export async function findFirstAcross(context: ShardCallContext, shards: readonl
 
 /** A unique where matches at most one row, so the first shard that has it answers. */
 export async function findUniqueAcross(context: ShardCallContext, shards: readonly string[], args: Args): Promise<Row | null> {
-  const answers = await fanOut(shards, (shard) => context.call(shard, 'findUnique', args) as Promise<Row | null>, { model: context.model, operation: 'findUnique' }, context.fanOut);
+  const answers = await fanOut(
+    shards,
+    (shard) => context.call(shard, 'findUnique', args) as Promise<Row | null>,
+    { model: context.model, operation: 'findUnique' },
+    context.fanOut,
+  );
   return answers.find((answer) => answer.value !== null)?.value ?? null;
 }
 
-export async function countAcross(context: ShardCallContext, shards: readonly string[], args: Args): Promise<number | Record<string, number>> {
+export async function countAcross(
+  context: ShardCallContext,
+  shards: readonly string[],
+  args: Args,
+): Promise<number | Record<string, number>> {
   const select = isPlainObject(args.select) ? args.select : undefined;
   if (args.take !== undefined || args.skip !== undefined || args.cursor !== undefined || args.distinct !== undefined) {
     // A counted window needs the merged rows themselves.
     const fields = select ? Object.keys(select).filter((field) => field !== '_all' && select[field] === true) : [];
-    const rows = await findManyAcross(context, shards, definedOnly({ ...args, select: asSelection([context.router.strategy.keyField, ...fields]) }));
+    const rows = await findManyAcross(
+      context,
+      shards,
+      definedOnly({ ...args, select: asSelection([context.router.strategy.keyField, ...fields]) }),
+    );
     if (!select) return rows.length;
     return Object.fromEntries(
       Object.keys(select)
         .filter((field) => select[field] === true)
-        .map((field) => [field, field === '_all' ? rows.length : rows.filter((row) => row[field] !== null && row[field] !== undefined).length]),
+        .map((field) => [
+          field,
+          field === '_all' ? rows.length : rows.filter((row) => row[field] !== null && row[field] !== undefined).length,
+        ]),
     );
   }
-  const answers = await fanOut(shards, (shard) => context.call(shard, 'count', args) as Promise<number | Record<string, number>>, { model: context.model, operation: 'count' }, context.fanOut);
+  const answers = await fanOut(
+    shards,
+    (shard) => context.call(shard, 'count', args) as Promise<number | Record<string, number>>,
+    { model: context.model, operation: 'count' },
+    context.fanOut,
+  );
   const values = answers.map((answer) => answer.value);
   if (!select) return values.reduce<number>((total, value) => total + (value as number), 0);
   const totals: Record<string, number> = {};
@@ -106,13 +141,28 @@ export async function aggregateAcross(context: ShardCallContext, shards: readonl
     const rows = await findManyAcross(
       context,
       shards,
-      definedOnly({ where: args.where, orderBy: args.orderBy, cursor: args.cursor, take: args.take, skip: args.skip, select: asSelection([context.router.strategy.keyField, ...fieldsOf(request)]) }),
+      definedOnly({
+        where: args.where,
+        orderBy: args.orderBy,
+        cursor: args.cursor,
+        take: args.take,
+        skip: args.skip,
+        select: asSelection([context.router.strategy.keyField, ...fieldsOf(request)]),
+      }),
     );
     return aggregateResult(stateFromRows(rows, request, context.compareStrings), request);
   }
   const shardArgs = definedOnly({ where: args.where, ...shardAggregateArgs(request) });
-  const answers = await fanOut(shards, (shard) => context.call(shard, 'aggregate', shardArgs) as Promise<Row>, { model: context.model, operation: 'aggregate' }, context.fanOut);
-  const state = answers.reduce((merged, answer) => mergeAggregateStates(merged, stateFromShardResult(answer.value), context.compareStrings), emptyAggregateState());
+  const answers = await fanOut(
+    shards,
+    (shard) => context.call(shard, 'aggregate', shardArgs) as Promise<Row>,
+    { model: context.model, operation: 'aggregate' },
+    context.fanOut,
+  );
+  const state = answers.reduce(
+    (merged, answer) => mergeAggregateStates(merged, stateFromShardResult(answer.value), context.compareStrings),
+    emptyAggregateState(),
+  );
   return aggregateResult(state, request);
 }
 
@@ -131,7 +181,12 @@ export async function groupByAcross(context: ShardCallContext, shards: readonly 
   });
   // Each shard groups its own rows; having, order and the window only make sense on merged groups.
   const shardArgs = definedOnly({ by, where: args.where, ...shardAggregateArgs(widened) });
-  const answers = await fanOut(shards, (shard) => context.call(shard, 'groupBy', shardArgs) as Promise<Row[]>, { model: context.model, operation: 'groupBy' }, context.fanOut);
+  const answers = await fanOut(
+    shards,
+    (shard) => context.call(shard, 'groupBy', shardArgs) as Promise<Row[]>,
+    { model: context.model, operation: 'groupBy' },
+    context.fanOut,
+  );
   return mergeGroups(
     answers.map((answer) => answer.value),
     {

@@ -6,7 +6,13 @@ import type { Sharding } from '../topology/topology.schema.js';
 import { evenKeyRanges } from './key-range.js';
 import { isDecimal } from './merge/compare-values.js';
 import { createShardedClient, type ShardedClient } from './sharded-client.js';
-import { aggregateArbitrary, findManyArbitrary, groupByArbitrary, transactionRowsArbitrary, type TransactionRow } from './test-support/query-shapes.js';
+import {
+  aggregateArbitrary,
+  findManyArbitrary,
+  groupByArbitrary,
+  transactionRowsArbitrary,
+  type TransactionRow,
+} from './test-support/query-shapes.js';
 import { createShardedFixture, type ShardedFixture } from './test-support/sharded-fixture.js';
 
 /**
@@ -29,7 +35,11 @@ function shardingOf(strategy: 'modulo' | 'hash', shardNames: string[]): Sharding
     referenceModels: ['Contract'],
     singleModels: {},
     modulus: strategy === 'modulo' ? shardNames.length : undefined,
-    shards: shardNames.map((name, i) => ({ name, database: name, ...(strategy === 'modulo' ? { remainder: i } : { keyRange: ranges[i] }) })),
+    shards: shardNames.map((name, i) => ({
+      name,
+      database: name,
+      ...(strategy === 'modulo' ? { remainder: i } : { keyRange: ranges[i] }),
+    })),
   };
 }
 
@@ -77,7 +87,10 @@ function comparable(value: unknown): unknown {
 /** Both sides fail alike, or answer alike. */
 async function sameAnswer(single: () => Promise<unknown>, sharded: () => Promise<unknown>, sortRows = false): Promise<void> {
   const expected = await single().then(comparable, (error: unknown) => ({ failed: (error as Error).constructor.name }));
-  const actual = await sharded().then(comparable, (error: unknown) => ({ failed: (error as Error).constructor.name, message: (error as Error).message }));
+  const actual = await sharded().then(comparable, (error: unknown) => ({
+    failed: (error as Error).constructor.name,
+    message: (error as Error).message,
+  }));
   const sorted = (value: unknown) => (sortRows && Array.isArray(value) ? [...value].map((row) => JSON.stringify(row)).sort() : value);
   expect(sorted(actual)).toEqual(sorted(expected));
 }
@@ -87,83 +100,128 @@ const RUNS = Number(process.env.SHARDING_PROPERTY_RUNS ?? 15);
 const PROPERTY_TIMEOUT_MS = 300_000;
 
 describe.each(['modulo', 'hash'] as const)('%s sharding over 4 databases answers like one database', (strategy) => {
-  it('puts every row on exactly the shard the strategy says (checked with the SQL form of the strategy)', async () => {
-    await fc.assert(
-      fc.asyncProperty(transactionRowsArbitrary(MAX_ROWS), async (rows) => {
-        await load(strategy, rows);
-        const router = clients[strategy].$router;
-        let total = 0;
-        for (const shard of fixture.shardNames) {
-          const predicate = router.strategy.sqlPredicate(shard, 'user_id');
-          const misplaced = await fixture.sql(shard, `SELECT count(*)::int AS n FROM transactions WHERE NOT (${predicate})`);
-          expect(misplaced.rows[0].n).toBe(0);
-          const here = await fixture.sql(shard, 'SELECT id::text AS id, user_id FROM transactions');
-          for (const row of here.rows as Array<{ id: string; user_id: number }>) expect(router.shardForKey(row.user_id)).toBe(shard);
-          total += here.rowCount ?? 0;
-        }
-        expect(total).toBe(rows.length);
-      }),
-      { numRuns: Math.max(5, Math.floor(RUNS / 2)) },
-    );
-  }, PROPERTY_TIMEOUT_MS);
-
-  it('findMany: filters, total orders, take/skip (also negative), cursor, distinct, select', async () => {
-    await fc.assert(
-      fc.asyncProperty(transactionRowsArbitrary(MAX_ROWS), fc.array(findManyArbitrary(MAX_ROWS), { minLength: 1, maxLength: 6 }), async (rows, queries) => {
-        await load(strategy, rows);
-        for (const query of queries) {
-          const args = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as never;
-          // Known differences over a nullable order field: paging backwards (negative take) from a cursor, and a
-          // cursor together with `distinct`, one database's Prisma leaves out rows whose value is NULL (its cursor
-          // condition compares with NULL); the router places NULLs as PostgreSQL orders them.
-          const overNullableOrder = query.orderBy.some((term) => Object.keys(term).some((field) => NULLABLE_FIELDS.has(field)));
-          const backwardsOverNulls = query.cursor && overNullableOrder && ((query.take ?? 0) < 0 || query.distinct !== undefined);
-          if (!backwardsOverNulls) {
-            await sameAnswer(() => fixture.single.transaction.findMany(args), () => clients[strategy].transaction.findMany(args));
-            // findFirst takes only 1 or -1.
-            const firstArgs = { ...(args as Record<string, unknown>), take: query.take === undefined ? undefined : Math.sign(query.take) } as never;
-            await sameAnswer(() => fixture.single.transaction.findFirst(firstArgs), () => clients[strategy].transaction.findFirst(firstArgs));
+  it(
+    'puts every row on exactly the shard the strategy says (checked with the SQL form of the strategy)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(transactionRowsArbitrary(MAX_ROWS), async (rows) => {
+          await load(strategy, rows);
+          const router = clients[strategy].$router;
+          let total = 0;
+          for (const shard of fixture.shardNames) {
+            const predicate = router.strategy.sqlPredicate(shard, 'user_id');
+            const misplaced = await fixture.sql(shard, `SELECT count(*)::int AS n FROM transactions WHERE NOT (${predicate})`);
+            expect(misplaced.rows[0].n).toBe(0);
+            const here = await fixture.sql(shard, 'SELECT id::text AS id, user_id FROM transactions');
+            for (const row of here.rows as Array<{ id: string; user_id: number }>) expect(router.shardForKey(row.user_id)).toBe(shard);
+            total += here.rowCount ?? 0;
           }
-          // Prisma refuses count with a cursor on one database ("cursor and orderBy combination"), so there is nothing to compare with.
-          const { select: _select, distinct: _distinct, cursor: _cursor, ...countArgs } = args as Record<string, unknown>;
-          await sameAnswer(() => fixture.single.transaction.count(countArgs as never), () => clients[strategy].transaction.count(countArgs as never));
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+          expect(total).toBe(rows.length);
+        }),
+        { numRuns: Math.max(5, Math.floor(RUNS / 2)) },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('aggregate: _count, _sum, _avg, _min, _max, also over a window', async () => {
-    await fc.assert(
-      fc.asyncProperty(transactionRowsArbitrary(MAX_ROWS), fc.array(aggregateArbitrary, { minLength: 1, maxLength: 6 }), async (rows, queries) => {
-        await load(strategy, rows);
-        for (const { window, ...query } of queries) {
-          // Prisma refuses an aggregate that asks for nothing.
-          if (!query._count && !query._sum && !query._avg && !query._min && !query._max) continue;
-          const args = Object.fromEntries(Object.entries({ ...query, ...window }).filter(([, value]) => value !== undefined)) as never;
-          await sameAnswer(() => fixture.single.transaction.aggregate(args), () => clients[strategy].transaction.aggregate(args));
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'findMany: filters, total orders, take/skip (also negative), cursor, distinct, select',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          transactionRowsArbitrary(MAX_ROWS),
+          fc.array(findManyArbitrary(MAX_ROWS), { minLength: 1, maxLength: 6 }),
+          async (rows, queries) => {
+            await load(strategy, rows);
+            for (const query of queries) {
+              const args = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as never;
+              // Known differences over a nullable order field: paging backwards (negative take) from a cursor, and a
+              // cursor together with `distinct`, one database's Prisma leaves out rows whose value is NULL (its cursor
+              // condition compares with NULL); the router places NULLs as PostgreSQL orders them.
+              const overNullableOrder = query.orderBy.some((term) => Object.keys(term).some((field) => NULLABLE_FIELDS.has(field)));
+              const backwardsOverNulls = query.cursor && overNullableOrder && ((query.take ?? 0) < 0 || query.distinct !== undefined);
+              if (!backwardsOverNulls) {
+                await sameAnswer(
+                  () => fixture.single.transaction.findMany(args),
+                  () => clients[strategy].transaction.findMany(args),
+                );
+                // findFirst takes only 1 or -1.
+                const firstArgs = {
+                  ...(args as Record<string, unknown>),
+                  take: query.take === undefined ? undefined : Math.sign(query.take),
+                } as never;
+                await sameAnswer(
+                  () => fixture.single.transaction.findFirst(firstArgs),
+                  () => clients[strategy].transaction.findFirst(firstArgs),
+                );
+              }
+              // Prisma refuses count with a cursor on one database ("cursor and orderBy combination"), so there is nothing to compare with.
+              const { select: _select, distinct: _distinct, cursor: _cursor, ...countArgs } = args as Record<string, unknown>;
+              await sameAnswer(
+                () => fixture.single.transaction.count(countArgs as never),
+                () => clients[strategy].transaction.count(countArgs as never),
+              );
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('groupBy: mergeable aggregates, having, orderBy with take/skip', async () => {
-    await fc.assert(
-      fc.asyncProperty(transactionRowsArbitrary(MAX_ROWS), fc.array(groupByArbitrary, { minLength: 1, maxLength: 6 }), async (rows, queries) => {
-        await load(strategy, rows);
-        for (const { window, orderByAggregate, ...query } of queries) {
-          const byOrder = query.by.map((field) => ({ [field]: 'asc' }));
-          const orderBy = window || orderByAggregate ? [...(orderByAggregate ? [orderByAggregate] : []), ...byOrder] : undefined;
-          const args = Object.fromEntries(Object.entries({ ...query, ...window, orderBy }).filter(([, value]) => value !== undefined)) as never;
-          await sameAnswer(
-            () => fixture.single.transaction.groupBy(args),
-            () => clients[strategy].transaction.groupBy(args),
-            orderBy === undefined,
-          );
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'aggregate: _count, _sum, _avg, _min, _max, also over a window',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          transactionRowsArbitrary(MAX_ROWS),
+          fc.array(aggregateArbitrary, { minLength: 1, maxLength: 6 }),
+          async (rows, queries) => {
+            await load(strategy, rows);
+            for (const { window, ...query } of queries) {
+              // Prisma refuses an aggregate that asks for nothing.
+              if (!query._count && !query._sum && !query._avg && !query._min && !query._max) continue;
+              const args = Object.fromEntries(Object.entries({ ...query, ...window }).filter(([, value]) => value !== undefined)) as never;
+              await sameAnswer(
+                () => fixture.single.transaction.aggregate(args),
+                () => clients[strategy].transaction.aggregate(args),
+              );
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    'groupBy: mergeable aggregates, having, orderBy with take/skip',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          transactionRowsArbitrary(MAX_ROWS),
+          fc.array(groupByArbitrary, { minLength: 1, maxLength: 6 }),
+          async (rows, queries) => {
+            await load(strategy, rows);
+            for (const { window, orderByAggregate, ...query } of queries) {
+              const byOrder = query.by.map((field) => ({ [field]: 'asc' }));
+              const orderBy = window || orderByAggregate ? [...(orderByAggregate ? [orderByAggregate] : []), ...byOrder] : undefined;
+              const args = Object.fromEntries(
+                Object.entries({ ...query, ...window, orderBy }).filter(([, value]) => value !== undefined),
+              ) as never;
+              await sameAnswer(
+                () => fixture.single.transaction.groupBy(args),
+                () => clients[strategy].transaction.groupBy(args),
+                orderBy === undefined,
+              );
+            }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

@@ -32,7 +32,11 @@ export async function createManyAcross(context: ShardCallContext, operation: str
 }
 
 /** Each shard returns its rows in the order they were sent; put them back in the caller's order. */
-function inInputOrder(answers: Array<{ shard: string; value: unknown }>, byShard: Map<string, Array<{ index: number }>>, total: number): Row[] {
+function inInputOrder(
+  answers: Array<{ shard: string; value: unknown }>,
+  byShard: Map<string, Array<{ index: number }>>,
+  total: number,
+): Row[] {
   const ordered: Array<Row | undefined> = new Array(total);
   const extra: Row[] = [];
   for (const { shard, value } of answers) {
@@ -50,7 +54,12 @@ function inInputOrder(answers: Array<{ shard: string; value: unknown }>, byShard
  * shard. Otherwise (allowed only with scatter, or a where naming several shards) the
  * record is located first, then written on the shard that holds it.
  */
-export async function singleRecordWrite(context: ShardCallContext, operation: string, args: Args, options: { scatter: boolean }): Promise<unknown> {
+export async function singleRecordWrite(
+  context: ShardCallContext,
+  operation: string,
+  args: Args,
+  options: { scatter: boolean },
+): Promise<unknown> {
   const router = context.router;
   let shards = router.shardsOfWhere(args.where);
   if (operation === 'upsert') {
@@ -63,7 +72,8 @@ export async function singleRecordWrite(context: ShardCallContext, operation: st
     }
     shards = [createShard];
   } else if (shards.length !== 1) {
-    if (router.isKeyless(args.where) && !options.scatter) throw new ShardKeyRequiredError(context.model, operation, router.strategy.keyField);
+    if (router.isKeyless(args.where) && !options.scatter)
+      throw new ShardKeyRequiredError(context.model, operation, router.strategy.keyField);
     shards = await locateRecord(context, args.where, shards);
   }
   router.checkKeyUpdate(context.model, operation, operation === 'upsert' ? args.update : args.data, shards);
@@ -72,13 +82,23 @@ export async function singleRecordWrite(context: ShardCallContext, operation: st
 }
 
 /** `updateMany`/`deleteMany`/`updateManyAndReturn` on every shard the where names. */
-export async function manyRecordWrite(context: ShardCallContext, operation: string, args: Args, options: { scatter: boolean }): Promise<unknown> {
+export async function manyRecordWrite(
+  context: ShardCallContext,
+  operation: string,
+  args: Args,
+  options: { scatter: boolean },
+): Promise<unknown> {
   const router = context.router;
   if (router.isKeyless(args.where) && !options.scatter) throw new ShardKeyRequiredError(context.model, operation, router.strategy.keyField);
   const shards = router.shardsOfWhere(args.where);
   router.checkKeyUpdate(context.model, operation, args.data, shards);
   if (shards.length === 0) return operation === 'updateManyAndReturn' ? [] : { count: 0 };
-  const answers = await fanOut(shards, (shard) => context.call(shard, operation, args), { model: context.model, operation }, { concurrency: context.fanOut.concurrency });
+  const answers = await fanOut(
+    shards,
+    (shard) => context.call(shard, operation, args),
+    { model: context.model, operation },
+    { concurrency: context.fanOut.concurrency },
+  );
   if (operation === 'updateManyAndReturn') return answers.flatMap((answer) => answer.value as Row[]);
   return { count: answers.reduce((total, answer) => total + (answer.value as { count: number }).count, 0) };
 }

@@ -12,7 +12,11 @@ const shards = (n: number, extra: (i: number) => Partial<Shard> = () => ({})): S
   Array.from({ length: n }, (_, i) => ({ name: `s${i}`, database: `db${i}`, ...extra(i) }));
 
 describe('ModuloStrategy', () => {
-  const modulo = new ModuloStrategy('userId', shards(4, (i) => ({ remainder: i })), 4);
+  const modulo = new ModuloStrategy(
+    'userId',
+    shards(4, (i) => ({ remainder: i })),
+    4,
+  );
 
   it('places the seed example user_id % 4', () => {
     expect([0, 1, 2, 3, 4, 5, 10, 4003].map((key) => modulo.shardFor(key))).toEqual(['s0', 's1', 's2', 's3', 's0', 's1', 's2', 's3']);
@@ -36,9 +40,30 @@ describe('ModuloStrategy', () => {
   });
 
   it('refuses a configuration that misses or repeats a remainder', () => {
-    expect(() => new ModuloStrategy('userId', shards(3, (i) => ({ remainder: i })), 4)).toThrow(/none declares 3/);
-    expect(() => new ModuloStrategy('userId', shards(2, () => ({ remainder: 0 })), 2)).toThrow(ShardingConfigError);
-    expect(() => new ModuloStrategy('userId', shards(2, (i) => ({ remainder: i + 4 })), 2)).toThrow(/not below the modulus/);
+    expect(
+      () =>
+        new ModuloStrategy(
+          'userId',
+          shards(3, (i) => ({ remainder: i })),
+          4,
+        ),
+    ).toThrow(/none declares 3/);
+    expect(
+      () =>
+        new ModuloStrategy(
+          'userId',
+          shards(2, () => ({ remainder: 0 })),
+          2,
+        ),
+    ).toThrow(ShardingConfigError);
+    expect(
+      () =>
+        new ModuloStrategy(
+          'userId',
+          shards(2, (i) => ({ remainder: i + 4 })),
+          2,
+        ),
+    ).toThrow(/not below the modulus/);
   });
 
   it('writes a SQL predicate per shard', () => {
@@ -48,7 +73,10 @@ describe('ModuloStrategy', () => {
 
 describe('HashStrategy', () => {
   const ranges = evenKeyRanges(4);
-  const hash = new HashStrategy('userId', shards(4, (i) => ({ keyRange: ranges[i] })));
+  const hash = new HashStrategy(
+    'userId',
+    shards(4, (i) => ({ keyRange: ranges[i] })),
+  );
 
   it('names even Vitess ranges', () => {
     expect(ranges).toEqual(['-40', '40-80', '80-c0', 'c0-']);
@@ -82,7 +110,11 @@ describe('HashStrategy', () => {
   });
 
   it('refuses key ranges with a gap, an overlap or a closed end', () => {
-    const build = (list: string[]) => () => new HashStrategy('k', list.map((keyRange, i) => ({ name: `s${i}`, database: `d${i}`, keyRange })));
+    const build = (list: string[]) => () =>
+      new HashStrategy(
+        'k',
+        list.map((keyRange, i) => ({ name: `s${i}`, database: `d${i}`, keyRange })),
+      );
     expect(build(['-40', '80-'])).toThrow(/gap/);
     expect(build(['-80', '40-'])).toThrow(/overlaps/);
     expect(build(['-80', '80-c0'])).toThrow(/open-ended/);
@@ -109,7 +141,9 @@ describe('RangeStrategy', () => {
 
   it('refuses a date outside every range, naming the ranges', () => {
     expect(() => byYear.shardFor(new Date('2026-01-01T00:00:00Z'))).toThrow(ShardKeyOutOfRangeError);
-    expect(() => byYear.shardFor(new Date('2023-01-01T00:00:00Z'))).toThrow(/storage_2024 \[2024-01-01T00:00:00Z, 2025-01-01T00:00:00Z\), storage_2025/);
+    expect(() => byYear.shardFor(new Date('2023-01-01T00:00:00Z'))).toThrow(
+      /storage_2024 \[2024-01-01T00:00:00Z, 2025-01-01T00:00:00Z\), storage_2025/,
+    );
   });
 
   it('accepts an open-ended last shard', () => {
@@ -133,17 +167,23 @@ describe('RangeStrategy', () => {
       { name: 'c', database: 'c', range: { from: 20 } },
     ]);
     fc.assert(
-      fc.property(fc.integer({ min: -5, max: 30 }), fc.integer({ min: -5, max: 30 }), fc.boolean(), fc.boolean(), (low, high, strictLow, strictHigh) => {
-        const bounds = { [strictLow ? 'gt' : 'gte']: low, [strictHigh ? 'lt' : 'lte']: high };
-        // Integer keys only: the shards that hold at least one key in the bounds.
-        const expected = new Set<string>();
-        for (let key = Math.max(0, low); key <= Math.min(30, high); key++) {
-          if ((strictLow && key <= low) || (strictHigh && key >= high)) continue;
-          expected.add(numeric.shardFor(key));
-        }
-        const chosen = numeric.shardsWithin(bounds);
-        for (const shard of expected) expect(chosen).toContain(shard);
-      }),
+      fc.property(
+        fc.integer({ min: -5, max: 30 }),
+        fc.integer({ min: -5, max: 30 }),
+        fc.boolean(),
+        fc.boolean(),
+        (low, high, strictLow, strictHigh) => {
+          const bounds = { [strictLow ? 'gt' : 'gte']: low, [strictHigh ? 'lt' : 'lte']: high };
+          // Integer keys only: the shards that hold at least one key in the bounds.
+          const expected = new Set<string>();
+          for (let key = Math.max(0, low); key <= Math.min(30, high); key++) {
+            if ((strictLow && key <= low) || (strictHigh && key >= high)) continue;
+            expected.add(numeric.shardFor(key));
+          }
+          const chosen = numeric.shardsWithin(bounds);
+          for (const shard of expected) expect(chosen).toContain(shard);
+        },
+      ),
     );
     expect(numeric.shardsWithin({ gte: 10, lt: 20 })).toEqual(['b']);
     expect(numeric.shardsWithin({ gt: 9, lte: 10 })).toEqual(['a', 'b']);
@@ -152,7 +192,13 @@ describe('RangeStrategy', () => {
   });
 
   it('refuses overlapping ranges and mixed bound types', () => {
-    expect(() => new RangeStrategy('k', [{ name: 'a', database: 'a', range: { from: 0, to: 10 } }, { name: 'b', database: 'b', range: { from: 5 } }])).toThrow(/overlap/);
+    expect(
+      () =>
+        new RangeStrategy('k', [
+          { name: 'a', database: 'a', range: { from: 0, to: 10 } },
+          { name: 'b', database: 'b', range: { from: 5 } },
+        ]),
+    ).toThrow(/overlap/);
     expect(() => new RangeStrategy('k', [{ name: 'a', database: 'a', range: { from: 0, to: '2024-01-01' } }])).toThrow(/not a mix/);
   });
 });

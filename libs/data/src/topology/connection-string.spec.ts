@@ -7,12 +7,18 @@ describe('parseConnectionString', () => {
       ok: true,
       value: { host: 'db1', port: 5433, database: 'neo_storage', user: 'neo_core_user', password: 'pw' },
     });
-    expect(parseConnectionString('server = db2 ; User ID=u; PWD=p; Pooling=true;')).toEqual({ ok: true, value: { host: 'db2', user: 'u', password: 'p' } });
+    expect(parseConnectionString('server = db2 ; User ID=u; PWD=p; Pooling=true;')).toEqual({
+      ok: true,
+      value: { host: 'db2', user: 'u', password: 'p' },
+    });
     expect(parseConnectionString('Host=postgres-storage-2024')).toEqual({ ok: true, value: { host: 'postgres-storage-2024' } });
   });
 
   it('reads quoted values with ";" and doubled quotes inside', () => {
-    expect(parseConnectionString(`Host=db;Password="a;b""c";Username='it''s'`)).toEqual({ ok: true, value: { host: 'db', password: 'a;b"c', user: "it's" } });
+    expect(parseConnectionString(`Host=db;Password="a;b""c";Username='it''s'`)).toEqual({
+      ok: true,
+      value: { host: 'db', password: 'a;b"c', user: "it's" },
+    });
   });
 
   it('reads postgres:// and postgresql:// URLs, decoding user and password', () => {

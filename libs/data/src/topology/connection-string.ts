@@ -108,7 +108,8 @@ function splitNpgsqlPairs(text: string): ParseResult<Array<[string, string]>> {
     if (quote === '"' || quote === "'") {
       j++;
       for (;;) {
-        if (j >= text.length) return { ok: false, problem: 'has an unclosed quote', hint: 'close the quoted value; write a quote inside it twice' };
+        if (j >= text.length)
+          return { ok: false, problem: 'has an unclosed quote', hint: 'close the quoted value; write a quote inside it twice' };
         if (text[j] === quote) {
           if (text[j + 1] === quote) {
             value += quote;
@@ -122,7 +123,8 @@ function splitNpgsqlPairs(text: string): ParseResult<Array<[string, string]>> {
         j++;
       }
       while (text[j] === ' ') j++;
-      if (j < text.length && text[j] !== ';') return { ok: false, problem: 'has text after a quoted value', hint: 'end a quoted value with ";"' };
+      if (j < text.length && text[j] !== ';')
+        return { ok: false, problem: 'has text after a quoted value', hint: 'end a quoted value with ";"' };
     } else {
       const end = text.indexOf(';', j);
       value = text.slice(j, end === -1 ? text.length : end).trim();

@@ -73,7 +73,8 @@ function sizeProblem(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): 
   const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
   const word = issue.code === 'too_small' ? 'at least' : 'at most';
   if (issue.origin === 'array') return `must have ${word} ${bound} entries`;
-  if (issue.origin === 'string') return issue.code === 'too_small' && bound === 1 ? 'must not be empty' : `must have ${word} ${bound} characters`;
+  if (issue.origin === 'string')
+    return issue.code === 'too_small' && bound === 1 ? 'must not be empty' : `must have ${word} ${bound} characters`;
   return `must be ${word} ${bound}`;
 }
 

@@ -43,7 +43,10 @@ describe('interpolateEnv', () => {
   });
 
   it('collects the values of secret-looking variables', () => {
-    const { secrets } = interpolateEnv({ a: '${CORE_DB_PASSWORD}', b: '${HOST}', c: '${API_TOKEN:-tok}' }, { CORE_DB_PASSWORD: 'pw1', HOST: 'h' });
+    const { secrets } = interpolateEnv(
+      { a: '${CORE_DB_PASSWORD}', b: '${HOST}', c: '${API_TOKEN:-tok}' },
+      { CORE_DB_PASSWORD: 'pw1', HOST: 'h' },
+    );
     expect([...secrets].sort()).toEqual(['pw1', 'tok']);
   });
 });

@@ -17,8 +17,21 @@ export interface InterpolationResult {
  * to YAML, so at these keys an interpolated value that reads as a number becomes one.
  */
 const NUMERIC_FIELDS = new Set([
-  'port', 'weight', 'max', 'min', 'idleTimeoutMs', 'connectionTimeoutMs', 'maxLagMs',
-  'lagPollIntervalMs', 'ttlSeconds', 'keepDays', 'remainder', 'modulus', 'CacheTTL', 'Remainder', 'Modulus',
+  'port',
+  'weight',
+  'max',
+  'min',
+  'idleTimeoutMs',
+  'connectionTimeoutMs',
+  'maxLagMs',
+  'lagPollIntervalMs',
+  'ttlSeconds',
+  'keepDays',
+  'remainder',
+  'modulus',
+  'CacheTTL',
+  'Remainder',
+  'Modulus',
 ]);
 
 // `$${` is an escaped, literal `${`; `${NAME}` and `${NAME:-default}` are references.

@@ -148,7 +148,11 @@ describe('loadTopology: refusals', () => {
     const error = refusal(() => loadTopology({ text: minimal({ cluster: ', host: db1, port: 70000' }) }, { env: {} }));
     expect(error.code).toBe('TOPOLOGY_INVALID');
     expect(error.problems).toEqual([
-      expect.objectContaining({ path: 'clusters.core.primary.port', problem: 'expected a number from 1 to 65535', hint: expect.stringContaining('5432') }),
+      expect.objectContaining({
+        path: 'clusters.core.primary.port',
+        problem: 'expected a number from 1 to 65535',
+        hint: expect.stringContaining('5432'),
+      }),
     ]);
     expect(error.message).toMatch(/clusters\.core\.primary\.port: expected a number from 1 to 65535 — .*5432/);
   });
@@ -170,14 +174,23 @@ describe('loadTopology: refusals', () => {
   it('says which field is missing', () => {
     const text = minimal().replace('    temperature: hot\n', '');
     const error = refusal(() => loadTopology({ text }, { env: {} }));
-    expect(error.problems).toEqual([expect.objectContaining({ path: 'clusters.core.temperature', problem: expect.stringMatching(/^is required: one of hot, warm, cold/) })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({
+        path: 'clusters.core.temperature',
+        problem: expect.stringMatching(/^is required: one of hot, warm, cold/),
+      }),
+    ]);
   });
 
   it('names a missing environment variable and the field that needs it', () => {
     const text = minimal().replace('${CORE_DB_PASSWORD:-dev_pw}', '${CORE_DB_PASSWORD}');
     const error = refusal(() => loadTopology({ text }, { env: {} }));
     expect(error.problems).toEqual([
-      { path: 'clusters.core.credentials.password', problem: 'environment variable CORE_DB_PASSWORD is not set', hint: expect.stringContaining('${CORE_DB_PASSWORD:-') },
+      {
+        path: 'clusters.core.credentials.password',
+        problem: 'environment variable CORE_DB_PASSWORD is not set',
+        hint: expect.stringContaining('${CORE_DB_PASSWORD:-'),
+      },
     ]);
   });
 
@@ -189,7 +202,13 @@ describe('loadTopology: refusals', () => {
 
   it('refuses a service on an undeclared cluster, naming the declared ones', () => {
     const error = refusal(() => loadTopology({ text: minimal().replace('cluster: core\n', 'cluster: kore\n') }, { env: {} }));
-    expect(error.problems).toEqual([expect.objectContaining({ path: 'services.storage.cluster', problem: 'cluster "kore" is not declared', hint: expect.stringContaining('core') })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({
+        path: 'services.storage.cluster',
+        problem: 'cluster "kore" is not declared',
+        hint: expect.stringContaining('core'),
+      }),
+    ]);
   });
 
   it('refuses YAML it cannot parse, with the line', () => {
@@ -208,7 +227,9 @@ describe('loadTopology: passwords never appear in errors', () => {
   const secret = 'Sup3r-Secret-Pw';
 
   it('when a password lands in a number field', () => {
-    const error = refusal(() => loadTopology({ text: minimal({ cluster: ', host: db1, port: "${CORE_DB_PASSWORD}"' }) }, { env: { CORE_DB_PASSWORD: secret } }));
+    const error = refusal(() =>
+      loadTopology({ text: minimal({ cluster: ', host: db1, port: "${CORE_DB_PASSWORD}"' }) }, { env: { CORE_DB_PASSWORD: secret } }),
+    );
     expect(error.problems[0]!.path).toBe('clusters.core.primary.port');
     expect(error.message).not.toContain(secret);
     expect(JSON.stringify(error.problems)).not.toContain(secret);

@@ -125,7 +125,12 @@ describe('shardTargets', () => {
     const targets = shardTargets(bound, 'storage');
     expect(targets.map((t) => [t.shard.name, dataNodeLabel(t.primary), t.primary.host, t.replicas.map(dataNodeLabel)])).toEqual([
       ['storage_2023', 'archive/archive-primary/neo_storage_2023', 'archive.internal', []],
-      ['storage_2024', 'core/core-primary/neo_storage_2024', '127.0.0.1', ['core/core-replica-1/neo_storage_2024', 'core/core-replica-2/neo_storage_2024']],
+      [
+        'storage_2024',
+        'core/core-primary/neo_storage_2024',
+        '127.0.0.1',
+        ['core/core-replica-1/neo_storage_2024', 'core/core-replica-2/neo_storage_2024'],
+      ],
     ]);
     expect(targets[0]!.primary).toMatchObject({ user: 'neo_archive_user', pool: { max: 4 } });
     expect(targets[0]!.primary).not.toHaveProperty('password');
@@ -138,7 +143,15 @@ describe('shardTargets', () => {
 
 describe('monolithTarget', () => {
   it('is the monolith primary, database neo_service_layer, schema from monolithSchema or the service name', () => {
-    expect(monolithTarget(bound, 'keymanagement')).toMatchObject({ cluster: 'monolith', node: 'monolith-primary', database: 'neo_service_layer', schema: 'keys', user: 'neo_user', password: 'mono_pw', port: 40004 });
+    expect(monolithTarget(bound, 'keymanagement')).toMatchObject({
+      cluster: 'monolith',
+      node: 'monolith-primary',
+      database: 'neo_service_layer',
+      schema: 'keys',
+      user: 'neo_user',
+      password: 'mono_pw',
+      port: 40004,
+    });
     expect(monolithTarget(bound, 'storage').schema).toBe('storage');
   });
 });

@@ -58,18 +58,17 @@ export function monolithTarget(topology: Topology, service: string): DataNode {
 /** Every server the topology declares: each cluster's primary, then its replicas. */
 export function allPhysicalNodes(topology: Topology): PhysicalNode[] {
   return Object.entries(topology.clusters).flatMap(([clusterName, cluster]) =>
-    [
-      { node: cluster.primary, role: 'primary' as const },
-      ...cluster.replicas.map((node) => ({ node, role: 'replica' as const })),
-    ].map(({ node, role }) => ({
-      cluster: clusterName,
-      node: node.name,
-      role,
-      ...(node.host !== undefined ? { host: node.host } : {}),
-      ...(node.port !== undefined ? { port: node.port } : {}),
-      bound: isBound(node),
-      weight: node.weight,
-    })),
+    [{ node: cluster.primary, role: 'primary' as const }, ...cluster.replicas.map((node) => ({ node, role: 'replica' as const }))].map(
+      ({ node, role }) => ({
+        cluster: clusterName,
+        node: node.name,
+        role,
+        ...(node.host !== undefined ? { host: node.host } : {}),
+        ...(node.port !== undefined ? { port: node.port } : {}),
+        bound: isBound(node),
+        weight: node.weight,
+      }),
+    ),
   );
 }
 
@@ -118,7 +117,8 @@ function replicaSet(topology: Topology, clusterName: string, database: string, s
 function findCluster(topology: Topology, name: string): Cluster {
   const cluster = Object.hasOwn(topology.clusters, name) ? topology.clusters[name] : undefined;
   // A loaded topology has checked its references; this guards hand-built ones.
-  if (!cluster) throw new TopologyError('TOPOLOGY_INVALID', `Cluster "${name}" is not declared in the topology — declare it under "clusters:"`);
+  if (!cluster)
+    throw new TopologyError('TOPOLOGY_INVALID', `Cluster "${name}" is not declared in the topology — declare it under "clusters:"`);
   return cluster;
 }
 

@@ -78,7 +78,7 @@ describe('appsettings: the storage RangeSharding block', () => {
     ]);
   });
 
-  it('gives each shard host its own primary-only cluster, inheriting the service cluster\'s settings', () => {
+  it("gives each shard host its own primary-only cluster, inheriting the service cluster's settings", () => {
     expect(sharding.shards.map((s) => [s.name, s.cluster, s.database])).toEqual([
       ['storage_2024', 'postgres-storage-2024', 'storage_2024'],
       ['storage_2025', 'postgres-storage-2025', 'storage_2025'],
@@ -93,24 +93,34 @@ describe('appsettings: the storage RangeSharding block', () => {
     });
   });
 
-  it('puts a shard on a declared cluster whose primary has its host, with the connection string\'s database', () => {
+  it("puts a shard on a declared cluster whose primary has its host, with the connection string's database", () => {
     const block = structuredClone(storageBlock);
     block.Database.Sharding.Shards[0]!.ConnectionString = 'Host=db-archive.internal;Port=6432;Database=archive_2024';
     const t = load(
       topologyText(
         { storage: { cluster: 'core', database: 'neo_storage', appsettings: block } },
-        { archive: { temperature: 'cold', credentials: { user: 'neo_archive_user' }, primary: { name: 'archive-primary', host: 'db-archive.internal', port: 6432 } } },
+        {
+          archive: {
+            temperature: 'cold',
+            credentials: { user: 'neo_archive_user' },
+            primary: { name: 'archive-primary', host: 'db-archive.internal', port: 6432 },
+          },
+        },
       ),
     );
     expect(t.services['storage']!.sharding!.shards[0]).toMatchObject({ cluster: 'archive', database: 'archive_2024' });
     expect(Object.keys(t.clusters)).not.toContain('db-archive-internal-6432');
   });
 
-  it('keeps a shard without a host on the service\'s cluster', () => {
+  it("keeps a shard without a host on the service's cluster", () => {
     const block = structuredClone(storageBlock);
     block.Database.Sharding.Shards[0]!.ConnectionString = 'Database=neo_storage_2024';
     const t = load(topologyText({ storage: { cluster: 'core', database: 'neo_storage', appsettings: block } }));
-    expect(t.services['storage']!.sharding!.shards[0]).toEqual({ name: 'storage_2024', database: 'neo_storage_2024', range: { from: '2024-01-01', to: '2025-01-01' } });
+    expect(t.services['storage']!.sharding!.shards[0]).toEqual({
+      name: 'storage_2024',
+      database: 'neo_storage_2024',
+      range: { from: '2024-01-01', to: '2025-01-01' },
+    });
   });
 
   it('reads postgres:// URLs as well as Npgsql strings, credentials included', () => {
@@ -118,7 +128,10 @@ describe('appsettings: the storage RangeSharding block', () => {
     block.Database.Sharding.Shards[0]!.ConnectionString = 'postgres://archiver:p%40ss@10.0.0.7:5433/st_2024';
     const t = load(topologyText({ storage: { cluster: 'core', database: 'neo_storage', appsettings: block } }));
     expect(t.services['storage']!.sharding!.shards[0]).toMatchObject({ cluster: 'host-10-0-0-7-5433', database: 'st_2024' });
-    expect(t.clusters['host-10-0-0-7-5433']).toMatchObject({ credentials: { user: 'archiver', password: 'p@ss' }, primary: { host: '10.0.0.7', port: 5433 } });
+    expect(t.clusters['host-10-0-0-7-5433']).toMatchObject({
+      credentials: { user: 'archiver', password: 'p@ss' },
+      primary: { host: '10.0.0.7', port: 5433 },
+    });
   });
 
   it('maps ModuloSharding (remainders by position unless given) and HashSharding', () => {
@@ -127,17 +140,47 @@ describe('appsettings: the storage RangeSharding block', () => {
         smartcontracts: {
           cluster: 'blockchain',
           database: 'neo_smartcontracts',
-          appsettings: { Database: { Provider: 'PostgreSQL', Sharding: { Strategy: 'ModuloSharding', ShardKey: 'user_id', Models: ['Transaction'], Shards: [{ Name: 'sc_0' }, { Name: 'sc_1' }] } } },
+          appsettings: {
+            Database: {
+              Provider: 'PostgreSQL',
+              Sharding: {
+                Strategy: 'ModuloSharding',
+                ShardKey: 'user_id',
+                Models: ['Transaction'],
+                Shards: [{ Name: 'sc_0' }, { Name: 'sc_1' }],
+              },
+            },
+          },
         },
       }),
     );
-    expect(modulo.services['smartcontracts']!.sharding).toMatchObject({ strategy: 'modulo', key: 'userId', shards: [{ name: 'sc_0', remainder: 0 }, { name: 'sc_1', remainder: 1 }] });
+    expect(modulo.services['smartcontracts']!.sharding).toMatchObject({
+      strategy: 'modulo',
+      key: 'userId',
+      shards: [
+        { name: 'sc_0', remainder: 0 },
+        { name: 'sc_1', remainder: 1 },
+      ],
+    });
     const hash = load(
       topologyText({
         smartcontracts: {
           cluster: 'blockchain',
           database: 'neo_smartcontracts',
-          appsettings: { Database: { Provider: 'PostgreSQL', Sharding: { Strategy: 'HashSharding', ShardKey: 'user_id', Models: ['Transaction'], Shards: [{ Name: 'sc_a', KeyRange: '-80' }, { Name: 'sc_b', KeyRange: '80-' }] } } },
+          appsettings: {
+            Database: {
+              Provider: 'PostgreSQL',
+              Sharding: {
+                Strategy: 'HashSharding',
+                ShardKey: 'user_id',
+                Models: ['Transaction'],
+                Shards: [
+                  { Name: 'sc_a', KeyRange: '-80' },
+                  { Name: 'sc_b', KeyRange: '80-' },
+                ],
+              },
+            },
+          },
         },
       }),
     );
@@ -148,7 +191,7 @@ describe('appsettings: the storage RangeSharding block', () => {
 describe('appsettings: the oracle ReadReplicas / cache block', () => {
   const topology = load(topologyText({ oracle: { cluster: 'blockchain', database: 'neo_oracle', appsettings: oracleBlock } }));
 
-  it('adds each replica host as a replica node of the service\'s cluster', () => {
+  it("adds each replica host as a replica node of the service's cluster", () => {
     expect(topology.clusters['blockchain']!.replicas).toEqual([
       { name: 'postgres-oracle-replica1', host: 'postgres-oracle-replica1', port: 5432, weight: 1 },
       { name: 'postgres-oracle-replica2', host: 'postgres-oracle-replica2', port: 5432, weight: 1 },
@@ -170,7 +213,9 @@ describe('appsettings: the oracle ReadReplicas / cache block', () => {
   });
 
   it('keeps the other service fields (reads) next to the appsettings block', () => {
-    const t = load(topologyText({ oracle: { cluster: 'blockchain', database: 'neo_oracle', reads: { policy: 'weighted' }, appsettings: oracleBlock } }));
+    const t = load(
+      topologyText({ oracle: { cluster: 'blockchain', database: 'neo_oracle', reads: { policy: 'weighted' }, appsettings: oracleBlock } }),
+    );
     expect(t.services['oracle']!.reads.policy).toBe('weighted');
   });
 });
@@ -237,38 +282,72 @@ describe('appsettings: refusals', () => {
 
   it('asks for the Models the seed block does not name', () => {
     const error = refusal(withStorage((b) => void delete (b.Database.Sharding as { Models?: string[] }).Models));
-    expect(error.problems[0]).toMatchObject({ path: 'services.storage.appsettings.Database.Sharding.Models', hint: expect.stringContaining('Models: [StorageObject]') });
+    expect(error.problems[0]).toMatchObject({
+      path: 'services.storage.appsettings.Database.Sharding.Models',
+      hint: expect.stringContaining('Models: [StorageObject]'),
+    });
   });
 
   it('refuses an unreadable range, with the path of the shard', () => {
     const error = refusal(withStorage((b) => void (b.Database.Sharding.Shards[1]!.Range = '2025 through 2026')));
-    expect(error.problems[0]).toMatchObject({ path: 'services.storage.appsettings.Database.Sharding.Shards[1].Range', problem: 'is not a range' });
+    expect(error.problems[0]).toMatchObject({
+      path: 'services.storage.appsettings.Database.Sharding.Shards[1].Range',
+      problem: 'is not a range',
+    });
   });
 
   it('refuses overlapping seed ranges after mapping them', () => {
     const error = refusal(withStorage((b) => void (b.Database.Sharding.Shards[1]!.Range = '2024-12-31 to 2025-12-31')));
-    expect(error.problems[0]).toMatchObject({ path: 'services.storage.sharding.shards[1].range', problem: 'overlaps the range of shard "storage_2024"' });
+    expect(error.problems[0]).toMatchObject({
+      path: 'services.storage.sharding.shards[1].range',
+      problem: 'overlaps the range of shard "storage_2024"',
+    });
   });
 
   it('refuses an unknown cache strategy, naming the accepted one', () => {
     const block = { Database: { ...oracleBlock.Database, CacheStrategy: 'WriteBehind' } };
     const error = refusal(topologyText({ oracle: { cluster: 'blockchain', database: 'neo_oracle', appsettings: block } }));
-    expect(error.problems).toEqual([expect.objectContaining({ path: 'services.oracle.appsettings.Database.CacheStrategy', hint: 'use one of ReadThrough' })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ path: 'services.oracle.appsettings.Database.CacheStrategy', hint: 'use one of ReadThrough' }),
+    ]);
   });
 
   it('refuses sharding declared both ways', () => {
-    const error = refusal(withStorage(() => undefined, { sharding: { strategy: 'modulo', key: 'id', models: ['X'], shards: [{ name: 'x', database: 'x', remainder: 0 }] } }));
-    expect(error.problems[0]).toMatchObject({ path: 'services.storage.appsettings.Database.Sharding', problem: 'declares sharding a second time' });
+    const error = refusal(
+      withStorage(() => undefined, {
+        sharding: { strategy: 'modulo', key: 'id', models: ['X'], shards: [{ name: 'x', database: 'x', remainder: 0 }] },
+      }),
+    );
+    expect(error.problems[0]).toMatchObject({
+      path: 'services.storage.appsettings.Database.Sharding',
+      problem: 'declares sharding a second time',
+    });
   });
 
   it('refuses a provider other than PostgreSQL and unknown fields', () => {
-    const error = refusal(topologyText({ oracle: { cluster: 'blockchain', database: 'neo_oracle', appsettings: { Database: { ...oracleBlock.Database, Provider: 'SqlServer', Retries: 3 } } } }));
+    const error = refusal(
+      topologyText({
+        oracle: {
+          cluster: 'blockchain',
+          database: 'neo_oracle',
+          appsettings: { Database: { ...oracleBlock.Database, Provider: 'SqlServer', Retries: 3 } },
+        },
+      }),
+    );
     expect(error.problems.map((p) => p.path)).toEqual(['services.oracle.appsettings.Database.Retries']);
-    const provider = refusal(topologyText({ oracle: { cluster: 'blockchain', database: 'neo_oracle', appsettings: { Database: { ...oracleBlock.Database, Provider: 'SqlServer' } } } }));
+    const provider = refusal(
+      topologyText({
+        oracle: {
+          cluster: 'blockchain',
+          database: 'neo_oracle',
+          appsettings: { Database: { ...oracleBlock.Database, Provider: 'SqlServer' } },
+        },
+      }),
+    );
     expect(provider.problems[0]).toMatchObject({ path: 'services.oracle.appsettings.Database.Provider' });
   });
 
-  it('refuses connection-string credentials that contradict the cluster\'s, without echoing them', () => {
+  it("refuses connection-string credentials that contradict the cluster's, without echoing them", () => {
     const block = { Database: { ...oracleBlock.Database, ReadReplicas: ['Host=r1;Username=other;Password=Contradicting-Pw-42'] } };
     const error = refusal(topologyText({ oracle: { cluster: 'blockchain', database: 'neo_oracle', appsettings: block } }));
     expect(error.problems[0]).toMatchObject({ path: 'services.oracle.appsettings.Database.ReadReplicas[0]' });
@@ -278,9 +357,19 @@ describe('appsettings: refusals', () => {
   it('refuses a shard pointed at a replica host', () => {
     const text = topologyText(
       { storage: { cluster: 'core', database: 'neo_storage', appsettings: storageBlock } },
-      { ext: { temperature: 'hot', credentials: { user: 'u' }, primary: { name: 'p', host: 'p1' }, replicas: [{ name: 'r', host: 'postgres-storage-2024' }] } },
+      {
+        ext: {
+          temperature: 'hot',
+          credentials: { user: 'u' },
+          primary: { name: 'p', host: 'p1' },
+          replicas: [{ name: 'r', host: 'postgres-storage-2024' }],
+        },
+      },
     );
-    expect(refusal(text).problems[0]).toMatchObject({ path: 'services.storage.appsettings.Database.Sharding.Shards[0].ConnectionString', problem: 'names a replica host of cluster "ext"' });
+    expect(refusal(text).problems[0]).toMatchObject({
+      path: 'services.storage.appsettings.Database.Sharding.Shards[0].ConnectionString',
+      problem: 'names a replica host of cluster "ext"',
+    });
   });
 });
 

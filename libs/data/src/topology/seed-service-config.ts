@@ -138,12 +138,20 @@ class AppSettingsMapper {
   private mapSharding(sharding: NonNullable<AppSettings['Database']['Sharding']>): void {
     const at = ['Sharding'];
     if (this.entry['sharding'] !== undefined) {
-      this.problem(at, 'declares sharding a second time', `keep either services.${this.serviceName}.sharding or appsettings.Database.Sharding`);
+      this.problem(
+        at,
+        'declares sharding a second time',
+        `keep either services.${this.serviceName}.sharding or appsettings.Database.Sharding`,
+      );
       return;
     }
     const strategy = (STRATEGIES as Record<string, (typeof STRATEGIES)[keyof typeof STRATEGIES]>)[sharding.Strategy];
     if (strategy === undefined) {
-      this.problem([...at, 'Strategy'], `"${sharding.Strategy}" is not a known sharding strategy`, `use one of ${Object.keys(STRATEGIES).join(', ')}`);
+      this.problem(
+        [...at, 'Strategy'],
+        `"${sharding.Strategy}" is not a known sharding strategy`,
+        `use one of ${Object.keys(STRATEGIES).join(', ')}`,
+      );
       return;
     }
     const shards = sharding.Shards.map((shard, index) => this.mapShard(strategy, shard, index, [...at, 'Shards', index]));
@@ -163,7 +171,8 @@ class AppSettingsMapper {
       this.problem([...at, field], `is only used by ${belongsTo}`, `remove it, or change Strategy to ${belongsTo}`);
 
     if (strategy === 'range') {
-      if (shard.Range === undefined) this.problem([...at, 'Range'], 'is required by RangeSharding', 'e.g. "2024-01-01 to 2024-12-31" or "2026-01-01 onwards"');
+      if (shard.Range === undefined)
+        this.problem([...at, 'Range'], 'is required by RangeSharding', 'e.g. "2024-01-01 to 2024-12-31" or "2026-01-01 onwards"');
       else {
         const range = parseInclusiveRange(shard.Range);
         if (range.ok) out['range'] = range.value;
@@ -175,7 +184,8 @@ class AppSettingsMapper {
     else if (shard.Remainder !== undefined) wrongField('Remainder', 'ModuloSharding');
 
     if (strategy === 'hash') {
-      if (shard.KeyRange === undefined) this.problem([...at, 'KeyRange'], 'is required by HashSharding', 'e.g. "-80" and "80-" for two shards');
+      if (shard.KeyRange === undefined)
+        this.problem([...at, 'KeyRange'], 'is required by HashSharding', 'e.g. "-80" and "80-" for two shards');
       else out['keyRange'] = shard.KeyRange;
     } else if (shard.KeyRange !== undefined) wrongField('KeyRange', 'HashSharding');
 
@@ -206,7 +216,11 @@ class AppSettingsMapper {
     if (!this.serviceCluster) return;
     const name = nameForHost(parsed.host, port);
     if (this.clusters[name] !== undefined) {
-      this.problem(at, `names a host whose cluster name "${name}" is already declared with other nodes`, `give cluster "${name}" the host as its primary, or rename that cluster`);
+      this.problem(
+        at,
+        `names a host whose cluster name "${name}" is already declared with other nodes`,
+        `give cluster "${name}" the host as its primary, or rename that cluster`,
+      );
       return;
     }
     const credentials = isObject(this.serviceCluster['credentials']) ? this.serviceCluster['credentials'] : {};
@@ -214,7 +228,9 @@ class AppSettingsMapper {
       temperature: this.serviceCluster['temperature'],
       credentials: {
         user: parsed.user ?? credentials['user'],
-        ...(parsed.password !== undefined || credentials['password'] !== undefined ? { password: parsed.password ?? credentials['password'] } : {}),
+        ...(parsed.password !== undefined || credentials['password'] !== undefined
+          ? { password: parsed.password ?? credentials['password'] }
+          : {}),
       },
       primary: { name, host: parsed.host, port },
       replicas: [],
@@ -238,7 +254,11 @@ class AppSettingsMapper {
         return;
       }
       if (parsed.database !== undefined && parsed.database !== this.entry['database']) {
-        this.problem(at, 'names a database other than the service\'s', `remove Database from it; replicas serve services.${this.serviceName}.database`);
+        this.problem(
+          at,
+          "names a database other than the service's",
+          `remove Database from it; replicas serve services.${this.serviceName}.database`,
+        );
       }
       this.checkCredentials(parsed, cluster, at);
       const port = parsed.port ?? DEFAULT_PORT;
@@ -251,7 +271,11 @@ class AppSettingsMapper {
       if (match) return; // Already a replica of this cluster (e.g. listed by another service).
       const name = nameForHost(parsed.host, port);
       if (replicas.some((r) => isObject(r) && r['name'] === name)) {
-        this.problem(at, `gives a node name "${name}" that cluster "${clusterName}" already uses for another host`, 'rename that node in the cluster block');
+        this.problem(
+          at,
+          `gives a node name "${name}" that cluster "${clusterName}" already uses for another host`,
+          'rename that node in the cluster block',
+        );
         return;
       }
       replicas.push({ name, host: parsed.host, port });
@@ -260,16 +284,25 @@ class AppSettingsMapper {
 
   private mapCache(strategy: string | undefined, ttl: number | undefined): void {
     if (strategy === undefined) {
-      if (ttl !== undefined) this.problem(['CacheTTL'], 'is set without CacheStrategy', 'add "CacheStrategy: ReadThrough", or remove CacheTTL');
+      if (ttl !== undefined)
+        this.problem(['CacheTTL'], 'is set without CacheStrategy', 'add "CacheStrategy: ReadThrough", or remove CacheTTL');
       return;
     }
     const mapped = (CACHE_STRATEGIES as Record<string, string>)[strategy];
     if (mapped === undefined) {
-      this.problem(['CacheStrategy'], `"${strategy}" is not a known cache strategy`, `use one of ${Object.keys(CACHE_STRATEGIES).join(', ')}`);
+      this.problem(
+        ['CacheStrategy'],
+        `"${strategy}" is not a known cache strategy`,
+        `use one of ${Object.keys(CACHE_STRATEGIES).join(', ')}`,
+      );
       return;
     }
     if (this.entry['cache'] !== undefined) {
-      this.problem(['CacheStrategy'], 'declares the cache a second time', `keep either services.${this.serviceName}.cache or appsettings.Database.CacheStrategy`);
+      this.problem(
+        ['CacheStrategy'],
+        'declares the cache a second time',
+        `keep either services.${this.serviceName}.cache or appsettings.Database.CacheStrategy`,
+      );
       return;
     }
     this.entry['cache'] = { strategy: mapped, ...(ttl !== undefined ? { ttlSeconds: ttl } : {}) };
@@ -290,7 +323,11 @@ class AppSettingsMapper {
       (parts.user !== undefined && parts.user !== credentials['user']) ||
       (parts.password !== undefined && parts.password !== credentials['password']);
     if (differs) {
-      this.problem(at, 'has a Username or Password that differs from its cluster\'s credentials', 'remove Username and Password from the connection string; the cluster\'s credentials are used');
+      this.problem(
+        at,
+        "has a Username or Password that differs from its cluster's credentials",
+        "remove Username and Password from the connection string; the cluster's credentials are used",
+      );
     }
   }
 
@@ -310,11 +347,16 @@ export function parseInclusiveRange(text: string): ParseResult<{ from: string | 
   const first = closed?.['first'] ?? open?.['first'];
   if (first === undefined) return { ok: false, problem: 'is not a range', hint };
   const from = readBound(first);
-  if (from === undefined) return { ok: false, problem: 'starts with something that is neither a date (YYYY-MM-DD) nor a whole number', hint };
+  if (from === undefined)
+    return { ok: false, problem: 'starts with something that is neither a date (YYYY-MM-DD) nor a whole number', hint };
   if (closed?.['last'] === undefined) return { ok: true, value: { from } };
   const last = readBound(closed['last']);
   if (last === undefined || typeof last !== typeof from) {
-    return { ok: false, problem: 'ends with something of another kind than its start', hint: 'use two dates (YYYY-MM-DD) or two whole numbers' };
+    return {
+      ok: false,
+      problem: 'ends with something of another kind than its start',
+      hint: 'use two dates (YYYY-MM-DD) or two whole numbers',
+    };
   }
   if (last < from) return { ok: false, problem: 'ends before it starts', hint };
   const to = typeof last === 'number' ? last + 1 : nextDay(last);
@@ -336,7 +378,10 @@ function nextDay(isoDate: string): string {
 
 /** A cluster or node name from a host: `postgres-storage-2024`, `db-internal-6432`. */
 export function nameForHost(host: string, port: number): string {
-  let name = host.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  let name = host
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (!/^[a-z]/.test(name)) name = `host-${name}`;
   return port === DEFAULT_PORT ? name : `${name}-${port}`;
 }

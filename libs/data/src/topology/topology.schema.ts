@@ -102,13 +102,14 @@ export const shardSchema = z.strictObject({
   database: sqlNameSchema,
   cluster: topologyNameSchema.optional(),
   /** range strategy: `[from, to)`; `to` absent = open-ended last shard. ISO dates or numbers. */
-  range: z
-    .strictObject({ from: z.union([z.string(), z.number()]), to: z.union([z.string(), z.number()]).optional() })
-    .optional(),
+  range: z.strictObject({ from: z.union([z.string(), z.number()]), to: z.union([z.string(), z.number()]).optional() }).optional(),
   /** modulo strategy: rows with `key % modulus === remainder`. */
   remainder: z.number().int().nonnegative().optional(),
   /** hash strategy: a Vitess-style key range such as `-40`, `40-80`, `c0-`. */
-  keyRange: z.string().regex(/^[0-9a-f]*-[0-9a-f]*$/, 'a key range is "<hex>-<hex>", e.g. "-40", "40-80", "c0-"').optional(),
+  keyRange: z
+    .string()
+    .regex(/^[0-9a-f]*-[0-9a-f]*$/, 'a key range is "<hex>-<hex>", e.g. "-40", "40-80", "c0-"')
+    .optional(),
 });
 export type Shard = z.infer<typeof shardSchema>;
 

@@ -9,7 +9,12 @@ function base(): TopologyInput {
   return {
     version: 1,
     clusters: {
-      core: { temperature: 'hot', credentials: { user: 'neo_core_user' }, primary: { name: 'core-primary' }, replicas: [{ name: 'core-replica-1' }] },
+      core: {
+        temperature: 'hot',
+        credentials: { user: 'neo_core_user' },
+        primary: { name: 'core-primary' },
+        replicas: [{ name: 'core-replica-1' }],
+      },
       monolith: { temperature: 'warm', credentials: { user: 'neo_user' }, primary: { name: 'monolith-primary' } },
     },
     services: { storage: { cluster: 'core', database: 'neo_storage' } },
@@ -19,7 +24,11 @@ function base(): TopologyInput {
 
 function withSharding(strategy: 'range' | 'modulo' | 'hash', shards: Shards, extra: Record<string, unknown> = {}): TopologyInput {
   const t = base();
-  t.services['storage'] = { cluster: 'core', database: 'neo_storage', sharding: { strategy, key: 'k', models: ['M'], shards, ...extra } as never };
+  t.services['storage'] = {
+    cluster: 'core',
+    database: 'neo_storage',
+    sharding: { strategy, key: 'k', models: ['M'], shards, ...extra } as never,
+  };
   return t;
 }
 
@@ -58,7 +67,12 @@ describe('references between blocks', () => {
   it('refuses a node name used twice in one cluster', () => {
     const t = base();
     t.clusters['core']!.replicas = [{ name: 'core-replica-1' }, { name: 'core-replica-1' }];
-    expect(problemsOf(t)).toEqual([expect.objectContaining({ path: 'clusters.core.replicas[1].name', problem: 'node name "core-replica-1" is used twice in cluster "core"' })]);
+    expect(problemsOf(t)).toEqual([
+      expect.objectContaining({
+        path: 'clusters.core.replicas[1].name',
+        problem: 'node name "core-replica-1" is used twice in cluster "core"',
+      }),
+    ]);
   });
 
   it('refuses a port without a host', () => {
@@ -88,28 +102,51 @@ describe('references between blocks', () => {
 
 describe('range sharding', () => {
   it('accepts adjacent ranges in any order, the latest open-ended, and leaves gaps to the router', () => {
-    expect(problemsOf(withSharding('range', [rangeShard('y2026', '2026-01-01'), rangeShard('y2024', '2024-01-01', '2025-01-01'), rangeShard('y2025', '2025-01-01', '2026-01-01')]))).toEqual([]);
+    expect(
+      problemsOf(
+        withSharding('range', [
+          rangeShard('y2026', '2026-01-01'),
+          rangeShard('y2024', '2024-01-01', '2025-01-01'),
+          rangeShard('y2025', '2025-01-01', '2026-01-01'),
+        ]),
+      ),
+    ).toEqual([]);
     expect(problemsOf(withSharding('range', [rangeShard('a', 0, 100), rangeShard('b', 200, 300)]))).toEqual([]);
   });
 
   it('refuses overlapping ranges, naming the shard overlapped', () => {
-    const problems = problemsOf(withSharding('range', [rangeShard('y2024', '2024-01-01', '2025-01-02'), rangeShard('y2025', '2025-01-01', '2026-01-01')]));
-    expect(problems).toEqual([expect.objectContaining({ path: 'services.storage.sharding.shards[1].range', problem: 'overlaps the range of shard "y2024"' })]);
+    const problems = problemsOf(
+      withSharding('range', [rangeShard('y2024', '2024-01-01', '2025-01-02'), rangeShard('y2025', '2025-01-01', '2026-01-01')]),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({ path: 'services.storage.sharding.shards[1].range', problem: 'overlaps the range of shard "y2024"' }),
+    ]);
   });
 
   it('refuses an open-ended range that is not the latest', () => {
     const problems = problemsOf(withSharding('range', [rangeShard('a', 0), rangeShard('b', 100, 200)]));
-    expect(problems).toEqual([expect.objectContaining({ path: 'services.storage.sharding.shards[0].range.to', problem: 'is open-ended but another shard starts later' })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'services.storage.sharding.shards[0].range.to',
+        problem: 'is open-ended but another shard starts later',
+      }),
+    ]);
   });
 
   it('refuses a range that ends before it starts, mixed bounds, and bounds that are not dates', () => {
     expect(problemsOf(withSharding('range', [rangeShard('a', 10, 10)]))[0]).toMatchObject({ problem: '"to" is not after "from"' });
-    expect(problemsOf(withSharding('range', [rangeShard('a', '2024-01-01', 5)]))[0]).toMatchObject({ problem: 'mixes a date and a number' });
-    expect(problemsOf(withSharding('range', [rangeShard('a', 'yesterday')]))[0]).toMatchObject({ path: 'services.storage.sharding.shards[0].range.from' });
-    expect(problemsOf(withSharding('range', [rangeShard('a', 0, 10), rangeShard('b', '2024-01-01')]))[0]).toMatchObject({ problem: 'mixes date ranges and number ranges' });
+    expect(problemsOf(withSharding('range', [rangeShard('a', '2024-01-01', 5)]))[0]).toMatchObject({
+      problem: 'mixes a date and a number',
+    });
+    expect(problemsOf(withSharding('range', [rangeShard('a', 'yesterday')]))[0]).toMatchObject({
+      path: 'services.storage.sharding.shards[0].range.from',
+    });
+    expect(problemsOf(withSharding('range', [rangeShard('a', 0, 10), rangeShard('b', '2024-01-01')]))[0]).toMatchObject({
+      problem: 'mixes date ranges and number ranges',
+    });
   });
 
-  it('refuses a range shard without a range, or with another strategy\'s field', () => {
+  it("refuses a range shard without a range, or with another strategy's field", () => {
     const problems = problemsOf(withSharding('range', [{ name: 'a', database: 'a', remainder: 0 }]));
     expect(problems.map((p) => [p.path, p.problem])).toEqual([
       ['services.storage.sharding.shards[0].range', 'is required by the range strategy'],
@@ -128,12 +165,16 @@ describe('modulo sharding', () => {
 
   it('refuses a gap', () => {
     const problems = problemsOf(withSharding('modulo', moduloShards(0, 1, 3), { modulus: 4 }));
-    expect(problems).toEqual([expect.objectContaining({ path: 'services.storage.sharding.shards', problem: 'no shard serves remainder 2 of modulus 4' })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ path: 'services.storage.sharding.shards', problem: 'no shard serves remainder 2 of modulus 4' }),
+    ]);
   });
 
   it('refuses a remainder out of range and a repeated remainder', () => {
     expect(problemsOf(withSharding('modulo', moduloShards(0, 1, 3)))).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: 'services.storage.sharding.shards[2].remainder', problem: 'is 3, not below the modulus 3' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'services.storage.sharding.shards[2].remainder', problem: 'is 3, not below the modulus 3' }),
+      ]),
     );
     expect(problemsOf(withSharding('modulo', moduloShards(0, 0)))).toEqual([
       expect.objectContaining({ path: 'services.storage.sharding.shards[1].remainder', problem: '0 is already served by shard "s0"' }),
@@ -142,7 +183,9 @@ describe('modulo sharding', () => {
   });
 
   it('refuses a modulus on another strategy', () => {
-    expect(problemsOf(withSharding('range', [rangeShard('a', 0)], { modulus: 2 }))).toEqual([expect.objectContaining({ path: 'services.storage.sharding.modulus' })]);
+    expect(problemsOf(withSharding('range', [rangeShard('a', 0)], { modulus: 2 }))).toEqual([
+      expect.objectContaining({ path: 'services.storage.sharding.modulus' }),
+    ]);
   });
 });
 
@@ -155,22 +198,44 @@ describe('hash sharding', () => {
   });
 
   it('refuses a gap, an overlap, and uncovered ends', () => {
-    expect(problemsOf(withSharding('hash', hashShards('-40', '80-')))).toEqual([expect.objectContaining({ path: 'services.storage.sharding.shards[1].keyRange', problem: 'leaves a gap after the key range of shard "h0"' })]);
-    expect(problemsOf(withSharding('hash', hashShards('-80', '40-')))).toEqual([expect.objectContaining({ problem: 'overlaps the key range of shard "h0"' })]);
-    expect(problemsOf(withSharding('hash', hashShards('10-80', '80-')))).toEqual([expect.objectContaining({ problem: 'no shard covers the start of the key space' })]);
-    expect(problemsOf(withSharding('hash', hashShards('-80', '80-c0')))).toEqual([expect.objectContaining({ problem: 'no shard covers the end of the key space' })]);
-    expect(problemsOf(withSharding('hash', hashShards('-', '80-')))).toEqual([expect.objectContaining({ path: 'services.storage.sharding.shards[0].keyRange', problem: 'runs to the end of the key space, overlapping shard "h1"' })]);
+    expect(problemsOf(withSharding('hash', hashShards('-40', '80-')))).toEqual([
+      expect.objectContaining({
+        path: 'services.storage.sharding.shards[1].keyRange',
+        problem: 'leaves a gap after the key range of shard "h0"',
+      }),
+    ]);
+    expect(problemsOf(withSharding('hash', hashShards('-80', '40-')))).toEqual([
+      expect.objectContaining({ problem: 'overlaps the key range of shard "h0"' }),
+    ]);
+    expect(problemsOf(withSharding('hash', hashShards('10-80', '80-')))).toEqual([
+      expect.objectContaining({ problem: 'no shard covers the start of the key space' }),
+    ]);
+    expect(problemsOf(withSharding('hash', hashShards('-80', '80-c0')))).toEqual([
+      expect.objectContaining({ problem: 'no shard covers the end of the key space' }),
+    ]);
+    expect(problemsOf(withSharding('hash', hashShards('-', '80-')))).toEqual([
+      expect.objectContaining({
+        path: 'services.storage.sharding.shards[0].keyRange',
+        problem: 'runs to the end of the key space, overlapping shard "h1"',
+      }),
+    ]);
   });
 
   it('refuses a key range that ends before it starts, or is not hex', () => {
     expect(problemsOf(withSharding('hash', hashShards('-', 'c0-40')))[0]).toMatchObject({ problem: 'ends before it starts' });
-    expect(problemsOf(withSharding('hash', hashShards('-zz', 'zz-')))[0]).toMatchObject({ path: 'services.storage.sharding.shards[0].keyRange', hint: expect.stringContaining('"-80"') });
+    expect(problemsOf(withSharding('hash', hashShards('-zz', 'zz-')))[0]).toMatchObject({
+      path: 'services.storage.sharding.shards[0].keyRange',
+      hint: expect.stringContaining('"-80"'),
+    });
   });
 });
 
 describe('model lists', () => {
   it('refuses a single-shard model on an undeclared shard and a model both sharded and reference', () => {
     const problems = problemsOf(withSharding('range', [rangeShard('a', 0)], { singleModels: { Setting: 'nope' }, referenceModels: ['M'] }));
-    expect(problems.map((p) => p.path)).toEqual(['services.storage.sharding.singleModels.Setting', 'services.storage.sharding.referenceModels']);
+    expect(problems.map((p) => p.path)).toEqual([
+      'services.storage.sharding.singleModels.Setting',
+      'services.storage.sharding.referenceModels',
+    ]);
   });
 });

@@ -34,7 +34,11 @@ export function validateReferences(topology: Topology | TopologyParts): Topology
     databases.set(cluster, onCluster);
     const first = onCluster.get(database);
     if (first !== undefined) {
-      report(path, `database "${database}" is already used on cluster "${cluster}" by ${first}`, 'give each service database and shard its own database name');
+      report(
+        path,
+        `database "${database}" is already used on cluster "${cluster}" by ${first}`,
+        'give each service database and shard its own database name',
+      );
     } else {
       onCluster.set(database, formatPath(path));
     }
@@ -58,7 +62,11 @@ export function validateReferences(topology: Topology | TopologyParts): Topology
     const schema = service.monolithSchema ?? name;
     const owner = monolithSchemas.get(schema);
     if (owner !== undefined) {
-      report([...at, 'monolithSchema'], `monolith schema "${schema}" is already used by service "${owner}"`, 'give each service its own monolithSchema');
+      report(
+        [...at, 'monolithSchema'],
+        `monolith schema "${schema}" is already used by service "${owner}"`,
+        'give each service its own monolithSchema',
+      );
     } else {
       monolithSchemas.set(schema, name);
     }
@@ -88,11 +96,19 @@ function checkNodes(clusterName: string, cluster: Cluster, report: Report): void
   const seen = new Set<string>();
   for (const { node, path } of nodes) {
     if (seen.has(node.name)) {
-      report([...path, 'name'], `node name "${node.name}" is used twice in cluster "${clusterName}"`, 'give every node of a cluster its own name, e.g. core-replica-1, core-replica-2');
+      report(
+        [...path, 'name'],
+        `node name "${node.name}" is used twice in cluster "${clusterName}"`,
+        'give every node of a cluster its own name, e.g. core-replica-1, core-replica-2',
+      );
     }
     seen.add(node.name);
     if (node.port !== undefined && node.host === undefined) {
-      report([...path, 'host'], 'is missing while port is set', 'set both host and port for a server that already runs, or neither so the topology runtime starts it');
+      report(
+        [...path, 'host'],
+        'is missing while port is set',
+        'set both host and port for a server that already runs, or neither so the topology runtime starts it',
+      );
     }
   }
 }
@@ -100,14 +116,25 @@ function checkNodes(clusterName: string, cluster: Cluster, report: Report): void
 function checkSharding(sharding: Sharding, at: PropertyKey[], report: Report): void {
   const shardNames = new Set<string>();
   sharding.shards.forEach((shard, i) => {
-    if (shardNames.has(shard.name)) report([...at, 'shards', i, 'name'], `shard name "${shard.name}" is used twice`, 'give every shard its own name');
+    if (shardNames.has(shard.name))
+      report([...at, 'shards', i, 'name'], `shard name "${shard.name}" is used twice`, 'give every shard its own name');
     shardNames.add(shard.name);
   });
   for (const [model, shardName] of Object.entries(sharding.singleModels)) {
-    if (!shardNames.has(shardName)) report([...at, 'singleModels', model], `names shard "${shardName}", which is not declared`, `use one of: ${[...shardNames].join(', ')}`);
+    if (!shardNames.has(shardName))
+      report(
+        [...at, 'singleModels', model],
+        `names shard "${shardName}", which is not declared`,
+        `use one of: ${[...shardNames].join(', ')}`,
+      );
   }
   for (const model of sharding.referenceModels) {
-    if (sharding.models.includes(model)) report([...at, 'referenceModels'], `model "${model}" is both sharded and a reference model`, 'list it in models or in referenceModels, not both');
+    if (sharding.models.includes(model))
+      report(
+        [...at, 'referenceModels'],
+        `model "${model}" is both sharded and a reference model`,
+        'list it in models or in referenceModels, not both',
+      );
   }
   if (sharding.modulus !== undefined && sharding.strategy !== 'modulo') {
     report([...at, 'modulus'], 'is only used by the modulo strategy', 'remove it, or set strategy: modulo');
@@ -118,7 +145,12 @@ function checkSharding(sharding: Sharding, at: PropertyKey[], report: Report): v
     for (const [strategy, field] of Object.entries(fieldOf)) {
       const present = shard[field] !== undefined;
       if (field === own && !present) report([...at, 'shards', i, field], `is required by the ${strategy} strategy`, hintFor(strategy));
-      if (field !== own && present) report([...at, 'shards', i, field], `is only used by the ${strategy} strategy`, `remove it (this service uses strategy: ${sharding.strategy})`);
+      if (field !== own && present)
+        report(
+          [...at, 'shards', i, field],
+          `is only used by the ${strategy} strategy`,
+          `remove it (this service uses strategy: ${sharding.strategy})`,
+        );
     }
   });
   if (sharding.strategy === 'range') {
@@ -126,11 +158,15 @@ function checkSharding(sharding: Sharding, at: PropertyKey[], report: Report): v
     if (ranged.length === sharding.shards.length) checkRanges(ranged, at, report);
   }
   if (sharding.strategy === 'modulo') {
-    const placed = sharding.shards.flatMap((shard, index) => (shard.remainder !== undefined ? [{ index, name: shard.name, remainder: shard.remainder }] : []));
+    const placed = sharding.shards.flatMap((shard, index) =>
+      shard.remainder !== undefined ? [{ index, name: shard.name, remainder: shard.remainder }] : [],
+    );
     if (placed.length === sharding.shards.length) checkRemainders(placed, sharding.modulus, at, report);
   }
   if (sharding.strategy === 'hash') {
-    const keyed = sharding.shards.flatMap((shard, index) => (shard.keyRange !== undefined ? [{ index, name: shard.name, keyRange: shard.keyRange }] : []));
+    const keyed = sharding.shards.flatMap((shard, index) =>
+      shard.keyRange !== undefined ? [{ index, name: shard.name, keyRange: shard.keyRange }] : [],
+    );
     if (keyed.length === sharding.shards.length) checkKeyRanges(keyed, at, report);
   }
 }
@@ -176,36 +212,65 @@ function checkRanges(shards: RangedShard[], at: PropertyKey[], report: Report): 
   }
   if (bounds.length !== shards.length) return;
   if (new Set(bounds.map((b) => b.from.kind)).size > 1) {
-    report([...at, 'shards'], 'mixes date ranges and number ranges', 'the shard key has one type: use dates for every shard or numbers for every shard');
+    report(
+      [...at, 'shards'],
+      'mixes date ranges and number ranges',
+      'the shard key has one type: use dates for every shard or numbers for every shard',
+    );
     return;
   }
   const sorted = [...bounds].sort((a, b) => a.from.value - b.from.value);
   for (const [current, next] of pairs(sorted)) {
     if (current.to === undefined) {
-      report([...at, 'shards', current.index, 'range', 'to'], 'is open-ended but another shard starts later', 'only the shard with the latest "from" may leave "to" out');
+      report(
+        [...at, 'shards', current.index, 'range', 'to'],
+        'is open-ended but another shard starts later',
+        'only the shard with the latest "from" may leave "to" out',
+      );
     } else if (next.from.value < current.to.value) {
-      report([...at, 'shards', next.index, 'range'], `overlaps the range of shard "${current.name}"`, '"to" is exclusive: a range may start exactly where the previous one ends, not before');
+      report(
+        [...at, 'shards', next.index, 'range'],
+        `overlaps the range of shard "${current.name}"`,
+        '"to" is exclusive: a range may start exactly where the previous one ends, not before',
+      );
     }
   }
 }
 
 /** Modulo shards: each remainder 0..modulus-1 exactly once; the modulus defaults to the shard count. */
-function checkRemainders(shards: Array<{ index: number; name: string; remainder: number }>, declaredModulus: number | undefined, at: PropertyKey[], report: Report): void {
+function checkRemainders(
+  shards: Array<{ index: number; name: string; remainder: number }>,
+  declaredModulus: number | undefined,
+  at: PropertyKey[],
+  report: Report,
+): void {
   const modulus = declaredModulus ?? shards.length;
   const owners = new Map<number, string>();
   for (const { index, name, remainder } of shards) {
     const owner = owners.get(remainder);
     if (remainder >= modulus) {
-      report([...at, 'shards', index, 'remainder'], `is ${remainder}, not below the modulus ${modulus}`, `use 0 to ${modulus - 1}${declaredModulus === undefined ? ' (the modulus is the number of shards unless set)' : ''}`);
+      report(
+        [...at, 'shards', index, 'remainder'],
+        `is ${remainder}, not below the modulus ${modulus}`,
+        `use 0 to ${modulus - 1}${declaredModulus === undefined ? ' (the modulus is the number of shards unless set)' : ''}`,
+      );
     } else if (owner !== undefined) {
-      report([...at, 'shards', index, 'remainder'], `${remainder} is already served by shard "${owner}"`, 'give each shard its own remainder');
+      report(
+        [...at, 'shards', index, 'remainder'],
+        `${remainder} is already served by shard "${owner}"`,
+        'give each shard its own remainder',
+      );
     } else {
       owners.set(remainder, name);
     }
   }
   const missing = Array.from({ length: modulus }, (_, r) => r).filter((r) => !owners.has(r));
   if (missing.length > 0 && missing.length < modulus) {
-    report([...at, 'shards'], `no shard serves remainder ${missing.join(', ')} of modulus ${modulus}`, 'add a shard for each missing remainder, or lower the modulus');
+    report(
+      [...at, 'shards'],
+      `no shard serves remainder ${missing.join(', ')} of modulus ${modulus}`,
+      'add a shard for each missing remainder, or lower the modulus',
+    );
   }
 }
 
@@ -238,7 +303,11 @@ function checkKeyRanges(shards: Array<{ index: number; name: string; keyRange: s
   }
   for (const [current, next] of pairs(sorted)) {
     if (current.end === '') {
-      report([...at, 'shards', current.index, 'keyRange'], `runs to the end of the key space, overlapping shard "${next.name}"`, tilingHint);
+      report(
+        [...at, 'shards', current.index, 'keyRange'],
+        `runs to the end of the key space, overlapping shard "${next.name}"`,
+        tilingHint,
+      );
     } else if (compare(next.start, current.end) < 0) {
       report([...at, 'shards', next.index, 'keyRange'], `overlaps the key range of shard "${current.name}"`, tilingHint);
     } else if (compare(next.start, current.end) > 0) {

@@ -66,7 +66,16 @@ const EXCLUDED_FROM_COPY = new Set([
   'tablespace_map',
   'pg_internal.init',
 ]);
-const EMPTIED_IN_COPY = new Set(['pg_wal', 'pg_replslot', 'pg_stat_tmp', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_subtrans']);
+const EMPTIED_IN_COPY = new Set([
+  'pg_wal',
+  'pg_replslot',
+  'pg_stat_tmp',
+  'pg_dynshmem',
+  'pg_notify',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_subtrans',
+]);
 
 /**
  * The no-tool path, for machines with only the embedded binaries: the low-level
@@ -77,7 +86,7 @@ async function cloneWithFileCopy(options: CloneReplicaOptions): Promise<void> {
   const client = await connect(options.primary, 'postgres');
   try {
     await client.query('select pg_create_physical_replication_slot($1, true)', [options.slot]);
-    await client.query("select pg_backup_start($1, true)", [`clone ${options.slot}`]);
+    await client.query('select pg_backup_start($1, true)', [`clone ${options.slot}`]);
     let labelFile: string;
     try {
       await copyDataDir(options.primaryDataDir, options.replicaDataDir);

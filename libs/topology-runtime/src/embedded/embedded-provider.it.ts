@@ -32,7 +32,12 @@ describe('embedded topology', () => {
 
   it('runs every node, with both replicas streaming through their own slots', async () => {
     expect(running.provider).toBe('embedded');
-    expect(Object.keys(running.endpoints).sort()).toEqual(['app/app-primary', 'core/core-primary', 'core/core-replica-1', 'core/core-replica-2']);
+    expect(Object.keys(running.endpoints).sort()).toEqual([
+      'app/app-primary',
+      'core/core-primary',
+      'core/core-replica-1',
+      'core/core-replica-2',
+    ]);
     expect(running.topology.clusters['core']?.replicas.map((replica) => replica.port)).toEqual([
       endpoint('core/core-replica-1').port,
       endpoint('core/core-replica-2').port,
@@ -93,15 +98,23 @@ describe('embedded topology', () => {
     await queryRows(primary, coreLogin('neo_storage'), 'create table replicated (id int primary key, note text)');
     await queryRows(primary, coreLogin('neo_storage'), "insert into replicated values (1, 'from the primary')");
     for (const replica of ['core/core-replica-1', 'core/core-replica-2']) {
-      const rows = await eventually(async () => {
-        const found = await queryRows<{ note: string }>(endpoint(replica), coreLogin('neo_storage'), 'select note from replicated where id = 1');
-        return found.length ? found : undefined;
-      }, 10_000, `the row on ${replica}`);
+      const rows = await eventually(
+        async () => {
+          const found = await queryRows<{ note: string }>(
+            endpoint(replica),
+            coreLogin('neo_storage'),
+            'select note from replicated where id = 1',
+          );
+          return found.length ? found : undefined;
+        },
+        10_000,
+        `the row on ${replica}`,
+      );
       expect(rows).toEqual([{ note: 'from the primary' }]);
     }
-    await expect(queryRows(endpoint('core/core-replica-1'), coreLogin('neo_storage'), 'insert into replicated values (2, null)')).rejects.toThrow(
-      /read-only transaction/,
-    );
+    await expect(
+      queryRows(endpoint('core/core-replica-1'), coreLogin('neo_storage'), 'insert into replicated values (2, null)'),
+    ).rejects.toThrow(/read-only transaction/);
   });
 
   it('lets a replica lag while its replay is paused, and catch up when resumed', async () => {
@@ -111,11 +124,17 @@ describe('embedded topology', () => {
     await queryRows(primary, coreLogin('neo_storage'), 'create table lagging (id int)');
     await eventually(async () => ((await queryRows(paused, admin, "select to_regclass('lagging') as t"))[0]?.['t'] ? true : undefined));
     await queryRows(paused, admin, 'select pg_wal_replay_pause()');
-    await eventually(async () => ((await queryRows<{ s: string }>(paused, admin, 'select pg_get_wal_replay_pause_state() as s'))[0]?.s === 'paused' ? true : undefined));
+    await eventually(async () =>
+      (await queryRows<{ s: string }>(paused, admin, 'select pg_get_wal_replay_pause_state() as s'))[0]?.s === 'paused' ? true : undefined,
+    );
     await queryRows(primary, coreLogin('neo_storage'), 'insert into lagging select generate_series(1, 100)');
     // The other replica has the rows while the paused one still has none.
     await eventually(async () => {
-      const [row] = await queryRows<{ n: string }>(endpoint('core/core-replica-1'), coreLogin('neo_storage'), 'select count(*) as n from lagging');
+      const [row] = await queryRows<{ n: string }>(
+        endpoint('core/core-replica-1'),
+        coreLogin('neo_storage'),
+        'select count(*) as n from lagging',
+      );
       return row?.n === '100' ? true : undefined;
     });
     const [behind] = await queryRows<{ n: string }>(paused, coreLogin('neo_storage'), 'select count(*) as n from lagging');
@@ -148,16 +167,27 @@ describe('embedded topology', () => {
     running = await startTopology(topology, { provider: 'embedded', dataDir, durable: false });
     console.log(`restart with existing data took ${Math.round(performance.now() - restartedAt)} ms`);
     expect(running.endpoints).toEqual(before);
-    const rows = await queryRows<{ note: string }>(endpoint('core/core-replica-2'), coreLogin('neo_storage'), 'select note from replicated');
+    const rows = await queryRows<{ note: string }>(
+      endpoint('core/core-replica-2'),
+      coreLogin('neo_storage'),
+      'select note from replicated',
+    );
     expect(rows).toEqual([{ note: 'from the primary' }]);
 
     await running.stop();
     running = await startTopology(topology, { provider: 'embedded', dataDir, wipe: true, durable: false });
-    const [table] = await queryRows<{ t: string | null }>(endpoint('core/core-primary'), coreLogin('neo_storage'), "select to_regclass('replicated')::text as t");
+    const [table] = await queryRows<{ t: string | null }>(
+      endpoint('core/core-primary'),
+      coreLogin('neo_storage'),
+      "select to_regclass('replicated')::text as t",
+    );
     expect(table?.t).toBeNull();
     await eventually(async () => {
-      const [row] = await queryRows<{ n: string }>(endpoint('core/core-primary'), { ...running.admin['core']!, database: 'postgres' },
-        "select count(*) as n from pg_stat_replication where state = 'streaming'");
+      const [row] = await queryRows<{ n: string }>(
+        endpoint('core/core-primary'),
+        { ...running.admin['core']!, database: 'postgres' },
+        "select count(*) as n from pg_stat_replication where state = 'streaming'",
+      );
       return row?.n === '2' ? true : undefined;
     });
   });
@@ -168,7 +198,11 @@ describe('embedded topology', () => {
     const lines: string[] = [];
     running = await startTopology(topology, { provider: 'embedded', dataDir, durable: false, log: (line) => lines.push(line) });
     expect(lines.filter((line) => line.includes('left running')).length).toBe(4);
-    const [row] = await queryRows<{ r: boolean }>(endpoint('core/core-replica-1'), coreLogin('neo_storage'), 'select pg_is_in_recovery() as r');
+    const [row] = await queryRows<{ r: boolean }>(
+      endpoint('core/core-replica-1'),
+      coreLogin('neo_storage'),
+      'select pg_is_in_recovery() as r',
+    );
     expect(row?.r).toBe(true);
   });
 
@@ -179,7 +213,9 @@ describe('embedded topology', () => {
     // The parent process (the test runner) stands in for another owner that is alive.
     await writeFile(stateFile, JSON.stringify({ ...state, ownerPid: process.ppid }));
     try {
-      await expect(startTopology(topology, { provider: 'embedded', dataDir, durable: false })).rejects.toMatchObject({ code: 'RUNTIME_DATA_DIR_IN_USE' });
+      await expect(startTopology(topology, { provider: 'embedded', dataDir, durable: false })).rejects.toMatchObject({
+        code: 'RUNTIME_DATA_DIR_IN_USE',
+      });
     } finally {
       await writeFile(stateFile, JSON.stringify(state));
     }

@@ -106,7 +106,10 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
   const nodeOf = (cluster: string, name: string): RunningNode => {
     const node = nodes.get(endpointKey(cluster, name));
     if (!node) {
-      throw new TopologyRuntimeError('RUNTIME_UNKNOWN_NODE', `No running node "${name}" in cluster "${cluster}"; known: ${[...nodes.keys()].join(', ')}.`);
+      throw new TopologyRuntimeError(
+        'RUNTIME_UNKNOWN_NODE',
+        `No running node "${name}" in cluster "${cluster}"; known: ${[...nodes.keys()].join(', ')}.`,
+      );
     }
     return node;
   };
@@ -181,7 +184,10 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
   const replicas = await Promise.all(replicaNames.map((name) => startNode(plan, name, 'replica', context, nodes, primary)));
   // The replicas follow along while the roles and databases are created.
   await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log: context.log });
-  await waitForReplicaStreaming(target, replicas.map((replica) => replica.name));
+  await waitForReplicaStreaming(
+    target,
+    replicas.map((replica) => replica.name),
+  );
   context.log(
     `cluster ${plan.name}: primary :${primary.server.port}` +
       (replicas.length ? `, replicas ${replicas.map((replica) => `:${replica.server.port}`).join(' ')}` : '') +
@@ -240,7 +246,12 @@ async function createSlots(primary: ProvisionTarget, slots: string[]): Promise<v
 }
 
 /** Points the replica at its primary's current port (which may differ from the last run's). */
-async function configureReplica(node: RunningNode, nodes: Map<string, RunningNode>, context: Context, primaryNode?: RunningNode): Promise<void> {
+async function configureReplica(
+  node: RunningNode,
+  nodes: Map<string, RunningNode>,
+  context: Context,
+  primaryNode?: RunningNode,
+): Promise<void> {
   const primary = primaryNode ?? nodes.get(endpointKey(node.cluster.name, node.cluster.cluster.primary.name));
   if (!primary) throw new Error(`replica ${node.name} needs its primary`);
   const { user, password } = node.cluster.cluster.credentials;

@@ -55,7 +55,10 @@ export async function findPgBasebackup(env: NodeJS.ProcessEnv = process.env): Pr
     '/usr/pgsql-15/bin/pg_basebackup',
     '/opt/homebrew/opt/postgresql@15/bin/pg_basebackup',
     '/usr/local/opt/postgresql@15/bin/pg_basebackup',
-    ...(env['PATH'] ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'pg_basebackup')),
+    ...(env['PATH'] ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, 'pg_basebackup')),
   ];
   for (const candidate of candidates) {
     if ((await isExecutable(candidate)) && (await majorVersionOf(candidate)) >= 15) return candidate;

@@ -76,9 +76,11 @@ export class PostgresServer {
     for (let attempt = 1; ; attempt++) {
       await this.writeConfiguration();
       try {
-        await runProgram(this.options.binaries.pgCtl, [
-          'start', '--pgdata', this.dataDir, '--wait', '--timeout=120', '--silent', '--log', this.logFile,
-        ], { user: this.options.user });
+        await runProgram(
+          this.options.binaries.pgCtl,
+          ['start', '--pgdata', this.dataDir, '--wait', '--timeout=120', '--silent', '--log', this.logFile],
+          { user: this.options.user },
+        );
         return;
       } catch (cause) {
         const logTail = await this.logTail();
@@ -116,7 +118,9 @@ export class PostgresServer {
 
   private async writeConfiguration(): Promise<void> {
     const settings = { ...SERVER_SETTINGS, ...(this.options.durable === false ? NON_DURABLE_SETTINGS : {}), port: this.port };
-    const conf = Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n');
+    const conf = Object.entries(settings)
+      .map(([name, value]) => `${name} = ${value}`)
+      .join('\n');
     await this.writeOwned(`${this.dataDir}/neo-runtime.conf`, `# Written by the topology runtime at every start.\n${conf}\n`);
     const trusted = (this.options.trustUsers ?? []).map(
       (user) => `host    all             ${user}  127.0.0.1/32  trust\nhost    replication     ${user}  127.0.0.1/32  trust`,

@@ -28,7 +28,7 @@ describe.each([
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it.skipIf(!available)('stream the primary\'s existing and new rows', async () => {
+  it.skipIf(!available)("stream the primary's existing and new rows", async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), `neo-clone-${method}-`));
     dirs.push(dataDir);
     const options: StartTopologyOptions = { provider: 'embedded', dataDir, clusters: ['core'], replicaClone: method };
@@ -46,10 +46,14 @@ describe.each([
     console.log(`2 replicas cloned by ${method} and streaming in ${Math.round(performance.now() - started)} ms (with the primary's start)`);
     await queryRows(running.endpoints['core/core-primary']!, login, 'insert into before_clone values (43)');
     for (const replica of ['core/core-replica-1', 'core/core-replica-2']) {
-      const rows = await eventually(async () => {
-        const found = await queryRows<{ id: number }>(running!.endpoints[replica]!, login, 'select id from before_clone order by id');
-        return found.length === 2 ? found : undefined;
-      }, 15_000, `both rows on ${replica}`);
+      const rows = await eventually(
+        async () => {
+          const found = await queryRows<{ id: number }>(running!.endpoints[replica]!, login, 'select id from before_clone order by id');
+          return found.length === 2 ? found : undefined;
+        },
+        15_000,
+        `both rows on ${replica}`,
+      );
       expect(rows).toEqual([{ id: 42 }, { id: 43 }]);
     }
   });

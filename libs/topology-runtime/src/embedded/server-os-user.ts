@@ -40,7 +40,10 @@ async function resolveServerOsUser(): Promise<ServerOsUser | undefined> {
   }
   const created = await lookupUser('postgres');
   if (!created) {
-    throw new TopologyRuntimeError('RUNTIME_COMMAND_FAILED', 'The OS user "postgres" was created but cannot be looked up (id -u postgres).');
+    throw new TopologyRuntimeError(
+      'RUNTIME_COMMAND_FAILED',
+      'The OS user "postgres" was created but cannot be looked up (id -u postgres).',
+    );
   }
   return created;
 }
@@ -59,9 +62,7 @@ export async function giveToServerUser(target: string, user: ServerOsUser | unde
   if (!user) return;
   await chown(target, user.uid, user.gid);
   const entries = await readdir(target, { withFileTypes: true, recursive: true });
-  await Promise.all(
-    entries.map((entry) => chown(path.join(entry.parentPath, entry.name), user.uid, user.gid).catch(ignoreVanished)),
-  );
+  await Promise.all(entries.map((entry) => chown(path.join(entry.parentPath, entry.name), user.uid, user.gid).catch(ignoreVanished)));
 }
 
 function ignoreVanished(error: NodeJS.ErrnoException): void {

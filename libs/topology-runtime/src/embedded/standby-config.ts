@@ -31,7 +31,12 @@ export async function writeStandbyConfig(dataDir: string, source: StandbySource,
   ]
     .map(([key, value]) => `${key}=${quoteConninfoValue(value ?? '')}`)
     .join(' ');
-  const content = [...kept, `primary_conninfo = ${quoteConfValue(conninfo)}`, `primary_slot_name = ${quoteConfValue(source.slot)}`, ''].join('\n');
+  const content = [
+    ...kept,
+    `primary_conninfo = ${quoteConfValue(conninfo)}`,
+    `primary_slot_name = ${quoteConfValue(source.slot)}`,
+    '',
+  ].join('\n');
   await writeFile(autoConf, content, { mode: 0o600 });
   const signal = path.join(dataDir, 'standby.signal');
   await writeFile(signal, '');

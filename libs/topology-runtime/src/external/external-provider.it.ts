@@ -34,14 +34,20 @@ describe('external provider against a server this run did not start', () => {
     expect(running.topology.clusters['core']?.credentials.user).toBe('postgres');
     expect(lines.some((line) => line.includes('core-replica-1, core-replica-2') && line.includes('without them'))).toBe(true);
 
-    const databases = await queryRows<{ datname: string }>(server, admin, 'select datname from pg_database where datname like $1 order by 1', [
-      `${prefix}%`,
-    ]);
+    const databases = await queryRows<{ datname: string }>(
+      server,
+      admin,
+      'select datname from pg_database where datname like $1 order by 1',
+      [`${prefix}%`],
+    );
     expect(databases.map((row) => row.datname)).toEqual(
       ['neo_service_layer', 'neo_storage', 'neo_storage_2024', 'neo_storage_2025', 'neo_voting'].map((name) => `${prefix}${name}`),
     );
-    const schemas = await queryRows<{ nspname: string }>(server, { ...admin, database: `${prefix}neo_service_layer` },
-      "select nspname from pg_namespace where nspname in ('storage', 'votes') order by 1");
+    const schemas = await queryRows<{ nspname: string }>(
+      server,
+      { ...admin, database: `${prefix}neo_service_layer` },
+      "select nspname from pg_namespace where nspname in ('storage', 'votes') order by 1",
+    );
     expect(schemas.map((row) => row.nspname)).toEqual(['storage', 'votes']);
 
     await expect(running.stopNode('core', 'core-primary')).rejects.toMatchObject({ code: 'RUNTIME_PROVIDER_UNAVAILABLE' });

@@ -32,7 +32,10 @@ export async function startExternalTopology(plans: ClusterPlan[], options: Start
     databases: plan.databases.map((database) => {
       const name = `${prefix}${database.name}`;
       if (name.length > MAX_IDENTIFIER_LENGTH) {
-        throw new TopologyRuntimeError('RUNTIME_BAD_OPTION', `The database name "${name}" is longer than PostgreSQL's 63 characters; use a shorter prefix.`);
+        throw new TopologyRuntimeError(
+          'RUNTIME_BAD_OPTION',
+          `The database name "${name}" is longer than PostgreSQL's 63 characters; use a shorter prefix.`,
+        );
       }
       databaseNames[database.name] = name;
       return { ...database, name };
@@ -79,7 +82,10 @@ export async function startExternalTopology(plans: ClusterPlan[], options: Start
 
   let stopping: Promise<void> | undefined;
   const notOurs = (): never => {
-    throw new TopologyRuntimeError('RUNTIME_PROVIDER_UNAVAILABLE', 'External servers were not started by this run, so it cannot stop or start them.');
+    throw new TopologyRuntimeError(
+      'RUNTIME_PROVIDER_UNAVAILABLE',
+      'External servers were not started by this run, so it cannot stop or start them.',
+    );
   };
   return {
     endpoints,

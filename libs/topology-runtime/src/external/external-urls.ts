@@ -54,7 +54,11 @@ export function parseServerUrl(text: string, variable: string): ServerUrl {
     url = new URL(text);
   } catch (cause) {
     // The URL may hold a password: the message names the variable, not its value.
-    throw new TopologyRuntimeError('RUNTIME_EXTERNAL_URL_INVALID', `${variable} is not a valid URL; expected postgresql://user:password@host:port/database.`, { cause });
+    throw new TopologyRuntimeError(
+      'RUNTIME_EXTERNAL_URL_INVALID',
+      `${variable} is not a valid URL; expected postgresql://user:password@host:port/database.`,
+      { cause },
+    );
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new TopologyRuntimeError('RUNTIME_EXTERNAL_URL_INVALID', `${variable} must start with postgresql:// (found ${url.protocol}//).`);

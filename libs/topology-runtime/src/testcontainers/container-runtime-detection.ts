@@ -27,7 +27,14 @@ function candidateSockets(env: NodeJS.ProcessEnv): string[] {
 export async function containerRuntimeAvailable(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const configured = Boolean(env['DOCKER_HOST'] || env['TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE']);
   if (!configured) {
-    const found = await Promise.all(candidateSockets(env).map((file) => access(file).then(() => true, () => false)));
+    const found = await Promise.all(
+      candidateSockets(env).map((file) =>
+        access(file).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (!found.some(Boolean)) return false;
   }
   try {

@@ -12,14 +12,22 @@ import { discardLogLine } from '../log-line.js';
 const IMAGE = 'postgres:15';
 const SERVER_FLAGS = [
   'postgres',
-  '-c', 'wal_level=logical',
-  '-c', 'max_wal_senders=20',
-  '-c', 'max_replication_slots=20',
-  '-c', 'max_logical_replication_workers=16',
-  '-c', 'max_worker_processes=24',
-  '-c', 'hot_standby=on',
-  '-c', 'hot_standby_feedback=on',
-  '-c', 'shared_preload_libraries=pg_stat_statements',
+  '-c',
+  'wal_level=logical',
+  '-c',
+  'max_wal_senders=20',
+  '-c',
+  'max_replication_slots=20',
+  '-c',
+  'max_logical_replication_workers=16',
+  '-c',
+  'max_worker_processes=24',
+  '-c',
+  'hot_standby=on',
+  '-c',
+  'hot_standby_feedback=on',
+  '-c',
+  'shared_preload_libraries=pg_stat_statements',
 ];
 
 /**
@@ -48,7 +56,11 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
       const primary = await new GenericContainer(IMAGE)
         .withNetwork(network)
         .withNetworkAliases(primaryName)
-        .withEnvironment({ POSTGRES_PASSWORD: superuserPassword, POSTGRES_HOST_AUTH_METHOD: 'scram-sha-256', POSTGRES_INITDB_ARGS: '--auth-host=scram-sha-256' })
+        .withEnvironment({
+          POSTGRES_PASSWORD: superuserPassword,
+          POSTGRES_HOST_AUTH_METHOD: 'scram-sha-256',
+          POSTGRES_INITDB_ARGS: '--auth-host=scram-sha-256',
+        })
         .withCommand([...SERVER_FLAGS])
         .withExposedPorts(5432)
         .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
@@ -85,7 +97,10 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
         containers.set(endpointKey(plan.name, replica.name), started);
         endpoints[endpointKey(plan.name, replica.name)] = { host: started.getHost(), port: started.getMappedPort(5432) };
       }
-      await waitForReplicaStreaming(target, plan.cluster.replicas.map((replica) => replica.name));
+      await waitForReplicaStreaming(
+        target,
+        plan.cluster.replicas.map((replica) => replica.name),
+      );
       log(`cluster ${plan.name}: ${1 + plan.cluster.replicas.length} container(s) of ${IMAGE}`);
     }
   } catch (error) {

@@ -231,7 +231,8 @@ async function createDatabaseOn(serverUrl: string): Promise<UnleashDatabase> {
 
 /** A database that outlives the server: created when missing, never dropped. */
 async function keepDatabaseOn(serverUrl: string, name: string): Promise<UnleashDatabase> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Unleash database name ${JSON.stringify(name)} must be a plain lower-case identifier`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`Unleash database name ${JSON.stringify(name)} must be a plain lower-case identifier`);
   await withAdminClient(serverUrl, async (client) => {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (!rowCount) await client.query(`create database ${name}`);

@@ -23,7 +23,9 @@ export class UnleashAdmin {
 
   /** Creates the flag unless it exists (the admin API answers 409 for a taken name); true when created. */
   async ensureFlag(name: string, strategies: readonly AdminStrategy[] = []): Promise<boolean> {
-    const response = await fetch(`${this.baseUrl()}/api/admin/projects/default/features/${encodeURIComponent(name)}`, { headers: { Authorization: this.adminToken } });
+    const response = await fetch(`${this.baseUrl()}/api/admin/projects/default/features/${encodeURIComponent(name)}`, {
+      headers: { Authorization: this.adminToken },
+    });
     await response.body?.cancel();
     if (response.ok) return false;
     await this.createFlag(name, strategies);

@@ -21,7 +21,13 @@ export interface CutoverFixture {
   prismaRoot: string;
   flagsFile: string;
   /** What a child process needs to build the same context (see run-step.child.ts). */
-  childInput: { topology: Topology; admin: RunningTopology['admin']; prismaRoot: string; flagsFile: string; timeouts: Partial<CutoverTimeouts> };
+  childInput: {
+    topology: Topology;
+    admin: RunningTopology['admin'];
+    prismaRoot: string;
+    flagsFile: string;
+    timeouts: Partial<CutoverTimeouts>;
+  };
   stop(): Promise<void>;
 }
 
@@ -89,7 +95,13 @@ async function raiseReplicationLimits(running: RunningTopology, clusters: string
   for (const name of clusters) {
     const primary = running.topology.clusters[name]!.primary;
     const admin = running.admin[name]!;
-    const client = new pg.Client({ host: primary.host, port: primary.port, user: admin.user, password: admin.password, database: 'postgres' });
+    const client = new pg.Client({
+      host: primary.host,
+      port: primary.port,
+      user: admin.user,
+      password: admin.password,
+      database: 'postgres',
+    });
     await client.connect();
     try {
       await client.query('ALTER SYSTEM SET max_logical_replication_workers = 16');

@@ -25,7 +25,9 @@ export async function runStepInChild(
   const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-child-'));
   const inputFile = join(dir, 'input.json');
   // Holds the admin password: readable by this user only, removed below.
-  await writeFile(inputFile, JSON.stringify({ command, service: fixture.service, pauseAt: options.killAt, fixture: fixture.childInput }), { mode: 0o600 });
+  await writeFile(inputFile, JSON.stringify({ command, service: fixture.service, pauseAt: options.killAt, fixture: fixture.childInput }), {
+    mode: 0o600,
+  });
   const script = fileURLToPath(new URL('./run-step.child.ts', import.meta.url));
   const hooks = fileURLToPath(new URL('./ts-source-hooks.mjs', import.meta.url));
   const child = fork(script, [], {

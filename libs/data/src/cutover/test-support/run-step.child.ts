@@ -38,5 +38,7 @@ try {
   else await rollbackService(context, input.service);
   process.send?.({ done: true }, undefined, undefined, () => process.exit(0));
 } catch (error) {
-  process.send?.({ failed: (error as Error).message, code: (error as { code?: string }).code }, undefined, undefined, () => process.exit(1));
+  process.send?.({ failed: (error as Error).message, code: (error as { code?: string }).code }, undefined, undefined, () =>
+    process.exit(1),
+  );
 }

@@ -93,13 +93,19 @@ export class WriteLoad {
     for (let start = 0; start < rows; start += 500) {
       const batch = Array.from({ length: Math.min(500, rows - start) }, () => this.next());
       const first = this.model.insert(batch[0]!.id, batch[0]!.n);
-      const placeholders = batch.map((_, row) => `(${first.columns.map((__, column) => `$${row * first.columns.length + column + 1}`).join(', ')})`);
+      const placeholders = batch.map(
+        (_, row) => `(${first.columns.map((__, column) => `$${row * first.columns.length + column + 1}`).join(', ')})`,
+      );
       const inserts = batch.map(({ id, n }) => ({ id, ...this.model.insert(id, n) }));
       await this.monolith.query(
         `INSERT INTO ${qualified(this.plan.monolith.schema, this.model.table)} (${first.columns.join(', ')}) VALUES ${placeholders.join(', ')}`,
         inserts.flatMap((insert) => insert.values),
       );
-      for (const insert of inserts) this.acknowledged.set(insert.id, { value: Number(insert.values[first.columns.indexOf(this.model.valueColumn)]), shardKey: insert.shardKey });
+      for (const insert of inserts)
+        this.acknowledged.set(insert.id, {
+          value: Number(insert.values[first.columns.indexOf(this.model.valueColumn)]),
+          shardKey: insert.shardKey,
+        });
     }
   }
 
@@ -138,7 +144,9 @@ export class WriteLoad {
     return this.whilePaused(async () => {
       const found = new Map<string, { count: number; value: number }>();
       const read = async (pool: pg.Pool, name: string) => {
-        const { rows } = await pool.query<{ id: string; value: string }>(`SELECT id::text AS id, ${this.model.valueColumn}::text AS value FROM ${name}`);
+        const { rows } = await pool.query<{ id: string; value: string }>(
+          `SELECT id::text AS id, ${this.model.valueColumn}::text AS value FROM ${name}`,
+        );
         for (const row of rows) {
           const entry = found.get(row.id) ?? { count: 0, value: Number(row.value) };
           entry.count += 1;
@@ -177,13 +185,16 @@ export class WriteLoad {
       const startedAt = performance.now();
       try {
         const candidates = [...this.acknowledged.keys()];
-        const updateId = candidates.length > 50 && Math.random() < 0.3 ? candidates[Math.floor(Math.random() * candidates.length)] : undefined;
+        const updateId =
+          candidates.length > 50 && Math.random() < 0.3 ? candidates[Math.floor(Math.random() * candidates.length)] : undefined;
         if (updateId && !this.busy.has(updateId)) {
           this.busy.add(updateId);
           try {
             const written = this.acknowledged.get(updateId)!;
             const value = written.value + 1;
-            await this.routed(written.shardKey, (pool, name) => pool.query(`UPDATE ${name} SET ${this.model.valueColumn} = $2 WHERE id = $1`, [updateId, value]));
+            await this.routed(written.shardKey, (pool, name) =>
+              pool.query(`UPDATE ${name} SET ${this.model.valueColumn} = $2 WHERE id = $1`, [updateId, value]),
+            );
             this.acknowledged.set(updateId, { ...written, value });
           } finally {
             this.busy.delete(updateId);
@@ -192,9 +203,15 @@ export class WriteLoad {
           const { id, n } = this.next();
           const insert = this.model.insert(id, n);
           await this.routed(insert.shardKey, (pool, name) =>
-            pool.query(`INSERT INTO ${name} (${insert.columns.join(', ')}) VALUES (${insert.columns.map((_, index) => `$${index + 1}`).join(', ')})`, insert.values),
+            pool.query(
+              `INSERT INTO ${name} (${insert.columns.join(', ')}) VALUES (${insert.columns.map((_, index) => `$${index + 1}`).join(', ')})`,
+              insert.values,
+            ),
           );
-          this.acknowledged.set(id, { value: Number(insert.values[insert.columns.indexOf(this.model.valueColumn)]), shardKey: insert.shardKey });
+          this.acknowledged.set(id, {
+            value: Number(insert.values[insert.columns.indexOf(this.model.valueColumn)]),
+            shardKey: insert.shardKey,
+          });
         }
         this.timings.push({ startedAt, ms: performance.now() - startedAt });
       } catch (error) {

@@ -28,7 +28,9 @@ async function shadowDatabases(): Promise<number> {
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`);
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`,
+    );
     return rows[0]!.n;
   } finally {
     await client.end();
@@ -52,7 +54,9 @@ describe('createMigration (offline, through the WASM schema engine)', () => {
   });
 
   it('says there are no changes when the migrations already match the schema', async () => {
-    expect(await createMigration({ serviceDir, name: 'again', connection: { connectionString: server.url } })).toEqual({ status: 'no-changes' });
+    expect(await createMigration({ serviceDir, name: 'again', connection: { connectionString: server.url } })).toEqual({
+      status: 'no-changes',
+    });
     expect(await readdir(join(serviceDir, 'migrations'))).toEqual(['20260102030405_init', 'migration_lock.toml']);
   });
 

@@ -17,8 +17,7 @@ export interface CreateMigrationOptions {
 }
 
 export type CreateMigrationResult =
-  | { status: 'created'; migrationName: string; migrationDir: string; sql: string }
-  | { status: 'no-changes' };
+  { status: 'created'; migrationName: string; migrationDir: string; sql: string } | { status: 'no-changes' };
 
 /**
  * `prisma migrate dev --create-only`, offline: replays the existing migrations on a shadow

@@ -19,7 +19,10 @@ export async function readMigrationsList(migrationsDir: string): Promise<Migrati
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  const directories = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const directories = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     directories.map(async (name) => ({
       path: name,

@@ -64,7 +64,11 @@ export class SchemaEngineSession {
     const result = await this.engine.diff({
       // The engine reads the provider from migration_lock.toml, which a first migration does not have yet.
       // (An empty history still goes through a shadow database, so the script does not recreate `public`.)
-      from: { tag: 'migrations', ...migrations, lockfile: { ...migrations.lockfile, content: migrations.lockfile.content ?? POSTGRESQL_MIGRATION_LOCK } },
+      from: {
+        tag: 'migrations',
+        ...migrations,
+        lockfile: { ...migrations.lockfile, content: migrations.lockfile.content ?? POSTGRESQL_MIGRATION_LOCK },
+      },
       to: { tag: 'schemaDatamodel', files: this.schemaFiles },
       script: true,
       exitCode: true,

@@ -39,7 +39,7 @@ export class Uuidv7Generator {
   /** A random start with the top bit clear, leaving at least 2^41 increments in the millisecond. */
   private freshCounter(): number {
     const bytes = this.random(6);
-    return ((bytes[0]! & 0x01) * 2 ** 40 + bytes[1]! * 2 ** 32 + bytes[2]! * 2 ** 24 + bytes[3]! * 2 ** 16 + bytes[4]! * 2 ** 8 + bytes[5]!);
+    return (bytes[0]! & 0x01) * 2 ** 40 + bytes[1]! * 2 ** 32 + bytes[2]! * 2 ** 24 + bytes[3]! * 2 ** 16 + bytes[4]! * 2 ** 8 + bytes[5]!;
   }
 }
 

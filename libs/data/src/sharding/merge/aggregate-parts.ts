@@ -29,8 +29,10 @@ export function stateFromShardResult(result: Row): AggregateState {
 export function stateFromRows(rows: readonly Row[], request: AggregateRequest, compareStrings: StringComparator): AggregateState {
   const state = emptyAggregateState();
   const countFields = new Set(['_all', ...(request.count?.shape === 'object' ? request.count.fields : []), ...request.avg]);
-  for (const field of countFields) state.count[field] = field === '_all' ? rows.length : rows.filter((row) => row[field] !== null && row[field] !== undefined).length;
-  for (const field of new Set([...request.sum, ...request.avg])) state.sum[field] = rows.reduce<Numeric | null>((sum, row) => addNumeric(sum, toNumeric(row[field])), null);
+  for (const field of countFields)
+    state.count[field] = field === '_all' ? rows.length : rows.filter((row) => row[field] !== null && row[field] !== undefined).length;
+  for (const field of new Set([...request.sum, ...request.avg]))
+    state.sum[field] = rows.reduce<Numeric | null>((sum, row) => addNumeric(sum, toNumeric(row[field])), null);
   for (const field of request.min) state.min[field] = rows.reduce<unknown>((best, row) => pick(best, row[field], -1, compareStrings), null);
   for (const field of request.max) state.max[field] = rows.reduce<unknown>((best, row) => pick(best, row[field], 1, compareStrings), null);
   return state;
@@ -38,10 +40,14 @@ export function stateFromRows(rows: readonly Row[], request: AggregateRequest, c
 
 export function mergeAggregateStates(a: AggregateState, b: AggregateState, compareStrings: StringComparator): AggregateState {
   const merged = emptyAggregateState();
-  for (const field of new Set([...Object.keys(a.count), ...Object.keys(b.count)])) merged.count[field] = (a.count[field] ?? 0) + (b.count[field] ?? 0);
-  for (const field of new Set([...Object.keys(a.sum), ...Object.keys(b.sum)])) merged.sum[field] = addNumeric(a.sum[field] ?? null, b.sum[field] ?? null);
-  for (const field of new Set([...Object.keys(a.min), ...Object.keys(b.min)])) merged.min[field] = pick(a.min[field] ?? null, b.min[field] ?? null, -1, compareStrings);
-  for (const field of new Set([...Object.keys(a.max), ...Object.keys(b.max)])) merged.max[field] = pick(a.max[field] ?? null, b.max[field] ?? null, 1, compareStrings);
+  for (const field of new Set([...Object.keys(a.count), ...Object.keys(b.count)]))
+    merged.count[field] = (a.count[field] ?? 0) + (b.count[field] ?? 0);
+  for (const field of new Set([...Object.keys(a.sum), ...Object.keys(b.sum)]))
+    merged.sum[field] = addNumeric(a.sum[field] ?? null, b.sum[field] ?? null);
+  for (const field of new Set([...Object.keys(a.min), ...Object.keys(b.min)]))
+    merged.min[field] = pick(a.min[field] ?? null, b.min[field] ?? null, -1, compareStrings);
+  for (const field of new Set([...Object.keys(a.max), ...Object.keys(b.max)]))
+    merged.max[field] = pick(a.max[field] ?? null, b.max[field] ?? null, 1, compareStrings);
   return merged;
 }
 
@@ -67,7 +73,8 @@ export function aggregateValue(state: AggregateState, aggregate: string, field: 
 export function aggregateResult(state: AggregateState, request: AggregateRequest): Row {
   const result: Row = {};
   if (request.count?.shape === 'number') result._count = state.count._all ?? 0;
-  else if (request.count) result._count = Object.fromEntries(request.count.fields.map((field) => [field, aggregateValue(state, '_count', field)]));
+  else if (request.count)
+    result._count = Object.fromEntries(request.count.fields.map((field) => [field, aggregateValue(state, '_count', field)]));
   const add = (aggregate: '_sum' | '_avg' | '_min' | '_max', fields: string[]) => {
     if (fields.length > 0) result[aggregate] = Object.fromEntries(fields.map((field) => [field, aggregateValue(state, aggregate, field)]));
   };

@@ -27,7 +27,10 @@ export function readAggregateRequest(args: Record<string, unknown>): AggregateRe
 }
 
 /** Adds what a merge step needs beyond what the caller asked (e.g. SUM and COUNT for an AVG). */
-export function widenRequest(request: AggregateRequest, extra: Partial<Record<'count' | 'sum' | 'avg' | 'min' | 'max', string[]>>): AggregateRequest {
+export function widenRequest(
+  request: AggregateRequest,
+  extra: Partial<Record<'count' | 'sum' | 'avg' | 'min' | 'max', string[]>>,
+): AggregateRequest {
   const countFields = request.count?.shape === 'object' ? request.count.fields : request.count ? ['_all'] : [];
   const extraCount = extra.count ?? [];
   return {

@@ -30,7 +30,12 @@ export interface DecimalLike {
 }
 
 export function isDecimal(value: unknown): value is DecimalLike {
-  return typeof value === 'object' && value !== null && typeof (value as DecimalLike).comparedTo === 'function' && typeof (value as DecimalLike).plus === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as DecimalLike).comparedTo === 'function' &&
+    typeof (value as DecimalLike).plus === 'function'
+  );
 }
 
 /** Compares two non-null column values of the same field the way PostgreSQL orders them. */

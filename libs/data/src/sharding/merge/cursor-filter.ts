@@ -7,7 +7,11 @@ import type { OrderTerm, Row } from './order-by.js';
  * cannot take Prisma's `cursor` (they do not hold that row), so every shard gets this
  * filter instead.
  */
-export function atOrAfterCursorWhere(terms: readonly OrderTerm[], cursorRow: Row, nullable: (field: string) => boolean = () => true): Record<string, unknown> {
+export function atOrAfterCursorWhere(
+  terms: readonly OrderTerm[],
+  cursorRow: Row,
+  nullable: (field: string) => boolean = () => true,
+): Record<string, unknown> {
   const branches: Array<Record<string, unknown>> = [];
   const equalSoFar: Array<Record<string, unknown>> = [];
   for (const term of terms) {

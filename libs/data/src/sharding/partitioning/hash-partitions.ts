@@ -7,7 +7,8 @@ import { withSchemaOf } from './time-partitions.js';
  * itself; this only spells out the partitions.
  */
 export function hashPartitionsSql(parent: string, modulus: number): string[] {
-  if (!Number.isInteger(modulus) || modulus < 1) throw new RangeError(`A hash-partitioned table needs a whole number of partitions, not ${modulus}.`);
+  if (!Number.isInteger(modulus) || modulus < 1)
+    throw new RangeError(`A hash-partitioned table needs a whole number of partitions, not ${modulus}.`);
   const bare = parent.slice(parent.lastIndexOf('.') + 1);
   return Array.from(
     { length: modulus },

@@ -1,5 +1,13 @@
 export { maintainTimePartitions, partitionNames, type TimePartitioning, type PartitionMaintenance } from './maintain-time-partitions.js';
-export { createTimePartitionSql, dropPartitionSql, partitionFor, periodStart, addPeriods, type PartitionInterval, type TimePartition } from './time-partitions.js';
+export {
+  createTimePartitionSql,
+  dropPartitionSql,
+  partitionFor,
+  periodStart,
+  addPeriods,
+  type PartitionInterval,
+  type TimePartition,
+} from './time-partitions.js';
 export { hashPartitionsSql, createHashPartitions } from './hash-partitions.js';
 export { detectTimescale, createHypertableSql, addRetentionPolicySql, type TimescaleStatus } from './timescale.js';
 export { PartitioningError } from './partitioning.error.js';

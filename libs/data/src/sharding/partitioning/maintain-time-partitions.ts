@@ -1,7 +1,15 @@
 import { PartitioningError } from './partitioning.error.js';
 import { quoteLiteral, type SqlRunner } from './sql-runner.js';
 import { addRetentionPolicySql, createHypertableSql, detectTimescale } from './timescale.js';
-import { addPeriods, createTimePartitionSql, dropPartitionSql, partitionFor, periodOfPartitionName, periodStart, type PartitionInterval } from './time-partitions.js';
+import {
+  addPeriods,
+  createTimePartitionSql,
+  dropPartitionSql,
+  partitionFor,
+  periodOfPartitionName,
+  periodStart,
+  type PartitionInterval,
+} from './time-partitions.js';
 
 /** A time-partitioned table of the cold tier, as the topology declares it. */
 export interface TimePartitioning {

@@ -29,7 +29,10 @@ export function addPeriods(start: Date, interval: PartitionInterval, steps: numb
 export function partitionFor(parent: string, interval: PartitionInterval, at: Date): TimePartition {
   const from = periodStart(at, interval);
   const to = addPeriods(from, interval, 1);
-  const stamp = from.toISOString().slice(0, interval === 'day' ? 10 : 7).replace(/-/g, '');
+  const stamp = from
+    .toISOString()
+    .slice(0, interval === 'day' ? 10 : 7)
+    .replace(/-/g, '');
   return { name: `${bareName(parent)}_p${stamp}`, from, to };
 }
 
@@ -64,4 +67,3 @@ export function withSchemaOf(parent: string, name: string): string {
 function bareName(table: string): string {
   return table.slice(table.lastIndexOf('.') + 1);
 }
-

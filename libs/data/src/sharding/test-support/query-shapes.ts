@@ -26,7 +26,10 @@ export const transactionRowsArbitrary = (maxRows: number): fc.Arbitrary<Transact
         contractId: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
         status: fc.constantFrom('new', 'paid', 'Paid', 'void'),
         amount: fc.integer({ min: -20, max: 100 }),
-        fee: fc.option(fc.integer({ min: 0, max: 999 }).map((cents) => (cents / 100).toFixed(2)), { nil: null }),
+        fee: fc.option(
+          fc.integer({ min: 0, max: 999 }).map((cents) => (cents / 100).toFixed(2)),
+          { nil: null },
+        ),
         note: fc.option(fc.constantFrom('a', 'b', 'ä', 'Z'), { nil: null }),
         createdAt: fc.integer({ min: 0, max: 50 }).map((minute) => new Date(Date.UTC(2025, 0, 1, 0, minute))),
       }),
@@ -34,7 +37,8 @@ export const transactionRowsArbitrary = (maxRows: number): fc.Arbitrary<Transact
     )
     .map((rows) => rows.map((row, i) => ({ id: `${ID_PREFIX}${i.toString().padStart(12, '0')}`, ...row })));
 
-export const rowIdArbitrary = (maxRows: number) => fc.integer({ min: 0, max: Math.max(0, maxRows - 1) }).map((i) => `${ID_PREFIX}${i.toString().padStart(12, '0')}`);
+export const rowIdArbitrary = (maxRows: number) =>
+  fc.integer({ min: 0, max: Math.max(0, maxRows - 1) }).map((i) => `${ID_PREFIX}${i.toString().padStart(12, '0')}`);
 
 const scalarFilter = fc.oneof(
   fc.record({ userId: fc.integer({ min: 0, max: 40 }) }),
@@ -61,7 +65,11 @@ const NULLABLE = new Set(['note', 'fee', 'contractId']);
 /** A total order: random leading fields, then the unique id, so every database agrees on ties. */
 export const totalOrderArbitrary = fc
   .array(
-    fc.record({ field: fc.constantFrom(...ORDER_FIELDS), sort: fc.constantFrom('asc', 'desc'), nulls: fc.constantFrom(undefined, 'first', 'last') }),
+    fc.record({
+      field: fc.constantFrom(...ORDER_FIELDS),
+      sort: fc.constantFrom('asc', 'desc'),
+      nulls: fc.constantFrom(undefined, 'first', 'last'),
+    }),
     { maxLength: 2 },
   )
   .map((terms) => {
@@ -76,7 +84,9 @@ export const totalOrderArbitrary = fc
   });
 
 export const selectArbitrary = fc.option(
-  fc.subarray(['userId', 'amount', 'status', 'note', 'fee', 'createdAt'], { minLength: 1 }).map((fields) => Object.fromEntries(fields.map((field) => [field, true]))),
+  fc
+    .subarray(['userId', 'amount', 'status', 'note', 'fee', 'createdAt'], { minLength: 1 })
+    .map((fields) => Object.fromEntries(fields.map((field) => [field, true]))),
   { nil: undefined },
 );
 
@@ -85,9 +95,15 @@ export const findManyArbitrary = (maxRows: number) =>
     {
       where: whereArbitrary,
       orderBy: totalOrderArbitrary,
-      take: fc.option(fc.integer({ min: -8, max: 8 }).filter((take) => take !== 0), { nil: undefined }),
+      take: fc.option(
+        fc.integer({ min: -8, max: 8 }).filter((take) => take !== 0),
+        { nil: undefined },
+      ),
       skip: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
-      cursor: fc.option(rowIdArbitrary(maxRows).map((id) => ({ id })), { nil: undefined }),
+      cursor: fc.option(
+        rowIdArbitrary(maxRows).map((id) => ({ id })),
+        { nil: undefined },
+      ),
       select: selectArbitrary,
       distinct: fc.option(fc.constantFrom(['status'], ['note'], ['status', 'contractId']), { nil: undefined }),
     },
@@ -97,22 +113,30 @@ export const findManyArbitrary = (maxRows: number) =>
 const AGGREGATABLE = ['amount', 'fee'] as const;
 const COMPARABLE = ['amount', 'fee', 'note', 'createdAt', 'status'] as const;
 const selection = <T extends string>(fields: readonly T[]) =>
-  fc.option(fc.subarray([...fields], { minLength: 1 }).map((chosen) => Object.fromEntries(chosen.map((field) => [field, true as const]))), { nil: undefined });
-
-export const aggregateArbitrary =
-  fc.record(
-    {
-      where: whereArbitrary,
-      _count: fc.option(fc.oneof(fc.constant(true as const), fc.constant({ _all: true as const, note: true as const }), fc.constant({ fee: true as const })), { nil: undefined }),
-      _sum: selection(AGGREGATABLE),
-      _avg: selection(AGGREGATABLE),
-      _min: selection(COMPARABLE),
-      _max: selection(COMPARABLE),
-      // No cursor: one database refuses an aggregate with a cursor, so there is nothing to compare with.
-      window: fc.option(fc.record({ orderBy: totalOrderArbitrary, take: fc.integer({ min: 1, max: 10 }), skip: fc.integer({ min: 0, max: 4 }) }), { nil: undefined }),
-    },
-    { requiredKeys: [] },
+  fc.option(
+    fc.subarray([...fields], { minLength: 1 }).map((chosen) => Object.fromEntries(chosen.map((field) => [field, true as const]))),
+    { nil: undefined },
   );
+
+export const aggregateArbitrary = fc.record(
+  {
+    where: whereArbitrary,
+    _count: fc.option(
+      fc.oneof(fc.constant(true as const), fc.constant({ _all: true as const, note: true as const }), fc.constant({ fee: true as const })),
+      { nil: undefined },
+    ),
+    _sum: selection(AGGREGATABLE),
+    _avg: selection(AGGREGATABLE),
+    _min: selection(COMPARABLE),
+    _max: selection(COMPARABLE),
+    // No cursor: one database refuses an aggregate with a cursor, so there is nothing to compare with.
+    window: fc.option(
+      fc.record({ orderBy: totalOrderArbitrary, take: fc.integer({ min: 1, max: 10 }), skip: fc.integer({ min: 0, max: 4 }) }),
+      { nil: undefined },
+    ),
+  },
+  { requiredKeys: [] },
+);
 
 export const groupByArbitrary = fc.record(
   {
@@ -134,7 +158,10 @@ export const groupByArbitrary = fc.record(
     ),
     window: fc.option(fc.record({ take: fc.integer({ min: 1, max: 5 }), skip: fc.integer({ min: 0, max: 3 }) }), { nil: undefined }),
     /** Order groups by an aggregate first (ties broken by the `by` fields). */
-    orderByAggregate: fc.option(fc.constantFrom({ _sum: { amount: 'desc' } }, { _count: { id: 'asc' } }, { _avg: { amount: 'asc' } }, { _max: { note: 'asc' } }), { nil: undefined }),
+    orderByAggregate: fc.option(
+      fc.constantFrom({ _sum: { amount: 'desc' } }, { _count: { id: 'asc' } }, { _avg: { amount: 'asc' } }, { _max: { note: 'asc' } }),
+      { nil: undefined },
+    ),
   },
   { requiredKeys: ['by'] },
 );

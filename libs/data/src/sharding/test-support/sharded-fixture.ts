@@ -36,7 +36,10 @@ export interface ServerAccess {
 
 const TABLES_SQL = fileURLToPath(new URL('../../../../../prisma/_fixture_sharding/tables.sql', import.meta.url));
 
-export async function createShardedFixture(server: ServerAccess, options: { shardCount?: number; poolMax?: number } = {}): Promise<ShardedFixture> {
+export async function createShardedFixture(
+  server: ServerAccess,
+  options: { shardCount?: number; poolMax?: number } = {},
+): Promise<ShardedFixture> {
   const shardCount = options.shardCount ?? 4;
   const prefix = `shx_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const shardNames = Array.from({ length: shardCount }, (_, i) => `s${i}`);
@@ -79,7 +82,9 @@ export async function createShardedFixture(server: ServerAccess, options: { shar
     databases,
     sql: (database, text, values) => pools.get(database)!.query(text, values),
     truncateAll: async () => {
-      await Promise.all([...databases.keys()].map((name) => pools.get(name)!.query(`TRUNCATE ${tableNames.join(', ')} RESTART IDENTITY CASCADE`)));
+      await Promise.all(
+        [...databases.keys()].map((name) => pools.get(name)!.query(`TRUNCATE ${tableNames.join(', ')} RESTART IDENTITY CASCADE`)),
+      );
     },
     dispose,
   };
