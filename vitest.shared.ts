@@ -5,6 +5,7 @@ const workspaceRoot = fileURLToPath(new URL('.', import.meta.url));
 
 /** Workspace libraries resolve to their TypeScript sources in tests, so no build is needed first. */
 export const workspaceAliases = [
+  { find: /^@neo\/topology$/, replacement: `${workspaceRoot}libs/topology/src/index.ts` },
   { find: /^@neo\/data$/, replacement: `${workspaceRoot}libs/data/src/index.ts` },
   { find: /^@neo\/topology-runtime$/, replacement: `${workspaceRoot}libs/topology-runtime/src/index.ts` },
   { find: /^@neo\/testing$/, replacement: `${workspaceRoot}libs/testing/src/index.ts` },

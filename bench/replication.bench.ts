@@ -15,13 +15,11 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { readReplicas } from '@prisma/extension-read-replicas';
 import pg from 'pg';
 import { parseArgs } from 'node:util';
+import { serviceTargets, toPgPoolConfig, topologySchema, type DataNode } from '@neo/topology';
 import { startTopology } from '@neo/topology-runtime';
 import { PrismaClient } from '../libs/data/src/generated/replica-fixture/client.js';
 import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
 import { createReplicaSet } from '../libs/data/src/replication/replica-set.js';
-import { serviceTargets } from '../libs/data/src/topology/resolve-targets.js';
-import { toPgPoolConfig, type DataNode } from '../libs/data/src/topology/data-node.js';
-import { topologySchema } from '../libs/data/src/topology/topology.schema.js';
 
 const { values: cli } = parseArgs({ options: { runs: { type: 'string', default: '15' }, seconds: { type: 'string', default: '0.5' } } });
 const runs = Number(cli.runs);

@@ -19,9 +19,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Sharding } from '@neo/topology';
 import { startScratchPostgres } from '@neo/topology-runtime';
 import { createShardedClient } from '../libs/data/src/sharding/index.js';
-import type { Sharding } from '../libs/data/src/topology/topology.schema.js';
 import { uuidv7 } from '../libs/data/src/sharding/ids/uuidv7.js';
 import { createShardedFixture } from '../libs/data/src/sharding/test-support/sharded-fixture.js';
 

@@ -1,6 +1,5 @@
 // The public API of @neo/data: everything a service or tool imports comes from here.
-export * from './errors/index.js';
-export * from './topology/index.js';
+export * from '@neo/topology';
 export * from './context/index.js';
 export * from './metrics/index.js';
 export * from './migrations/index.js';

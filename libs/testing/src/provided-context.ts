@@ -1,4 +1,4 @@
-import type { Endpoints, Topology } from '@neo/data';
+import type { Endpoints, Topology } from '@neo/topology';
 import type { AdminAccess } from '@neo/topology-runtime';
 
 /** What the global setup hands to every test file of the run (vitest `provide`/`inject`). */

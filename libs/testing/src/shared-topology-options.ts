@@ -1,4 +1,4 @@
-import { loadTopology, locateTopologyFile, type Topology } from '@neo/data';
+import { loadTopology, locateTopologyFile, type Topology } from '@neo/topology';
 
 /** Names of the environment variables the shared test topology reads. */
 export const TEST_ENV = {

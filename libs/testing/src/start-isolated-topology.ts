@@ -1,4 +1,4 @@
-import type { Topology } from '@neo/data';
+import type { Topology } from '@neo/topology';
 import { startTopology, type RunningTopology, type StartTopologyOptions } from '@neo/topology-runtime';
 import { loadTestTopology } from './shared-topology-options.js';
 

@@ -1,4 +1,4 @@
-import { bindTopology, type Endpoints, type Topology } from '@neo/data';
+import { bindTopology, type Endpoints, type Topology } from '@neo/topology';
 import type { AdminAccess } from '@neo/topology-runtime';
 import { inject } from 'vitest';
 import './provided-context.js';

@@ -1,4 +1,4 @@
-import type { DeclaredNode, Topology } from '@neo/data';
+import type { DeclaredNode, Topology } from '@neo/topology';
 import type { ProviderRun } from './provider-run.js';
 import { endpointKey } from './topology-runtime.types.js';
 

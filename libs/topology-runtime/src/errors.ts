@@ -1,4 +1,4 @@
-import { DataError } from '@neo/data';
+import { DataError } from '@neo/topology';
 
 /** Stable codes of the topology runtime's errors, for callers that branch on them. */
 export type TopologyRuntimeErrorCode =

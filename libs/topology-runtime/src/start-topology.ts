@@ -1,4 +1,4 @@
-import type { Topology } from '@neo/data';
+import type { Topology } from '@neo/topology';
 import { bindRunningTopology } from './bind-running-topology.js';
 import { startEmbeddedTopology } from './embedded/embedded-provider.js';
 import { startExternalTopology } from './external/external-provider.js';

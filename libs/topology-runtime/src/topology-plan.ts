@@ -1,4 +1,4 @@
-import type { Cluster, Topology } from '@neo/data';
+import type { Cluster, Topology } from '@neo/topology';
 import { TopologyRuntimeError } from './errors.js';
 
 /** What one cluster must hold: its role, its databases and, for the monolith, the schemas inside it. */

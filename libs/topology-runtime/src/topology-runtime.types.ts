@@ -1,6 +1,6 @@
-import type { Endpoints, Topology } from '@neo/data';
+import type { Endpoints, Topology } from '@neo/topology';
 
-export { endpointKey, type Endpoints } from '@neo/data';
+export { endpointKey, type Endpoints } from '@neo/topology';
 
 export type ProviderName = 'embedded' | 'testcontainers' | 'external';
 

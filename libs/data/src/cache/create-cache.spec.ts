@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { topologySchema, type CacheSettings, type Topology } from '../topology/index.js';
+import { topologySchema, type CacheSettings, type Topology } from '@neo/topology';
 import { createServiceCache } from './create-cache.js';
 import { freshWindowFor } from './fresh-window.js';
 

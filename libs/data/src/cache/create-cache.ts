@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { findService, type Topology } from '../topology/index.js';
+import { findService, type Topology } from '@neo/topology';
 import { CacheMetrics } from './cache-metrics.js';
 import { freshWindowFor } from './fresh-window.js';
 import { InProcessStore } from './in-process.store.js';

@@ -1,4 +1,4 @@
-import type { ReadSettings } from '../topology/index.js';
+import type { ReadSettings } from '@neo/topology';
 
 /**
  * How long after a write its key must be loaded from the primary, for a database read through

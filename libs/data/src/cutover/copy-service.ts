@@ -1,5 +1,5 @@
 import { migrateFleet } from '../migrations/migrate-fleet.js';
-import { dataNodeLabel } from '../topology/data-node.js';
+import { dataNodeLabel } from '@neo/topology';
 import { connectAdmin, enterStep, logOf, subscriptionConninfo, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import type { CutoverPlan, CutoverTarget } from './cutover-plan.js';

@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { dataNodeLabel, type DataNode } from '../topology/data-node.js';
-import type { Topology } from '../topology/topology.schema.js';
+import { type DataNode, dataNodeLabel, type Topology } from '@neo/topology';
 import { CutoverError } from './cutover.error.js';
 import type { FlagWriter } from './flag-writer.js';
 

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bindTopology } from '../topology/bind-topology.js';
-import { loadTopology } from '../topology/load-topology.js';
-import type { Topology } from '../topology/topology.schema.js';
+import { bindTopology, loadTopology, type Topology } from '@neo/topology';
 import { planCutover } from './cutover-plan.js';
 import { parsePrismaModels } from './prisma-models.js';
 

@@ -1,7 +1,5 @@
 import { createShardingStrategy } from '../sharding/create-strategy.js';
-import type { DataNode } from '../topology/data-node.js';
-import { findService, monolithTarget, serviceTargets, shardTargets } from '../topology/resolve-targets.js';
-import type { Topology } from '../topology/topology.schema.js';
+import { type DataNode, findService, monolithTarget, serviceTargets, shardTargets, type Topology } from '@neo/topology';
 import { CutoverError } from './cutover.error.js';
 import type { PrismaModel } from './prisma-models.js';
 import { quoteIdent } from './sql-text.js';

@@ -4,7 +4,7 @@ import type { CutoverFlagValues } from './flag-writer.js';
 import { loadCutoverPlan } from './load-plan.js';
 import { inspectLink, type LinkHealth } from './replication-health.js';
 import { replicationLinks } from './replication-links.js';
-import { monolithTarget } from '../topology/resolve-targets.js';
+import { monolithTarget } from '@neo/topology';
 import { readGuard, type GuardSide } from './write-guard.js';
 
 export interface ServiceCutoverStatus {

@@ -1,4 +1,4 @@
-import { DataError } from '../errors/data.error.js';
+import { DataError } from '@neo/topology';
 
 /** Stable codes of the cutover engine's errors; operators and scripts branch on them. */
 export type CutoverErrorCode =

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_PRISMA_ROOT } from '../migrations/migrate-fleet.js';
-import { findService } from '../topology/resolve-targets.js';
+import { findService } from '@neo/topology';
 import type { CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import { planCutover, type CutoverPlan } from './cutover-plan.js';

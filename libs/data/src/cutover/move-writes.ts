@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DataNode } from '../topology/data-node.js';
+import type { DataNode } from '@neo/topology';
 import { connectAdmin, enterStep, logOf, subscriptionConninfo, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import type { CutoverPlan } from './cutover-plan.js';

@@ -1,4 +1,4 @@
-import { dataNodeLabel } from '../topology/data-node.js';
+import { dataNodeLabel } from '@neo/topology';
 import { withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import type { ReplicationLink } from './replication-links.js';

@@ -1,4 +1,4 @@
-import type { DataNode } from '../topology/data-node.js';
+import type { DataNode } from '@neo/topology';
 import type { CutoverPlan, CutoverTarget } from './cutover-plan.js';
 import { replicationName, type ReplicationDirection } from './replication-names.js';
 

@@ -1,4 +1,4 @@
-import type { DataNode } from '../topology/data-node.js';
+import type { DataNode } from '@neo/topology';
 import { withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import type { ReplicationLink } from './replication-links.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { dataNodeLabel, type DataNode } from '../topology/data-node.js';
+import { dataNodeLabel, type DataNode } from '@neo/topology';
 import { connectAdmin, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { readPhase, type CutoverPhase } from './cutover-state.js';
 import type { CutoverPlan } from './cutover-plan.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { dataNodeLabel } from '../topology/data-node.js';
+import { dataNodeLabel } from '@neo/topology';
 import { connectAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import type { SideDatabase } from './replication-links.js';

@@ -1,4 +1,4 @@
-import { DataError } from '../errors/data.error.js';
+import { DataError } from '@neo/topology';
 
 /** Stable codes of the feature-flag errors, for callers that branch on them. */
 export type FlagsErrorCode =

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { startScratchPostgres, type ScratchPostgres } from '@neo/topology-runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topologySchema, type Topology } from '../topology/topology.schema.js';
+import { topologySchema, type Topology } from '@neo/topology';
 import { readLocalMigrations } from './local-migrations.js';
 import { migrateFleet } from './migrate-fleet.js';
 import { MigrationError } from './migration.error.js';

@@ -1,9 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toPgPoolConfig } from '../topology/data-node.js';
-import { findService } from '../topology/resolve-targets.js';
-import type { Topology } from '../topology/topology.schema.js';
+import { findService, toPgPoolConfig, type Topology } from '@neo/topology';
 import { readLocalMigrations } from './local-migrations.js';
 import { migrateTarget } from './migrate-target.js';
 import { MigrationError } from './migration.error.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topologySchema, type TopologyInput } from '../topology/topology.schema.js';
+import { topologySchema, type TopologyInput } from '@neo/topology';
 import { planMigrationTargets } from './plan-migration-targets.js';
 
 const topologyInput: TopologyInput = {

@@ -1,6 +1,4 @@
-import { dataNodeLabel, type DataNode } from '../topology/data-node.js';
-import { monolithTarget, serviceTargets, shardTargets } from '../topology/resolve-targets.js';
-import type { Topology } from '../topology/topology.schema.js';
+import { type DataNode, dataNodeLabel, monolithTarget, serviceTargets, shardTargets, type Topology } from '@neo/topology';
 
 /** Where a planned target sits in the service's layout. */
 export type MigrationTargetKind = 'database' | 'shard' | 'monolith';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Logger, type INestApplication } from '@nestjs/common';
-import { bindTopology, loadTopology, type Endpoints, type Topology } from '../topology/index.js';
+import { bindTopology, loadTopology, type Endpoints, type Topology } from '@neo/topology';
 import { readServiceEnvironment, type ServiceEnvironment } from './service-environment.js';
 
 /** What a service's `createApp` is given to build its application. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDataMetrics } from '../metrics/index.js';
-import { topologySchema, type Topology } from '../topology/index.js';
+import { topologySchema, type Topology } from '@neo/topology';
 import { createDataSource } from './create-data-source.js';
 
 /** Nothing listens on port 1: building a source must not need a server. */

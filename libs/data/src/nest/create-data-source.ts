@@ -1,5 +1,5 @@
 import type { DataMetrics } from '../metrics/index.js';
-import { findService, serviceTargets, type Topology } from '../topology/index.js';
+import { findService, serviceTargets, type Topology } from '@neo/topology';
 import type { DataClient, DataSource } from './data-source.js';
 import { NodePools, type NodePoolsOptions } from './node-pools.js';
 import { createPrimaryDataSource, type CreateDataClient } from './primary.data-source.js';

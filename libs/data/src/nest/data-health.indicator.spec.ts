@@ -1,7 +1,7 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import type { DataNode } from '../topology/index.js';
+import type { DataNode } from '@neo/topology';
 import { DataHealthIndicator } from './data-health.indicator.js';
 import type { DataModuleOptions } from './data-module.options.js';
 import type { ConnectedNode, DataSource } from './data-source.js';

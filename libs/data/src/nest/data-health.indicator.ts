@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { NodeStatus } from '../replication/index.js';
-import { dataNodeLabel, type DataNode } from '../topology/index.js';
+import { dataNodeLabel, type DataNode } from '@neo/topology';
 import { DATA_SOURCE } from './data.tokens.js';
 import type { DataSource } from './data-source.js';
 import { DATA_MODULE_OPTIONS } from './data.module-definition.js';

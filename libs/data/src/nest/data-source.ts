@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { NodeStatus } from '../replication/index.js';
-import type { DataNode } from '../topology/index.js';
+import type { DataNode } from '@neo/topology';
 
 /** The little a data source needs from a Prisma client: a way to let it go. */
 export interface DataClient {

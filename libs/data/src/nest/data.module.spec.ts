@@ -2,7 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { describe, expect, it } from 'vitest';
-import { topologySchema, type DataNode, type Topology } from '../topology/index.js';
+import { topologySchema, type DataNode, type Topology } from '@neo/topology';
 import { DataHealthIndicator } from './data-health.indicator.js';
 import type { DataSource } from './data-source.js';
 import { DataModule } from './data.module.js';

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { DataError } from '../errors/index.js';
-import type { DataNode } from '../topology/index.js';
+import { DataError, type DataNode } from '@neo/topology';
 import { NodePools } from './node-pools.js';
 
 const primary: DataNode = {

@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { DataError } from '../errors/index.js';
-import { dataNodeLabel, toPgPoolConfig, type DataNode } from '../topology/index.js';
+import { DataError, type DataNode, dataNodeLabel, toPgPoolConfig } from '@neo/topology';
 
 export type PoolFactory = (config: pg.PoolConfig) => pg.Pool;
 

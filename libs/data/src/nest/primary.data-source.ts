@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { serviceTargets, type DataNode, type Topology } from '../topology/index.js';
+import { serviceTargets, type DataNode, type Topology } from '@neo/topology';
 import type { DataClient, DataSource } from './data-source.js';
 import type { NodePools } from './node-pools.js';
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { DataMetrics } from '../metrics/index.js';
 import { createReplicaSet, type ReplicaSet, type ReplicaSetOptions, type ReplicatedClient } from '../replication/index.js';
-import { findService, serviceTargets, type Topology } from '../topology/index.js';
+import { findService, serviceTargets, type Topology } from '@neo/topology';
 import type { DataClient, DataSource } from './data-source.js';
 import type { CreateDataClient } from './primary.data-source.js';
 

@@ -1,7 +1,7 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
 import { describe, expect, it } from 'vitest';
 import { ShardingConfigError, type ShardedClient } from '../sharding/index.js';
-import { topologySchema, type DataNode, type Topology } from '../topology/index.js';
+import { topologySchema, type DataNode, type Topology } from '@neo/topology';
 import { createDataSource } from './create-data-source.js';
 import { createShardedDataSource } from './sharded-data-source.js';
 

@@ -10,7 +10,7 @@ import {
   type ReadSettings,
   type ReplicaSetTargets,
   type Topology,
-} from '../topology/index.js';
+} from '@neo/topology';
 import type { ConnectedNode, DataClient, DataSource } from './data-source.js';
 import { adapterFor, type CreateDataClient } from './primary.data-source.js';
 import { NodePools, type NodePoolsOptions } from './node-pools.js';

@@ -3,7 +3,7 @@ import type { PrismaPg } from '@prisma/adapter-pg';
 import { describe, expect, it } from 'vitest';
 import { StaticFlagProvider, rolloutFlag, switchFlag } from '../flags/static.flag-provider.js';
 import type { DataMetrics } from '../metrics/index.js';
-import { topologySchema, type DataNode, type Topology } from '../topology/index.js';
+import { topologySchema, type DataNode, type Topology } from '@neo/topology';
 import type { DataSource } from './data-source.js';
 import { DataModule } from './data.module.js';
 import { DATA_METRICS, DATA_SOURCE } from './data.tokens.js';

@@ -3,7 +3,7 @@ import type { FlagProvider, FlagStatus } from '../flags/flag-provider.js';
 import { ConnectionSelector, type SidePlacement } from '../selection/connection-selector.js';
 import { SelectionMetrics } from '../selection/selection-metrics.js';
 import { createSideSwitchingClient } from '../selection/side-switching-client.js';
-import { monolithTarget } from '../topology/index.js';
+import { monolithTarget } from '@neo/topology';
 import { createDataSource, type DataSourceOptions } from './create-data-source.js';
 import type { ConnectedNode, DataClient, DataSource } from './data-source.js';
 import { NodePools } from './node-pools.js';

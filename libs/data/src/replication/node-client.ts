@@ -1,5 +1,5 @@
 import type { QueryRecorder } from '../metrics/data-metrics.js';
-import type { Role } from '../topology/topology.schema.js';
+import type { Role } from '@neo/topology';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { isConnectionError } from './connection-error.js';
 import type { RoutableNode } from './routable-node.js';

@@ -1,4 +1,4 @@
-import { DataError } from '../errors/data.error.js';
+import { DataError } from '@neo/topology';
 
 /**
  * A write (or transaction, or raw statement) was refused because the primary cannot be reached.

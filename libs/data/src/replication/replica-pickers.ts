@@ -1,4 +1,4 @@
-import type { ReplicaPolicy } from '../topology/topology.schema.js';
+import type { ReplicaPolicy } from '@neo/topology';
 import type { ReplicaCandidate, ReplicaPicker } from './replica-picker.js';
 
 /** Each usable replica in turn. The default policy: even load, no randomness to reason about. */

@@ -7,9 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWithRequestContext } from '../context/request-context.js';
 import { DataMetrics } from '../metrics/data-metrics.js';
-import { serviceTargets } from '../topology/resolve-targets.js';
-import { topologySchema, type ReadSettings, type ReplicaPolicy } from '../topology/topology.schema.js';
-import type { DataNode } from '../topology/data-node.js';
+import { type DataNode, type ReadSettings, type ReplicaPolicy, serviceTargets, topologySchema } from '@neo/topology';
 import { PrimaryUnavailableError } from './primary-unavailable.error.js';
 import { createReplicaSet, type ReplicaSet } from './replica-set.js';
 

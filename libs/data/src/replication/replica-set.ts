@@ -1,8 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { DataMetrics, NodeMetricLabels } from '../metrics/data-metrics.js';
-import { dataNodeLabel, toPgPoolConfig, type DataNode } from '../topology/data-node.js';
-import type { ReadSettings } from '../topology/topology.schema.js';
+import { type DataNode, dataNodeLabel, type ReadSettings, toPgPoolConfig } from '@neo/topology';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isConnectionError } from './connection-error.js';
 import { LagMonitor, type ReplicaLag } from './lag-monitor.js';

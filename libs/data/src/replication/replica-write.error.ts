@@ -1,4 +1,4 @@
-import { DataError } from '../errors/data.error.js';
+import { DataError } from '@neo/topology';
 
 /** A write was made through `$replica()`, which only reads. */
 export class ReplicaWriteError extends DataError {

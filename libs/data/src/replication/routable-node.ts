@@ -1,4 +1,4 @@
-import type { Role } from '../topology/topology.schema.js';
+import type { Role } from '@neo/topology';
 import type { CircuitBreaker } from './circuit-breaker.js';
 
 /** What routing needs to know about a node; the replica set's node clients implement it. */

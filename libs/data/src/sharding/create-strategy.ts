@@ -1,4 +1,4 @@
-import type { Sharding } from '../topology/topology.schema.js';
+import type { Sharding } from '@neo/topology';
 import { HashStrategy } from './hash.strategy.js';
 import { ModuloStrategy } from './modulo.strategy.js';
 import { RangeStrategy } from './range.strategy.js';

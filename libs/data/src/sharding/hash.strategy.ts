@@ -1,4 +1,4 @@
-import type { Shard } from '../topology/topology.schema.js';
+import type { Shard } from '@neo/topology';
 import { boundToHex, checkKeyRangesCoverKeyspace, keyRangeContains, parseKeyRange, type KeyRange } from './key-range.js';
 import { keyspaceId, keyspaceIdHexSql } from './keyspace-id.js';
 import type { KeyBounds, ShardingStrategy } from './sharding-strategy.js';

@@ -1,4 +1,4 @@
-import type { Sharding } from '../topology/topology.schema.js';
+import type { Sharding } from '@neo/topology';
 import { ShardingConfigError, UnroutableCallError } from './sharding.errors.js';
 
 /** How one Prisma model's rows are placed. */

@@ -1,4 +1,4 @@
-import type { Shard } from '../topology/topology.schema.js';
+import type { Shard } from '@neo/topology';
 import type { KeyBounds, ShardingStrategy } from './sharding-strategy.js';
 import { ShardingConfigError, ShardKeyTypeError } from './sharding.errors.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sharding } from '../topology/topology.schema.js';
+import type { Sharding } from '@neo/topology';
 import { assertStaysOnShard } from './bound-shard-guard.js';
 import { ShardRouter } from './shard-router.js';
 import { CrossShardTransactionError, ShardingConfigError, ShardKeyRequiredError, UnroutableCallError } from './sharding.errors.js';

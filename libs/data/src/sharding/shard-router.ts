@@ -1,4 +1,4 @@
-import type { Sharding } from '../topology/topology.schema.js';
+import type { Sharding } from '@neo/topology';
 import { createShardingStrategy } from './create-strategy.js';
 import { ALL_SHARDS, intersectDestinations, resolveDestination, toShards, type Destination } from './destination.js';
 import { ModelRouting, type ModelPlacement } from './model-routing.js';

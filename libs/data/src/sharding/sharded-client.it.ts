@@ -1,7 +1,7 @@
 import { startScratchPostgres, type ScratchPostgres } from '@neo/topology-runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../generated/sharding-fixture/client.js';
-import type { Sharding } from '../topology/topology.schema.js';
+import type { Sharding } from '@neo/topology';
 import { uuidv7 } from './ids/uuidv7.js';
 import { createShardedClient, type ShardedClient } from './sharded-client.js';
 import {

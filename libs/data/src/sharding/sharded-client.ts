@@ -1,4 +1,4 @@
-import type { Sharding } from '../topology/topology.schema.js';
+import type { Sharding } from '@neo/topology';
 import { assertStaysOnShard } from './bound-shard-guard.js';
 import { fanOut, type ShardFailure } from './fan-out.js';
 import { FieldNullability } from './field-nullability.js';

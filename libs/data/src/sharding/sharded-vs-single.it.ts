@@ -2,7 +2,7 @@ import { startScratchPostgres, type ScratchPostgres } from '@neo/topology-runtim
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../generated/sharding-fixture/client.js';
-import type { Sharding } from '../topology/topology.schema.js';
+import type { Sharding } from '@neo/topology';
 import { evenKeyRanges } from './key-range.js';
 import { isDecimal } from './merge/compare-values.js';
 import { createShardedClient, type ShardedClient } from './sharded-client.js';

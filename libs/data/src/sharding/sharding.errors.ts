@@ -1,4 +1,4 @@
-import { DataError } from '../errors/data.error.js';
+import { DataError } from '@neo/topology';
 
 /**
  * Errors the shard router throws on purpose. Each has a stable `code`; the messages

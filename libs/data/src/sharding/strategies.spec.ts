@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Shard } from '../topology/topology.schema.js';
+import type { Shard } from '@neo/topology';
 import { HashStrategy } from './hash.strategy.js';
 import { evenKeyRanges, parseKeyRange } from './key-range.js';
 import { keyspaceId } from './keyspace-id.js';

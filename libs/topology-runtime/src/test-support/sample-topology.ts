@@ -1,4 +1,4 @@
-import { topologySchema, type Topology, type TopologyInput } from '@neo/data';
+import { topologySchema, type Topology, type TopologyInput } from '@neo/topology';
 
 /**
  * A small topology for the runtime's own tests: `core` with two replicas and

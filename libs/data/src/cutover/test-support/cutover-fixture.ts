@@ -5,9 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startTopology, type RunningTopology } from '@neo/topology-runtime';
 import pg from 'pg';
 import { migrateFleet } from '../../migrations/migrate-fleet.js';
-import { loadTopology, locateTopologyFile } from '../../topology/load-topology.js';
-import { findService } from '../../topology/resolve-targets.js';
-import type { Topology } from '../../topology/topology.schema.js';
+import { findService, loadTopology, locateTopologyFile, type Topology } from '@neo/topology';
 import type { CutoverContext, CutoverTimeouts } from '../cutover-context.js';
 import { FileFlagWriter } from '../file.flag-writer.js';
 

@@ -1,4 +1,4 @@
-import { DataError } from '../../errors/data.error.js';
+import { DataError } from '@neo/topology';
 
 /** A partitioned table cannot be maintained as asked (not partitioned, wrong kind, …). */
 export class PartitioningError extends DataError {

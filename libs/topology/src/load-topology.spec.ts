@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadTopology, locateTopologyFile } from './load-topology.js';
 import { TopologyError } from './topology.error.js';
 
-const workspaceRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const workspaceRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const configFile = join(workspaceRoot, 'config/topology.yaml');
 
 /** A small valid topology, as YAML, that each test bends in one place. */

@@ -1,5 +1,7 @@
-// The declared topology: its model, loading it from a file, binding it to running servers,
-// and resolving the physical targets a service connects to.
+// @neo/topology: the declared topology (clusters, nodes, services, shards, pools), loading and
+// validating it from a file, binding it to running servers, and resolving the physical targets a
+// service connects to. The data layer and the topology runtime both build on it.
+export { DataError } from './data.error.js';
 export * from './topology.schema.js';
 export * from './topology.error.js';
 export { loadTopology, locateTopologyFile, DEFAULT_TOPOLOGY_FILE, DEFAULT_POSTGRES_PORT, TOPOLOGY_FILE_VARIABLE } from './load-topology.js';

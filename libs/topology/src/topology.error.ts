@@ -1,4 +1,4 @@
-import { DataError } from '../errors/data.error.js';
+import { DataError } from './data.error.js';
 import { redactSecrets } from './redact-secrets.js';
 
 /** Stable codes of the topology's errors, for callers that branch on them. */

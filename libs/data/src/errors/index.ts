@@ -1,1 +1,0 @@
-export { DataError } from './data.error.js';
