@@ -1,4 +1,5 @@
 import type { DataMetrics } from '../metrics/index.js';
+import { modelDelegateOf, modelNameOf } from '../prisma-call/index.js';
 import { createReplicaSet, type NodeStatus, type ReplicaSet } from '../replication/index.js';
 import { createShardedClient, type PrismaClientLike, type ShardedClient, type ShardedClientOptions } from '../sharding/index.js';
 import { ShardingConfigError } from '../sharding/sharding.errors.js';
@@ -90,15 +91,10 @@ export function createShardedDataSource<TClient extends DataClient>(
     shards: shards.map(({ name, database }) => ({ name, client: database.client as unknown as PrismaClientLike })),
   }) as unknown as ShardedClient<TClient>;
   const placedModels = new Set([...sharding.models, ...sharding.referenceModels, ...Object.keys(sharding.singleModels)]);
-  const firstShardClient = shards[0]!.database.client as Record<string, unknown>;
-  const isModelDelegate = (property: string) =>
-    typeof (firstShardClient[property] as { findMany?: unknown } | undefined)?.findMany === 'function';
+  const firstShardClient = shards[0]!.database.client;
   const client = withHomeModels(
     sharded,
-    (property) => {
-      const model = property.charAt(0).toUpperCase() + property.slice(1);
-      return !placedModels.has(model) && isModelDelegate(property);
-    },
+    (property) => modelDelegateOf(firstShardClient, property) !== undefined && !placedModels.has(modelNameOf(String(property))),
     () => homeDatabase().client,
   );
 
@@ -129,13 +125,13 @@ export function createShardedDataSource<TClient extends DataClient>(
  */
 function withHomeModels<TClient>(
   sharded: ShardedClient<TClient>,
-  livesAtHome: (property: string) => boolean,
+  livesAtHome: (property: PropertyKey) => boolean,
   homeClient: () => TClient,
 ): ShardedClient<TClient> {
   return new Proxy(sharded as object, {
     get(target, property, receiver) {
-      if (typeof property === 'string' && !property.startsWith('$') && !property.startsWith('_') && livesAtHome(property)) {
-        return (homeClient() as Record<string, unknown>)[property];
+      if (livesAtHome(property)) {
+        return Reflect.get(homeClient() as object, property);
       }
       return Reflect.get(target, property, receiver);
     },

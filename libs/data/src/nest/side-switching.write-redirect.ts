@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeRedirectOf, type WriteRedirect } from '../cutover/write-guard.js';
-import { classifyPrismaCall, type SideChooser } from '../selection/side-switching-client.js';
+import { classifyPrismaCall, isModelDelegate } from '../prisma-call/index.js';
+import type { SideChooser } from '../selection/side-switching-client.js';
 import type { OperationKind, Side } from '../selection/side.js';
 
 /** How a write the cutover write guard refused (SQLSTATE NC001) is retried. */
@@ -135,8 +136,7 @@ export function retryRedirectedWrites<C extends object>(client: C, options: Redi
         }
         return value;
       }
-      if (value !== null && typeof value === 'object' && !property.startsWith('$') && !property.startsWith('_'))
-        return wrapDelegate(value, property);
+      if (isModelDelegate(property, value)) return wrapDelegate(value as object, property);
       return value;
     },
   });

@@ -1,6 +1,6 @@
 // Read replicas: routing reads to fresh, healthy replicas and writes to the primary.
 export { createReplicaSet, ReplicaSet, type NodeStatus, type ReplicaSetEvent, type ReplicaSetOptions } from './replica-set.js';
-export { createRoutedClient, readOperations, type ReplicatedClient } from './routed-client.js';
+export { createRoutedClient, type ReplicatedClient } from './routed-client.js';
 export { ReadWriteRouter } from './read-write-router.js';
 export { ReplicaSelector, type FreshnessView, type ReadRoute } from './replica-selector.js';
 export type { ReplicaCandidate, ReplicaPicker } from './replica-picker.js';
@@ -14,7 +14,6 @@ export { SessionWrites, type SessionWriteState, type SessionWritesOptions } from
 export { currentReadConsistency, currentSessionKey, withReadConsistency, withSession, type ReadConsistency } from './read-consistency.js';
 export { NodeClient, type NodeStats } from './node-client.js';
 export type { RoutableNode } from './routable-node.js';
-export { RoutedCall } from './routed-call.js';
 export { isConnectionError } from './connection-error.js';
 export { PrimaryUnavailableError } from './primary-unavailable.error.js';
 export { ReplicaWriteError } from './replica-write.error.js';

@@ -1,7 +1,7 @@
+import { isModelDelegate, isReadOperation, LazyCall, RAW_EXECUTES, RAW_QUERIES } from '../prisma-call/index.js';
 import { currentReadConsistency, currentSessionKey, type ReadConsistency } from './read-consistency.js';
 import type { ReadWriteRouter } from './read-write-router.js';
 import { ReplicaWriteError } from './replica-write.error.js';
-import { RoutedCall } from './routed-call.js';
 
 /**
  * The client a service uses: the primary's Prisma client type, plus `$primary()` and
@@ -13,23 +13,6 @@ export type ReplicatedClient<C> = C & {
   /** Reads on the returned client go to a healthy replica even over the lag bound; writes are refused. */
   $replica(): C;
 };
-
-/** The model operations that read, as routed by `@prisma/extension-read-replicas` (same list, same order of rules). */
-export const readOperations: ReadonlySet<string> = new Set([
-  'findFirst',
-  'findFirstOrThrow',
-  'findMany',
-  'findUnique',
-  'findUniqueOrThrow',
-  'groupBy',
-  'aggregate',
-  'count',
-  'findRaw',
-  'aggregateRaw',
-]);
-
-const rawReads = new Set(['$queryRaw', '$queryRawUnsafe', '$queryRawTyped']);
-const rawWrites = new Set(['$executeRaw', '$executeRawUnsafe']);
 
 type Mode = 'auto' | 'primary' | 'replica';
 type AnyClient = Record<PropertyKey, any>;
@@ -79,11 +62,12 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
         if (typeof operation !== 'string' || typeof value !== 'function') return value;
         let method = methods.get(operation);
         if (!method) {
-          method = readOperations.has(operation)
+          method = isReadOperation(operation)
             ? (args?: unknown) => {
                 const readConsistency = consistency();
                 const session = currentSessionKey();
-                return new RoutedCall(
+                return new LazyCall(
+                  { model, operation, args },
                   () => router.read(operation, readConsistency, session, (client) => (client as AnyClient)[model][operation](args)),
                   (transaction) => primaryClient[model][operation](args).requestTransaction(transaction),
                 );
@@ -91,7 +75,8 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
             : (args?: unknown) => {
                 refuseOnReplica(`${model}.${operation}`);
                 const session = currentSessionKey();
-                return new RoutedCall(
+                return new LazyCall(
+                  { model, operation, args },
                   () => router.write(operation, 'write', session, (client) => (client as AnyClient)[model][operation](args)),
                   (transaction) => primaryClient[model][operation](args).requestTransaction(transaction),
                 );
@@ -114,12 +99,13 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
         );
       };
     }
-    if (rawReads.has(property) || rawWrites.has(property)) {
-      const writes = rawWrites.has(property);
+    if (RAW_QUERIES.has(property) || RAW_EXECUTES.has(property)) {
+      const writes = RAW_EXECUTES.has(property);
       return (...args: unknown[]) => {
         if (writes) refuseOnReplica(property);
         const session = writes ? currentSessionKey() : undefined;
-        return new RoutedCall(
+        return new LazyCall(
+          { operation: property, args },
           () => router.write(property, 'raw', session, (client) => (client as AnyClient)[property](...args)),
           (transaction) => primaryClient[property](...args).requestTransaction(transaction),
         );
@@ -135,7 +121,7 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
       if (typeof property === 'string') value = member(property);
       if (value === undefined) {
         const original = Reflect.get(target, property, target);
-        if (typeof property === 'string' && !property.startsWith('$') && !property.startsWith('_') && isModelDelegate(original)) {
+        if (isModelDelegate(property, original)) {
           value = delegates.get(property) ?? modelDelegate(property, original);
           delegates.set(property, value);
         } else if (typeof original === 'function') {
@@ -149,8 +135,4 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
       return value;
     },
   });
-}
-
-function isModelDelegate(value: unknown): value is AnyClient {
-  return value !== null && typeof value === 'object' && typeof (value as AnyClient)['findMany'] === 'function';
 }

@@ -3,9 +3,4 @@ export type { Side, OperationKind } from './side.js';
 export { useShardedDatabaseFlags, SIDE_FLAG_PREFIX, type SideFlagNames } from './side-flag-names.js';
 export { SelectionMetrics, type SideReason } from './selection-metrics.js';
 export { ConnectionSelector, type ConnectionSelectorOptions, type SideDecision, type SidePlacement } from './connection-selector.js';
-export {
-  createSideSwitchingClient,
-  classifyPrismaCall,
-  type SideChooser,
-  type SideSwitchingClientOptions,
-} from './side-switching-client.js';
+export { createSideSwitchingClient, type SideChooser, type SideSwitchingClientOptions } from './side-switching-client.js';

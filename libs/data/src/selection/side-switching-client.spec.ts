@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPrismaCall, createSideSwitchingClient, type SideChooser } from './side-switching-client.js';
+import { classifyPrismaCall } from '../prisma-call/index.js';
+import { createSideSwitchingClient, type SideChooser } from './side-switching-client.js';
 import type { OperationKind, Side } from './side.js';
 
 /** A client-shaped fake that records which side ran each call. */

@@ -1,4 +1,4 @@
-import { isReadOperation } from '../sharding/operations.js';
+import { classifyPrismaCall, isModelDelegate } from '../prisma-call/index.js';
 import type { OperationKind, Side } from './side.js';
 
 /** What the switching client needs from a selector (a `ConnectionSelector`, or a fake in tests). */
@@ -20,16 +20,6 @@ export interface SideSwitchingClientOptions<C extends object> {
 
 /** Client methods that concern both sides at once. */
 const BOTH_SIDES = new Set(['$connect', '$disconnect']);
-
-/**
- * Prisma model reads (`findMany`, `count`, …) and `$replica()` are reads; everything else
- * (model writes, `$transaction`, raw SQL) counts as a write. Sending a read to the write side
- * is always correct (it is the side of record); the reverse is not, so anything unknown is a write.
- */
-export function classifyPrismaCall(path: readonly [string] | readonly [string, string]): OperationKind {
-  if (path.length === 2) return isReadOperation(path[1]) ? 'read' : 'write';
-  return path[0] === '$replica' ? 'read' : 'write';
-}
 
 /**
  * One client over two: each call is sent, when it is made, to the side the selector picks for
@@ -93,9 +83,8 @@ export function createSideSwitchingClient<C extends object>(options: SideSwitchi
         const kind = classify([property]);
         return (...args: unknown[]) => callOn(sideClient(kind), property, args);
       }
-      // Model delegates are objects on the client; anything else (plain values) is read from the service side.
-      if (value !== null && typeof value === 'object' && !property.startsWith('$') && !property.startsWith('_'))
-        return modelDelegate(property);
+      // Model delegates switch per call; anything else (plain values) is read from the service side.
+      if (isModelDelegate(property, value)) return modelDelegate(property);
       return value;
     },
     has(_target, property) {

@@ -1,4 +1,4 @@
-import { CREATE_OPERATIONS, isReadOperation } from './operations.js';
+import { CREATE_OPERATIONS, isReadOperation } from '../prisma-call/index.js';
 import type { ShardRouter } from './shard-router.js';
 import { CrossShardTransactionError } from './sharding.errors.js';
 

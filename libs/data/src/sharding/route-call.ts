@@ -1,5 +1,5 @@
 import { fanOut } from './fan-out.js';
-import { CREATE_OPERATIONS, isReadOperation, MANY_RECORD_WRITES, SINGLE_RECORD_WRITES } from './operations.js';
+import { CREATE_OPERATIONS, isReadOperation, MANY_RECORD_WRITES, SINGLE_RECORD_WRITES } from '../prisma-call/index.js';
 import type { ShardCallContext } from './shard-call-context.js';
 import { aggregateAcross, countAcross, findFirstAcross, findManyAcross, findUniqueAcross, groupByAcross } from './sharded-reads.js';
 import { createManyAcross, manyRecordWrite, singleRecordWrite } from './sharded-writes.js';

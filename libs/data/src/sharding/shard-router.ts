@@ -2,7 +2,7 @@ import type { Sharding } from '@neo/topology';
 import { createShardingStrategy } from './create-strategy.js';
 import { ALL_SHARDS, intersectDestinations, resolveDestination, toShards, type Destination } from './destination.js';
 import { ModelRouting, type ModelPlacement } from './model-routing.js';
-import { CREATE_OPERATIONS, isReadOperation } from './operations.js';
+import { CREATE_OPERATIONS, isReadOperation } from '../prisma-call/index.js';
 import { destinationOfWhere, keyOfData, keyUpdateOfData } from './shard-key-extraction.js';
 import type { ShardingStrategy } from './sharding-strategy.js';
 import { ShardKeyRequiredError, UnroutableCallError } from './sharding.errors.js';

@@ -3,12 +3,11 @@ import { assertStaysOnShard } from './bound-shard-guard.js';
 import { fanOut, type ShardFailure } from './fan-out.js';
 import { FieldNullability } from './field-nullability.js';
 import { withGeneratedIds, type GeneratedIds } from './generated-ids.js';
-import { LazyCall } from './lazy-call.js';
+import { callDelegate, isReadOperation, LazyCall, modelDelegateOf, modelNameOf } from '../prisma-call/index.js';
 import { compareCodePoints, type StringComparator } from './merge/compare-values.js';
-import { isReadOperation } from './operations.js';
 import { routeCall } from './route-call.js';
 import type { ShardCallContext } from './shard-call-context.js';
-import { callDelegate, type PrismaClientLike, type ShardConnection } from './shard-connection.js';
+import type { PrismaClientLike, ShardConnection } from './shard-connection.js';
 import { ShardRouter } from './shard-router.js';
 import { CrossShardTransactionError, ShardingConfigError, UnroutableCallError } from './sharding.errors.js';
 
@@ -127,7 +126,7 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
       compareStrings: shared.compareStrings,
       nullability: shared.nullability,
     };
-    return new LazyCall(model, operation, args, () =>
+    return new LazyCall({ model, operation, args }, () =>
       routeCall(context, operation, args, { scatter: mode.scatter, referenceReadShard: shared.referenceReadShard }),
     );
   };
@@ -163,10 +162,10 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
           );
         };
       }
-      if (!(property in firstClient)) return undefined;
+      if (!modelDelegateOf(firstClient, property)) return undefined;
       let delegate = delegates.get(property);
       if (!delegate) {
-        const model = property.charAt(0).toUpperCase() + property.slice(1);
+        const model = modelNameOf(property);
         delegate = new Proxy(
           {},
           {
@@ -229,9 +228,9 @@ async function batchTransaction<Client extends PrismaClientLike>(
     );
   }
   const calls = batch.map((item) => {
-    if (!(item instanceof LazyCall))
+    if (!(item instanceof LazyCall) || item.shape.model === undefined)
       throw new UnroutableCallError('$transaction([...]) on the sharded client takes only calls made with this client.');
-    return item;
+    return { model: item.shape.model, operation: item.shape.operation, args: (item.shape.args ?? {}) as Record<string, unknown> };
   });
   const shards = new Set<string>();
   for (const call of calls) {
