@@ -9,4 +9,7 @@ export * from './cache/index.js';
 export * from './flags/index.js';
 export * from './selection/index.js';
 export * from './cutover/index.js';
+export * from './data-source/index.js';
+export * from './pool/index.js';
+export * from './paging/index.js';
 export * from './nest/index.js';

@@ -1,1 +1,2 @@
 export * from './request-context.js';
+export { currentSessionKey, sessionKeyOf, withSession } from './session-key.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentRequestContext, runWithRequestContext, sessionKeyOf } from './request-context.js';
+import { currentRequestContext, runWithRequestContext } from './request-context.js';
 
 describe('request context', () => {
   it('is visible across awaits inside runWithRequestContext and absent outside', async () => {
@@ -19,14 +19,5 @@ describe('request context', () => {
         return currentRequestContext()?.requestId;
       });
     expect(await Promise.all([run('3'), run('1'), run('2')])).toEqual(['3', '1', '2']);
-  });
-
-  it('derives the session from an explicit id, else the user per tenant, else the request', () => {
-    expect(sessionKeyOf({ sessionId: 's', userId: 'u', requestId: 'r' })).toBe('session:s');
-    expect(sessionKeyOf({ userId: 'u', tenant: 't', requestId: 'r' })).toBe('user:t:u');
-    expect(sessionKeyOf({ userId: 'u', tenant: 'other' })).not.toBe(sessionKeyOf({ userId: 'u', tenant: 't' }));
-    expect(sessionKeyOf({ requestId: 'r' })).toBe('request:r');
-    expect(sessionKeyOf({})).toBeUndefined();
-    expect(sessionKeyOf(undefined)).toBeUndefined();
   });
 });

@@ -27,16 +27,3 @@ export function runWithRequestContext<T>(context: RequestContext, fn: () => T): 
 export function currentRequestContext(): RequestContext | undefined {
   return storage.getStore();
 }
-
-/**
- * The key that identifies a read-your-writes session: the explicit `sessionId`, else the user
- * (a user expects to see what they wrote in their previous request, too), else the request.
- * `undefined` when the context names none of them: such code gets no read-your-writes guarantee.
- */
-export function sessionKeyOf(context: RequestContext | undefined): string | undefined {
-  if (!context) return undefined;
-  if (context.sessionId !== undefined) return `session:${context.sessionId}`;
-  if (context.userId !== undefined) return `user:${context.tenant ?? ''}:${context.userId}`;
-  if (context.requestId !== undefined) return `request:${context.requestId}`;
-  return undefined;
-}

@@ -1,2 +1,3 @@
 export * from './metrics-registry.js';
 export * from './data-metrics.js';
+export { nodeMetricLabels } from './node-metric-labels.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataNode } from '@neo/topology';
 import { DataHealthIndicator } from './data-health.indicator.js';
 import type { DataModuleOptions } from './data-module.options.js';
-import type { ConnectedNode, DataSource } from './data-source.js';
+import type { ConnectedNode, DataSource } from '../data-source/index.js';
 
 function connected(name: string, role: DataNode['role'], answers: boolean): ConnectedNode {
   const node = { cluster: 'core', node: name, role, database: 'neo_storage' } as DataNode;

@@ -2,12 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { NodeStatus } from '../replication/index.js';
 import { dataNodeLabel, type DataNode } from '@neo/topology';
+import { isSideSwitching, type DataSource } from '../data-source/index.js';
+import { probeNode, type NodeProbe } from '../pool/index.js';
 import { DATA_SOURCE } from './data.tokens.js';
-import type { DataSource } from './data-source.js';
 import { DATA_MODULE_OPTIONS } from './data.module-definition.js';
 import type { DataModuleOptions } from './data-module.options.js';
-import { probeNode, type NodeProbe } from './probe-node.js';
-import { isSideSwitching } from './side-switching.data-source.js';
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
 

@@ -4,7 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { describe, expect, it } from 'vitest';
 import { topologySchema, type DataNode, type Topology } from '@neo/topology';
 import { DataHealthIndicator } from './data-health.indicator.js';
-import type { DataSource } from './data-source.js';
+import type { DataSource } from '../data-source/index.js';
 import { DataModule } from './data.module.js';
 import type { Cache } from '../cache/index.js';
 import type { DataMetrics } from '../metrics/index.js';

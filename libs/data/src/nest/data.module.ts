@@ -1,46 +1,12 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { createServiceCache, type Cache } from '../cache/index.js';
+import { openDataSource, type DataSource } from '../data-source/index.js';
 import { createDataMetrics, type DataMetrics } from '../metrics/index.js';
-import { createDataSource } from './create-data-source.js';
-import { flagsOptionsFromEnv } from './flags-options.js';
-import { openFlagProvider } from './flags-provider.factory.js';
-import { createSideSwitchingDataSource } from './side-switching.data-source.js';
 import { DataHealthIndicator } from './data-health.indicator.js';
 import type { DataModuleOptions } from './data-module.options.js';
-import type { DataSource } from './data-source.js';
 import { ConfigurableDataModule, DATA_MODULE_OPTIONS } from './data.module-definition.js';
 import { DATA_CACHE, DATA_CLIENT, DATA_METRICS, DATA_SOURCE } from './data.tokens.js';
-
-/**
- * The service's own database alone when no flags are configured; with flags, both sides (the
- * service's schema in the monolith and its own database), switched per call by them.
- */
-async function createModuleDataSource(options: DataModuleOptions, metrics: DataMetrics): Promise<DataSource> {
-  const flagsOptions = options.flags ?? flagsOptionsFromEnv();
-  if (flagsOptions === false) return createDataSource({ ...options, metrics });
-  const { provider, owned } = await openFlagProvider(flagsOptions, { service: options.service, registry: metrics.registry });
-  try {
-    const source = createSideSwitchingDataSource({
-      ...options,
-      metrics,
-      flags: provider,
-      ...(options.writeRedirect ? { writeRedirect: options.writeRedirect } : {}),
-      ...(options.readYourWritesMs !== undefined ? { readYourWritesMs: options.readYourWritesMs } : {}),
-    });
-    if (!owned) return source;
-    return {
-      ...source,
-      close: async () => {
-        await source.close();
-        await provider.close();
-      },
-    };
-  } catch (error) {
-    if (owned) await provider.close();
-    throw error;
-  }
-}
 
 /**
  * Gives a NestJS service its ready Prisma client, built from the declared topology: on the
@@ -63,7 +29,7 @@ async function createModuleDataSource(options: DataModuleOptions, metrics: DataM
     {
       provide: DATA_SOURCE,
       inject: [DATA_MODULE_OPTIONS, DATA_METRICS],
-      useFactory: (options: DataModuleOptions, metrics: DataMetrics): Promise<DataSource> => createModuleDataSource(options, metrics),
+      useFactory: (options: DataModuleOptions, metrics: DataMetrics): Promise<DataSource> => openDataSource({ ...options, metrics }),
     },
     { provide: DATA_CLIENT, inject: [DATA_SOURCE], useFactory: (source: DataSource) => source.client },
     {

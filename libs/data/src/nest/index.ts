@@ -11,34 +11,7 @@ export { DataMetricsModule } from './data-metrics.module.js';
 export { DataMetricsController } from './data-metrics.controller.js';
 export { RequestContextInterceptor, requestContextFromHeaders, REQUEST_CONTEXT_HEADERS } from './request-context.interceptor.js';
 export { DataExceptionFilter, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
-export type { DataClient, DataSource, ConnectedNode } from './data-source.js';
-export { createDataSource, type DataSourceOptions } from './create-data-source.js';
-export { createShardedDataSource, type ShardedDataSourceOptions, type ShardedClientTuning } from './sharded-data-source.js';
-export { createReplicaSetDataSource, type ReplicaSetDataSourceOptions, type ReplicaSetTuning } from './replica-set.data-source.js';
-export { createPrimaryDataSource, adapterFor, type CreateDataClient } from './primary.data-source.js';
-export { NodePools, nodeKey, type NodePoolsOptions, type PoolFactory } from './node-pools.js';
-export { probeNode, type NodeProbe } from './probe-node.js';
 // The cache `DataModule` provides (`DATA_CACHE`), for services that inject it.
 export type { Cache } from '../cache/index.js';
-export { flagsOptionsFromEnv, FLAGS_ENV, type DataFlagsOptions } from './flags-options.js';
-export { openFlagProvider, type OpenedFlags } from './flags-provider.factory.js';
-export {
-  createSideSwitchingDataSource,
-  isSideSwitching,
-  type SideSwitchingDataSource,
-  type SideSwitchingDataSourceOptions,
-} from './side-switching.data-source.js';
-export {
-  retryRedirectedWrites,
-  redirectOfPrismaError,
-  forcingChooser,
-  type WriteRedirectTuning,
-  type RedirectEvent,
-  type RedirectRetryOptions,
-  type WriteSideSource,
-} from './side-switching.write-redirect.js';
-export { ReadYourWritesChooser, DEFAULT_READ_YOUR_WRITES_MS } from './side-switching.read-your-writes.js';
 export { readServiceEnvironment, type ServiceEnvironment, type ServiceEnvironmentDefaults } from './service-environment.js';
 export { bootstrapService, type BootstrapServiceOptions, type ServiceStartContext } from './bootstrap-service.js';
-export { positionCursorCodec, type CursorPosition, type PositionCursorCodec, type InvalidCursorErrorFactory } from './position-cursor.js';
-export { PageQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page.query.js';

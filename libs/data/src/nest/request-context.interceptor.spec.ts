@@ -2,7 +2,7 @@ import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { currentRequestContext } from '../context/index.js';
-import { currentSessionKey } from '../replication/index.js';
+import { currentSessionKey } from '../context/index.js';
 import { RequestContextInterceptor, requestContextFromHeaders } from './request-context.interceptor.js';
 
 function httpContext(headers: Record<string, string>, response: Record<string, string> = {}): ExecutionContext {

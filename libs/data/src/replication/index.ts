@@ -11,7 +11,7 @@ export type { LagProbe, ReplicaPosition } from './lag-probe.js';
 export { PgLagProbe } from './pg-lag-probe.js';
 export { formatLsn, parseLsn } from './lsn.js';
 export { SessionWrites, type SessionWriteState, type SessionWritesOptions } from './session-writes.js';
-export { currentReadConsistency, currentSessionKey, withReadConsistency, withSession, type ReadConsistency } from './read-consistency.js';
+export { currentReadConsistency, withReadConsistency, type ReadConsistency } from './read-consistency.js';
 export { NodeClient, type NodeStats } from './node-client.js';
 export type { RoutableNode } from './routable-node.js';
 export { isConnectionError } from './connection-error.js';

@@ -1,7 +1,8 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import type { DataMetrics, NodeMetricLabels } from '../metrics/data-metrics.js';
-import { type DataNode, dataNodeLabel, type ReadSettings, toPgPoolConfig } from '@neo/topology';
+import type { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
+import { dataNodeLabel, toPgPoolConfig, type DataNode, type ReadSettings } from '@neo/topology';
+import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
+import { NodePools } from '../pool/index.js';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isConnectionError } from './connection-error.js';
 import { LagMonitor, type ReplicaLag } from './lag-monitor.js';
@@ -21,6 +22,12 @@ export interface ReplicaSetOptions<C> {
   readonly reads: ReadSettings;
   /** Builds the service's generated Prisma client on a node's adapter: `(adapter) => new PrismaClient({ adapter })`. */
   readonly createClient: (adapter: PrismaPg, node: DataNode) => C;
+  /**
+   * Where the nodes' pools come from (shared with the rest of the data source, which ends them).
+   * Absent: the set makes its own, followed by `metrics`, and ends them on `close()`.
+   */
+  readonly pools?: NodePools;
+  /** Query, routing and lag metrics (pool metrics are followed by `NodePools`). */
   readonly metrics?: DataMetrics;
   /** Replaces the policy named in `reads.policy`. */
   readonly picker?: ReplicaPicker;
@@ -48,8 +55,8 @@ export interface NodeStatus {
 }
 
 /**
- * One database's primary and replicas, ready to use: one `pg` pool and one Prisma client per
- * node, the routed `client`, the lag monitor and a circuit breaker per node.
+ * One database's primary and replicas, ready to use: one Prisma client per node on that node's
+ * pool (from `NodePools`), the routed `client`, the lag monitor and a circuit breaker per node.
  *
  * Primary down: a write fails with `PrimaryUnavailableError` as soon as the connection attempt
  * fails: at once when the server refuses connections (stopped server), at most the pool's
@@ -64,13 +71,15 @@ export class ReplicaSet<C extends object> {
   readonly monitor: LagMonitor;
   /** Every node with the pool its queries use, primary first (health checks probe these very pools). */
   readonly connectedNodes: { readonly node: DataNode; readonly pool: pg.Pool }[] = [];
-  private readonly pools: pg.Pool[] = [];
-  private readonly detachMetrics: (() => void)[] = [];
+  private readonly pools: NodePools;
+  private readonly ownsPools: boolean;
   private readonly firstRound: Promise<void>;
   private closed?: Promise<void>;
 
   constructor(private readonly options: ReplicaSetOptions<C>) {
     const { reads, metrics } = options;
+    this.ownsPools = options.pools === undefined;
+    this.pools = options.pools ?? new NodePools(metrics ? { metrics } : {});
     this.primary = this.connect(options.primary);
     this.replicas = options.replicas.map((node) => this.connect(node));
     const nodes = [this.primary, ...this.replicas];
@@ -91,7 +100,7 @@ export class ReplicaSet<C extends object> {
       onReplicaLag: (lag) => {
         const node = byLabel.get(lag.label);
         if (node && metrics) {
-          const labels = this.metricLabels(options.replicas[this.replicas.indexOf(node)]!);
+          const labels = nodeMetricLabels(options.replicas[this.replicas.indexOf(node)]!);
           metrics.recordReplicaLag(labels, {
             bytes: lag.lagBytes,
             ms: lag.lagMs,
@@ -110,7 +119,7 @@ export class ReplicaSet<C extends object> {
       sessions,
     );
     const labelsByNode = new Map(
-      nodes.map((node, index) => [node, this.metricLabels(index === 0 ? options.primary : options.replicas[index - 1]!)]),
+      nodes.map((node, index) => [node, nodeMetricLabels(index === 0 ? options.primary : options.replicas[index - 1]!)]),
     );
     const router = new ReadWriteRouter(
       this.primary,
@@ -144,31 +153,28 @@ export class ReplicaSet<C extends object> {
     ];
   }
 
-  /** Stops the monitor, disconnects every client and ends every pool. Safe to call twice. */
+  /**
+   * Stops the monitor and disconnects every client; ends the pools too when the set made them
+   * (pools given in `options.pools` are ended by their owner). Safe to call twice.
+   */
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.monitor.stop();
       const clients = [this.primary, ...this.replicas].map((node) => node.client as { $disconnect?: () => Promise<void> });
       await Promise.allSettled(clients.map((client) => client.$disconnect?.()));
-      for (const detach of this.detachMetrics) detach();
-      await Promise.allSettled(this.pools.map((pool) => pool.end()));
+      if (this.ownsPools) await this.pools.closeAll();
     })();
     return this.closed;
   }
 
   private connect(node: DataNode): NodeClient<C> {
     const label = dataNodeLabel(node);
-    const pool = new pg.Pool(toPgPoolConfig(node));
+    const pool = this.pools.poolFor(node);
     // A pooled connection the server closed while idle (restart, failover) is reported here;
-    // the pool drops it and opens a new one when needed. Without a listener Node would crash.
+    // the pool drops it and opens a new one when needed.
     pool.on('error', (error) => this.emit({ type: 'idle-connection-error', node: label, error }));
-    this.pools.push(pool);
     this.connectedNodes.push({ node, pool });
-    const labels = this.metricLabels(node);
-    if (this.options.metrics) this.detachMetrics.push(this.options.metrics.instrumentPool(pool, labels));
-    // adapter-pg compiles against its own copy of @types/pg; the runtime Pool class is the same one.
-    const adapterPool = pool as unknown as ConstructorParameters<typeof PrismaPg>[0];
-    const adapter = new PrismaPg(adapterPool, node.schema !== undefined ? { schema: node.schema } : undefined);
+    const labels = nodeMetricLabels(node);
     const breaker = new CircuitBreaker({
       ...this.options.breaker,
       onStateChange: (state, error) => this.emit({ type: 'breaker', node: label, state, error }),
@@ -177,18 +183,10 @@ export class ReplicaSet<C extends object> {
       label,
       node.role,
       node.weight,
-      this.options.createClient(adapter, node),
+      this.options.createClient(this.pools.adapterFor(node), node),
       breaker,
       this.options.metrics?.queryRecorder(labels),
     );
-  }
-
-  private metricLabels(node: DataNode): NodeMetricLabels {
-    return {
-      database: node.schema === undefined ? node.database : `${node.database}.${node.schema}`,
-      node: `${node.cluster}/${node.node}`,
-      role: node.role,
-    };
   }
 
   private emit(event: ReplicaSetEvent): void {

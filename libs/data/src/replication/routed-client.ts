@@ -1,5 +1,6 @@
 import { isModelDelegate, isReadOperation, LazyCall, RAW_EXECUTES, RAW_QUERIES } from '../prisma-call/index.js';
-import { currentReadConsistency, currentSessionKey, type ReadConsistency } from './read-consistency.js';
+import { currentSessionKey } from '../context/session-key.js';
+import { currentReadConsistency, type ReadConsistency } from './read-consistency.js';
 import type { ReadWriteRouter } from './read-write-router.js';
 import { ReplicaWriteError } from './replica-write.error.js';
 

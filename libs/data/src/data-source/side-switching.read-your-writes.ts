@@ -1,4 +1,5 @@
 import { currentRequestContext, type RequestContext } from '../context/request-context.js';
+import { currentSessionKey } from '../context/session-key.js';
 import type { ConnectionSelector } from '../selection/connection-selector.js';
 import type { SelectionMetrics, SideReason } from '../selection/selection-metrics.js';
 import type { SideChooser } from '../selection/side-switching-client.js';
@@ -16,8 +17,8 @@ const PRUNE_ABOVE = 10_000;
 /**
  * Read-your-writes across the two sides. While writes go to the monolith and a user's reads to
  * the service (the reads rollout), the service side holds a write only once logical replication
- * applied it: a user who reads right after writing could miss it. So a session (session id, else
- * tenant and user, else the request) that wrote keeps its reads on the side it wrote to for
+ * applied it: a user who reads right after writing could miss it. So a session (`currentSessionKey`:
+ * session id, else tenant and user, else the request) that wrote keeps its reads on the side it wrote to for
  * `windowMs` after its last write. That side is always correct (it is the side of record), so
  * this costs nothing but some reads staying where they were.
  */
@@ -32,7 +33,7 @@ export class ReadYourWritesChooser implements SideChooser {
   ) {}
 
   select(service: string, kind: OperationKind, context: RequestContext | undefined = currentRequestContext()): Side {
-    const key = sessionKey(service, context);
+    const key = sessionOf(service, context);
     if (kind === 'write') {
       const side = this.selector.select(service, kind, context);
       this.noteWrite(service, side, context);
@@ -51,7 +52,7 @@ export class ReadYourWritesChooser implements SideChooser {
 
   /** Records a write the session made on `side` (also one sent there without asking, e.g. a redirect retry). */
   noteWrite(service: string, side: Side, context: RequestContext | undefined = currentRequestContext()): void {
-    const key = sessionKey(service, context);
+    const key = sessionOf(service, context);
     if (key === undefined || this.windowMs <= 0) return;
     const at = this.now();
     if (this.lastWrite.size > PRUNE_ABOVE) {
@@ -61,10 +62,8 @@ export class ReadYourWritesChooser implements SideChooser {
   }
 }
 
-function sessionKey(service: string, context: RequestContext | undefined): string | undefined {
-  if (!context) return undefined;
-  if (context.sessionId) return `${service}|s|${context.sessionId}`;
-  if (context.userId) return `${service}|u|${context.tenant ?? ''}|${context.userId}`;
-  if (context.requestId) return `${service}|r|${context.requestId}`;
-  return undefined;
+/** The session's key (the one read-your-writes key, see `currentSessionKey`), per service. */
+function sessionOf(service: string, context: RequestContext | undefined): string | undefined {
+  const session = currentSessionKey(context);
+  return session === undefined ? undefined : `${service}|${session}`;
 }

@@ -1,14 +1,20 @@
 import { Counter, type Registry } from 'prom-client';
+import { findService, monolithTarget } from '@neo/topology';
 import type { FlagProvider, FlagStatus } from '../flags/flag-provider.js';
 import { ConnectionSelector, type SidePlacement } from '../selection/connection-selector.js';
 import { SelectionMetrics } from '../selection/selection-metrics.js';
 import { createSideSwitchingClient } from '../selection/side-switching-client.js';
-import { monolithTarget } from '@neo/topology';
-import { createDataSource, type DataSourceOptions } from './create-data-source.js';
-import type { ConnectedNode, DataClient, DataSource } from './data-source.js';
-import { NodePools } from './node-pools.js';
+import { connectDatabase, type ConnectSettings } from './connect-database.js';
+import { connectOwnDatabases, poolsOf, type DataSourceOptions } from './create-data-source.js';
+import {
+  dataSourceOver,
+  type ConnectedDatabase,
+  type ConnectedDatabases,
+  type ConnectedNode,
+  type DataClient,
+  type DataSource,
+} from './data-source.js';
 import { DEFAULT_READ_YOUR_WRITES_MS, ReadYourWritesChooser } from './side-switching.read-your-writes.js';
-import { adapterFor } from './primary.data-source.js';
 import { forcingChooser, retryRedirectedWrites, type RedirectEvent, type WriteRedirectTuning } from './side-switching.write-redirect.js';
 
 export interface SideSwitchingDataSourceOptions<TClient extends DataClient> extends DataSourceOptions<TClient> {
@@ -22,8 +28,6 @@ export interface SideSwitchingDataSourceOptions<TClient extends DataClient> exte
 
 /** A service's data on two sides: its schema in the monolith and its own database, chosen per call by flags. */
 export interface SideSwitchingDataSource<TClient extends DataClient = DataClient> extends DataSource<TClient> {
-  /** The service's own database (primary, replica set or shards), as `createDataSource` builds it. */
-  readonly own: DataSource<TClient>;
   /** The service's schema in the monolith database. */
   readonly monolith: ConnectedNode;
   readonly selector: ConnectionSelector;
@@ -55,23 +59,24 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   options: SideSwitchingDataSourceOptions<TClient>,
 ): SideSwitchingDataSource<TClient> {
   const { service, topology, flags } = options;
-  const own = createDataSource(options);
-  const pools = new NodePools(options.pools);
-  const monolithNode = monolithTarget(topology, service);
-  let monolithClient: TClient;
+  // One set of pools for both sides: the own side's nodes and the monolith schema.
+  const pools = poolsOf(options);
+  let own: ConnectedDatabases<TClient> | undefined;
+  let monolith: ConnectedDatabase<TClient>;
   try {
-    monolithClient = options.createClient(adapterFor(monolithNode, pools), monolithNode);
+    own = connectOwnDatabases(options, pools);
+    const settings: ConnectSettings<TClient> = {
+      createClient: options.createClient,
+      pools,
+      reads: findService(topology, service).reads,
+    };
+    monolith = connectDatabase({ primary: monolithTarget(topology, service), replicas: [] }, settings);
   } catch (error) {
-    void own.close();
-    void pools.closeAll();
+    void Promise.allSettled(own?.databases().map((database) => database.close()) ?? []).then(() => pools.closeAll());
     throw error;
   }
-  const monolithPool = pools.poolFor(monolithNode);
-  const detachPool = options.metrics?.instrumentPool(monolithPool, {
-    database: `${monolithNode.database}.${monolithNode.schema ?? service}`,
-    node: `${monolithNode.cluster}/${monolithNode.node}`,
-    role: monolithNode.role,
-  });
+  const ownSide = own;
+  const monolithNode: ConnectedNode = monolith.nodes[0]!;
 
   const registry = options.metrics?.registry;
   const selectionMetrics = registry ? new SelectionMetrics({ registry }) : undefined;
@@ -80,8 +85,8 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   const redirects = registry ? redirectCounter(registry) : undefined;
   const switching = createSideSwitchingClient<TClient>({
     service,
-    monolith: monolithClient,
-    own: own.client,
+    monolith: monolith.client,
+    own: ownSide.client,
     selector: forcingChooser(chooser, (_service, kind, side) => {
       // A write retried on the side of record: the session's next reads must find it there.
       if (kind === 'write') chooser.noteWrite(service, side);
@@ -93,35 +98,15 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
     onRedirect: (event: RedirectEvent) => redirects?.inc({ service, to: event.to, flags_agreed: String(event.flagsAgreed) }),
   });
 
-  let closing: Promise<void> | undefined;
-  return {
-    service,
-    client,
-    own,
-    monolith: { node: monolithNode, pool: monolithPool },
+  // The own side's nodes first (its primary leads, as health expects), then the monolith.
+  const source = dataSourceOver(service, { client, databases: () => [...ownSide.databases(), monolith] }, pools, () => selector.close());
+  return Object.assign(source, {
+    monolith: monolithNode,
     selector,
     flags,
-    // The own side's nodes first (its primary leads, as health expects), then the monolith.
-    nodes: [...own.nodes, { node: monolithNode, pool: monolithPool }],
-    ready: () => own.ready(),
-    ...(own.status ? { status: () => own.status?.() ?? [] } : {}),
     placement: () => selector.placement(service),
     flagStatus: () => flags.status(),
-    close() {
-      closing ??= (async () => {
-        selector.close();
-        await Promise.allSettled([
-          own.close(),
-          monolithClient
-            .$disconnect()
-            .catch(() => undefined)
-            .then(() => pools.closeAll()),
-        ]);
-        detachPool?.();
-      })();
-      return closing;
-    },
-  };
+  });
 }
 
 function redirectCounter(registry: Registry): Counter<'service' | 'to' | 'flags_agreed'> {

@@ -1,5 +1,7 @@
+import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { DataError, type DataNode, dataNodeLabel, toPgPoolConfig } from '@neo/topology';
+import { DataError, dataNodeLabel, toPgPoolConfig, type DataNode } from '@neo/topology';
+import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
 
 export type PoolFactory = (config: pg.PoolConfig) => pg.Pool;
 
@@ -8,6 +10,8 @@ export interface NodePoolsOptions {
   createPool?: PoolFactory;
   /** Told about errors of idle connections (e.g. the server went away). */
   onIdleError?: (error: Error, node: DataNode) => void;
+  /** Where each pool's connections and acquisitions are counted (`neo_data_pool_*`), labelled by `nodeMetricLabels`. */
+  metrics?: DataMetrics;
 }
 
 /** Identifies one database (and schema) on one physical node: pools are never shared across databases, schemas or users. */
@@ -16,12 +20,14 @@ export function nodeKey(node: DataNode): string {
 }
 
 /**
- * One `pg` pool per database node, created on first use and all ended together.
- * Owning the pools here (not inside Prisma's adapter) lets several clients share a
- * node's pool, and lets shutdown and health checks reach every pool.
+ * One `pg` pool per database node, created on first use, followed by the metrics, and all ended
+ * together. Every pool of a data source comes from here (primaries, replicas, shards, the monolith
+ * schema), so one `createPool` hook reaches them all, several clients can share a node's pool,
+ * and shutdown and health checks reach every pool.
  */
 export class NodePools {
   private readonly pools = new Map<string, pg.Pool>();
+  private readonly stopFollowing: Array<() => void> = [];
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: NodePoolsOptions = {}) {}
@@ -40,9 +46,20 @@ export class NodePools {
       pool = this.options.createPool ? this.options.createPool(config) : new pg.Pool(config);
       // Without a listener, an idle connection dropped by the server would crash the process.
       pool.on('error', (error) => this.options.onIdleError?.(error, node));
+      if (this.options.metrics) this.stopFollowing.push(this.options.metrics.instrumentPool(pool, nodeMetricLabels(node)));
       this.pools.set(key, pool);
     }
     return pool;
+  }
+
+  /**
+   * Prisma's driver adapter on the node's pool (the pool is created if needed); a node inside the
+   * monolith names its schema, so the generated client queries that schema.
+   */
+  adapterFor(node: DataNode): PrismaPg {
+    // adapter-pg is typed against its own copy of @types/pg; the runtime Pool class is the same one.
+    const pool = this.poolFor(node) as unknown as ConstructorParameters<typeof PrismaPg>[0];
+    return new PrismaPg(pool, node.schema !== undefined ? { schema: node.schema } : undefined);
   }
 
   get size(): number {
@@ -51,7 +68,9 @@ export class NodePools {
 
   /** Ends every pool, waiting for checked-out connections to be released. */
   closeAll(): Promise<void> {
-    this.closing ??= Promise.allSettled([...this.pools.values()].map((pool) => pool.end())).then(() => undefined);
+    this.closing ??= Promise.allSettled([...this.pools.values()].map((pool) => pool.end())).then(() => {
+      for (const stop of this.stopFollowing) stop();
+    });
     return this.closing;
   }
 }

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { StaticFlagProvider, rolloutFlag, switchFlag } from '../flags/static.flag-provider.js';
 import type { DataMetrics } from '../metrics/index.js';
 import { topologySchema, type DataNode, type Topology } from '@neo/topology';
-import type { DataSource } from './data-source.js';
+import type { DataSource } from '../data-source/index.js';
 import { DataModule } from './data.module.js';
 import { DATA_METRICS, DATA_SOURCE } from './data.tokens.js';
-import { isSideSwitching } from './side-switching.data-source.js';
+import { isSideSwitching } from '../data-source/index.js';
 
 /** Nothing listens on port 1: nothing here may connect. */
 const topology: Topology = topologySchema.parse({

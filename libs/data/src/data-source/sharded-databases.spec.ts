@@ -1,9 +1,8 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
 import { describe, expect, it } from 'vitest';
-import { ShardingConfigError, type ShardedClient } from '../sharding/index.js';
+import type { ShardedClient } from '../sharding/index.js';
 import { topologySchema, type DataNode, type Topology } from '@neo/topology';
 import { createDataSource } from './create-data-source.js';
-import { createShardedDataSource } from './sharded-data-source.js';
 
 /** Nothing listens on port 1: building a source must not need a server. */
 function topology(replicas: Array<{ name: string; host: string; port: number }> = []): Topology {
@@ -88,10 +87,10 @@ function build(source: Topology) {
   return { calls, clients, createClient, source };
 }
 
-describe('createShardedDataSource', () => {
+describe('the data source of a sharded service', () => {
   it('connects every shard (primary alone when its cluster has no replica) and routes calls by the shard key', async () => {
     const { calls, clients, createClient, source } = build(topology());
-    const data = createShardedDataSource({ service: 'smartcontracts', topology: source, createClient });
+    const data = createDataSource({ service: 'smartcontracts', topology: source, createClient });
     const db = data.client as unknown as ShardedClient<FakeClient>;
     try {
       expect(clients.map((client) => client.node.database)).toEqual(['neo_sc_0', 'neo_sc_1']);
@@ -109,7 +108,7 @@ describe('createShardedDataSource', () => {
 
   it('sends models outside the sharding block to the home database, connected on first use only', async () => {
     const { calls, clients, createClient, source } = build(topology());
-    const data = createShardedDataSource({ service: 'smartcontracts', topology: source, createClient });
+    const data = createDataSource({ service: 'smartcontracts', topology: source, createClient });
     const db = data.client as unknown as ShardedClient<FakeClient>;
     try {
       // What a framework looks at on an injected value must not connect the home database.
@@ -131,7 +130,7 @@ describe('createShardedDataSource', () => {
 
   it('builds a replica set per shard when the cluster has replicas, and closes them all', async () => {
     const { clients, createClient, source } = build(topology([{ name: 'blockchain-replica-1', host: '127.0.0.1', port: 1 }]));
-    const data = createShardedDataSource({ service: 'smartcontracts', topology: source, createClient });
+    const data = createDataSource({ service: 'smartcontracts', topology: source, createClient });
     try {
       expect(clients.map((client) => `${client.node.role}:${client.node.database}`)).toEqual([
         'primary:neo_sc_0',
@@ -152,14 +151,16 @@ describe('createShardedDataSource', () => {
     for (const { pool } of data.nodes) expect(pool.ended).toBe(true);
   });
 
-  it('is what createDataSource builds for a sharded service, and refuses a service without sharding', async () => {
+  it('is a sharded client only for a service that declares sharding', async () => {
     const { createClient, source } = build(topology());
-    const data = createDataSource({ service: 'smartcontracts', topology: source, createClient });
+    const sharded = createDataSource({ service: 'smartcontracts', topology: source, createClient });
+    const plain = createDataSource({ service: 'plain', topology: source, createClient });
     try {
-      expect(typeof (data.client as unknown as ShardedClient<FakeClient>).$shard).toBe('function');
+      expect(typeof (sharded.client as unknown as ShardedClient<FakeClient>).$shard).toBe('function');
+      expect((plain.client as unknown as { $shard?: unknown }).$shard).toBeUndefined();
+      expect(plain.nodes.map(({ node }) => node.database)).toEqual(['neo_plain']);
     } finally {
-      await data.close();
+      await Promise.all([sharded.close(), plain.close()]);
     }
-    expect(() => createShardedDataSource({ service: 'plain', topology: source, createClient })).toThrow(ShardingConfigError);
   });
 });

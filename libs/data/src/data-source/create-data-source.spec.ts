@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createDataMetrics } from '../metrics/index.js';
 import { topologySchema, type Topology } from '@neo/topology';
@@ -61,8 +62,34 @@ describe('createDataSource', () => {
   it('builds the primary alone when the cluster has no replicas', async () => {
     const source = createDataSource({ service: 'oracle', topology: topology([]), createClient: () => new FakeClient() });
     expect(source.nodes).toHaveLength(1);
-    expect(source.status).toBeUndefined();
+    expect(source.status?.()).toEqual([]);
     await expect(source.ready()).resolves.toBeUndefined();
     await source.close();
+  });
+
+  it('takes every pool from one place, so the pool hook and the pool metrics reach replicas too', async () => {
+    const replicas = [{ name: 'blockchain-replica-1', host: '127.0.0.1', port: 1 }];
+    const hooked: string[] = [];
+    const metrics = createDataMetrics('oracle');
+    const source = createDataSource({
+      service: 'oracle',
+      topology: topology(replicas),
+      createClient: () => new FakeClient(),
+      metrics,
+      pools: {
+        createPool: (config) => {
+          hooked.push(String(config.application_name));
+          return new pg.Pool(config);
+        },
+      },
+    });
+    try {
+      expect(hooked).toEqual(['neo:blockchain-primary', 'neo:blockchain-replica-1']);
+      for (const { pool } of source.nodes) pool.emit('connect', {});
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/neo_data_pool_connections_opened_total\{[^}]*node="blockchain\/blockchain-replica-1",role="replica"[^}]*\} 1/);
+    } finally {
+      await source.close();
+    }
   });
 });

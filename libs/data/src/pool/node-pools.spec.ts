@@ -1,6 +1,8 @@
+import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DataError, type DataNode } from '@neo/topology';
+import { createDataMetrics } from '../metrics/index.js';
 import { NodePools } from './node-pools.js';
 
 const primary: DataNode = {
@@ -59,5 +61,31 @@ describe('NodePools', () => {
     expect(ended).toEqual([1, 1]);
     expect(() => pools.poolFor(primary)).toThrow(DataError);
     expect(() => pools.poolFor(primary)).toThrow(/closed/);
+  });
+
+  it('follows every pool it creates in the metrics, labelled by node, until closed', async () => {
+    const metrics = createDataMetrics('storage');
+    const created: EventEmitter[] = [];
+    const pools = new NodePools({
+      metrics,
+      createPool: () => {
+        const pool = Object.assign(new EventEmitter(), { totalCount: 1, idleCount: 1, waitingCount: 0, end: async () => undefined });
+        created.push(pool);
+        return pool as unknown as pg.Pool;
+      },
+    });
+    pools.poolFor({ ...primary, node: 'core-replica-1', role: 'replica' });
+    pools.poolFor({ ...primary, database: 'neo_service_layer', schema: 'storage' });
+    for (const pool of created) pool.emit('connect');
+
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(
+      /neo_data_pool_connections_opened_total\{[^}]*database="neo_storage",node="core\/core-replica-1",role="replica"[^}]*\} 1/,
+    );
+    expect(text).toMatch(
+      /neo_data_pool_connections_opened_total\{[^}]*database="neo_service_layer.storage",node="core\/core-primary"[^}]*\} 1/,
+    );
+    await pools.closeAll();
+    for (const pool of created) expect(pool.listenerCount('connect')).toBe(0);
   });
 });

@@ -1,0 +1,79 @@
+import { serviceTargets, shardTargets, type ReplicaSetTargets, type Sharding, type Topology } from '@neo/topology';
+import { modelDelegateOf, modelNameOf } from '../prisma-call/index.js';
+import { createShardedClient, type PrismaClientLike, type ShardedClient, type ShardedClientOptions } from '../sharding/index.js';
+import type { ConnectedDatabase, ConnectedDatabases, DataClient } from './data-source.js';
+
+/** Settings of the sharded client a service may give; the shards themselves come from the topology. */
+export type ShardedClientTuning = Pick<
+  ShardedClientOptions<PrismaClientLike>,
+  'concurrency' | 'compareStrings' | 'generatedIds' | 'referenceReadShard'
+>;
+
+export interface ShardedDatabasesOptions {
+  /** The service name in the topology. */
+  readonly service: string;
+  /** A bound topology: every node has its host and port. */
+  readonly topology: Topology;
+  /** The service's sharding block. */
+  readonly sharding: Sharding;
+  /** Fan-out concurrency, string order of merges, generated ids, reference read shard. */
+  readonly tuning?: ShardedClientTuning;
+}
+
+/**
+ * The databases of a service whose topology declares `sharding`: one connected database per
+ * shard (`connect`: a replica set when the shard's cluster has replicas), joined into one sharded
+ * client that routes plain Prisma calls by their shard key (see `createShardedClient`).
+ *
+ * Models the sharding block does not name (neither sharded, reference nor single) live in the
+ * service's home database (`services.<name>.database`). It is connected on the first call to such
+ * a model, so a service whose every model is sharded never opens it.
+ */
+export function connectShardedDatabases<TClient extends DataClient>(
+  options: ShardedDatabasesOptions,
+  connect: (targets: ReplicaSetTargets) => ConnectedDatabase<TClient>,
+): ConnectedDatabases<ShardedClient<TClient>> {
+  const { service, topology, sharding } = options;
+  const shards: Array<{ name: string; database: ConnectedDatabase<TClient> }> = [];
+  try {
+    for (const target of shardTargets(topology, service)) shards.push({ name: target.shard.name, database: connect(target) });
+  } catch (error) {
+    for (const { database } of shards) void database.close();
+    throw error;
+  }
+
+  let home: ConnectedDatabase<TClient> | undefined;
+  const homeClient = () => (home ??= connect(serviceTargets(topology, service))).client;
+
+  const sharded = createShardedClient({
+    ...options.tuning,
+    sharding,
+    shards: shards.map(({ name, database }) => ({ name, client: database.client as unknown as PrismaClientLike })),
+  }) as unknown as ShardedClient<TClient>;
+  const placedModels = new Set([...sharding.models, ...sharding.referenceModels, ...Object.keys(sharding.singleModels)]);
+  const firstShardClient = shards[0]!.database.client;
+  const client = withHomeModels(
+    sharded,
+    (property) => modelDelegateOf(firstShardClient, property) !== undefined && !placedModels.has(modelNameOf(String(property))),
+    homeClient,
+  );
+  return { client, databases: () => [...shards.map(({ database }) => database), ...(home ? [home] : [])] };
+}
+
+/**
+ * The sharded client, with calls to models outside the sharding block sent to the home
+ * database instead of being refused by the router. Only real model delegates go home: other
+ * properties (`constructor`, lifecycle hooks a framework looks for) stay as the sharded client has them.
+ */
+function withHomeModels<TClient>(
+  sharded: ShardedClient<TClient>,
+  livesAtHome: (property: PropertyKey) => boolean,
+  homeClient: () => TClient,
+): ShardedClient<TClient> {
+  return new Proxy(sharded as object, {
+    get(target, property, receiver) {
+      if (livesAtHome(property)) return Reflect.get(homeClient() as object, property);
+      return Reflect.get(target, property, receiver);
+    },
+  }) as ShardedClient<TClient>;
+}

@@ -1,0 +1,3 @@
+// The last step of a query: one `pg` pool per database node, and Prisma's driver adapter on it.
+export { NodePools, nodeKey, type NodePoolsOptions, type PoolFactory } from './node-pools.js';
+export { probeNode, type NodeProbe } from './probe-node.js';
