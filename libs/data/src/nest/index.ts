@@ -38,7 +38,13 @@ export {
   type WriteSideSource,
 } from './side-switching.write-redirect.js';
 export { ReadYourWritesChooser, DEFAULT_READ_YOUR_WRITES_MS } from './side-switching.read-your-writes.js';
-export { readServiceEnvironment, type ServiceEnvironment, type ServiceEnvironmentDefaults } from './service-environment.js';
+export {
+  readServiceEnvironment,
+  MIN_OPERATOR_TOKEN_LENGTH,
+  type ServiceEnvironment,
+  type ServiceEnvironmentDefaults,
+} from './service-environment.js';
 export { bootstrapService, type BootstrapServiceOptions, type ServiceStartContext } from './bootstrap-service.js';
 export { positionCursorCodec, type CursorPosition, type PositionCursorCodec, type InvalidCursorErrorFactory } from './position-cursor.js';
-export { PageQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page.query.js';
+export { PageQuery, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_CURSOR_LENGTH } from './page.query.js';
+export * from './http/index.js';
