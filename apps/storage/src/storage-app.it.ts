@@ -10,47 +10,36 @@ import { createStorageApp } from './create-storage-app.js';
 
 const HASH = 'c0ffee'.repeat(10) + 'c0ff';
 
-/** A topology with the storage service's database on one server of the test's own, which it may stop. */
-function storageTopology(server: { host: string; port: number; user: string; password?: string }): Topology {
+type Server = { host: string; port: number; user: string; password?: string };
+
+/** A cluster whose only server is one of the test's own, which it may stop. */
+function clusterOn(server: Server, primary: string, temperature: 'hot' | 'warm') {
+  return {
+    temperature,
+    credentials: { user: server.user, ...(server.password ? { password: server.password } : {}) },
+    primary: { name: primary, host: server.host, port: server.port },
+    pool: { max: 4, connectionTimeoutMs: 2_000 },
+  };
+}
+
+/** A topology with the storage service's database on one server of the test's own (the monolith on the same one). */
+function storageTopology(server: Server): Topology {
   return loadTopology({
     object: {
       version: 1,
-      clusters: {
-        core: {
-          temperature: 'hot',
-          credentials: { user: server.user, ...(server.password ? { password: server.password } : {}) },
-          primary: { name: 'core-primary', host: server.host, port: server.port },
-          pool: { max: 4, connectionTimeoutMs: 2_000 },
-        },
-      },
+      clusters: { core: clusterOn(server, 'core-primary', 'hot') },
       services: { storage: { cluster: 'core', database: 'neo_storage' } },
       monolith: { cluster: 'core' },
     },
   });
 }
 
-type Server = { host: string; port: number; user: string; password?: string };
-const loginOf = (server: Server) => ({ user: server.user, ...(server.password ? { password: server.password } : {}) });
-
 /** Storage on one server of the test's own, the monolith on another: either side can be stopped alone. */
 function twoSidedTopology(own: Server, monolith: Server): Topology {
   return loadTopology({
     object: {
       version: 1,
-      clusters: {
-        core: {
-          temperature: 'hot',
-          credentials: loginOf(own),
-          primary: { name: 'core-primary', host: own.host, port: own.port },
-          pool: { max: 4, connectionTimeoutMs: 2_000 },
-        },
-        monolith: {
-          temperature: 'warm',
-          credentials: loginOf(monolith),
-          primary: { name: 'monolith-primary', host: monolith.host, port: monolith.port },
-          pool: { max: 4, connectionTimeoutMs: 2_000 },
-        },
-      },
+      clusters: { core: clusterOn(own, 'core-primary', 'hot'), monolith: clusterOn(monolith, 'monolith-primary', 'warm') },
       services: { storage: { cluster: 'core', database: 'neo_storage' } },
       monolith: { cluster: 'monolith', database: 'neo_service_layer' },
     },
@@ -342,6 +331,8 @@ describe('storage service when its database is down', () => {
       const health = await request(app.getHttpServer()).get('/health').expect(503);
       expect(health.body.error.database.nodes['core/core-primary/neo_storage']).toEqual({
         role: 'primary',
+        side: 'service',
+        inUse: true,
         status: 'down',
         reason: 'ECONNREFUSED',
       });
