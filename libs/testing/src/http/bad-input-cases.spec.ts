@@ -55,7 +55,9 @@ describe('badInputCases', () => {
 
   it('sends query and path parameters as text, and expects 401 for an operator credential', () => {
     const limit = badInputCases({ in: 'query', path: 'limit', kind: 'integer', min: 1, max: 100 }, { query: { limit: '2' } });
-    expect(limit.map((badCase) => badCase.request.query?.['limit'])).toEqual(expect.arrayContaining(['abc', ['1', '2'], '0', '101', '1\u0000']));
+    expect(limit.map((badCase) => badCase.request.query?.['limit'])).toEqual(
+      expect.arrayContaining(['abc', ['1', '2'], '0', '101', '1\u0000']),
+    );
     const token = badInputCases({ in: 'header', path: 'authorization', kind: 'bearer-token' }, { headers: { authorization: 'Bearer t' } });
     expect(token.every((badCase) => badCase.status === 401)).toBe(true);
     expect(token.find((badCase) => badCase.title.endsWith('missing'))!.request.headers).toEqual({});

@@ -109,7 +109,13 @@ describe('createServiceApp: the HTTP conventions every service shares', () => {
   it('names fields inside lists by their path', async () => {
     const response = await http
       .post('/things')
-      .send({ key: 'k', items: [{ name: 'ok', at: '2026-01-01T00:00:00Z' }, { name: 12, at: '2026-02-30T00:00:00Z' }] })
+      .send({
+        key: 'k',
+        items: [
+          { name: 'ok', at: '2026-01-01T00:00:00Z' },
+          { name: 12, at: '2026-02-30T00:00:00Z' },
+        ],
+      })
       .expect(400);
     expect(response.body.fields).toEqual([
       { field: 'items[1].name', message: 'items[1].name must be a string' },
@@ -148,7 +154,14 @@ describe('createServiceApp: the HTTP conventions every service shares', () => {
       .expect(413);
     expect(large.body).toMatchObject({ code: 'BODY_TOO_LARGE', message: expect.stringContaining('100 KB POST /things takes') });
     // The route with a larger limit takes it.
-    expect((await http.post('/bulk').send({ rows: Array.from({ length: 2_000 }, () => 'x'.repeat(100)) }).expect(201)).body).toEqual({
+    expect(
+      (
+        await http
+          .post('/bulk')
+          .send({ rows: Array.from({ length: 2_000 }, () => 'x'.repeat(100)) })
+          .expect(201)
+      ).body,
+    ).toEqual({
       rows: 2_000,
     });
   });

@@ -36,7 +36,11 @@ describe('SafeInputPipe', () => {
     ['a lone low surrogate', { name: '\udc00b' }, 'name', /lone surrogate/],
     ['nesting past the bound', { payload: { a: nested(40) } }, 'payload.a', /nested more than 32 levels/],
   ])('refuses %s, naming the field', (_what, value, field, message) => {
-    expect(refusal(value)).toMatchObject({ statusCode: 400, code: 'INVALID_REQUEST', fields: [{ field, message: expect.stringMatching(message) }] });
+    expect(refusal(value)).toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_REQUEST',
+      fields: [{ field, message: expect.stringMatching(message) }],
+    });
   });
 
   it('names query parameters and path parameters', () => {
