@@ -32,6 +32,13 @@ class WriteDto {
   items?: ItemDto[];
 }
 
+class BulkDto {
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ItemDto)
+  items!: ItemDto[];
+}
+
 class ListQuery {
   @IsOptional()
   @Type(() => Number)
@@ -46,6 +53,11 @@ class ProbeController {
   @Post('things')
   write(@Body() body: WriteDto): { key: string; at?: string } {
     return { key: body.key, ...(body.items?.[0] ? { at: body.items[0].at.toISOString() } : {}) };
+  }
+
+  @Post('bulk-items')
+  bulkItems(@Body() body: BulkDto): { items: number } {
+    return { items: body.items.length };
   }
 
   @Post('bulk')
@@ -104,6 +116,21 @@ describe('createServiceApp: the HTTP conventions every service shares', () => {
     expect((await http.post('/things').send({ key: 'k', extra: 1 }).expect(400)).body.message).toEqual([
       'extra is not a field of this request; remove it',
     ]);
+  });
+
+  it('refuses a body that is not an object, and names at most 20 fields', async () => {
+    for (const body of ['[]', '[{"key":"k"}]', '"key"', '12', 'null']) {
+      const response = await http.post('/things').set('content-type', 'application/json').send(body);
+      expect(response.status, body).toBe(400);
+    }
+    const list = await http.post('/things').set('content-type', 'application/json').send('[{"key":"k"}]').expect(400);
+    expect(list.body.fields).toEqual([{ field: 'body', message: 'the request body must be a JSON object' }]);
+    const many = await http
+      .post('/bulk-items')
+      .send({ items: Array.from({ length: 100 }, () => ({ name: 1, at: 'x' })) })
+      .expect(400);
+    expect(many.body.fields).toHaveLength(21);
+    expect(many.body.fields[20]).toEqual({ field: '…', message: 'and 180 more fields like these' });
   });
 
   it('names fields inside lists by their path', async () => {

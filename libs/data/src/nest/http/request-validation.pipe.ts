@@ -24,6 +24,9 @@ const TYPE_CONSTRAINTS = [
   'nestedValidation',
 ];
 
+/** Most fields one answer names: a batch of 10,000 bad items is answered with the first ones, not a megabyte. */
+export const MAX_FIELD_PROBLEMS = 20;
+
 /** Then emptiness, then the value's size and range rules (in the order class-validator ran them). */
 const PRESENCE_CONSTRAINTS = ['isNotEmpty', 'arrayNotEmpty'];
 
@@ -44,7 +47,7 @@ export class RequestValidationPipe extends ValidationPipe {
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      exceptionFactory: (errors: ValidationError[]) => invalidRequest(fieldProblems(errors)),
+      exceptionFactory: (errors: ValidationError[]) => invalidRequest(firstProblems(fieldProblems(errors))),
     });
   }
 }
@@ -63,6 +66,12 @@ export function fieldProblems(errors: readonly ValidationError[], parent = ''): 
     for (const child of [...(error.children ?? [])].reverse()) pending.push({ error: child, parent: path });
   }
   return problems;
+}
+
+function firstProblems(problems: FieldProblem[]): FieldProblem[] {
+  if (problems.length <= MAX_FIELD_PROBLEMS) return problems;
+  const rest = problems.length - MAX_FIELD_PROBLEMS;
+  return [...problems.slice(0, MAX_FIELD_PROBLEMS), { field: '…', message: `and ${rest} more field${rest === 1 ? '' : 's'} like these` }];
 }
 
 function describeFailure(error: ValidationError, path: string, constraints: Record<string, string>): string {

@@ -32,6 +32,15 @@ export class SafeInputPipe implements PipeTransform {
 
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'custom') return value;
+    // A DTO is filled from an object; a list or a bare value has no fields to fill.
+    if (
+      metadata.type === 'body' &&
+      isDtoClass(metadata.metatype) &&
+      value !== undefined &&
+      (typeof value !== 'object' || value === null || Array.isArray(value))
+    ) {
+      throw invalidRequest([{ field: 'body', message: 'the request body must be a JSON object' }]);
+    }
     const root = metadata.type === 'param' && metadata.data ? metadata.data : '';
     const problem = this.findProblem(value, root);
     if (problem) throw invalidRequest([problem]);
@@ -68,6 +77,10 @@ export class SafeInputPipe implements PipeTransform {
     }
     return undefined;
   }
+}
+
+function isDtoClass(metatype: ArgumentMetadata['metatype']): boolean {
+  return typeof metatype === 'function' && ![Object, Array, String, Number, Boolean].includes(metatype as never);
 }
 
 function textProblem(text: string, path: string): FieldProblem | undefined {
