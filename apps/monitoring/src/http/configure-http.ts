@@ -1,5 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
-import { configureServiceHttp, type ServiceHttpOptions } from '@neo/data';
+import type { ServiceHttpOptions } from '@neo/data';
 import { SAMPLES_BODY_LIMIT_BYTES } from '../samples/dto/write-samples.dto.js';
 import { toHttpException } from './monitoring-errors.js';
 
@@ -9,8 +8,3 @@ export const httpOptions: ServiceHttpOptions = {
   // A full batch of samples is far larger than the default 100 KB.
   bodyLimits: [{ method: 'POST', path: '/samples', bytes: SAMPLES_BODY_LIMIT_BYTES }],
 };
-
-/** Applies the service's HTTP conventions to an app built elsewhere (unit tests build theirs with Nest's testing module). */
-export function configureHttp(app: INestApplication): INestApplication {
-  return configureServiceHttp(app, httpOptions);
-}
