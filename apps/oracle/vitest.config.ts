@@ -1,9 +1,9 @@
 import { projectTestConfig } from '../../vitest.shared.js';
 
 // The oracle service lives on the blockchain cluster (a primary and two streaming replicas):
-// its tests need no other servers (override with NEO_TEST_CLUSTERS). The global setup reads
-// this in this process.
-process.env['NEO_TEST_CLUSTERS'] ??= 'blockchain';
+// the HTTP suites also serve it from its schema in the monolith, so the monolith's cluster runs
+// too (override with NEO_TEST_CLUSTERS). The global setup reads this in this process.
+process.env['NEO_TEST_CLUSTERS'] ??= 'blockchain,monolith';
 
 export default projectTestConfig({
   projectRoot: import.meta.dirname,

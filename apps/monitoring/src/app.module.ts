@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataHealthModule, DataMetricsModule, DataModule, type Topology } from '@neo/data';
+import { DataHealthModule, DataMetricsModule, DataModule, OperatorAccessModule, type DataFlagsOptions, type Topology } from '@neo/data';
 import { PrismaClient } from './generated/prisma/client.js';
 import { PartitionsModule } from './partitions/partitions.module.js';
 import { CLOCK, DEFAULT_RETENTION, RETENTION_SETTINGS, type Clock, type RetentionSettings } from './partitions/retention-settings.js';
@@ -17,6 +17,10 @@ export interface MonitoringAppConfig {
   clock?: Clock;
   /** Per-node timeout of the health probe; the data module's default when absent. */
   healthTimeoutMs?: number;
+  /** Where the `UseShardedDatabase.monitoring.*` flags come from; the environment (`NEO_FLAGS`) when absent. */
+  flags?: DataFlagsOptions;
+  /** The operator credential `POST /maintenance/partitions` asks for (`NEO_OPERATOR_TOKEN`); without it the endpoint is off. */
+  operatorToken?: string;
 }
 
 /** Settings every feature module of the app reads. */
@@ -47,8 +51,10 @@ export class AppModule {
           topology: config.topology,
           createClient: (adapter) => new PrismaClient({ adapter }),
           healthTimeoutMs: config.healthTimeoutMs,
+          ...(config.flags !== undefined ? { flags: config.flags } : {}),
           isGlobal: true,
         }),
+        OperatorAccessModule.forRoot(config.operatorToken),
         DataMetricsModule,
         PartitionsModule,
         SamplesModule,

@@ -10,6 +10,8 @@ import { createMonitoringApp } from './create-monitoring-app.js';
 import type { RetentionSettings } from './partitions/retention-settings.js';
 
 const DAY = 86_400_000;
+const OPERATOR_TOKEN = `operator-${randomUUID()}`;
+const OWN_DATABASE = 'analytics/analytics-primary/neo_monitoring';
 const retention: RetentionSettings = { retentionDays: 30, interval: 'day', partitionsAhead: 3, maintenanceIntervalMs: 3_600_000 };
 
 let topology: Topology;
@@ -39,7 +41,7 @@ beforeAll(async () => {
   ({ topology } = useSharedTopology());
   await migrateFleet({ topology, services: [MONITORING_SERVICE], monolith: false });
   db = new pg.Pool({ ...toPgPoolConfig(serviceTargets(topology, MONITORING_SERVICE).primary), max: 2 });
-  app = await createMonitoringApp({ topology, retention, clock: () => now }, { logger: false });
+  app = await createMonitoringApp({ topology, retention, clock: () => now, operatorToken: OPERATOR_TOKEN }, { logger: false });
   await app.init();
   http = request(app.getHttpServer());
 });
@@ -173,26 +175,29 @@ describe('partition retention', () => {
     }
     const before = await partitions();
 
-    const first = await http.post('/maintenance/partitions').expect(200);
+    const asOperator = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    const first = await http.post('/maintenance/partitions').set(asOperator).expect(200);
     expect(first.body).toEqual({
-      engine: 'native',
-      created: [],
-      dropped: [dayPartition(daysFromNow(-40)), dayPartition(daysFromNow(-31))],
+      places: [
+        {
+          database: OWN_DATABASE,
+          engine: 'native',
+          created: [],
+          dropped: [dayPartition(daysFromNow(-40)), dayPartition(daysFromNow(-31))],
+        },
+      ],
     });
-    expect(await partitions()).toEqual(before.filter((name) => !first.body.dropped.includes(name)));
+    const firstDropped: string[] = first.body.places[0].dropped;
+    expect(await partitions()).toEqual(before.filter((name) => !firstDropped.includes(name)));
 
     // Two days later: the next two days are made ahead, the 30- and 29-day-old ones expire.
     now = daysFromNow(2);
     try {
-      const second = await http.post('/maintenance/partitions').expect(200);
-      expect(second.body).toEqual({
-        engine: 'native',
-        created: [dayPartition(daysFromNow(4)), dayPartition(daysFromNow(5))],
-        dropped: [dayPartition(daysFromNow(-30)), dayPartition(daysFromNow(-29))],
-      });
-      const expected = new Set(
-        [...before, ...second.body.created].filter((name) => ![...first.body.dropped, ...second.body.dropped].includes(name)),
-      );
+      const second = await http.post('/maintenance/partitions').set(asOperator).expect(200);
+      const made = [dayPartition(daysFromNow(4)), dayPartition(daysFromNow(5))];
+      const expired = [dayPartition(daysFromNow(-30)), dayPartition(daysFromNow(-29))];
+      expect(second.body).toEqual({ places: [{ database: OWN_DATABASE, engine: 'native', created: made, dropped: expired }] });
+      const expected = new Set([...before, ...made].filter((name) => ![...firstDropped, ...expired].includes(name)));
       expect(await partitions()).toEqual([...expected].sort());
       // The rows of dropped partitions went with them.
       const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_samples WHERE recorded_at < $1', [
@@ -201,6 +206,72 @@ describe('partition retention', () => {
       expect(rows[0]!.n).toBe(0);
     } finally {
       now = realNow;
+    }
+  });
+});
+
+describe('batch size', () => {
+  it('takes a full batch of 10,000 samples with the longest series names, and answers 413 naming the limit above it', async () => {
+    const longest = (k: number) => `${'s'.repeat(161)}.${randomUUID()}.${k % 10}`;
+    const at = (k: number) => new Date(startOfToday.getTime() + k).toISOString();
+    const samples = Array.from({ length: 10_000 }, (_, k) => ({ series: longest(k), at: at(k), value: -1.234567890123456e-300 }));
+    expect(samples[0]!.series).toHaveLength(200);
+    const written = await http.post('/samples').send({ samples }).expect(201);
+    expect(written.body).toEqual({ written: 10_000 });
+
+    const padding = 'x'.repeat(5 * 1024 * 1024);
+    const tooLarge = await http
+      .post('/samples')
+      .send({ samples: [{ series: 'big', at: at(0), value: 1 }], padding })
+      .expect(413);
+    expect(tooLarge.body).toMatchObject({ code: 'BODY_TOO_LARGE', message: expect.stringContaining('4 MB') });
+    // Other routes keep the default limit.
+    const other = await http
+      .post('/maintenance/partitions')
+      .set('content-type', 'application/json')
+      .send({ padding: 'x'.repeat(200 * 1024) });
+    expect(other.status).toBe(413);
+    expect(other.body.message).toContain('100 KB');
+  });
+});
+
+describe('operator actions', () => {
+  it('runs partition maintenance only for the operator credential, and without a configured token not at all', async () => {
+    // An instance started without NEO_OPERATOR_TOKEN refuses every caller.
+    const withoutToken = await createMonitoringApp({ topology, retention, clock: () => now }, { logger: false });
+    try {
+      await withoutToken.init();
+      const off = await request(withoutToken.getHttpServer())
+        .post('/maintenance/partitions')
+        .set('authorization', `Bearer ${OPERATOR_TOKEN}`)
+        .expect(403);
+      expect(off.body).toMatchObject({ code: 'OPERATOR_ACTIONS_DISABLED', message: expect.stringContaining('NEO_OPERATOR_TOKEN') });
+    } finally {
+      await withoutToken.close();
+    }
+
+    const expired = partitionFor('metric_samples', 'day', daysFromNow(-45));
+    await db.query(createTimePartitionSql('metric_samples', expired));
+    const anonymous = await http.post('/maintenance/partitions').expect(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(anonymous.body).toMatchObject({ code: 'OPERATOR_CREDENTIAL_REQUIRED', message: expect.stringContaining('Authorization') });
+    await http.post('/maintenance/partitions').set('authorization', `Bearer ${OPERATOR_TOKEN}x`).expect(401);
+    await http
+      .post('/maintenance/partitions')
+      .set('authorization', `Basic ${Buffer.from(`op:${OPERATOR_TOKEN}`).toString('base64')}`)
+      .expect(401);
+    // Nothing ran: the expired partition is still there.
+    expect(await partitions()).toContain(expired.name);
+    expect(JSON.stringify(anonymous.body)).not.toContain(OPERATOR_TOKEN);
+
+    const run = await http.post('/maintenance/partitions').set('authorization', `Bearer ${OPERATOR_TOKEN}`).expect(200);
+    expect(run.body.places[0].dropped).toContain(expired.name);
+  });
+
+  it('does not say what serves it (no X-Powered-By)', async () => {
+    for (const path of ['/health', '/series/x?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z', '/nowhere']) {
+      const response = await http.get(path);
+      expect(response.headers['x-powered-by']).toBeUndefined();
     }
   });
 });

@@ -1,5 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataHealthModule, DataMetricsModule, DataModule, type DataModuleOptions, type ReplicaSetTuning, type Topology } from '@neo/data';
+import {
+  DataHealthModule,
+  DataMetricsModule,
+  DataModule,
+  type DataFlagsOptions,
+  type DataModuleOptions,
+  type ReplicaSetTuning,
+  type Topology,
+} from '@neo/data';
 import { FeedsModule } from './feeds/feeds.module.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -15,6 +23,8 @@ export interface OracleAppConfig {
   replicaSet?: ReplicaSetTuning;
   /** Cache tuning (Redis key prefix...); the store and TTL come from the topology's `services.oracle.cache`. */
   cache?: DataModuleOptions['cache'];
+  /** Where the `UseShardedDatabase.oracle.*` flags come from; the environment (`NEO_FLAGS`) when absent. */
+  flags?: DataFlagsOptions;
 }
 
 @Module({})
@@ -30,6 +40,7 @@ export class AppModule {
           ...(config.healthTimeoutMs !== undefined ? { healthTimeoutMs: config.healthTimeoutMs } : {}),
           ...(config.replicaSet ? { replicaSet: config.replicaSet } : {}),
           ...(config.cache ? { cache: config.cache } : {}),
+          ...(config.flags !== undefined ? { flags: config.flags } : {}),
           isGlobal: true,
         }),
         DataMetricsModule,

@@ -104,7 +104,7 @@ describe('oracle service when servers fail', () => {
     expect(failures).toEqual([]);
   });
 
-  it('answers writes with 503 PRIMARY_UNAVAILABLE within the connection timeout once the primary is stopped, and keeps serving reads', async () => {
+  it('answers writes with 503 PRIMARY_UNAVAILABLE within the connection timeout once the primary is stopped, keeps serving reads, and stays ready', async () => {
     await until(allReplicasInRotation, 'both replicas in rotation');
     // Cached before the outage: served from the cache during it.
     await http.get(`/feeds/${feedId}/latest`).expect(200);
@@ -143,10 +143,35 @@ describe('oracle service when servers fail', () => {
     }
     await http.get('/feeds').set('x-user-id', 'reader').expect(200);
 
-    const health = await http.get('/health').expect(503);
-    expect(health.body.error.database).toMatchObject({
-      status: 'down',
+    // Reads still work, so the service is ready: degraded, with its writes reported down.
+    const health = await http.get('/health').expect(200);
+    expect(health.body.info.database).toMatchObject({
+      status: 'degraded',
+      reads: { status: 'up', unavailable: [] },
+      writes: { status: 'down', unavailable: ['blockchain/blockchain-primary/neo_oracle'] },
       nodes: { 'blockchain/blockchain-primary/neo_oracle': { status: 'down' } },
     });
+    const ready = await http.get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({
+      status: 'degraded',
+      info: { database: { status: 'degraded', reads: { status: 'up' }, writes: { status: 'down' } } },
+    });
+    await http.get('/health/live').expect(200);
+  });
+
+  it('answers a read no node can serve with a 503 about the read, not the writes, and reports reads down', async () => {
+    // The primary is stopped (previous test); now the replicas go too.
+    for (const replica of ['blockchain-replica-1', 'blockchain-replica-2']) await running.stopNode('blockchain', replica);
+    await until(
+      () => source.status!().every((status) => status.role === 'primary' || !status.inRotation),
+      'the replicas to leave the rotation',
+    );
+    const read = await http.get(`/feeds/${feedId}/values`).set('x-user-id', 'late-reader').expect(503);
+    expect(read.body.code).toMatch(/^(PRIMARY|DATABASE)_UNAVAILABLE$/);
+    expect(read.body.message).not.toMatch(/writes are unavailable/i);
+    expect(Number(read.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const ready = await http.get('/health/ready').expect(503);
+    expect(ready.body.error.database).toMatchObject({ status: 'down', reads: { status: 'down', unavailable: ['blockchain/neo_oracle'] } });
+    await http.get('/health/live').expect(200);
   });
 });

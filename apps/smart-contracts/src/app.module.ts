@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataHealthModule, DataMetricsModule, DataModule, type Topology } from '@neo/data';
+import { DataHealthModule, DataMetricsModule, DataModule, type DataFlagsOptions, type Topology } from '@neo/data';
 import { ContractsModule } from './contracts/contracts.module.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { TransactionsModule } from './transactions/transactions.module.js';
@@ -12,6 +12,8 @@ export interface SmartContractsAppConfig {
   topology: Topology;
   /** Per-node timeout of the health probe; the data module's default when absent. */
   healthTimeoutMs?: number;
+  /** Where the `UseShardedDatabase.smartcontracts.*` flags come from; the environment (`NEO_FLAGS`) when absent. */
+  flags?: DataFlagsOptions;
 }
 
 @Module({})
@@ -27,6 +29,7 @@ export class AppModule {
           // Rows written without an id still get a UUIDv7 before routing (the service sets its own).
           sharding: { generatedIds: { Contract: 'id', Transaction: 'id' } },
           healthTimeoutMs: config.healthTimeoutMs,
+          ...(config.flags !== undefined ? { flags: config.flags } : {}),
           isGlobal: true,
         }),
         DataMetricsModule,

@@ -1,21 +1,19 @@
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createServiceApp } from '@neo/data';
 import { AppModule, type SmartContractsAppConfig } from './app.module.js';
-import { configureHttp } from './http/configure-http.js';
+import { httpOptions } from './http/configure-http.js';
 
 export interface CreateSmartContractsAppOptions {
   logger?: LoggerService | LogLevel[] | false;
 }
 
 /** Builds the smart-contracts service (not yet listening): used by `main.ts` and by the end-to-end tests. */
-export async function createSmartContractsApp(
+export function createSmartContractsApp(
   config: SmartContractsAppConfig,
   options: CreateSmartContractsAppOptions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config),
-    options.logger === undefined ? {} : { logger: options.logger },
-  );
-  return configureHttp(app);
+  return createServiceApp(AppModule.forRoot(config), {
+    ...httpOptions,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
 }

@@ -270,6 +270,21 @@ describe('transactions sharded by userId', () => {
   });
 });
 
+describe('amounts', () => {
+  it('answers every amount as the exact plain decimal string it stored, never in exponent notation', async () => {
+    const contractId = await registerContract();
+    const amounts = ['999999999999999999999999999999.99999999', '0.00000001', '100000000000000000000000000000', '12.5', '0'];
+    const userId = 4242;
+    for (const amount of amounts) {
+      const submitted = await http.post('/transactions').send({ contractId, userId, method: 'transfer', amount }).expect(201);
+      expect(submitted.body.amount).toBe(amount);
+      expect((await http.get(`/users/${userId}/transactions/${submitted.body.id}`).expect(200)).body.amount).toBe(amount);
+    }
+    const listed = await http.get(`/users/${userId}/transactions`).query({ limit: 10 }).expect(200);
+    expect(listed.body.items.map((item: { amount: string }) => item.amount)).toEqual([...amounts].reverse());
+  });
+});
+
 describe('operations', () => {
   it('reports every shard primary on GET /health and serves GET /metrics', async () => {
     const health = await http.get('/health').expect(200);

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DATA_SOURCE, loadTopology, migrateFleet, type DataSource, type Topology } from '@neo/data';
-import { startScratchPostgres, useSharedTopology, type ScratchPostgres } from '@neo/testing';
+import { sideDefinitions, sideFlags, startScratchPostgres, useSharedTopology, type ScratchPostgres } from '@neo/testing';
 import getPort from 'get-port';
 import pg from 'pg';
 import request from 'supertest';
@@ -10,23 +10,46 @@ import { createStorageApp } from './create-storage-app.js';
 
 const HASH = 'c0ffee'.repeat(10) + 'c0ff';
 
-/** A topology with the storage service's database on one server of the test's own, which it may stop. */
-function storageTopology(server: { host: string; port: number; user: string; password?: string }): Topology {
+type Server = { host: string; port: number; user: string; password?: string };
+
+/** A cluster whose only server is one of the test's own, which it may stop. */
+function clusterOn(server: Server, primary: string, temperature: 'hot' | 'warm') {
+  return {
+    temperature,
+    credentials: { user: server.user, ...(server.password ? { password: server.password } : {}) },
+    primary: { name: primary, host: server.host, port: server.port },
+    pool: { max: 4, connectionTimeoutMs: 2_000 },
+  };
+}
+
+/** A topology with the storage service's database on one server of the test's own (the monolith on the same one). */
+function storageTopology(server: Server): Topology {
   return loadTopology({
     object: {
       version: 1,
-      clusters: {
-        core: {
-          temperature: 'hot',
-          credentials: { user: server.user, ...(server.password ? { password: server.password } : {}) },
-          primary: { name: 'core-primary', host: server.host, port: server.port },
-          pool: { max: 4, connectionTimeoutMs: 2_000 },
-        },
-      },
+      clusters: { core: clusterOn(server, 'core-primary', 'hot') },
       services: { storage: { cluster: 'core', database: 'neo_storage' } },
       monolith: { cluster: 'core' },
     },
   });
+}
+
+/** Storage on one server of the test's own, the monolith on another: either side can be stopped alone. */
+function twoSidedTopology(own: Server, monolith: Server): Topology {
+  return loadTopology({
+    object: {
+      version: 1,
+      clusters: { core: clusterOn(own, 'core-primary', 'hot'), monolith: clusterOn(monolith, 'monolith-primary', 'warm') },
+      services: { storage: { cluster: 'core', database: 'neo_storage' } },
+      monolith: { cluster: 'monolith', database: 'neo_service_layer' },
+    },
+  });
+}
+
+async function createDatabase(server: ScratchPostgres, database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`).finally(() => admin.end());
 }
 
 /** Creates neo_storage on a server of the test's own and applies the storage migrations with the fleet migrator. */
@@ -134,6 +157,39 @@ describe('storage service on the shared test topology', () => {
     expect(list.body.items).toEqual([]);
   });
 
+  it('says what is actually wrong with a field: missing, of the wrong type, then out of range', async () => {
+    const missingKey = await http
+      .post('/objects')
+      .send({ owner: owner('ivan'), size: 1, contentHash: HASH })
+      .expect(400);
+    expect(missingKey.body).toMatchObject({ code: 'INVALID_REQUEST', message: ['key is required'], fields: [{ field: 'key' }] });
+    const textSize = await http
+      .post('/objects')
+      .send({ key: 'k', owner: owner('ivan'), size: '12', contentHash: HASH })
+      .expect(400);
+    expect(textSize.body.message).toEqual(['size must be an integer number']);
+    const negative = await http
+      .post('/objects')
+      .send({ key: 'k', owner: owner('ivan'), size: -1, contentHash: HASH })
+      .expect(400);
+    expect(negative.body.message).toEqual(['size must not be less than 0']);
+    const notANumber = await http
+      .get('/objects')
+      .query({ owner: owner('ivan'), limit: 'abc' })
+      .expect(400);
+    expect(notANumber.body.message).toEqual(['limit must be an integer number']);
+    const tooMany = await http
+      .get('/objects')
+      .query({ owner: owner('ivan'), limit: '1000' })
+      .expect(400);
+    expect(tooMany.body.message).toEqual(['limit must not be greater than 100']);
+    const unknown = await http
+      .post('/objects')
+      .send({ key: 'k', owner: owner('ivan'), size: 1, contentHash: HASH, bucket: 'b' })
+      .expect(400);
+    expect(unknown.body.message).toEqual(['bucket is not a field of this request; remove it']);
+  });
+
   it('serves reads from the replica, and its metrics on GET /metrics', async () => {
     const source = app.get<DataSource>(DATA_SOURCE);
     await source.ready();
@@ -218,6 +274,52 @@ describe('storage service when its database is down', () => {
     }
   });
 
+  it('reports only the side that serves it: its own database stopped while the monolith serves it is no outage', async () => {
+    const [own, monolith] = await Promise.all([startScratchPostgres(), startScratchPostgres()]);
+    const flags = sideFlags('storage', 'monolith');
+    let app: INestApplication | undefined;
+    try {
+      await Promise.all([createDatabase(own, 'neo_storage'), createDatabase(monolith, 'neo_service_layer')]);
+      const topology = twoSidedTopology(own, monolith);
+      await migrateFleet({ topology, services: ['storage'], monolith: true });
+      app = await createStorageApp({ topology, flags: { instance: flags }, healthTimeoutMs: 1_000 }, { logger: false });
+      await app.init();
+      const http = request(app.getHttpServer());
+      expect((await http.get('/health/ready').expect(200)).body.status).toBe('ok');
+
+      await own.stop();
+
+      // Every write and every read without a user goes to the monolith, which answers: ready, and writes up.
+      const ready = await http.get('/health/ready').expect(200);
+      expect(ready.body.info.database).toMatchObject({
+        writes: { status: 'up', side: 'monolith' },
+        reads: { sides: ['monolith', 'service'] },
+      });
+      expect(ready.body.info.database.reads.status).not.toBe('down');
+      const health = await http.get('/health').expect(200);
+      expect(health.body.info.database.nodes).toMatchObject({
+        'core/core-primary/neo_storage': { side: 'service', status: 'down' },
+        'monolith/monolith-primary/neo_service_layer/storage': { side: 'monolith', status: 'up', inUse: true },
+      });
+      const erin = owner('erin');
+      await http.post('/objects').send({ key: 'k', owner: erin, size: 1, contentHash: HASH }).expect(201);
+      await http.get('/objects').query({ owner: erin }).expect(200);
+      await http.get('/health/live').expect(200);
+
+      // Once the flags send everything to the stopped side, reads cannot be served: not ready.
+      flags.set(sideDefinitions('storage', 'service'));
+      const down = await http.get('/health/ready').expect(503);
+      expect(down.body.error.database).toMatchObject({
+        reads: { status: 'down', sides: ['service'] },
+        writes: { status: 'down', side: 'service' },
+      });
+    } finally {
+      await app?.close();
+      await flags.close();
+      await Promise.all([own.stop(), monolith.stop()]);
+    }
+  });
+
   it('answers 503 on /health when the primary was never reachable', async () => {
     const closedPort = await getPort();
     const app = await createStorageApp(
@@ -229,6 +331,8 @@ describe('storage service when its database is down', () => {
       const health = await request(app.getHttpServer()).get('/health').expect(503);
       expect(health.body.error.database.nodes['core/core-primary/neo_storage']).toEqual({
         role: 'primary',
+        side: 'service',
+        inUse: true,
         status: 'down',
         reason: 'ECONNREFUSED',
       });

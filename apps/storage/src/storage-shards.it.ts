@@ -130,4 +130,19 @@ describe('storage objects on date-ranged shards (created_date: 2024, 2025, 2026-
     }
     expect(await placement(owner)).toEqual({ storage_2026: ['early.txt'] });
   });
+
+  it('answers 404 for an id dated outside every shard, and an empty page for a cursor dated there, as one database would', async () => {
+    const owner = `hana-${randomUUID()}`;
+    const http = request.agent(app.getHttpServer()).set('x-user-id', owner);
+    await http.post('/objects').send({ key: 'now.txt', owner, size: 1, contentHash: HASH }).expect(201);
+    // Before the first shard (2024-): a well-formed UUIDv7 that names no object.
+    const before = new Uuidv7Generator(() => Date.parse('2020-06-01T00:00:00Z')).next();
+    const missing = await http.get(`/objects/${before}`).expect(404);
+    expect(JSON.stringify(missing.body)).toContain(before);
+    await http.delete(`/objects/${before}`).expect(404);
+    // A position before every shard: nothing is older, so the page is empty and the last one.
+    const cursor = Buffer.from(JSON.stringify(['2020-06-01T00:00:00.000Z', randomUUID()])).toString('base64url');
+    expect((await http.get('/objects').query({ owner, cursor }).expect(200)).body).toEqual({ items: [], nextCursor: null });
+    expect(await placement(owner)).toEqual({ storage_2026: ['now.txt'] });
+  });
 });

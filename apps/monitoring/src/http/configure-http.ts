@@ -1,16 +1,10 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
-import { DataExceptionFilter, RequestContextInterceptor } from '@neo/data';
+import type { ServiceHttpOptions } from '@neo/data';
+import { SAMPLES_BODY_LIMIT_BYTES } from '../samples/dto/write-samples.dto.js';
 import { toHttpException } from './monitoring-errors.js';
 
-/**
- * The service's HTTP conventions, shared by `createMonitoringApp` and the tests: bodies and
- * queries validated against their DTOs (unknown fields refused with a 400 naming them), each
- * request run in its request context (read-your-writes per user: `x-user-id`), and errors
- * mapped onto HTTP statuses (the data layer's 503s first, then the service's own).
- */
-export function configureHttp(app: INestApplication): INestApplication {
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true }));
-  app.useGlobalInterceptors(new RequestContextInterceptor());
-  app.useGlobalFilters(new DataExceptionFilter(app.getHttpAdapter(), toHttpException));
-  return app;
-}
+/** The shared HTTP conventions (see `configureServiceHttp`) with this service's own errors and body limits. */
+export const httpOptions: ServiceHttpOptions = {
+  mapServiceError: toHttpException,
+  // A full batch of samples is far larger than the default 100 KB.
+  bodyLimits: [{ method: 'POST', path: '/samples', bytes: SAMPLES_BODY_LIMIT_BYTES }],
+};

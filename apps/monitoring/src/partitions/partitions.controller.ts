@@ -1,15 +1,30 @@
-import { Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import type { PartitionMaintenance as MaintenanceResult } from '@neo/data';
-import { PartitionMaintenance } from './partition-maintenance.js';
+import { Controller, HttpCode, HttpStatus, Post, ServiceUnavailableException } from '@nestjs/common';
+import { OperatorOnly } from '@neo/data';
+import { PartitionMaintenance, type PlaceMaintenance } from './partition-maintenance.js';
 
-/** `POST /maintenance/partitions`: runs the partition job now (operators, after changing the retention). */
+/**
+ * `POST /maintenance/partitions`: runs the partition job now, in every place the table lives
+ * (operators, after changing the retention). An operator action: it needs
+ * `Authorization: Bearer <NEO_OPERATOR_TOKEN>`, and is off when the service has no token.
+ */
 @Controller('maintenance')
 export class PartitionsController {
   constructor(private readonly maintenance: PartitionMaintenance) {}
 
   @Post('partitions')
+  @OperatorOnly()
   @HttpCode(HttpStatus.OK)
-  run(): Promise<MaintenanceResult> {
-    return this.maintenance.run();
+  async run(): Promise<{ places: PlaceMaintenance[] }> {
+    const places = await this.maintenance.run();
+    if (places.some((place) => 'error' in place)) {
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'PARTITION_MAINTENANCE_INCOMPLETE',
+        message: 'some databases of this service cannot be reached; their partitions are kept by the next run',
+        places,
+      });
+    }
+    return { places };
   }
 }

@@ -37,8 +37,11 @@ export class SamplesController {
   }
 }
 
+/** The `:name` of the path: the validation pipes see only DTOs, so it is checked here, before any query. */
 function seriesName(name: string): string {
-  if (!SERIES_NAME.test(name) || name.length > 200)
-    throw new InvalidSeriesQueryError(`series may hold letters, digits and . _ : - only (at most 200); got ${JSON.stringify(name)}`);
+  if (name.length > 200) throw new InvalidSeriesQueryError(`the series name (:name) is ${name.length} characters long; at most 200`);
+  if (!SERIES_NAME.test(name)) {
+    throw new InvalidSeriesQueryError(`the series name (:name) may hold letters, digits and . _ : - only; got ${JSON.stringify(name)}`);
+  }
   return name;
 }

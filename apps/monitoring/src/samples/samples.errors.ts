@@ -3,10 +3,15 @@ import type { SampleWindow } from '../partitions/sample-window.js';
 
 /** A sample older than the retention, or later than the partitions made ahead. */
 export class SampleOutsideRetentionError extends DataError {
-  constructor(at: Date, window: SampleWindow) {
+  constructor(
+    /** The sample's field, e.g. `samples[3].at`. */
+    readonly field: string,
+    at: Date,
+    window: SampleWindow,
+  ) {
     super(
       'MONITORING_SAMPLE_OUTSIDE_RETENTION',
-      `sample time ${at.toISOString()} is outside the kept window [${window.from.toISOString()}, ${window.to.toISOString()}): ` +
+      `${field} (${at.toISOString()}) is outside the kept window [${window.from.toISOString()}, ${window.to.toISOString()}): ` +
         'older samples are past the retention, later ones are too far ahead; nothing of this batch was written',
     );
   }

@@ -1,11 +1,9 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { PageQuery } from '@neo/data';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { PageQuery, UuidParamPipe } from '@neo/data';
 import type { FeedResponse, FeedValueResponse, Page } from './dto/feed.response.js';
 import { PublishValueDto } from './dto/publish-value.dto.js';
 import { RegisterFeedDto } from './dto/register-feed.dto.js';
 import { FeedsService } from './feeds.service.js';
-
-const feedId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
 @Controller('feeds')
 export class FeedsController {
@@ -22,22 +20,22 @@ export class FeedsController {
   }
 
   @Get(':id')
-  get(@Param('id', feedId) id: string): Promise<FeedResponse> {
+  get(@Param('id', UuidParamPipe) id: string): Promise<FeedResponse> {
     return this.feeds.get(id);
   }
 
   @Post(':id/values')
-  publish(@Param('id', feedId) id: string, @Body() body: PublishValueDto): Promise<FeedValueResponse> {
+  publish(@Param('id', UuidParamPipe) id: string, @Body() body: PublishValueDto): Promise<FeedValueResponse> {
     return this.feeds.publish(id, body);
   }
 
   @Get(':id/latest')
-  latest(@Param('id', feedId) id: string): Promise<FeedValueResponse> {
+  latest(@Param('id', UuidParamPipe) id: string): Promise<FeedValueResponse> {
     return this.feeds.latest(id);
   }
 
   @Get(':id/values')
-  history(@Param('id', feedId) id: string, @Query() query: PageQuery): Promise<Page<FeedValueResponse>> {
+  history(@Param('id', UuidParamPipe) id: string, @Query() query: PageQuery): Promise<Page<FeedValueResponse>> {
     return this.feeds.history(id, query);
   }
 }

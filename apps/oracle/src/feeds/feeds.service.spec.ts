@@ -54,7 +54,7 @@ describe('FeedsService', () => {
     expect(db.reads).toBe(readsAfterFirstLoad);
 
     // A publication invalidates the cached latest value.
-    const second = await service.publish(id, { value: '2', observedAt: '2026-01-31T12:00:00Z' });
+    const second = await service.publish(id, { value: '2', observedAt: new Date('2026-01-31T12:00:00Z') });
     expect(cache.invalidated).toEqual([`feed:${id}:latest`, `feed:${id}:latest`]);
     expect(second.observedAt).toBe('2026-01-31T12:00:00.000Z');
     expect(await service.latest(id)).toEqual(second);

@@ -16,8 +16,8 @@ export interface NewFeed {
 export interface NewFeedValue {
   /** Decimal string. */
   value: string;
-  /** ISO 8601; the publication time when absent. */
-  observedAt?: string;
+  /** The publication time when absent. */
+  observedAt?: Date;
 }
 
 export interface PageRequest {
@@ -94,7 +94,7 @@ export class FeedsService {
         id: this.ids.next(),
         feedId,
         value,
-        observedAt: input.observedAt === undefined ? publishedAt : new Date(input.observedAt),
+        observedAt: input.observedAt ?? publishedAt,
         publishedAt,
       },
     });

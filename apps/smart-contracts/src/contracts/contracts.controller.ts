@@ -1,9 +1,8 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { UuidParamPipe } from '@neo/data';
 import { ContractsService } from './contracts.service.js';
 import { toContractResponse, type ContractResponse } from './dto/contract.response.js';
 import { CreateContractDto } from './dto/create-contract.dto.js';
-
-const contractId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
 @Controller('contracts')
 export class ContractsController {
@@ -15,7 +14,7 @@ export class ContractsController {
   }
 
   @Get(':id')
-  async get(@Param('id', contractId) id: string): Promise<ContractResponse> {
+  async get(@Param('id', UuidParamPipe) id: string): Promise<ContractResponse> {
     return toContractResponse(await this.contracts.get(id));
   }
 }

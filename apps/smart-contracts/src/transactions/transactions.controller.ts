@@ -1,13 +1,11 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { PageQuery } from '@neo/data';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { PageQuery, UuidParamPipe } from '@neo/data';
 import type { Page } from '../paging/page-cursor.js';
 import { SubmitBatchDto } from './dto/submit-batch.dto.js';
 import { SubmitTransactionDto } from './dto/submit-transaction.dto.js';
 import { toTransactionPage, toTransactionResponse, type TransactionResponse } from './dto/transaction.response.js';
 import { TransactionsService } from './transactions.service.js';
 import { ParseUserIdPipe } from './user-id.pipe.js';
-
-const transactionId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
 @Controller('transactions')
 export class TransactionsController {
@@ -31,7 +29,7 @@ export class TransactionsController {
 
   /** By id alone every shard is asked; prefer `GET /users/:userId/transactions/:id`. */
   @Get(':id')
-  async find(@Param('id', transactionId) id: string): Promise<TransactionResponse> {
+  async find(@Param('id', UuidParamPipe) id: string): Promise<TransactionResponse> {
     return toTransactionResponse(await this.transactions.find(id));
   }
 }
@@ -46,7 +44,7 @@ export class UserTransactionsController {
   }
 
   @Get(':id')
-  async get(@Param('userId', ParseUserIdPipe) userId: bigint, @Param('id', transactionId) id: string): Promise<TransactionResponse> {
+  async get(@Param('userId', ParseUserIdPipe) userId: bigint, @Param('id', UuidParamPipe) id: string): Promise<TransactionResponse> {
     return toTransactionResponse(await this.transactions.getForUser(userId, id));
   }
 }

@@ -1,11 +1,15 @@
-import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
+import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { invalidRequest } from '@neo/data';
 
 /** `:userId` of a path: a non-negative integer up to 2^53 - 1, handed on as the bigint shard key. */
 @Injectable()
 export class ParseUserIdPipe implements PipeTransform<string, bigint> {
-  transform(value: string): bigint {
+  transform(value: string, metadata?: ArgumentMetadata): bigint {
     if (!/^\d{1,16}$/.test(value) || Number(value) > Number.MAX_SAFE_INTEGER) {
-      throw new BadRequestException(`userId must be a non-negative integer up to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(value)}`);
+      const field = metadata?.data ?? 'userId';
+      throw invalidRequest([
+        { field, message: `${field} must be a non-negative integer up to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(value)}` },
+      ]);
     }
     return BigInt(value);
   }

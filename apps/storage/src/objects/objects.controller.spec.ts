@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { DATA_CLIENT } from '@neo/data';
+import { configureServiceHttp, DATA_CLIENT } from '@neo/data';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configureHttp } from '../http/configure-http.js';
+import { httpOptions } from '../http/configure-http.js';
 import { UuidV7Generator } from '../ids/uuidv7.js';
 import { FakeStorageDb } from './fake-storage-db.js';
 import { ObjectsController } from './objects.controller.js';
@@ -21,7 +21,7 @@ describe('ObjectsController over HTTP (in-memory client)', () => {
       controllers: [ObjectsController],
       providers: [ObjectsService, UuidV7Generator, { provide: DATA_CLIENT, useValue: db.asStorageDb() }],
     }).compile();
-    app = configureHttp(moduleRef.createNestApplication({ logger: false }));
+    app = configureServiceHttp(moduleRef.createNestApplication({ logger: false }), httpOptions);
     await app.init();
   });
 

@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { UuidParamPipe } from '@neo/data';
 import { CreateObjectDto } from './dto/create-object.dto.js';
 import { ListObjectsQuery } from './dto/list-objects.query.js';
 import { toResponse, type StorageObjectPage, type StorageObjectResponse } from './dto/storage-object.response.js';
 import { ObjectsService } from './objects.service.js';
-
-const objectId = new ParseUUIDPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
 @Controller('objects')
 export class ObjectsController {
@@ -16,7 +15,7 @@ export class ObjectsController {
   }
 
   @Get(':id')
-  async get(@Param('id', objectId) id: string): Promise<StorageObjectResponse> {
+  async get(@Param('id', UuidParamPipe) id: string): Promise<StorageObjectResponse> {
     return toResponse(await this.objects.get(id));
   }
 
@@ -28,7 +27,7 @@ export class ObjectsController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async delete(@Param('id', objectId) id: string): Promise<void> {
+  async delete(@Param('id', UuidParamPipe) id: string): Promise<void> {
     await this.objects.delete(id);
   }
 }

@@ -15,11 +15,14 @@ function recordingAdapter() {
   return { adapter, sent };
 }
 
-const host = {
-  getType: () => 'http',
-  getArgByIndex: () => ({}),
-  switchToHttp: () => ({ getResponse: () => ({}) }),
-} as unknown as ArgumentsHost;
+/** An HTTP request of this method, as the filter sees it. */
+const hostOf = (method: string) =>
+  ({
+    getType: () => 'http',
+    getArgByIndex: () => ({}),
+    switchToHttp: () => ({ getResponse: () => ({}), getRequest: () => ({ method }) }),
+  }) as unknown as ArgumentsHost;
+const host = hostOf('POST');
 
 describe('toDataHttpException', () => {
   it('answers a write refused because the primary is down with 503 PRIMARY_UNAVAILABLE, keeping the cause', () => {
@@ -37,6 +40,14 @@ describe('toDataHttpException', () => {
     expect(JSON.stringify(mapped!.getResponse())).not.toContain('10.1.2.3');
   });
 
+  it('answers a read only the primary could serve with 503 PRIMARY_UNAVAILABLE that does not say writes are unavailable', () => {
+    const mapped = toDataHttpException(new PrimaryUnavailableError('core/core-primary/neo_storage', { operation: 'read' }));
+    const body = mapped!.getResponse() as { code: string; message: string };
+    expect(body.code).toBe('PRIMARY_UNAVAILABLE');
+    expect(body.message).toMatch(/^This read could not be served/);
+    expect(body.message).not.toMatch(/writes/i);
+  });
+
   it('answers a connection failure with 503 DATABASE_UNAVAILABLE, and leaves other errors alone', () => {
     expect(toDataHttpException(Object.assign(new Error('x'), { code: 'P1001' }))?.getResponse()).toMatchObject({
       code: 'DATABASE_UNAVAILABLE',
@@ -47,6 +58,16 @@ describe('toDataHttpException', () => {
 });
 
 describe('DataExceptionFilter', () => {
+  it('says writes are unavailable for a request that writes, and never for a GET', () => {
+    const refusedRead = new PrimaryUnavailableError('core/core-primary/neo_storage', { operation: 'read' });
+    const post = recordingAdapter();
+    new DataExceptionFilter(post.adapter).catch(refusedRead, hostOf('POST'));
+    expect(post.sent.body).toMatchObject({ message: expect.stringMatching(/^Writes are unavailable/) });
+    const get = recordingAdapter();
+    new DataExceptionFilter(get.adapter).catch(refusedRead, hostOf('GET'));
+    expect(get.sent.body).toMatchObject({ message: expect.stringMatching(/^This read could not be served/) });
+  });
+
   it('sends the 503 with Retry-After and no stack', () => {
     const { adapter, sent } = recordingAdapter();
     new DataExceptionFilter(adapter).catch(new PrimaryUnavailableError('core/core-primary/neo_storage'), host);

@@ -20,23 +20,29 @@ export class DataUnavailableException extends HttpException {
   }
 }
 
+/** Methods that only read; the others ask for a write. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * The HTTP answer for an error of the data layer, or `undefined` for any other error:
- * - `PrimaryUnavailableError` (a write while the primary is down) → 503 `PRIMARY_UNAVAILABLE`,
- *   with `Retry-After` from the primary's circuit breaker;
+ * - `PrimaryUnavailableError` (a write while the primary is down, or a read only the primary
+ *   could serve) → 503 `PRIMARY_UNAVAILABLE`, with `Retry-After` from the primary's circuit
+ *   breaker, and a message about what was refused: writes, for a write or a request that writes
+ *   (`requestMethod` other than GET/HEAD/OPTIONS); else the read (a GET never says writes are unavailable);
  * - a connection failure that reached the service (no replica could answer either, or a
  *   database without replicas is down) → 503 `DATABASE_UNAVAILABLE`.
  */
-export function toDataHttpException(exception: unknown): DataUnavailableException | undefined {
+export function toDataHttpException(exception: unknown, requestMethod?: string): DataUnavailableException | undefined {
   if (exception instanceof DataUnavailableException) return exception;
   if (exception instanceof PrimaryUnavailableError) {
     const retryAfterSeconds = Math.max(1, Math.ceil((exception.retryAfterMs ?? 1_000) / 1_000));
-    return new DataUnavailableException(
-      'PRIMARY_UNAVAILABLE',
-      'Writes are unavailable for now: the primary database of this service cannot be reached. Reads are still served. Retry later.',
-      retryAfterSeconds,
-      exception,
-    );
+    // A request that writes is refused as a write even when the read it starts with failed first.
+    const refusesWrite = exception.operation === 'write' || (requestMethod !== undefined && !READ_METHODS.has(requestMethod.toUpperCase()));
+    const message = refusesWrite
+      ? 'Writes are unavailable for now: the primary database of this service cannot be reached. Reads are still served. Retry later.'
+      : 'This read could not be served for now: it needs the primary database of this service (no replica can serve it, ' +
+        'or it must see a write made just before), which cannot be reached. Other reads are still served. Retry later.';
+    return new DataUnavailableException('PRIMARY_UNAVAILABLE', message, retryAfterSeconds, exception);
   }
   if (isConnectionError(exception)) {
     return new DataUnavailableException(
@@ -68,7 +74,8 @@ export class DataExceptionFilter extends BaseExceptionFilter {
   }
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    const mapped = toDataHttpException(exception) ?? this.mapServiceError(exception);
+    const method = host.getType() === 'http' ? host.switchToHttp().getRequest<{ method?: string }>()?.method : undefined;
+    const mapped = toDataHttpException(exception, method) ?? this.mapServiceError(exception);
     if (mapped instanceof DataUnavailableException && host.getType() === 'http') {
       const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
       adapter?.setHeader(host.switchToHttp().getResponse(), 'Retry-After', String(mapped.retryAfterSeconds));

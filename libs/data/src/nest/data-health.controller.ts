@@ -3,9 +3,11 @@ import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs
 import { DataHealthIndicator } from './data-health.indicator.js';
 
 /**
- * `GET /health`: 200 while the service's primaries answer (every shard's, for a sharded service;
- * status `degraded`, naming the replica, when a replica does not: reads go on elsewhere),
- * 503 when a primary does not.
+ * The service's health, in three answers:
+ * - `GET /health/live`: the process answers (liveness: restart it when this fails); no database is asked;
+ * - `GET /health/ready`: whether the side serving the service can take its reads, and separately its
+ *   writes (readiness: 503 only when reads cannot be served; writes that cannot are reported, 200 `degraded`);
+ * - `GET /health`: the same verdict with every node of both sides: probe, side, in use, rotation, lag, breaker.
  */
 @Controller('health')
 export class DataHealthController {
@@ -18,5 +20,17 @@ export class DataHealthController {
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
     return this.health.check([() => this.database.isHealthy('database')]);
+  }
+
+  @Get('live')
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.database.isReady('database')]);
   }
 }

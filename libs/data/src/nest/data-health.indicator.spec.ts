@@ -37,13 +37,23 @@ describe('DataHealthIndicator', () => {
     });
   });
 
-  it('is down when the primary does not answer', async () => {
-    const result = await indicator([connected('core-primary', 'primary', false), connected('core-replica-1', 'replica', true)]).isHealthy(
-      'db',
-    );
+  it('is down when no node can serve reads', async () => {
+    const result = await indicator([connected('core-primary', 'primary', false)]).isHealthy('db');
     expect(result.db).toMatchObject({
       status: 'down',
-      nodes: { 'core/core-primary/neo_storage': { status: 'down', reason: 'ECONNREFUSED' } },
+      reads: { status: 'down', unavailable: ['core/neo_storage'] },
+      writes: { status: 'down' },
+      nodes: { 'core/core-primary/neo_storage': { status: 'down', reason: 'ECONNREFUSED', side: 'service', inUse: true } },
+    });
+  });
+
+  it('is degraded, not down, while the replica serves reads with the primary down', async () => {
+    const result = await indicator([connected('core-primary', 'primary', false), connected('core-replica-1', 'replica', true)]).isReady();
+    expect(result.database).toEqual({
+      status: 'degraded',
+      service: 'storage',
+      reads: { status: 'up', sides: ['service'], unavailable: [] },
+      writes: { status: 'down', side: 'service', unavailable: ['core/core-primary/neo_storage'] },
     });
   });
 

@@ -9,7 +9,10 @@ type Status = 'up' | 'down';
 
 /** Stands in for the global `DataModule`: an indicator that answers with the given status. */
 function fakeDataModule(status: Status) {
-  const indicator = { isHealthy: async (key: string) => ({ [key]: { status } }) };
+  const indicator = {
+    isHealthy: async (key: string) => ({ [key]: { status, nodes: {} } }),
+    isReady: async (key: string) => ({ [key]: { status } }),
+  };
   @Global()
   @Module({ providers: [{ provide: DataHealthIndicator, useValue: indicator }], exports: [DataHealthIndicator] })
   class FakeDataModule {}
@@ -43,5 +46,14 @@ describe('DataHealthModule', () => {
       .get('/health')
       .expect(503);
     expect(response.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+  });
+
+  it('answers GET /health/ready from the readiness check, and GET /health/live without asking the database', async () => {
+    const http = request((await start('down')).getHttpServer());
+    const ready = await http.get('/health/ready').expect(503);
+    expect(ready.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+    expect(ready.body.error.database.nodes).toBeUndefined();
+    const live = await http.get('/health/live').expect(200);
+    expect(live.body).toMatchObject({ status: 'ok', info: {} });
   });
 });

@@ -3,8 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { DataHealthController } from './data-health.controller.js';
 
 /**
- * Serves `GET /health` from `DataHealthIndicator`. Import it next to a global `DataModule`
- * (`isGlobal: true`), which provides the indicator.
+ * Serves `GET /health`, `/health/live` and `/health/ready` from `DataHealthIndicator`. Import it
+ * next to a global `DataModule` (`isGlobal: true`), which provides the indicator.
  */
 @Module({
   // Health failures are answered with 503 and their details; logging each one would only repeat them.

@@ -13,5 +13,11 @@ export { RequestContextInterceptor, requestContextFromHeaders, REQUEST_CONTEXT_H
 export { DataExceptionFilter, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
 // The cache `DataModule` provides (`DATA_CACHE`), for services that inject it.
 export type { Cache } from '../cache/index.js';
-export { readServiceEnvironment, type ServiceEnvironment, type ServiceEnvironmentDefaults } from './service-environment.js';
+export {
+  readServiceEnvironment,
+  MIN_OPERATOR_TOKEN_LENGTH,
+  type ServiceEnvironment,
+  type ServiceEnvironmentDefaults,
+} from './service-environment.js';
 export { bootstrapService, type BootstrapServiceOptions, type ServiceStartContext } from './bootstrap-service.js';
+export * from './http/index.js';

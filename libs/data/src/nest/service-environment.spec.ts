@@ -11,6 +11,7 @@ describe('readServiceEnvironment', () => {
       endpointsPath: undefined,
       port: 3101,
       host: '127.0.0.1',
+      operatorToken: undefined,
     });
   });
 
@@ -24,6 +25,7 @@ describe('readServiceEnvironment', () => {
       endpointsPath: '/tmp/endpoints.json',
       port: 0,
       host: '0.0.0.0',
+      operatorToken: undefined,
     });
   });
 
@@ -35,5 +37,21 @@ describe('readServiceEnvironment', () => {
     expect(() => readServiceEnvironment({ PORT: value }, { defaultPort: 3101 })).toThrow(
       `PORT must be a TCP port number (0-65535), got ${JSON.stringify(value)}`,
     );
+  });
+
+  it('reads the operator token, and refuses a short one without showing it', () => {
+    const token = 'a1b2c3d4e5f6a7b8c9d0';
+    expect(readServiceEnvironment({ NEO_OPERATOR_TOKEN: token }, { defaultPort: 3104 }).operatorToken).toBe(token);
+    expect(readServiceEnvironment({ NEO_OPERATOR_TOKEN: '' }, { defaultPort: 3104 }).operatorToken).toBeUndefined();
+    for (const weak of ['secret', 'with a space in it, long enough']) {
+      let message = '';
+      try {
+        readServiceEnvironment({ NEO_OPERATOR_TOKEN: weak }, { defaultPort: 3104 });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^NEO_OPERATOR_TOKEN must be at least 16 characters/);
+      expect(message).not.toContain(weak);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { OPERATOR_TOKEN_VARIABLE } from './http/operator-access.js';
 
 /** Where the repository root is, from `libs/data/src/nest` or `libs/data/dist/nest` alike. */
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
@@ -13,7 +14,12 @@ export interface ServiceEnvironment {
   port: number;
   /** `HOST`; `127.0.0.1` when absent. */
   host: string;
+  /** `NEO_OPERATOR_TOKEN`: the credential of the service's operator actions; absent, they are off. Never logged. */
+  operatorToken: string | undefined;
 }
+
+/** Shortest operator token taken: a guessable one would open DDL to anyone who can reach the port. */
+export const MIN_OPERATOR_TOKEN_LENGTH = 16;
 
 export interface ServiceEnvironmentDefaults {
   /** The port the service listens on when `PORT` is not set. */
@@ -27,7 +33,19 @@ export function readServiceEnvironment(env: NodeJS.ProcessEnv, { defaultPort }: 
     endpointsPath: env['NEO_ENDPOINTS'] ? path.resolve(env['NEO_ENDPOINTS']) : undefined,
     port: readPort(env['PORT'], defaultPort),
     host: env['HOST'] ?? '127.0.0.1',
+    operatorToken: readOperatorToken(env[OPERATOR_TOKEN_VARIABLE]),
   };
+}
+
+function readOperatorToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  // The message gives the rule, never the value.
+  if (value.length < MIN_OPERATOR_TOKEN_LENGTH || /\s/.test(value)) {
+    throw new Error(
+      `${OPERATOR_TOKEN_VARIABLE} must be at least ${MIN_OPERATOR_TOKEN_LENGTH} characters without spaces (e.g. the output of "openssl rand -hex 32"), or unset to turn operator actions off`,
+    );
+  }
+  return value;
 }
 
 function readPort(value: string | undefined, fallback: number): number {

@@ -29,6 +29,11 @@ describe('positionCursorCodec', () => {
     ['three elements', Buffer.from(`["2026-01-01T00:00:00Z","${ID}",3]`).toString('base64url')],
     ['a bad date', Buffer.from(`["yesterday","${ID}"]`).toString('base64url')],
     ['a bad id', Buffer.from('["2025-03-01T10:00:00.000Z","x; DROP TABLE"]').toString('base64url')],
+    // Instants PostgreSQL cannot store or give back: the query would fail, so the cursor is refused first.
+    ['the earliest JavaScript date', Buffer.from(`["-271821-04-20T00:00:00.000Z","${ID}"]`).toString('base64url')],
+    ['the year 0', Buffer.from(`["0000-01-01T00:00:00.000Z","${ID}"]`).toString('base64url')],
+    ['a year of six digits', Buffer.from(`["+275760-09-13T00:00:00.000Z","${ID}"]`).toString('base64url')],
+    ['February 30', Buffer.from(`["2025-02-30T00:00:00.000Z","${ID}"]`).toString('base64url')],
   ])('refuses %s with the service error', (_label, cursor) => {
     expect(() => codec.decode(cursor)).toThrow(MalformedCursor);
   });

@@ -1,3 +1,5 @@
+import { isStorableInstant, parseIsoDateTime } from './date-time.js';
+
 /**
  * Where a page of a newest-first listing ends: the last row's timestamp (under the listing's own
  * field name, e.g. `createdAt`) and its id. A position, not an offset, so it stays valid when rows
@@ -41,8 +43,9 @@ export function positionCursorCodec<DateField extends string>(
       if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
       const [date, id] = parsed as unknown[];
       if (typeof date !== 'string' || typeof id !== 'string' || !UUID.test(id)) throw invalid();
-      const at = new Date(date);
-      if (Number.isNaN(at.getTime())) throw invalid();
+      // Only instants a listing can hold: a position PostgreSQL cannot store would fail the query.
+      const at = parseIsoDateTime(date);
+      if (at === undefined || !isStorableInstant(at)) throw invalid();
       return { [dateField]: at, id } as CursorPosition<DateField>;
     },
   };

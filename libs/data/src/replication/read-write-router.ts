@@ -86,7 +86,7 @@ export class ReadWriteRouter<C> {
     try {
       return await this.primary.run(operation, 'read', invoke);
     } catch (error) {
-      if (isConnectionError(error)) throw new PrimaryUnavailableError(this.primary.label, { cause: error });
+      if (isConnectionError(error)) throw new PrimaryUnavailableError(this.primary.label, { cause: error, operation: 'read' });
       throw error;
     }
   }

@@ -55,6 +55,23 @@ describe('reading the shard key out of a where', () => {
     expect(resolveDestination(destinationOfWhere(range, where), range.shardNames)).toEqual(['b']);
   });
 
+  it('takes a key outside every range for one that matches no row: no shard, not an error', () => {
+    const range = new RangeStrategy('day', [
+      { name: 'a', database: 'a', range: { from: '2024-01-01T00:00:00Z', to: '2025-01-01T00:00:00Z' } },
+      { name: 'c', database: 'c', range: { from: '2026-01-01T00:00:00Z' } },
+    ]);
+    const shards = (where: unknown) => resolveDestination(destinationOfWhere(range, where), range.shardNames);
+    const before = new Date('2020-01-01T00:00:00Z');
+    const inGap = new Date('2025-06-01T00:00:00Z');
+    expect(shards({ day: before })).toEqual([]);
+    expect(shards({ day: { equals: inGap } })).toEqual([]);
+    expect(shards({ day: { in: [before, new Date('2024-05-01T00:00:00Z')] } })).toEqual(['a']);
+    // A listing's "after this position" filter: the equality names no shard, the bound still does.
+    expect(shards({ OR: [{ day: { lt: inGap } }, { day: inGap, id: { lt: 'x' } }] })).toEqual(['a']);
+    // A key of the wrong type is still refused.
+    expect(() => shards({ day: 'yesterday' })).toThrow();
+  });
+
   it('reads the key of new rows and of key updates', () => {
     expect(keyOfData(modulo, { userId: 3, amount: 1 })).toBe(3);
     expect(keyOfData(modulo, { amount: 1 })).toBeUndefined();

@@ -1,5 +1,6 @@
 import { ALL_SHARDS, intersectDestinations, toShards, unionDestinations, type Destination } from './destination.js';
 import type { KeyBounds, ShardingStrategy } from './sharding-strategy.js';
+import { ShardKeyOutOfRangeError } from './sharding.errors.js';
 
 /**
  * Reads the shard key out of Prisma arguments. A `where` becomes a Destination:
@@ -49,7 +50,7 @@ export function keyUpdateOfData(strategy: ShardingStrategy, data: unknown): { va
 function destinationOfKeyCondition(strategy: ShardingStrategy, condition: unknown): Destination {
   if (!isPlainObject(condition)) {
     // `key: value` equality (a null key matches no row in the key's shard either: scan all).
-    return condition === null ? ALL_SHARDS : toShards([strategy.shardFor(condition)]);
+    return condition === null ? ALL_SHARDS : toShards(shardsHolding(strategy, [condition]));
   }
   let destination: Destination = ALL_SHARDS;
   const bounds: KeyBounds = {};
@@ -59,11 +60,10 @@ function destinationOfKeyCondition(strategy: ShardingStrategy, condition: unknow
     if (isFieldReference(operand)) continue;
     switch (operator) {
       case 'equals':
-        if (operand !== null) destination = intersectDestinations(destination, toShards([strategy.shardFor(operand)]));
+        if (operand !== null) destination = intersectDestinations(destination, toShards(shardsHolding(strategy, [operand])));
         break;
       case 'in':
-        if (Array.isArray(operand))
-          destination = intersectDestinations(destination, toShards(operand.map((value) => strategy.shardFor(value))));
+        if (Array.isArray(operand)) destination = intersectDestinations(destination, toShards(shardsHolding(strategy, operand)));
         break;
       case 'gt':
       case 'gte':
@@ -79,6 +79,22 @@ function destinationOfKeyCondition(strategy: ShardingStrategy, condition: unknow
   }
   if (hasBounds) destination = intersectDestinations(destination, toShards(strategy.shardsWithin(bounds)));
   return destination;
+}
+
+/**
+ * The shards holding rows with these key values. A value outside every shard's range is on no
+ * shard, so a filter naming it matches no row anywhere, as on one database: a read finds
+ * nothing, a delete deletes nothing. (Placing a new row there is refused where rows are placed.)
+ */
+function shardsHolding(strategy: ShardingStrategy, values: readonly unknown[]): string[] {
+  return values.flatMap((value) => {
+    try {
+      return [strategy.shardFor(value)];
+    } catch (error) {
+      if (error instanceof ShardKeyOutOfRangeError) return [];
+      throw error;
+    }
+  });
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,17 +1,16 @@
+import { DateTimeField } from '@neo/data';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const DEFAULT_SERIES_LIMIT = 1_000;
 export const MAX_SERIES_LIMIT = 10_000;
 
 /** Query of `GET /series/:name?from=&to=`: a time window, `from` included, `to` excluded. */
 export class SeriesWindowQuery {
-  @Type(() => Date)
-  @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  @DateTimeField()
   from!: Date;
 
-  @Type(() => Date)
-  @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  @DateTimeField()
   to!: Date;
 
   /** At most this many samples, the oldest first. */
@@ -25,16 +24,15 @@ export class SeriesWindowQuery {
 
 /** Query of `GET /series/:name/downsample?from=&to=&bucket=1m`. */
 export class DownsampleQuery {
-  @Type(() => Date)
-  @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  @DateTimeField()
   from!: Date;
 
-  @Type(() => Date)
-  @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  @DateTimeField()
   to!: Date;
 
   /** Bucket width: `15s`, `1m`, `5m`, `1h`, `1d`. */
   @IsOptional()
   @IsString()
+  @MaxLength(20)
   bucket = '1m';
 }

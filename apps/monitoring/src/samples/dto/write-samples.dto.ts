@@ -1,18 +1,10 @@
+import { DateTimeField } from '@neo/data';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsDate,
-  IsNotEmpty,
-  IsNumber,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsNumber, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 export const MAX_SAMPLES_PER_BATCH = 10_000;
+/** The body limit of `POST /samples`: a full batch of the largest samples fits under it. */
+export const SAMPLES_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 /** Series names: letters, digits and `._:-`, e.g. "oracle.feed.latency_ms". */
 export const SERIES_NAME = /^[A-Za-z0-9._:-]+$/;
 
@@ -24,11 +16,10 @@ export class SampleDto {
   series!: string;
 
   /** ISO 8601 instant. */
-  @Type(() => Date)
-  @IsDate({ message: 'at must be an ISO 8601 date-time' })
+  @DateTimeField()
   at!: Date;
 
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'value must be a finite JSON number' })
   value!: number;
 }
 

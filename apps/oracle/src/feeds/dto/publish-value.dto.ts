@@ -1,4 +1,5 @@
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { DateTimeField } from '@neo/data';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DECIMAL_PATTERN } from '../feed-value.js';
 
 /** Body of `POST /feeds/:id/values`. */
@@ -9,8 +10,8 @@ export class PublishValueDto {
   @Matches(DECIMAL_PATTERN, { message: 'value must be a decimal number written as a string, such as "1234.56"' })
   value!: string;
 
-  /** When the source observed the value (ISO 8601); the publication time when absent. */
+  /** When the source observed the value (ISO 8601 with a time zone); the publication time when absent. */
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'observedAt must be an ISO 8601 date-time such as "2026-01-31T12:00:00Z"' })
-  observedAt?: string;
+  @DateTimeField()
+  observedAt?: Date;
 }

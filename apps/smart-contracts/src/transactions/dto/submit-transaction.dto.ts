@@ -1,4 +1,18 @@
-import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+
+/** Most bytes a transaction's `payload` may take, written as JSON. */
+export const MAX_PAYLOAD_BYTES = 16 * 1024;
+
+/** At most `MAX_PAYLOAD_BYTES` as JSON (UTF-8), so one transaction cannot fill a page of the listing. */
+function IsSmallJson(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isSmallJson',
+    validator: {
+      validate: (value: unknown) => value === undefined || Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') <= MAX_PAYLOAD_BYTES,
+      defaultMessage: () => `$property must be at most ${MAX_PAYLOAD_BYTES} bytes as JSON`,
+    },
+  });
+}
 
 /** Body of `POST /transactions` (and one item of `POST /transactions/batch`). */
 export class SubmitTransactionDto {
@@ -26,5 +40,6 @@ export class SubmitTransactionDto {
   /** The call's arguments, as a JSON object. */
   @IsOptional()
   @IsObject()
+  @IsSmallJson()
   payload?: Record<string, unknown>;
 }

@@ -19,7 +19,8 @@ export function toTransactionResponse(row: Transaction): TransactionResponse {
     userId: Number(row.userId),
     contractId: row.contractId,
     method: row.method,
-    amount: row.amount === null ? null : row.amount.toString(),
+    // toFixed() with no argument: every digit, never an exponent (toString writes 1e+29 for large amounts).
+    amount: row.amount === null ? null : row.amount.toFixed(),
     payload: row.payload,
     status: row.status,
     createdAt: row.createdAt.toISOString(),

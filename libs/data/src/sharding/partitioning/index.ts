@@ -12,3 +12,4 @@ export { hashPartitionsSql, createHashPartitions } from './hash-partitions.js';
 export { detectTimescale, createHypertableSql, addRetentionPolicySql, type TimescaleStatus } from './timescale.js';
 export { PartitioningError } from './partitioning.error.js';
 export type { SqlRunner } from './sql-runner.js';
+export { partitionPlaces, type PartitionPlace } from './partition-places.js';
