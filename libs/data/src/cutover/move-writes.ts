@@ -98,7 +98,7 @@ export async function moveWrites(context: CutoverContext, service: string, to: W
     await setGuards(context, sides[to], service, 'switching');
     await enterStep(context, 'switch:fence');
     const started = performance.now();
-    const fence = await WriteFence.raise(context, sides[from], {
+    const fence = await WriteFence.raise(context, service, sides[from], {
       lockTimeoutMs: timeouts.fenceLockMs,
       maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000,
     }).catch(async (error: unknown) => {

@@ -87,7 +87,7 @@ async function openSnapshots(
     const timeouts = timeoutsOf(context);
     const source = direction === 'forward' ? monolithSide(plan) : serviceSide(plan);
     const links = replicationLinks(plan, direction);
-    const fence = await WriteFence.raise(context, source, {
+    const fence = await WriteFence.raise(context, plan.service, source, {
       lockTimeoutMs: timeouts.fenceLockMs,
       maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000,
     });
