@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyService } from './copy-service.js';
-import { adminConfig } from './cutover-context.js';
+import { adminConfig, type CutoverContext } from './cutover-context.js';
 import type { CutoverPlan } from './cutover-plan.js';
 import { cutoverStatus } from './cutover-status.js';
 import { loadCutoverPlan } from './load-plan.js';
-import { moveWrites } from './move-writes.js';
+import { moveWrites, type MoveWritesResult } from './move-writes.js';
 import { rollbackService } from './rollback-service.js';
 import { verifyService } from './verify.js';
 import { startCutoverFixture, type CutoverFixture } from './test-support/cutover-fixture.js';
@@ -134,26 +134,50 @@ describe('a cutover of smartcontracts under concurrent inserts with foreign keys
   it('verifies, switches writes and rolls back, round after round, with no failed write and no failed command', async () => {
     await load.start();
     const failedCommands: string[] = [];
-    const run = async (label: string, step: () => Promise<unknown>): Promise<void> => {
+    const run = async <T>(label: string, step: () => Promise<T>): Promise<T | undefined> => {
       const from = performance.now();
+      let result: T | undefined;
       try {
-        await step();
+        result = await step();
       } catch (error) {
         failedCommands.push(`${label}: ${(error as Error).message}`);
       }
       const to = performance.now();
-      console.log(`${label}: ${(to - from).toFixed(0)} ms; writes started meanwhile: ${describeLatencies(load.timingsBetween(from, to))}`);
+      const paused = (result as MoveWritesResult | undefined)?.pausedMs;
+      console.log(
+        `${label}: ${(to - from).toFixed(0)} ms${paused !== undefined ? ` (reported pause ${paused.toFixed(0)} ms)` : ''}; ` +
+          `writes started meanwhile: ${describeLatencies(load.timingsBetween(from, to))}`,
+      );
+      return result;
     };
     const verify = async () => {
       const report = await verifyService(fixture.context, SERVICE);
       if (!report.ok || !report.consistent) throw new Error(`verify: ${report.differences.join('; ') || 'not consistent'}`);
     };
+    // What `neo-db status` says while the step waits for the new subscriptions' workers, and right after it.
+    const status = async (when: string) => {
+      const [current] = await cutoverStatus(fixture.context, [SERVICE]);
+      for (const link of current!.replication) if (link.problem) failedCommands.push(`status ${when}: ${link.name}: ${link.problem}`);
+      for (const problem of current!.problems) failedCommands.push(`status ${when}: ${problem}`);
+    };
+    const watched = (label: string): CutoverContext => ({
+      ...fixture.context,
+      onStep: async (step) => {
+        if (step === 'switch:wait-for-workers') await status(`during ${label}, its subscriptions just made`);
+      },
+    });
 
     for (let round = 1; round <= 3; round++) {
       await run(`round ${round}: verify`, verify);
-      await run(`round ${round}: switch-writes`, () => moveWrites(fixture.context, SERVICE, 'service'));
+      const switched = await run(`round ${round}: switch-writes`, () => moveWrites(watched('switch-writes'), SERVICE, 'service'));
+      await status(`after switch-writes (round ${round})`);
       await run(`round ${round}: verify (writes on the service)`, verify);
-      await run(`round ${round}: rollback`, () => rollbackService(fixture.context, SERVICE));
+      const rolledBack = await run(`round ${round}: rollback`, () => rollbackService(watched('rollback'), SERVICE));
+      await status(`after rollback (round ${round})`);
+      for (const result of [switched, rolledBack]) {
+        expect(result?.pausedMs).toBeGreaterThan(0);
+        expect(result!.pausedMs!).toBeGreaterThanOrEqual(result!.fencedMs!);
+      }
     }
     await run('verify at the end', verify);
     await sleep(300);
