@@ -1,3 +1,4 @@
+import { retryingTransientWrites } from '../data-source/retry-transient-writes.js';
 import type { DataMetrics } from '../metrics/index.js';
 import { findService, serviceTargets, type Topology } from '../topology/index.js';
 import type { DataClient, DataSource } from './data-source.js';
@@ -30,6 +31,8 @@ export interface DataSourceOptions<TClient extends DataClient> {
  * `createShardedDataSource`), so callers keep calling this one function.
  */
 export function createDataSource<TClient extends DataClient>(options: DataSourceOptions<TClient>): DataSource<TClient> {
+  // Each database's client replays the writes PostgreSQL aborts as deadlock or serialization victims.
+  options = { ...options, createClient: retryingTransientWrites(options.createClient) };
   // A sharded service gets one connection per shard behind a routing client (same client type at run time: plain Prisma calls).
   if (findService(options.topology, options.service).sharding) return createShardedDataSource(options) as unknown as DataSource<TClient>;
   const { replicas } = serviceTargets(options.topology, options.service);

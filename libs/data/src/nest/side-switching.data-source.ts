@@ -4,6 +4,7 @@ import { ConnectionSelector, type SidePlacement } from '../selection/connection-
 import { SelectionMetrics } from '../selection/selection-metrics.js';
 import { createSideSwitchingClient } from '../selection/side-switching-client.js';
 import { monolithTarget } from '../topology/index.js';
+import { retryTransientWrites } from '../data-source/retry-transient-writes.js';
 import { createDataSource, type DataSourceOptions } from './create-data-source.js';
 import type { ConnectedNode, DataClient, DataSource } from './data-source.js';
 import { NodePools } from './node-pools.js';
@@ -60,7 +61,7 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   const monolithNode = monolithTarget(topology, service);
   let monolithClient: TClient;
   try {
-    monolithClient = options.createClient(adapterFor(monolithNode, pools), monolithNode);
+    monolithClient = retryTransientWrites(options.createClient(adapterFor(monolithNode, pools), monolithNode));
   } catch (error) {
     void own.close();
     void pools.closeAll();
