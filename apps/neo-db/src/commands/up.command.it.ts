@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,8 @@ describe('neo-db up', () => {
       );
       expect(Object.keys(endpoints).sort()).toEqual(declaredNodes.sort());
       ports = Object.values(endpoints).map((e) => e.port);
+      // The runtime flags live beside the data, seeded from config/flags.yaml.
+      expect(readFileSync(join(workDir, 'flags.yaml'), 'utf8')).toContain('UseShardedDatabase.storage.writes: false');
 
       const applied = await query<{ migration_name: string }>(
         topology,
@@ -72,11 +74,14 @@ describe('neo-db up', () => {
       await first.stop();
     }
     for (const port of ports) expect(await isListening(port)).toBe(false);
+    // Flags changed while it ran (as the cutover commands do) are kept by a restart and reset by --wipe.
+    writeFileSync(join(workDir, 'flags.yaml'), 'version: 1\nflags:\n  UseShardedDatabase.storage.writes: true\n');
 
     const second = await start(false);
     try {
       const rows = await query<{ v: string }>(second.running.topology, 'oracle', 'SELECT v FROM kept_between_runs');
       expect(rows).toEqual([{ v: 'still here' }]);
+      expect(readFileSync(join(workDir, 'flags.yaml'), 'utf8')).toContain('UseShardedDatabase.storage.writes: true');
     } finally {
       await second.stop();
     }
@@ -89,6 +94,7 @@ describe('neo-db up', () => {
         `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept_between_runs'`,
       );
       expect(rows[0]!.n).toBe(0);
+      expect(readFileSync(join(workDir, 'flags.yaml'), 'utf8')).toContain('UseShardedDatabase.storage.writes: false');
     } finally {
       await wiped.stop();
     }
