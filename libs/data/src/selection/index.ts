@@ -9,3 +9,4 @@ export {
   type SideChooser,
   type SideSwitchingClientOptions,
 } from './side-switching-client.js';
+export { SERVED_SIDES_HEADER } from './served-sides.js';
