@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { up } from './commands/up.command.js';
 import { commandHelp, findCommand, overallHelp, type CommandUsage } from './command-usage.js';
-import { isCutoverCommand, runCutoverCommand, type CutoverCommandValues } from './cutover-commands.js';
+import type { CutoverCommandValues } from './cutover-commands.js';
 import { NeoDbError } from './neo-db.error.js';
 import { workspacePaths, type WorkspacePaths } from './workspace-paths.js';
 
@@ -44,7 +43,9 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
   }
   try {
     const where = paths ?? workspacePaths();
+    // Loaded when used: help and usage errors answer without loading the data layer.
     if (command.name === 'up') return await upCommand(parsed.values, parsed.positionals, io);
+    const { isCutoverCommand, runCutoverCommand } = await import('./cutover-commands.js');
     if (isCutoverCommand(command.name)) {
       return await runCutoverCommand(command.name, parsed.values as CutoverCommandValues, parsed.positionals, where, io.out);
     }
@@ -75,6 +76,7 @@ async function upCommand(values: Record<string, string | boolean | undefined>, p
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw new NeoDbError(`--provider must be one of ${PROVIDERS.join(', ')} (got "${provider}")`, 'usage');
   }
+  const { up } = await import('./commands/up.command.js');
   await up({
     wipe: values['wipe'] === true,
     provider: provider as (typeof PROVIDERS)[number],
