@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { endpointKey, loadFlagsFile, loadTopology, type Endpoints } from '@neo/data';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cutoverContextFromWorkspace } from './cutover-commands.js';
+import { writeLocalUnleashRecord } from './local-unleash.js';
 import { ensureRuntimeFlags } from './runtime-flags.js';
 import { workspacePaths, type WorkspacePaths } from './workspace-paths.js';
 
@@ -38,7 +39,8 @@ describe('runtime flags', () => {
     expect(await loadFlagsFile(paths.flagsFile)).toEqual(await loadFlagsFile(paths.declaredFlagsFile));
   });
 
-  it('are what the cutover commands change; the tracked config/flags.yaml stays as it is', async () => {
+  /** Endpoints as a running `npm start` writes them (nothing is contacted here). */
+  function writeEndpoints(): void {
     const topology = loadTopology({ path: paths.topologyFile });
     const endpoints: Endpoints = {};
     for (const [cluster, c] of Object.entries(topology.clusters)) {
@@ -46,6 +48,10 @@ describe('runtime flags', () => {
     }
     mkdirSync(join(dir, '.neo'), { recursive: true });
     writeFileSync(paths.endpointsFile, JSON.stringify(endpoints));
+  }
+
+  it('are what the cutover commands change; the tracked config/flags.yaml stays as it is', async () => {
+    writeEndpoints();
 
     const context = cutoverContextFromWorkspace(paths, {}, () => undefined, {});
     expect(context.flags.describe()).toBe(`flags file ${paths.flagsFile}`);
@@ -54,6 +60,17 @@ describe('runtime flags', () => {
 
     expect(await context.flags.read('storage')).toEqual({ readPercent: 10, writeSide: 'service' });
     expect(readFileSync(paths.declaredFlagsFile, 'utf8')).toBe(declared);
+  });
+
+  it('are in the Unleash `npm start -- --flags unleash` runs, while it runs', () => {
+    writeEndpoints();
+    writeLocalUnleashRecord(paths, { url: 'http://127.0.0.1:4242' });
+    const context = cutoverContextFromWorkspace(paths, {}, () => undefined, {});
+    expect(context.flags.describe()).toBe('Unleash at http://127.0.0.1:4242 (project default, environment development)');
+    // A flags file named on the command line wins.
+    expect(cutoverContextFromWorkspace(paths, { 'flags-file': join(dir, 'x.yaml') }, () => undefined, {}).flags.describe()).toBe(
+      `flags file ${join(dir, 'x.yaml')}`,
+    );
   });
 
   it('a file the operator names is used as given, and never reset', () => {
