@@ -82,6 +82,16 @@ describe('retrying the victim of a deadlock on a real server', () => {
     expect(await values()).toEqual([201, 101]);
   });
 
+  it('leaves reads, batches and everything else of the client as Prisma made it', async () => {
+    expect(await db.item.findUnique({ where: { id: 1 } })).toMatchObject({ id: 1, name: 'first' });
+    expect(await db.item.count()).toBe(2);
+    const [created, count] = await db.$transaction([db.item.create({ data: { name: 'third' } }), db.item.count()]);
+    expect(created).toMatchObject({ id: 3, name: 'third' });
+    expect(count).toBe(3);
+    expect(await db.$executeRaw`update item set value = ${5} where id = ${3}`).toBe(1);
+    expect(retries).toEqual([]);
+  });
+
   it('leaves a write inside an interactive transaction to the caller', async () => {
     const other = await holdRowTwo();
     try {
