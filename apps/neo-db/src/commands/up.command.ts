@@ -49,8 +49,12 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   let unleash: LocalUnleash | undefined;
   let stopping: Promise<void> | undefined;
 
+  // Nothing else may keep this process alive (with --no-services, no child process does), and its
+  // servers stop when it exits: it waits for Ctrl-C.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   const stopAll = (): Promise<void> =>
     (stopping ??= (async () => {
+      clearInterval(keepAlive);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       options.log('stopping services and servers…');
