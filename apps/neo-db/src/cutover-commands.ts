@@ -1,10 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   bindTopology,
   FileFlagWriter,
-  flagsFilePath,
   loadTopology,
   UnleashFlagWriter,
   type AdminLogin,
@@ -19,23 +17,10 @@ import { statusCommand } from './commands/status.command.js';
 import { switchReadsCommand } from './commands/switch-reads.command.js';
 import { switchWritesCommand } from './commands/switch-writes.command.js';
 import { verifyCommand } from './commands/verify.command.js';
-import { workspacePaths, type WorkspacePaths } from './workspace-paths.js';
-
-/** The cutover commands, for main.ts's usage text. */
-export const CUTOVER_USAGE = `
-  neo-db copy <service>                     create the service's databases, migrate them, replicate monolith → service
-  neo-db verify <service> [--json]          compare row counts and checksums per table and shard; exit 2 on differences
-  neo-db switch-reads <service> --percent N send N % of users' reads (sticky by user id) to the service
-  neo-db switch-writes <service>            fence writes, let the service catch up, reverse replication, flip writes
-  neo-db rollback <service>                 reads and writes back to the monolith, in one command
-  neo-db status [<service>…] [--json]       phase, replication lag each way and flags, per service
-
-  cutover options: --flags-file <path> (default $NEO_FLAGS_FILE or config/flags.yaml)
-                   --unleash-url <url> (flags in Unleash instead; admin token in $NEO_UNLEASH_ADMIN_TOKEN)
-                   [--unleash-project default] [--unleash-environment development]
-  admin login (subscriptions need a superuser in PostgreSQL 15): $NEO_ADMIN_USER / $NEO_ADMIN_PASSWORD,
-  else the superuser of the servers \`neo-db up\` runs, else each cluster's own credentials.
-`;
+import { LOCAL_UNLEASH_DEFAULTS, readLocalUnleashRecord } from './local-unleash.js';
+import { NeoDbError } from './neo-db.error.js';
+import { ensureRuntimeFlags } from './runtime-flags.js';
+import type { WorkspacePaths } from './workspace-paths.js';
 
 export const CUTOVER_COMMANDS = ['copy', 'verify', 'switch-reads', 'switch-writes', 'rollback', 'status'] as const;
 export type CutoverCommand = (typeof CUTOVER_COMMANDS)[number];
@@ -44,47 +29,47 @@ export function isCutoverCommand(command: string | undefined): command is Cutove
   return (CUTOVER_COMMANDS as readonly string[]).includes(command ?? '');
 }
 
+/** The options of a cutover command, as parsed from its arguments (see command-usage.ts). */
+export interface CutoverCommandValues extends FlagOptions {
+  percent?: string | undefined;
+  json?: boolean | undefined;
+}
+
 /** Runs one cutover command; resolves to the process exit code. */
 export async function runCutoverCommand(
   command: CutoverCommand,
-  args: string[],
-  log: (line: string) => void = console.log,
+  values: CutoverCommandValues,
+  positionals: string[],
+  paths: WorkspacePaths,
+  log: (line: string) => void,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      percent: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'flags-file': { type: 'string' },
-      'unleash-url': { type: 'string' },
-      'unleash-project': { type: 'string' },
-      'unleash-environment': { type: 'string' },
-    },
-  });
-  const context = cutoverContextFromWorkspace(workspacePaths(), values, log);
-  const service = (): string => {
-    const name = positionals[0];
-    if (!name) throw new Error(`neo-db ${command} needs a service name, e.g. neo-db ${command} storage`);
-    return name;
-  };
+  if (command !== 'status' && positionals.length !== 1) {
+    throw new NeoDbError(
+      positionals.length === 0
+        ? `neo-db ${command} needs a service name, e.g. neo-db ${command} storage`
+        : `neo-db ${command} takes one service (got ${positionals.join(', ')})`,
+      'usage',
+    );
+  }
+  const context = cutoverContextFromWorkspace(paths, values, log);
+  const service = positionals[0]!;
   switch (command) {
     case 'copy':
-      return copyCommand(context, service());
+      return copyCommand(context, service);
     case 'verify':
-      return verifyCommand(context, service(), { json: values.json });
+      return verifyCommand(context, service, { json: values.json ?? false });
     case 'switch-reads':
-      return switchReadsCommand(context, service(), values.percent);
+      return switchReadsCommand(context, service, values.percent);
     case 'switch-writes':
-      return switchWritesCommand(context, service());
+      return switchWritesCommand(context, service);
     case 'rollback':
-      return rollbackCommand(context, service());
+      return rollbackCommand(context, service);
     case 'status':
-      return statusCommand(context, positionals, { json: values.json });
+      return statusCommand(context, positionals, { json: values.json ?? false });
   }
 }
 
-interface FlagOptions {
+export interface FlagOptions {
   'flags-file'?: string | undefined;
   'unleash-url'?: string | undefined;
   'unleash-project'?: string | undefined;
@@ -102,6 +87,16 @@ export function cutoverContextFromWorkspace(
   const topology: Topology = existsSync(paths.endpointsFile)
     ? bindTopology(declared, JSON.parse(readFileSync(paths.endpointsFile, 'utf8')) as Endpoints)
     : declared;
+  const unbound = Object.entries(topology.clusters).flatMap(([name, cluster]) =>
+    [cluster.primary, ...cluster.replicas].filter((node) => !node.host || !node.port).map((node) => `${name}/${node.name}`),
+  );
+  if (unbound.length > 0) {
+    throw new NeoDbError(
+      'Nothing is running yet. Start the local topology first with `npm start` and keep it running; run neo-db in another terminal.\n' +
+        `(No servers were started here: ${paths.endpointsFile} does not exist, and the topology gives no host/port for ${unbound.slice(0, 2).join(', ')}${unbound.length > 2 ? ', …' : ''}.)`,
+      'not-running',
+    );
+  }
   return { topology, admin: adminLogins(topology, paths, env), flags: flagWriter(paths, options, env), prismaRoot: paths.prismaRoot, log };
 }
 
@@ -123,18 +118,26 @@ function adminLogins(topology: Topology, paths: WorkspacePaths, env: NodeJS.Proc
   };
 }
 
+/**
+ * Where the flags are changed: the Unleash named on the command line or in the environment;
+ * else the flags file named; else the Unleash `npm start -- --flags unleash` runs; else the
+ * runtime flags file the services of `npm start` read (seeded from the defaults when missing).
+ */
 function flagWriter(paths: WorkspacePaths, options: FlagOptions, env: NodeJS.ProcessEnv): FlagWriter {
-  const url = options['unleash-url'] ?? env['NEO_UNLEASH_URL'];
-  if (url) {
-    const adminToken = env['NEO_UNLEASH_ADMIN_TOKEN'];
-    if (!adminToken) throw new Error('--unleash-url needs an admin API token in $NEO_UNLEASH_ADMIN_TOKEN');
+  const unleash =
+    options['unleash-url'] ?? env['NEO_UNLEASH_URL'] ?? (options['flags-file'] ? undefined : readLocalUnleashRecord(paths)?.url);
+  if (unleash) {
+    const local = !options['unleash-url'] && !env['NEO_UNLEASH_URL'];
+    const adminToken = env['NEO_UNLEASH_ADMIN_TOKEN'] || (local ? LOCAL_UNLEASH_DEFAULTS.adminToken : undefined);
+    if (!adminToken) throw new NeoDbError('--unleash-url needs an admin API token in $NEO_UNLEASH_ADMIN_TOKEN', 'usage');
     return new UnleashFlagWriter({
-      url,
+      url: unleash,
       adminToken,
       ...(options['unleash-project'] ? { project: options['unleash-project'] } : {}),
       ...(options['unleash-environment'] ? { environment: options['unleash-environment'] } : {}),
     });
   }
-  const file = options['flags-file'] ?? (env['NEO_FLAGS_FILE'] || join(paths.root, flagsFilePath({})));
-  return new FileFlagWriter({ path: file });
+  if (options['flags-file']) return new FileFlagWriter({ path: options['flags-file'] });
+  ensureRuntimeFlags(paths);
+  return new FileFlagWriter({ path: paths.flagsFile });
 }

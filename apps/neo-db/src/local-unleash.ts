@@ -1,6 +1,8 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadFlagsFile, type FeatureDefinition } from '@neo/data';
 import { startUnleashServer, type RunningTopology, type RunningUnleashServer } from '@neo/topology-runtime';
 import getPort from 'get-port';
+import type { WorkspacePaths } from './workspace-paths.js';
 
 /** Fixed tokens of the local Unleash `neo-db up` starts: local development values, overridable from the environment. */
 export const LOCAL_UNLEASH_DEFAULTS = {
@@ -79,4 +81,22 @@ async function applyFileValue(server: RunningUnleashServer, feature: FeatureDefi
   const rollout = feature.strategies.find((strategy) => strategy.name === 'flexibleRollout');
   if (rollout) await server.setRollout(feature.name, Number(rollout.parameters.rollout));
   else await server.enable(feature.name);
+}
+
+/** What `neo-db up --flags unleash` records for the cutover commands: where its Unleash listens (no token). */
+export interface LocalUnleashRecord {
+  url: string;
+}
+
+export function writeLocalUnleashRecord(paths: WorkspacePaths, record: LocalUnleashRecord): void {
+  writeFileSync(paths.unleashRecordFile, JSON.stringify(record, null, 2) + '\n');
+}
+
+export function removeLocalUnleashRecord(paths: WorkspacePaths): void {
+  rmSync(paths.unleashRecordFile, { force: true });
+}
+
+export function readLocalUnleashRecord(paths: WorkspacePaths): LocalUnleashRecord | undefined {
+  if (!existsSync(paths.unleashRecordFile)) return undefined;
+  return JSON.parse(readFileSync(paths.unleashRecordFile, 'utf8')) as LocalUnleashRecord;
 }

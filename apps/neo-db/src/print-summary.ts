@@ -23,13 +23,16 @@ export function printSummary(
     log(`  ${clusterName} (${cluster.temperature}): ${databases.join(', ')}`);
     for (const node of [cluster.primary, ...cluster.replicas]) {
       const role = node === cluster.primary ? 'primary' : 'replica';
+      // An embedded server keeps its log beside its data directory.
       const dataDir = running.provider === 'embedded' ? join(running.dataDir ?? paths.localDataDir, clusterName, node.name) : '';
-      log(`    ${role.padEnd(7)} ${node.name.padEnd(22)} ${node.host}:${node.port}  ${dataDir}`);
+      const where = dataDir ? `  data ${dataDir}, log ${dataDir}.log` : '';
+      log(`    ${role.padEnd(7)} ${node.name.padEnd(22)} ${node.host}:${node.port}${where}`);
     }
   }
   if (services.length > 0) {
     log('services:');
     for (const s of services) log(`  ${s.service.app.padEnd(16)} ${s.url}  (health: ${s.url}/health)`);
+    log('  their logs follow here, each line prefixed with [service]');
   }
   log(`endpoints for tools and services: ${paths.endpointsFile}`);
 }

@@ -20,6 +20,15 @@ export interface WorkspacePaths {
   localDataDir: string;
   /** Host/port of every running node, written for the services to read. */
   endpointsFile: string;
+  /** The flag defaults the repository declares (config/flags.yaml): read, never written. */
+  declaredFlagsFile: string;
+  /**
+   * The flags of the running topology: seeded from the declared defaults, read by the services
+   * `neo-db up` starts and changed by the cutover commands. Outside tracked files, beside the data.
+   */
+  flagsFile: string;
+  /** While `npm start -- --flags unleash` runs: where its Unleash listens, so the cutover commands change the flags there. */
+  unleashRecordFile: string;
   prismaRoot: string;
 }
 
@@ -31,6 +40,9 @@ export function workspacePaths(root = findWorkspaceRoot(), env: NodeJS.ProcessEn
     localDataDir,
     // beside the data it describes, so a second topology (another NEO_DATA_DIR) has its own
     endpointsFile: env['NEO_ENDPOINTS'] ?? join(dirname(localDataDir), 'endpoints.json'),
+    declaredFlagsFile: join(root, 'config', 'flags.yaml'),
+    flagsFile: env['NEO_FLAGS_FILE'] || join(dirname(localDataDir), 'flags.yaml'),
+    unleashRecordFile: join(dirname(localDataDir), 'unleash.json'),
     prismaRoot: join(root, 'prisma'),
   };
 }

@@ -1,6 +1,6 @@
-import { cutoverStatus, type CutoverContext, type ServiceCutoverStatus } from '@neo/data';
+import { cutoverStatus, type CutoverContext, type LinkHealth, type ServiceCutoverStatus } from '@neo/data';
 
-/** `neo-db status [service…]`: phase, write side, replication lag each way, flags. */
+/** `neo-db status [service…]`: where reads and writes go, the phase, replication each way. Exit 1 if something is broken. */
 export async function statusCommand(context: CutoverContext, services: string[], options: { json: boolean }): Promise<number> {
   const log = context.log ?? console.log;
   const statuses = await cutoverStatus(context, services.length > 0 ? services : undefined);
@@ -12,15 +12,43 @@ export async function statusCommand(context: CutoverContext, services: string[],
   return statuses.some((status) => status.problems.length > 0 || status.replication.some((link) => link.problem)) ? 1 : 0;
 }
 
+/** What a phase means for the operator, in words. */
+const PHASES: Record<ServiceCutoverStatus['phase'], string> = {
+  'not-started': 'not copied: it lives in the monolith only',
+  copying: 'copying into its own databases (the initial copy runs in the servers; rerun neo-db copy to wait for it)',
+  replicating: 'its own databases follow the monolith by replication (switch-writes can move writes there)',
+  'switching-writes': 'writes are being moved to the service (if no command runs now, rerun neo-db switch-writes)',
+  'writes-on-service': 'the monolith follows the service by replication (rollback moves everything back)',
+  'rolling-back': 'writes are being moved back to the monolith (if no command runs now, rerun neo-db rollback)',
+};
+
 export function formatStatus(status: ServiceCutoverStatus): string {
-  const flags = status.flags ? `reads ${status.flags.readPercent} % on service, writes on ${status.flags.writeSide}` : 'flags unknown';
-  const lines = [`${status.service}: ${status.phase}${status.writeSide ? ` (guard: writes on ${status.writeSide})` : ''}; ${flags}`];
-  for (const link of status.replication) {
-    const lag = `${link.lagBytes ?? '?'} bytes${link.lagMs !== null ? `, ${link.lagMs.toFixed(1)} ms` : ''}`;
+  const lines = [`${status.service}: ${PHASES[status.phase]}`];
+  if (status.flags) {
+    const { readPercent, writeSide } = status.flags;
+    lines.push(`  writes: on the ${writeSide}`);
+    lines.push(`  reads:  ${describeReads(readPercent, writeSide)}`);
+  }
+  if (status.writeSide && status.flags && status.writeSide !== status.flags.writeSide) {
     lines.push(
-      `  ${link.direction === 'forward' ? 'monolith → service' : 'service → monolith'} ${link.route}: lag ${lag}${link.problem ? ` — BROKEN: ${link.problem}` : ''}`,
+      `  ! the databases' write guard says "${status.writeSide}" while the write flag says "${status.flags.writeSide}": writes are redirected to the guard's side; rerun the last cutover step`,
     );
   }
+  for (const link of status.replication) lines.push(`  ${formatLink(link)}`);
   for (const problem of status.problems) lines.push(`  ! ${problem}`);
   return lines.join('\n');
+}
+
+function describeReads(percent: number, writeSide: 'monolith' | 'service'): string {
+  if (writeSide === 'service') return 'on the service for every user (with writes on the service, reads go there too)';
+  if (percent === 0) return '0 % of users read from the service: every read goes to the monolith';
+  if (percent === 100) return '100 % of users read from the service (a user who just wrote reads from the monolith for a moment)';
+  return `${percent} % of users read from the service (sticky by user id), the others from the monolith`;
+}
+
+function formatLink(link: LinkHealth): string {
+  const direction = link.direction === 'forward' ? 'monolith → service' : 'service → monolith';
+  const lag = `lag ${link.lagBytes ?? '?'} bytes${link.lagMs !== null ? `, ${link.lagMs.toFixed(1)} ms` : ''}`;
+  const state = link.problem ? `BROKEN: ${link.problem}` : link.starting ? `starting: ${link.starting}` : `running, ${lag}`;
+  return `${direction}  ${link.route}: ${state}`;
 }

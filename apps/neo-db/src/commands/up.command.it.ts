@@ -1,10 +1,22 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceTargets, toPgPoolConfig, type DataNode, type Topology } from '@neo/data';
+import {
+  bindTopology,
+  loadTopology,
+  locateTopologyFile,
+  serviceTargets,
+  toPgPoolConfig,
+  type DataNode,
+  type Endpoints,
+  type Topology,
+} from '@neo/data';
 import { up, type UpHandle } from './up.command.js';
 
 /** `npm start` without the services: the whole declared topology, migrated, persisted, stopped cleanly. */
@@ -50,6 +62,8 @@ describe('neo-db up', () => {
       );
       expect(Object.keys(endpoints).sort()).toEqual(declaredNodes.sort());
       ports = Object.values(endpoints).map((e) => e.port);
+      // The runtime flags live beside the data, seeded from config/flags.yaml.
+      expect(readFileSync(join(workDir, 'flags.yaml'), 'utf8')).toContain('UseShardedDatabase.storage.writes: false');
 
       const applied = await query<{ migration_name: string }>(
         topology,
@@ -72,14 +86,26 @@ describe('neo-db up', () => {
       await first.stop();
     }
     for (const port of ports) expect(await isListening(port)).toBe(false);
+    // Flags changed while it ran (as the cutover commands do) are kept by a restart and reset by --wipe.
+    writeFileSync(join(workDir, 'flags.yaml'), 'version: 1\nflags:\n  UseShardedDatabase.storage.writes: true\n');
 
-    const second = await start(false);
+    // The second run as an operator starts it: `neo-db up --no-services` in its own process, which
+    // keeps running (and its servers with it) until Ctrl-C.
+    const second = await startCli(['up', '--no-services']);
     try {
-      const rows = await query<{ v: string }>(second.running.topology, 'oracle', 'SELECT v FROM kept_between_runs');
+      const endpoints = JSON.parse(readFileSync(join(workDir, 'endpoints.json'), 'utf8')) as Endpoints;
+      const topology = bindTopology(loadTopology({ path: locateTopologyFile() }), endpoints);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(second.exitCode).toBeNull();
+      const rows = await query<{ v: string }>(topology, 'oracle', 'SELECT v FROM kept_between_runs');
       expect(rows).toEqual([{ v: 'still here' }]);
+      expect(readFileSync(join(workDir, 'flags.yaml'), 'utf8')).toContain('UseShardedDatabase.storage.writes: true');
+      ports = Object.values(endpoints).map((e) => e.port);
     } finally {
-      await second.stop();
+      second.kill('SIGINT');
+      await once(second, 'exit');
     }
+    for (const port of ports) expect(await isListening(port)).toBe(false);
 
     const wiped = await start(true);
     try {
@@ -89,12 +115,38 @@ describe('neo-db up', () => {
         `SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept_between_runs'`,
       );
       expect(rows[0]!.n).toBe(0);
+      expect(readFileSync(join(workDir, 'flags.yaml'), 'utf8')).toContain('UseShardedDatabase.storage.writes: false');
     } finally {
       await wiped.stop();
     }
     expect(existsSync(join(workDir, 'data'))).toBe(true);
   }, 300_000);
 });
+
+/** Runs neo-db from its sources in a child process, as `npx neo-db …` runs it built; resolves once it says it is up. */
+async function startCli(args: string[]): Promise<ChildProcess> {
+  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ['--import', join(root, 'tools/typescript-sources.mjs'), join(root, 'apps/neo-db/src/main.ts'), ...args],
+    {
+      cwd: root,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('press Ctrl-C to stop')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`neo-db ${args.join(' ')} exited (${code}) before it was up:\n${output}`)));
+  });
+  return child;
+}
 
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -6,8 +6,14 @@ import { localServices } from '../local-services.js';
 import { startServiceProcess, type RunningService } from '../service-process.js';
 import { workspacePaths } from '../workspace-paths.js';
 import { printSummary } from '../print-summary.js';
-import { LOCAL_UNLEASH_DEFAULTS, startLocalUnleash, type LocalUnleash } from '../local-unleash.js';
-import { join } from 'node:path';
+import {
+  LOCAL_UNLEASH_DEFAULTS,
+  removeLocalUnleashRecord,
+  startLocalUnleash,
+  writeLocalUnleashRecord,
+  type LocalUnleash,
+} from '../local-unleash.js';
+import { ensureRuntimeFlags } from '../runtime-flags.js';
 
 export interface UpOptions {
   wipe: boolean;
@@ -15,9 +21,9 @@ export interface UpOptions {
   /** Start only the databases, not the services. */
   servicesToo: boolean;
   /**
-   * Where the services read their `UseShardedDatabase.*` flags: the flags file (default,
-   * `$NEO_FLAGS_FILE` or config/flags.yaml, edits followed live) or a local unleash-server
-   * started here.
+   * Where the services read their `UseShardedDatabase.*` flags: the runtime flags file (default:
+   * `.neo/flags.yaml` beside the data, seeded from config/flags.yaml, or `$NEO_FLAGS_FILE`; edits
+   * followed live; the cutover commands write the same file) or a local unleash-server started here.
    */
   flags?: 'file' | 'unleash';
   log: (line: string) => void;
@@ -43,13 +49,18 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   let unleash: LocalUnleash | undefined;
   let stopping: Promise<void> | undefined;
 
+  // Nothing else may keep this process alive (with --no-services, no child process does), and its
+  // servers stop when it exits: it waits for Ctrl-C.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   const stopAll = (): Promise<void> =>
     (stopping ??= (async () => {
+      clearInterval(keepAlive);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       options.log('stopping services and servers…');
       await Promise.allSettled(services.map((s) => s.stop()));
       await unleash?.server.stop();
+      removeLocalUnleashRecord(paths);
       await running?.stop();
       options.log('everything stopped; data kept in ' + paths.localDataDir);
     })());
@@ -73,11 +84,14 @@ export async function up(options: UpOptions): Promise<UpHandle> {
     const summary = await migrateFleet({ topology: running.topology, prismaRoot: paths.prismaRoot, log: options.log });
     options.log(`migrations: ${summary.length} targets up to date`);
 
-    const flagsFile = process.env['NEO_FLAGS_FILE'] || join(paths.root, 'config', 'flags.yaml');
+    const flagsFile = paths.flagsFile;
+    if (ensureRuntimeFlags(paths, { reset: options.wipe })) options.log(`flags: ${flagsFile} seeded from ${paths.declaredFlagsFile}`);
     let flagsEnv: NodeJS.ProcessEnv = { NEO_FLAGS: 'file', NEO_FLAGS_FILE: flagsFile };
+    removeLocalUnleashRecord(paths);
     if ((options.flags ?? 'file') === 'unleash') {
       unleash = await startLocalUnleash(running, flagsFile);
       flagsEnv = unleash.env;
+      writeLocalUnleashRecord(paths, { url: unleash.server.url.replace(/\/api$/, '') });
     }
 
     if (options.servicesToo) {
@@ -101,7 +115,9 @@ export async function up(options: UpOptions): Promise<UpHandle> {
 function printFlags(options: UpOptions, flagsFile: string, unleash: LocalUnleash | undefined): void {
   const { log } = options;
   if (!unleash) {
-    log(`flags: file ${flagsFile} (edits are picked up by running services; --flags unleash for a local Unleash)`);
+    log(
+      `flags: file ${flagsFile} (the cutover commands change it, running services follow it; defaults in config/flags.yaml; --flags unleash for a local Unleash)`,
+    );
     return;
   }
   const base = unleash.server.url.replace(/\/api$/, '');
@@ -111,5 +127,5 @@ function printFlags(options: UpOptions, flagsFile: string, unleash: LocalUnleash
       ` (unset: the local development defaults ${LOCAL_UNLEASH_DEFAULTS.adminToken} / ${LOCAL_UNLEASH_DEFAULTS.clientToken})`,
   );
   log(`  ${unleash.created.length} flags created from ${flagsFile}; existing ones keep their values`);
-  log(`  cutover against it: NEO_UNLEASH_ADMIN_TOKEN=… neo-db switch-reads storage --percent 10 --unleash-url ${base}`);
+  log(`  the cutover commands (npm run neo-db -- …) change the flags there while this runs`);
 }

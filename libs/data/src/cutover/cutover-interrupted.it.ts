@@ -74,6 +74,11 @@ describe('cutover of an unsharded service (storage) with refusals and interrupte
       message: expect.stringContaining('neo-db copy storage'),
     });
     await expect(switchReads(fixture.context, SERVICE, 10)).rejects.toMatchObject({ code: 'CUTOVER_WRONG_PHASE' });
+    // Both sides are empty here: "the same rows" would be true, and would say nothing.
+    await expect(verifyService(fixture.context, SERVICE)).rejects.toMatchObject({
+      code: 'CUTOVER_WRONG_PHASE',
+      message: expect.stringContaining('nothing of storage has been copied yet'),
+    });
 
     await sql(
       home(),

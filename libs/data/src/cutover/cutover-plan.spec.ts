@@ -55,11 +55,11 @@ describe('planCutover', () => {
     const shard2 = plan.targets[2]!;
     expect(shard2.node.database).toBe('neo_smartcontracts_2');
     expect(shard2.tables).toEqual([
-      { model: 'Transaction', table: 'transactions', role: 'sharded', keyColumn: 'user_id', filter: '((("user_id") % 4) + 4) % 4 = 2' },
       { model: 'Contract', table: 'contracts', role: 'reference' },
+      { model: 'Transaction', table: 'transactions', role: 'sharded', keyColumn: 'user_id', filter: '((("user_id") % 4) + 4) % 4 = 2' },
     ]);
     expect(plan.targets.map((target) => target.reverseTables)).toEqual([
-      ['transactions', 'contracts'],
+      ['contracts', 'transactions'],
       ['transactions'],
       ['transactions'],
       ['transactions'],

@@ -18,6 +18,8 @@ export interface CutoverStateRow {
   service: string;
   phase: CutoverPhase;
   updatedAt: Date;
+  /** How long ago `updatedAt` was, by the database server's clock. */
+  ageMs: number;
 }
 
 const CREATE_STATE = `
@@ -45,17 +47,18 @@ export async function readPhase(client: pg.Client, service: string): Promise<Cut
 export async function readAllPhases(client: pg.Client): Promise<CutoverStateRow[]> {
   const exists = await client.query(`SELECT to_regclass('${CUTOVER_SCHEMA}.cutover_state') IS NOT NULL AS present`);
   if (!exists.rows[0]?.present) return [];
-  const { rows } = await client.query<{ service: string; phase: CutoverPhase; updated_at: Date }>(
-    `SELECT service, phase, updated_at FROM ${CUTOVER_SCHEMA}.cutover_state ORDER BY service`,
+  const { rows } = await client.query<{ service: string; phase: CutoverPhase; updated_at: Date; age_ms: string }>(
+    `SELECT service, phase, updated_at, (extract(epoch FROM clock_timestamp() - updated_at) * 1000)::text AS age_ms
+       FROM ${CUTOVER_SCHEMA}.cutover_state ORDER BY service`,
   );
-  return rows.map((row) => ({ service: row.service, phase: row.phase, updatedAt: row.updated_at }));
+  return rows.map((row) => ({ service: row.service, phase: row.phase, updatedAt: row.updated_at, ageMs: Number(row.age_ms) }));
 }
 
 export async function writePhase(client: pg.Client, service: string, phase: CutoverPhase): Promise<void> {
   await ensureStateTable(client);
   await client.query(
-    `INSERT INTO ${CUTOVER_SCHEMA}.cutover_state (service, phase) VALUES ($1, $2)
-     ON CONFLICT (service) DO UPDATE SET phase = EXCLUDED.phase, updated_at = now()`,
+    `INSERT INTO ${CUTOVER_SCHEMA}.cutover_state (service, phase, updated_at) VALUES ($1, $2, clock_timestamp())
+     ON CONFLICT (service) DO UPDATE SET phase = EXCLUDED.phase, updated_at = EXCLUDED.updated_at`,
     [service, phase],
   );
 }

@@ -27,12 +27,13 @@ export async function cutoverStatus(
 ): Promise<ServiceCutoverStatus[]> {
   const anyService = services[0];
   if (anyService === undefined) return [];
-  const phases = new Map(
-    (await withAdmin(context, monolithTarget(context.topology, anyService), readAllPhases)).map((row) => [row.service, row.phase]),
+  const states = new Map(
+    (await withAdmin(context, monolithTarget(context.topology, anyService), readAllPhases)).map((row) => [row.service, row]),
   );
   const result: ServiceCutoverStatus[] = [];
   for (const service of services) {
-    const status: ServiceCutoverStatus = { service, phase: phases.get(service) ?? 'not-started', replication: [], problems: [] };
+    const state = states.get(service);
+    const status: ServiceCutoverStatus = { service, phase: state?.phase ?? 'not-started', replication: [], problems: [] };
     try {
       status.flags = await context.flags.read(service);
     } catch (error) {
@@ -44,7 +45,8 @@ export async function cutoverStatus(
         const guard = await withAdmin(context, plan.monolith, (client) => readGuard(client, service));
         if (guard) status.writeSide = guard;
         for (const link of [...replicationLinks(plan, 'forward'), ...replicationLinks(plan, 'reverse')]) {
-          const health = await inspectLink(context, link);
+          // The phase changes right after a step makes its subscriptions: their workers may still be starting.
+          const health = await inspectLink(context, link, state ? { changedMsAgo: state.ageMs } : {});
           if (health.exists || health.slotExists) status.replication.push(health);
         }
       } catch (error) {

@@ -12,8 +12,10 @@ export type CutoverErrorCode =
   | 'CUTOVER_TARGET_NOT_EMPTY'
   /** The servers cannot run the subscriptions this cutover needs (worker or slot limits). */
   | 'CUTOVER_SERVER_LIMITS'
-  /** The write fence could not be taken or the new side did not catch up in time; nothing was switched. */
+  /** Running write transactions did not end in time for the fence, or the new side did not catch up in time; nothing was switched. */
   | 'CUTOVER_FENCE_TIMEOUT'
+  /** The write fence failed for another reason than time (the message says which); nothing was switched. */
+  | 'CUTOVER_FENCE_FAILED'
   /** The initial copy did not finish in time (it continues on the servers; rerun copy to wait again). */
   | 'CUTOVER_COPY_TIMEOUT'
   /** The service cannot be moved as declared (e.g. no Prisma schema, a model without a table). */

@@ -7,7 +7,7 @@ import { readPhase, writePhase, type CutoverPhase } from './cutover-state.js';
 import { waitForSlotConfirmed } from './catch-up.js';
 import type { WriteSide } from './flag-writer.js';
 import { loadCutoverPlan } from './load-plan.js';
-import { assertLinksHealthy } from './replication-health.js';
+import { assertLinksHealthy, inspectLink } from './replication-health.js';
 import { monolithSide, replicationLinks, serviceSide, type ReplicationLink, type SideDatabase } from './replication-links.js';
 import { advanceSequence, maxOf, sequenceColumns } from './sync-sequences.js';
 import { dropSubscription, ensureSlot, ensureSubscription } from './subscriptions.js';
@@ -24,8 +24,17 @@ export interface MoveWritesResult {
   side: WriteSide;
   /** True when writes were already there (nothing changed). */
   alreadyThere: boolean;
-  /** How long the old side's writes were fenced (absent when resuming past the fence or already there). */
+  /**
+   * How long the old side held writes back: from asking for the fence until the old side
+   * refused writes (absent when resuming past the fence or already there).
+   */
   fencedMs?: number;
+  /**
+   * The longest pause a writer saw inside the databases: from asking for the fence until the
+   * new side took writes. A write that arrived as the fence went up waited this long (plus the
+   * time its instance took to see the flag, when it was redirected).
+   */
+  pausedMs?: number;
 }
 
 /**
@@ -39,13 +48,16 @@ export interface MoveWritesResult {
  * 5. Flip the write flag, and in the fence's own transactions point the old side's guard to
  *    `to`, then commit: from this commit on the old side refuses writes (queued ones are
  *    redirected, SQLSTATE NC001). This is the point of no return, recorded by the guard itself.
- * 6. Drop the old direction's subscriptions, advance the new side's sequences, start the
- *    reverse direction (`copy_data = false`: both sides are equal now), open the new side's
- *    guard: waiting writes go ahead.
+ * 6. Advance the new side's sequences and create the reverse direction's slots (from here on
+ *    every write on the new side is kept for the old side), then open the new side's guard:
+ *    waiting writes go ahead. Writers wait only for steps 3–6.
+ * 7. Drop the old direction's subscriptions, then create the reverse ones (`copy_data = false`:
+ *    both sides were equal when the slots were made; never both directions at once, so no
+ *    change loops), and wait for their apply workers to start.
  *
  * A failure before step 5 lifts the fence and puts everything back (writes stay where they
- * were). After step 5 a rerun finishes steps 6 (each step checks what exists). A write waits
- * at most fenceLockMs + catchUpMs on the old side and guardWaitMs on the new one.
+ * were). After step 5 a rerun finishes steps 6 and 7 (each step checks what exists). A write
+ * waits at most fenceLockMs + catchUpMs on the old side and guardWaitMs on the new one.
  */
 export async function moveWrites(context: CutoverContext, service: string, to: WriteSide): Promise<MoveWritesResult> {
   const log = logOf(context);
@@ -90,6 +102,7 @@ export async function moveWrites(context: CutoverContext, service: string, to: W
     await withAdmin(context, plan.monolith, (client) => writePhase(client, service, MOVING[to]));
   }
 
+  let fence: WriteFence | undefined;
   let fencedMs: number | undefined;
   const oldGuards = await readGuards(context, sides[from], service);
   if (!oldGuards.every((side) => side === to)) {
@@ -97,8 +110,7 @@ export async function moveWrites(context: CutoverContext, service: string, to: W
     await enterStep(context, 'switch:hold-new-side');
     await setGuards(context, sides[to], service, 'switching');
     await enterStep(context, 'switch:fence');
-    const started = performance.now();
-    const fence = await WriteFence.raise(context, sides[from], {
+    fence = await WriteFence.raise(context, service, sides[from], {
       lockTimeoutMs: timeouts.fenceLockMs,
       maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000,
     }).catch(async (error: unknown) => {
@@ -108,13 +120,12 @@ export async function moveWrites(context: CutoverContext, service: string, to: W
     let committing = false;
     try {
       await enterStep(context, 'switch:catch-up');
-      await Promise.all(oldLinks.map((link) => waitCaughtUp(context, link, fence, timeouts.catchUpMs)));
+      await Promise.all(oldLinks.map((link) => waitCaughtUp(context, link, fence!, timeouts.catchUpMs)));
       await context.flags.setWriteSide(service, to);
       await enterStep(context, 'switch:commit');
       committing = true;
       await fence.commit((client) => setGuard(client, service, to));
-      fencedMs = performance.now() - started;
-      log(`${service}: writes fenced for ${fencedMs.toFixed(0)} ms on the ${from} side; it now refuses writes`);
+      fencedMs = performance.now() - fence.raisedAt;
     } catch (error) {
       if (committing) throw error;
       await fence.release();
@@ -123,29 +134,83 @@ export async function moveWrites(context: CutoverContext, service: string, to: W
     }
   }
 
-  await enterStep(context, 'switch:drop-old-replication');
-  for (const link of oldLinks) await dropLink(context, link);
   await enterStep(context, 'switch:sequences');
   await advanceSequences(context, plan, to);
   await enterStep(context, 'switch:start-new-replication');
-  for (const link of newLinks) {
-    await withAdmin(context, link.publisher, (client) => ensureSlot(client, link.name));
-    await withAdmin(context, link.subscriber, (client) =>
-      ensureSubscription(client, {
-        name: link.name,
-        conninfo: subscriptionConninfo(context, link.publisher),
-        publication: link.name,
-        slot: link.name,
-        copyData: false,
-      }),
-    );
-  }
+  await Promise.all(newLinks.map((link) => withAdmin(context, link.publisher, (client) => ensureSlot(client, link.name))));
   await enterStep(context, 'switch:open-new-side');
   await setGuards(context, sides[to], service, to);
+  const pausedMs = fence ? performance.now() - fence.raisedAt : undefined;
   await context.flags.setWriteSide(service, to);
+  if (fencedMs !== undefined && pausedMs !== undefined) {
+    log(
+      `${service}: writes paused for ${pausedMs.toFixed(0)} ms at most (the ${from} held them ${fencedMs.toFixed(0)} ms until every running write ended and the ${to} had replayed it, ` +
+        `then the ${to} held them until it opened); a redirected write also waits for its instance to see the flag`,
+    );
+  }
+
+  await enterStep(context, 'switch:drop-old-replication');
+  for (const link of oldLinks) await dropLink(context, link);
+  await enterStep(context, 'switch:subscribe');
+  await createSubscriptions(context, newLinks);
   await withAdmin(context, plan.monolith, (client) => writePhase(client, service, RESTING[to]));
-  log(`${service}: writes go to the ${to}; the ${from} follows it by logical replication (phase ${RESTING[to]})`);
-  return { service, side: to, alreadyThere: false, ...(fencedMs !== undefined ? { fencedMs } : {}) };
+  await enterStep(context, 'switch:wait-for-workers');
+  const waiting = await waitForWorkers(context, newLinks, timeouts.workerStartMs);
+  log(
+    `${service}: writes go to the ${to}; the ${from} follows it by logical replication (phase ${RESTING[to]})` +
+      (waiting.length > 0 ? `; not applying yet: ${waiting.join(', ')} (neo-db status shows when they run)` : ''),
+  );
+  return {
+    service,
+    side: to,
+    alreadyThere: false,
+    ...(fencedMs !== undefined ? { fencedMs } : {}),
+    ...(pausedMs !== undefined ? { pausedMs } : {}),
+  };
+}
+
+/**
+ * Creates the subscriptions of `links`, all those of one subscriber database in one
+ * transaction: PostgreSQL's launcher starts the apply workers of one commit together, while a
+ * subscription committed after another waits `wal_retrieve_retry_interval` (5 s) for its worker.
+ */
+async function createSubscriptions(context: CutoverContext, links: readonly ReplicationLink[]): Promise<void> {
+  const bySubscriber = new Map<string, ReplicationLink[]>();
+  for (const link of links) {
+    const key = nodeKey(link.subscriber);
+    bySubscriber.set(key, [...(bySubscriber.get(key) ?? []), link]);
+  }
+  for (const group of bySubscriber.values()) {
+    await withAdmin(context, group[0]!.subscriber, async (client) => {
+      await client.query('BEGIN');
+      try {
+        for (const link of group) {
+          await ensureSubscription(client, {
+            name: link.name,
+            conninfo: subscriptionConninfo(context, link.publisher),
+            publication: link.name,
+            slot: link.name,
+            copyData: false,
+          });
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+}
+
+/** Waits (at most `timeoutMs`) until every link has its apply worker; returns the names of those still without. */
+async function waitForWorkers(context: CutoverContext, links: readonly ReplicationLink[], timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const health = await Promise.all(links.map((link) => inspectLink(context, link)));
+    const waiting = health.filter((entry) => !entry.workerRunning).map((entry) => entry.name);
+    if (waiting.length === 0 || Date.now() >= deadline) return waiting;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Undoes steps 2–5 before the point of no return: writes stay on `from`. */
@@ -160,15 +225,15 @@ async function readGuards(context: CutoverContext, side: readonly SideDatabase[]
 }
 
 async function setGuards(context: CutoverContext, side: readonly SideDatabase[], service: string, value: GuardSide): Promise<void> {
-  for (const database of side) await withAdmin(context, database.node, (client) => setGuard(client, service, value));
+  await Promise.all(side.map((database) => withAdmin(context, database.node, (client) => setGuard(client, service, value))));
 }
 
-function sameDatabase(a: DataNode, b: DataNode): boolean {
-  return a.host === b.host && a.port === b.port && a.database === b.database;
+function nodeKey(node: DataNode): string {
+  return `${node.host}:${node.port}/${node.database}`;
 }
 
 async function waitCaughtUp(context: CutoverContext, link: ReplicationLink, fence: WriteFence, timeoutMs: number): Promise<void> {
-  const index = fence.databases.findIndex((database) => sameDatabase(database.node, link.publisher));
+  const index = fence.databases.findIndex((database) => nodeKey(database.node) === nodeKey(link.publisher));
   await withAdmin(context, link.publisher, (client) => waitForSlotConfirmed(client, link.name, fence.lsns[index]!, timeoutMs, link.name));
 }
 
@@ -186,16 +251,19 @@ async function dropLink(context: CutoverContext, link: ReplicationLink): Promise
 async function advanceSequences(context: CutoverContext, plan: CutoverPlan, to: WriteSide): Promise<void> {
   const withClient = <T>(node: DataNode, work: (client: pg.Client) => Promise<T>) => withAdmin(context, node, work);
   if (to === 'service') {
-    for (const target of plan.targets) {
-      await withClient(target.node, async (client) => {
-        for (const table of target.tables) {
-          for (const { column, sequence } of await sequenceColumns(client, 'public', table.table)) {
-            const max = await withClient(plan.monolith, (monolith) => maxOf(monolith, plan.monolith.schema, table.table, column));
-            if (max !== null) await advanceSequence(client, sequence, max);
+    // Writers wait while this runs: the targets in parallel.
+    await Promise.all(
+      plan.targets.map((target) =>
+        withClient(target.node, async (client) => {
+          for (const table of target.tables) {
+            for (const { column, sequence } of await sequenceColumns(client, 'public', table.table)) {
+              const max = await withClient(plan.monolith, (monolith) => maxOf(monolith, plan.monolith.schema, table.table, column));
+              if (max !== null) await advanceSequence(client, sequence, max);
+            }
           }
-        }
-      });
-    }
+        }),
+      ),
+    );
     return;
   }
   await withClient(plan.monolith, async (monolith) => {

@@ -19,17 +19,39 @@ export interface LinkHealth {
   lagBytes: number | null;
   /** The publisher's measure of replay lag; null while idle and caught up. */
   lagMs: number | null;
+  /** How many times its apply and table-copy workers failed since the subscription was made. */
+  errors: number;
+  /**
+   * Set while the apply worker has not started yet but may still be starting: PostgreSQL's
+   * launcher starts it within `wal_retrieve_retry_interval` of the subscription's creation.
+   * Says how long that is; not a problem.
+   */
+  starting?: string;
   /** What is wrong, when something is. */
   problem?: string;
 }
 
-export async function inspectLink(context: CutoverContext, link: ReplicationLink): Promise<LinkHealth> {
+export interface InspectLinkOptions {
+  /**
+   * How long ago the link was (re)made, if known (status reads it from the cutover state): a
+   * link without an apply worker and without errors counts as starting, not broken, until the
+   * launcher had the time to start it.
+   */
+  changedMsAgo?: number;
+}
+
+/** Beyond the launcher's interval: the time a worker takes from being launched to showing in pg_stat_subscription. */
+const WORKER_START_MARGIN_MS = 2_000;
+
+export async function inspectLink(context: CutoverContext, link: ReplicationLink, options: InspectLinkOptions = {}): Promise<LinkHealth> {
   const route = `${dataNodeLabel(link.publisher)} → ${dataNodeLabel(link.subscriber)}`;
   const subscriber = await withAdmin(context, link.subscriber, async (client) => {
-    const { rows } = await client.query<{ enabled: boolean; pid: number | null; not_ready: string }>(
+    const { rows } = await client.query<{ enabled: boolean; pid: number | null; not_ready: string; errors: string; retry_ms: string }>(
       `SELECT s.subenabled AS enabled,
               (SELECT st.pid FROM pg_stat_subscription st WHERE st.subid = s.oid AND st.relid IS NULL LIMIT 1) AS pid,
-              (SELECT count(*) FROM pg_subscription_rel sr WHERE sr.srsubid = s.oid AND sr.srsubstate <> 'r')::text AS not_ready
+              (SELECT count(*) FROM pg_subscription_rel sr WHERE sr.srsubid = s.oid AND sr.srsubstate <> 'r')::text AS not_ready,
+              (SELECT coalesce(sum(ss.apply_error_count + ss.sync_error_count), 0) FROM pg_stat_subscription_stats ss WHERE ss.subid = s.oid)::text AS errors,
+              (SELECT setting FROM pg_settings WHERE name = 'wal_retrieve_retry_interval') AS retry_ms
          FROM pg_subscription s WHERE s.subname = $1`,
       [link.name],
     );
@@ -55,7 +77,23 @@ export async function inspectLink(context: CutoverContext, link: ReplicationLink
     slotExists: publisher !== undefined,
     lagBytes: publisher?.lag_bytes != null ? Math.max(0, Number(publisher.lag_bytes)) : null,
     lagMs: publisher?.lag_ms != null ? Number(publisher.lag_ms) : null,
+    errors: Number(subscriber?.errors ?? 0),
   };
+  const launchMs = Number(subscriber?.retry_ms ?? 5_000);
+  const mayBeStarting =
+    health.exists &&
+    health.enabled &&
+    health.slotExists &&
+    !health.workerRunning &&
+    health.errors === 0 &&
+    options.changedMsAgo !== undefined &&
+    options.changedMsAgo < launchMs + WORKER_START_MARGIN_MS;
+  if (mayBeStarting) {
+    return {
+      ...health,
+      starting: `its apply worker is starting (PostgreSQL starts it within wal_retrieve_retry_interval, ${(launchMs / 1000).toFixed(1)} s, of the switch)`,
+    };
+  }
   const problem = !health.exists
     ? 'the subscription does not exist'
     : !health.enabled
@@ -63,7 +101,9 @@ export async function inspectLink(context: CutoverContext, link: ReplicationLink
       : !health.slotExists
         ? 'its replication slot on the publisher is gone'
         : !health.workerRunning
-          ? 'no apply worker runs (see the subscriber server log: connection or apply errors)'
+          ? health.errors > 0
+            ? `no apply worker runs; its workers failed ${health.errors} time(s) (the subscriber server's log says why: connection or apply errors)`
+            : 'no apply worker runs (see the subscriber server log: connection or apply errors)'
           : health.tablesNotReady > 0
             ? `${health.tablesNotReady} table(s) have not finished their initial copy`
             : undefined;
@@ -72,7 +112,7 @@ export async function inspectLink(context: CutoverContext, link: ReplicationLink
 
 /**
  * Refuses with CUTOVER_REPLICATION_BROKEN unless every link is up and fully copied. A worker
- * that is restarting gets `waitMs` to come back.
+ * that is starting or restarting gets `waitMs` to come.
  */
 export async function assertLinksHealthy(
   context: CutoverContext,
@@ -83,13 +123,13 @@ export async function assertLinksHealthy(
   const deadline = Date.now() + waitMs;
   for (;;) {
     const health = await Promise.all(links.map((link) => inspectLink(context, link)));
-    const broken = health.filter((entry) => entry.problem);
+    const broken = health.filter((entry) => entry.problem || !entry.workerRunning);
     if (broken.length === 0) return;
     if (Date.now() >= deadline) {
       throw new CutoverError(
         'CUTOVER_REPLICATION_BROKEN',
         `Refusing to ${doing}: replication is broken, so the other side may be missing writes:\n` +
-          broken.map((entry) => `  - ${entry.name} (${entry.route}): ${entry.problem}`).join('\n') +
+          broken.map((entry) => `  - ${entry.name} (${entry.route}): ${entry.problem ?? `no apply worker after ${waitMs} ms`}`).join('\n') +
           `\nRepair it first (neo-db status shows it; the subscriber's server log says why), then retry.`,
       );
     }

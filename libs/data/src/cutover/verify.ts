@@ -4,6 +4,8 @@ import { connectAdmin, timeoutsOf, withAdmin, type CutoverContext } from './cuto
 import { readPhase, type CutoverPhase } from './cutover-state.js';
 import type { CutoverPlan } from './cutover-plan.js';
 import { waitForSlotConfirmed } from './catch-up.js';
+import { CutoverError } from './cutover.error.js';
+import { assertLinksHealthy } from './replication-health.js';
 import { loadCutoverPlan } from './load-plan.js';
 import { monolithSide, replicationLinks, serviceSide, type ReplicationLink } from './replication-links.js';
 import { qualified } from './sql-text.js';
@@ -50,7 +52,19 @@ const FOLLOWING: Partial<Record<CutoverPhase, 'forward' | 'reverse'>> = { replic
 export async function verifyService(context: CutoverContext, service: string): Promise<VerifyReport> {
   const plan = await loadCutoverPlan(context, service);
   const phase = await withAdmin(context, plan.monolith, (client) => readPhase(client, service));
-  const direction = phase ? FOLLOWING[phase] : undefined;
+  if (phase === undefined) {
+    throw new CutoverError(
+      'CUTOVER_WRONG_PHASE',
+      `Nothing to verify: nothing of ${service} has been copied yet (it runs on the monolith only). Start with: neo-db copy ${service}`,
+    );
+  }
+  if (phase === 'copying') {
+    throw new CutoverError(
+      'CUTOVER_WRONG_PHASE',
+      `Nothing to verify yet: the initial copy of ${service} has not finished. Rerun neo-db copy ${service} to wait for it (neo-db status shows its progress).`,
+    );
+  }
+  const direction = FOLLOWING[phase];
   const snapshots = await openSnapshots(context, plan, direction);
   try {
     return await compare(plan, snapshots, direction !== undefined);
@@ -87,7 +101,9 @@ async function openSnapshots(
     const timeouts = timeoutsOf(context);
     const source = direction === 'forward' ? monolithSide(plan) : serviceSide(plan);
     const links = replicationLinks(plan, direction);
-    const fence = await WriteFence.raise(context, source, {
+    // Replication must run before writes are fenced: the fence lasts until the other side caught up.
+    await assertLinksHealthy(context, links, timeouts.workerStartMs, `verify ${plan.service}`);
+    const fence = await WriteFence.raise(context, plan.service, source, {
       lockTimeoutMs: timeouts.fenceLockMs,
       maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000,
     });

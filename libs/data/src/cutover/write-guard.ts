@@ -15,8 +15,16 @@ import { qualified, quoteLiteral } from './sql-text.js';
  * - the side is the other one: the write fails with SQLSTATE `NC001` (WRITE_REDIRECT_SQLSTATE),
  *   whose DETAIL names the side to retry on. Nothing was written, so the retry is safe.
  *
+ * Before it looks at the side, the trigger takes the service's *fence lock* (a transaction-level
+ * advisory lock, see `fenceLockKey`) in shared mode, held until the writer's transaction ends.
+ * The write fence (write-fence.ts) takes the same lock in exclusive mode: it waits for every
+ * transaction that has written to end, and new writes queue behind it. It is the only lock the
+ * fence takes, and a writer takes it before anything else it writes, so fence and writers can
+ * never wait for each other in two orders (a `LOCK TABLE` on several tables could: an insert
+ * holding `transactions` needs `contracts` for its foreign-key check).
+ *
  * Logical replication applies changes with `session_replication_role = replica`, in which
- * ordinary triggers do not fire: replication is never stopped by the guard.
+ * ordinary triggers do not fire: replication is never stopped by the guard or the fence.
  */
 export const WRITE_REDIRECT_SQLSTATE = 'NC001';
 
@@ -25,8 +33,18 @@ export type GuardSide = WriteSide | 'switching';
 const GUARD_TABLE = `${CUTOVER_SCHEMA}.write_guard`;
 const GUARD_FUNCTION = `${CUTOVER_SCHEMA}.guard_writes`;
 const TRIGGER_NAME = 'neo_cutover_write_guard';
+/** Marks the trigger function's current version, so a database set up by an older release gets it replaced. */
+const GUARD_FUNCTION_VERSION = 'neo-cutover guard v2 (fence lock)';
 
-const CREATE_GUARD = `
+/**
+ * The SQL expression of a service's fence lock key (a bigint for `pg_advisory_xact_lock*`):
+ * `serviceExpression` is SQL text giving the service name, e.g. `$1` or a PL/pgSQL variable.
+ */
+export function fenceLockKey(serviceExpression: string): string {
+  return `hashtextextended('neo_cutover.fence:' || ${serviceExpression}, 0)`;
+}
+
+const CREATE_GUARD_TABLE = `
 CREATE SCHEMA IF NOT EXISTS ${CUTOVER_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${GUARD_TABLE} (
   service text PRIMARY KEY,
@@ -34,8 +52,11 @@ CREATE TABLE IF NOT EXISTS ${GUARD_TABLE} (
   wait_ms integer NOT NULL DEFAULT 10000
 );
 GRANT USAGE ON SCHEMA ${CUTOVER_SCHEMA} TO PUBLIC;
-GRANT SELECT ON ${GUARD_TABLE} TO PUBLIC;
+GRANT SELECT ON ${GUARD_TABLE} TO PUBLIC;`;
+
+const CREATE_GUARD_FUNCTION = `
 CREATE OR REPLACE FUNCTION ${GUARD_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $guard$
+-- ${GUARD_FUNCTION_VERSION}
 DECLARE
   guarded_service text := TG_ARGV[0];
   this_side       text := TG_ARGV[1];
@@ -43,6 +64,8 @@ DECLARE
   max_wait_ms     integer;
   waited_ms       integer := 0;
 BEGIN
+  -- Waits while a write fence is up; held to the end of the transaction, so a fence waits for this one.
+  PERFORM pg_advisory_xact_lock_shared(${fenceLockKey('guarded_service')});
   LOOP
     -- A volatile function reads with a fresh snapshot each time: it sees the switch commit.
     SELECT g.side, g.wait_ms INTO current_side, max_wait_ms FROM ${GUARD_TABLE} g WHERE g.service = guarded_service;
@@ -67,7 +90,21 @@ $guard$;`;
 
 /** Creates the guard table and function in this database (admin connection). */
 export async function ensureGuardInfrastructure(client: pg.Client): Promise<void> {
-  await client.query(CREATE_GUARD);
+  await client.query(CREATE_GUARD_TABLE);
+  await client.query(CREATE_GUARD_FUNCTION);
+}
+
+/**
+ * Replaces the trigger function when this database has one from before the fence lock: a
+ * fence raised over the old function would not hold writers back. Does nothing when it is current.
+ */
+export async function upgradeGuardFunction(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ current: boolean }>(
+    `SELECT position($1 in p.prosrc) > 0 AS current FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = $2 AND p.proname = 'guard_writes'`,
+    [GUARD_FUNCTION_VERSION, CUTOVER_SCHEMA],
+  );
+  if (rows[0] && !rows[0].current) await client.query(CREATE_GUARD_FUNCTION);
 }
 
 /** Sets the service's row only when it has none (a rerun of copy keeps the current side). */

@@ -3,6 +3,7 @@ import type { DataMetrics } from '../metrics/index.js';
 import type { NodePools } from '../pool/index.js';
 import { createReplicaSet, type ReplicaSetOptions } from '../replication/index.js';
 import type { ConnectedDatabase, CreateDataClient, DataClient } from './data-source.js';
+import { retryTransientWrites } from './retry-transient-writes.js';
 
 /** Replica-set settings a service may tune; the rest comes from the topology. */
 export type ReplicaSetTuning = Pick<ReplicaSetOptions<object>, 'picker' | 'breaker' | 'sessions' | 'lagProbeTimeoutMs' | 'onEvent'>;
@@ -27,6 +28,12 @@ export function connectDatabase<TClient extends DataClient>(
   targets: ReplicaSetTargets,
   settings: ConnectSettings<TClient>,
 ): ConnectedDatabase<TClient> {
+  // Writes go to the primary only, so only its client replays a deadlock or serialization victim.
+  const createClient: CreateDataClient<TClient> = (adapter, node) => {
+    const client = settings.createClient(adapter, node);
+    return node.role === 'primary' ? retryTransientWrites(client) : client;
+  };
+  settings = { ...settings, createClient };
   if (targets.replicas.length === 0) return connectPrimary(targets, settings);
   const set = createReplicaSet<TClient & object>({
     primary: targets.primary,

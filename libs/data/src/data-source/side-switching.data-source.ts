@@ -2,6 +2,7 @@ import { Counter, type Registry } from 'prom-client';
 import { findService, monolithTarget } from '@neo/topology';
 import type { FlagProvider, FlagStatus } from '../flags/flag-provider.js';
 import { ConnectionSelector, type SidePlacement } from '../selection/connection-selector.js';
+import { recordingServedSides } from '../selection/served-sides.js';
 import { SelectionMetrics } from '../selection/selection-metrics.js';
 import { createSideSwitchingClient } from '../selection/side-switching-client.js';
 import { connectDatabase, type ConnectSettings } from './connect-database.js';
@@ -87,10 +88,12 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
     service,
     monolith: monolith.client,
     own: ownSide.client,
-    selector: forcingChooser(chooser, (_service, kind, side) => {
-      // A write retried on the side of record: the session's next reads must find it there.
-      if (kind === 'write') chooser.noteWrite(service, side);
-    }),
+    selector: recordingServedSides(
+      forcingChooser(chooser, (_service, kind, side) => {
+        // A write retried on the side of record: the session's next reads must find it there.
+        if (kind === 'write') chooser.noteWrite(service, side);
+      }),
+    ),
   });
   const client = retryRedirectedWrites(switching, {
     flags: { writeSide: () => selector.placement(service).writes },

@@ -3,6 +3,7 @@ import { firstValueFrom, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { currentRequestContext } from '../context/index.js';
 import { currentSessionKey } from '../context/index.js';
+import { recordingServedSides } from '../selection/served-sides.js';
 import { RequestContextInterceptor, requestContextFromHeaders } from './request-context.interceptor.js';
 
 function httpContext(headers: Record<string, string>, response: Record<string, string> = {}): ExecutionContext {
@@ -36,6 +37,26 @@ describe('RequestContextInterceptor', () => {
     expect(seen).toEqual({ context: { requestId: 'r-1', userId: 'alice', tenant: 'acme' }, session: 'user:acme:alice' });
     expect(response['x-request-id']).toBe('r-1');
     expect(currentRequestContext()).toBeUndefined();
+  });
+});
+
+describe('RequestContextInterceptor and the sides that served a request', () => {
+  it('says in x-data-side which side served the reads and writes the handler made', async () => {
+    const response: Record<string, string> = {};
+    const chooser = recordingServedSides({ select: (_service, kind) => (kind === 'read' ? 'service' : 'monolith') });
+    const handler: CallHandler = {
+      handle: () =>
+        from(
+          (async () => {
+            chooser.select('smartcontracts', 'write');
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            chooser.select('smartcontracts', 'read');
+            return 'done';
+          })(),
+        ),
+    };
+    await firstValueFrom(new RequestContextInterceptor().intercept(httpContext({ 'x-user-id': 'alice' }, response), handler));
+    expect(response['x-data-side']).toBe('reads=service; writes=monolith');
   });
 });
 

@@ -4,3 +4,4 @@ export { useShardedDatabaseFlags, SIDE_FLAG_PREFIX, type SideFlagNames } from '.
 export { SelectionMetrics, type SideReason } from './selection-metrics.js';
 export { ConnectionSelector, type ConnectionSelectorOptions, type SideDecision, type SidePlacement } from './connection-selector.js';
 export { createSideSwitchingClient, type SideChooser, type SideSwitchingClientOptions } from './side-switching-client.js';
+export { SERVED_SIDES_HEADER } from './served-sides.js';

@@ -23,6 +23,13 @@ export const TRANSACTIONS: LoadModel = {
   insert: (id, n) => ({ columns: ['id', 'user_id', 'amount'], values: [id, n % 97, n], shardKey: n % 97 }),
 };
 
+/** Transactions that each reference one of the contracts 1–10 (to be there first): every insert checks a foreign key. */
+export const TRANSACTIONS_OF_CONTRACTS: LoadModel = {
+  table: 'transactions',
+  valueColumn: 'amount',
+  insert: (id, n) => ({ columns: ['id', 'user_id', 'contract_id', 'amount'], values: [id, n % 97, 1 + (n % 10), n], shardKey: n % 97 }),
+};
+
 export const STORAGE_OBJECTS: LoadModel = {
   table: 'storage_objects',
   valueColumn: 'size',

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { endpointKey, loadTopology, type Endpoints } from '@neo/data';
+import getPort from 'get-port';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, type CliOutput } from './cli.js';
+import { COMMANDS } from './command-usage.js';
+import { workspacePaths, type WorkspacePaths } from './workspace-paths.js';
+
+function captured(): CliOutput & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (text: string) => (io.stdout += `${text}\n`),
+    err: (text: string) => (io.stderr += `${text}\n`),
+  };
+  return io;
+}
+
+describe('neo-db command line', () => {
+  let dir: string;
+  let paths: WorkspacePaths;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'neo-db-cli-'));
+    paths = workspacePaths(undefined, { NEO_DATA_DIR: join(dir, 'data') });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(COMMANDS.map((command) => command.name))('`neo-db %s --help` prints that command’s usage', async (name) => {
+    const io = captured();
+    expect(await runCli([name, '--help'], io, paths)).toBe(0);
+    expect(io.stdout).toContain(`usage: neo-db ${name}`);
+    expect(io.stderr).toBe('');
+  });
+
+  it('lists every command with `neo-db --help`, and shows one with `neo-db help <command>`', async () => {
+    const io = captured();
+    expect(await runCli(['--help'], io, paths)).toBe(0);
+    for (const command of COMMANDS) expect(io.stdout).toContain(`  ${command.name} `);
+    const one = captured();
+    expect(await runCli(['help', 'switch-reads'], one, paths)).toBe(0);
+    expect(one.stdout).toContain('usage: neo-db switch-reads <service> --percent N');
+  });
+
+  it('names a wrong option or a missing argument and shows the usage, with exit code 2', async () => {
+    const unknown = captured();
+    expect(await runCli(['copy', 'storage', '--bogus'], unknown, paths)).toBe(2);
+    expect(unknown.stderr).toContain("neo-db copy: Unknown option '--bogus'.");
+    expect(unknown.stderr).not.toContain('positional argument');
+    expect(unknown.stderr).toContain('usage: neo-db copy <service>');
+
+    const missing = captured();
+    expect(await runCli(['copy'], missing, paths)).toBe(2);
+    expect(missing.stderr).toContain('neo-db copy needs a service name, e.g. neo-db copy storage');
+
+    const noCommand = captured();
+    expect(await runCli(['cutover'], noCommand, paths)).toBe(2);
+    expect(noCommand.stderr).toContain('there is no command "cutover"');
+  });
+
+  it('`neo-db status` before anything was started says to run npm start first', async () => {
+    const io = captured();
+    expect(await runCli(['status'], io, paths)).toBe(1);
+    expect(io.stderr).toContain('Nothing is running yet. Start the local topology first with `npm start`');
+  });
+
+  it('`neo-db status` after the topology was stopped says that nothing answers and to run npm start first', async () => {
+    // What a stopped `npm start` leaves behind: the endpoints of servers that no longer run.
+    const closedPort = await getPort();
+    const topology = loadTopology({ path: paths.topologyFile });
+    const endpoints: Endpoints = {};
+    for (const [cluster, declared] of Object.entries(topology.clusters)) {
+      for (const node of [declared.primary, ...declared.replicas])
+        endpoints[endpointKey(cluster, node.name)] = { host: '127.0.0.1', port: closedPort };
+    }
+    writeFileSync(paths.endpointsFile, JSON.stringify(endpoints));
+    const io = captured();
+    expect(await runCli(['status'], io, paths)).toBe(1);
+    expect(io.stderr).toContain(
+      `Nothing answers at 127.0.0.1:${closedPort}: the server is not running. For the local topology, start it first with \`npm start\``,
+    );
+  });
+});

@@ -1,0 +1,163 @@
+import type { ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** One neo-db command as its help shows it: what it takes, what it does, its options. */
+export interface CommandUsage {
+  name: string;
+  /** Positional arguments, as shown: `<service>`, `[<service>…]`. */
+  args: string;
+  summary: string;
+  /** Longer explanation lines for `neo-db <command> --help`. */
+  details: string[];
+  options: Options;
+  /** `--name value` → what it does, in the order shown. */
+  optionHelp: Array<[string, string]>;
+}
+
+/** Options every cutover command takes: where the flags live. */
+const FLAG_SOURCE: Options = {
+  'flags-file': { type: 'string' },
+  'unleash-url': { type: 'string' },
+  'unleash-project': { type: 'string' },
+  'unleash-environment': { type: 'string' },
+};
+
+const FLAG_SOURCE_HELP: Array<[string, string]> = [
+  [
+    '--flags-file <path>',
+    'the flags file to change (default: $NEO_FLAGS_FILE, else .neo/flags.yaml, the file `npm start` gives the services)',
+  ],
+  [
+    '--unleash-url <url>',
+    'change the flags in Unleash instead (admin token in $NEO_UNLEASH_ADMIN_TOKEN); default: the Unleash `npm start -- --flags unleash` runs, if it runs',
+  ],
+  ['--unleash-project <name>', 'Unleash project (default: default)'],
+  ['--unleash-environment <name>', 'Unleash environment (default: development)'],
+];
+
+const JSON_OPTION: Options = { json: { type: 'boolean', default: false } };
+
+export const COMMANDS: readonly CommandUsage[] = [
+  {
+    name: 'up',
+    args: '',
+    summary: 'bring the local topology up, migrate it, start the services; Ctrl-C stops everything (what `npm start` runs)',
+    details: [
+      'Starts every cluster of config/topology.yaml with its replicas (embedded PostgreSQL unless told otherwise), applies every',
+      "service's migrations, seeds the runtime flags (.neo/flags.yaml) from config/flags.yaml when missing, starts the services",
+      'and prints where each server and service listens and where its data and log are. Data is kept in .neo/data between runs.',
+    ],
+    options: {
+      wipe: { type: 'boolean', default: false },
+      provider: { type: 'string' },
+      'no-services': { type: 'boolean', default: false },
+      flags: { type: 'string' },
+    },
+    optionHelp: [
+      ['--wipe', 'start from empty: data, and the runtime flags back to the defaults'],
+      ['--provider <embedded|external|testcontainers|auto>', 'where the servers come from (default: $NEO_PROVIDER, else embedded)'],
+      ['--no-services', 'start the databases only'],
+      [
+        '--flags <file|unleash>',
+        'where services read UseShardedDatabase.* (default file: .neo/flags.yaml; unleash: a local unleash-server)',
+      ],
+    ],
+  },
+  {
+    name: 'copy',
+    args: '<service>',
+    summary: "create the service's databases, migrate them, replicate monolith → service and wait for the initial copy",
+    details: [
+      'Safe to rerun, also after it was killed: each step checks what exists. The initial copy goes on in the servers while no',
+      'command runs; rerun copy to wait for it again.',
+    ],
+    options: FLAG_SOURCE,
+    optionHelp: FLAG_SOURCE_HELP,
+  },
+  {
+    name: 'verify',
+    args: '<service>',
+    summary: 'compare row counts and checksums per table and shard, both sides; exit 2 on differences',
+    details: [
+      'While replication runs, writes are fenced for a moment (they wait, they do not fail) so both sides are read at the same',
+      'point. Refused before copy: there is nothing to compare yet.',
+    ],
+    options: { ...JSON_OPTION, ...FLAG_SOURCE },
+    optionHelp: [['--json', 'print the report as JSON'], ...FLAG_SOURCE_HELP],
+  },
+  {
+    name: 'switch-reads',
+    args: '<service> --percent N',
+    summary: "send N % of users' reads (sticky by user id) to the service's own databases",
+    details: [
+      'A user keeps the side they were given while N only grows. A user who writes keeps reading for a moment from the side they',
+      'wrote to (read your writes), whatever N says.',
+    ],
+    options: { percent: { type: 'string' }, ...FLAG_SOURCE },
+    optionHelp: [['--percent N', 'a whole number from 0 to 100'], ...FLAG_SOURCE_HELP],
+  },
+  {
+    name: 'switch-writes',
+    args: '<service>',
+    summary: 'verify, fence writes, let the service catch up, reverse replication, flip writes to the service',
+    details: [
+      'Writes wait (they do not fail) while the switch runs; the command prints the longest pause a writer saw. Refused unless',
+      'verify passes and replication runs. Undo with: neo-db rollback <service>.',
+    ],
+    options: FLAG_SOURCE,
+    optionHelp: FLAG_SOURCE_HELP,
+  },
+  {
+    name: 'rollback',
+    args: '<service>',
+    summary: 'reads (0 %) and writes back to the monolith in one command; the service keeps following it',
+    details: ['The same fence as switch-writes, in the other direction: nothing written on either side is lost.'],
+    options: FLAG_SOURCE,
+    optionHelp: FLAG_SOURCE_HELP,
+  },
+  {
+    name: 'status',
+    args: '[<service>…]',
+    summary: 'per service: where reads and writes go, the phase, replication each way with its lag; exit 1 if something is broken',
+    details: ['Needs the topology running (npm start).'],
+    options: { ...JSON_OPTION, ...FLAG_SOURCE },
+    optionHelp: [['--json', 'print the status as JSON'], ...FLAG_SOURCE_HELP],
+  },
+];
+
+export function findCommand(name: string | undefined): CommandUsage | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
+
+/** `neo-db <command> --help`. */
+export function commandHelp(command: CommandUsage): string {
+  const width = Math.max(...command.optionHelp.map(([option]) => option.length), 0);
+  return [
+    `usage: neo-db ${command.name}${command.args ? ` ${command.args}` : ''}${command.optionHelp.length > 0 ? ' [options]' : ''}`,
+    '',
+    `  ${command.summary}`,
+    ...command.details.map((line) => `  ${line}`),
+    ...(command.optionHelp.length > 0
+      ? ['', 'options:', ...command.optionHelp.map(([option, text]) => `  ${option.padEnd(width)}  ${text}`)]
+      : []),
+    '',
+  ].join('\n');
+}
+
+/** `neo-db --help`. */
+export function overallHelp(): string {
+  const width = Math.max(...COMMANDS.map((command) => `${command.name} ${command.args}`.length));
+  return [
+    'neo-db — operate the Neo data layer: bring the local topology up, and move services out of the monolith and back',
+    '',
+    'usage: neo-db <command> [arguments] [options]      (from the repository: npm run neo-db -- <command> …)',
+    '',
+    ...COMMANDS.map((command) => `  ${`${command.name} ${command.args}`.padEnd(width)}  ${command.summary}`),
+    '',
+    "neo-db <command> --help shows a command's options. The cutover, step by step: apps/neo-db/README.md.",
+    'Admin login for the cutover commands (subscriptions need a superuser in PostgreSQL 15): $NEO_ADMIN_USER / $NEO_ADMIN_PASSWORD,',
+    "else the superuser of the servers `npm start` runs, else each cluster's own credentials.",
+    '',
+  ].join('\n');
+}

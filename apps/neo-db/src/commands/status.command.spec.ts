@@ -1,0 +1,71 @@
+import type { LinkHealth, ServiceCutoverStatus } from '@neo/data';
+import { describe, expect, it } from 'vitest';
+import { formatStatus } from './status.command.js';
+
+const link = (overrides: Partial<LinkHealth>): LinkHealth => ({
+  name: 'neo_fwd_smartcontracts__smartcontracts_1',
+  direction: 'forward',
+  route: 'monolith/monolith-primary/neo_service_layer/smartcontracts → blockchain/blockchain-primary/neo_smartcontracts_1',
+  exists: true,
+  enabled: true,
+  workerRunning: true,
+  tablesNotReady: 0,
+  slotExists: true,
+  lagBytes: 0,
+  lagMs: 0.4,
+  errors: 0,
+  ...overrides,
+});
+
+describe('neo-db status, in words', () => {
+  it('after a rollback says plainly that every read and write is on the monolith again (0 %)', () => {
+    const rolledBack: ServiceCutoverStatus = {
+      service: 'smartcontracts',
+      phase: 'replicating',
+      writeSide: 'monolith',
+      flags: { readPercent: 0, writeSide: 'monolith' },
+      replication: [link({})],
+      problems: [],
+    };
+    expect(formatStatus(rolledBack)).toBe(
+      [
+        'smartcontracts: its own databases follow the monolith by replication (switch-writes can move writes there)',
+        '  writes: on the monolith',
+        '  reads:  0 % of users read from the service: every read goes to the monolith',
+        '  monolith → service  monolith/monolith-primary/neo_service_layer/smartcontracts → blockchain/blockchain-primary/neo_smartcontracts_1: running, lag 0 bytes, 0.4 ms',
+      ].join('\n'),
+    );
+  });
+
+  it('calls a subscription whose worker PostgreSQL has not started yet starting, not broken', () => {
+    const justSwitched: ServiceCutoverStatus = {
+      service: 'smartcontracts',
+      phase: 'writes-on-service',
+      writeSide: 'service',
+      flags: { readPercent: 100, writeSide: 'service' },
+      replication: [
+        link({ direction: 'reverse', workerRunning: false, starting: 'its apply worker is starting (within 5.0 s)' }),
+        link({ direction: 'reverse', workerRunning: false, errors: 3, problem: 'no apply worker runs; its workers failed 3 time(s)' }),
+      ],
+      problems: [],
+    };
+    const text = formatStatus(justSwitched);
+    expect(text).toContain('reads:  on the service for every user');
+    expect(text).toContain(': starting: its apply worker is starting (within 5.0 s)');
+    expect(text).toContain(': BROKEN: no apply worker runs; its workers failed 3 time(s)');
+    expect(text.match(/BROKEN/g)).toHaveLength(1);
+  });
+
+  it('says where a partial rollout sends reads, and when the guard and the flag disagree', () => {
+    const text = formatStatus({
+      service: 'storage',
+      phase: 'replicating',
+      writeSide: 'service',
+      flags: { readPercent: 10, writeSide: 'monolith' },
+      replication: [],
+      problems: [],
+    });
+    expect(text).toContain('reads:  10 % of users read from the service (sticky by user id), the others from the monolith');
+    expect(text).toContain('write guard says "service" while the write flag says "monolith"');
+  });
+});
