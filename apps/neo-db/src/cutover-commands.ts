@@ -1,18 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  bindTopology,
-  FileFlagWriter,
-  flagsFilePath,
-  loadTopology,
-  UnleashFlagWriter,
-  type AdminLogin,
-  type CutoverContext,
-  type Endpoints,
-  type FlagWriter,
-  type Topology,
-} from '@neo/data';
+import { bindTopology, loadTopology, type Endpoints, type Topology } from '@neo/data';
+import { FileFlagWriter, UnleashFlagWriter, type AdminLogin, type CutoverContext, type FlagWriter } from '@neo/data/cutover';
+import { flagsFilePath } from '@neo/data/flags';
 import { copyCommand } from './commands/copy.command.js';
 import { rollbackCommand } from './commands/rollback.command.js';
 import { statusCommand } from './commands/status.command.js';

@@ -6,22 +6,24 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import {
   copyService,
-  DATA_SOURCE,
-  isSideSwitching,
-  loadTopology,
-  locateTopologyFile,
-  migrateFleet,
   moveWrites,
   rollbackService,
   switchReads,
   UnleashFlagWriter,
   verifyService,
   type CutoverContext,
+} from '@neo/data/cutover';
+import { DATA_SOURCE } from '@neo/data/nest';
+import {
+  isSideSwitching,
+  loadTopology,
+  locateTopologyFile,
   type DataSource,
   type SidePlacement,
   type SideSwitchingDataSource,
   type Topology,
 } from '@neo/data';
+import { migrateFleet } from '@neo/data/migrations';
 import { startTopology, startUnleashServer, type RunningTopology, type RunningUnleashServer } from '@neo/topology-runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

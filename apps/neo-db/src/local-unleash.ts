@@ -1,4 +1,4 @@
-import { loadFlagsFile, type FeatureDefinition } from '@neo/data';
+import { loadFlagsFile, type FeatureDefinition } from '@neo/data/flags';
 import { startUnleashServer, type RunningTopology, type RunningUnleashServer } from '@neo/topology-runtime';
 import getPort from 'get-port';
 

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { DATA_SOURCE, loadTopology, migrateFleet, type DataSource, type Topology } from '@neo/data';
+import { DATA_SOURCE } from '@neo/data/nest';
+import { loadTopology, type DataSource, type Topology } from '@neo/data';
+import { migrateFleet } from '@neo/data/migrations';
 import { startScratchPostgres, useSharedTopology, type ScratchPostgres } from '@neo/testing';
 import getPort from 'get-port';
 import pg from 'pg';

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   createTimePartitionSql,
-  InjectDataSource,
   maintainTimePartitions,
   partitionFor,
   partitionNames,
-  type DataSource,
   type PartitionMaintenance as MaintenanceResult,
   type SqlRunner,
   type TimePartitioning,
-} from '@neo/data';
+} from '@neo/data/partitioning';
+import { InjectDataSource } from '@neo/data/nest';
+import type { DataSource } from '@neo/data';
 import { SampleOutsideRetentionError } from '../samples/samples.errors.js';
 import { CLOCK, RETENTION_SETTINGS, type Clock, type RetentionSettings } from './retention-settings.js';
 import { sampleWindow } from './sample-window.js';

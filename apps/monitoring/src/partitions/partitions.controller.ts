@@ -1,5 +1,5 @@
 import { Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import type { PartitionMaintenance as MaintenanceResult } from '@neo/data';
+import type { PartitionMaintenance as MaintenanceResult } from '@neo/data/partitioning';
 import { PartitionMaintenance } from './partition-maintenance.js';
 
 /** `POST /maintenance/partitions`: runs the partition job now (operators, after changing the retention). */

@@ -1,4 +1,4 @@
-import { cutoverStatus, type CutoverContext, type ServiceCutoverStatus } from '@neo/data';
+import { cutoverStatus, type CutoverContext, type ServiceCutoverStatus } from '@neo/data/cutover';
 
 /** `neo-db status [service…]`: phase, write side, replication lag each way, flags. */
 export async function statusCommand(context: CutoverContext, services: string[], options: { json: boolean }): Promise<number> {

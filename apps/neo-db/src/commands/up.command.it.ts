@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceTargets, toPgPoolConfig, type DataNode, type Topology } from '@neo/data';
+import { serviceTargets, toPgPoolConfig, type DataNode } from '@neo/topology';
+import type { Topology } from '@neo/data';
 import { up, type UpHandle } from './up.command.js';
 
 /** `npm start` without the services: the whole declared topology, migrated, persisted, stopped cleanly. */

@@ -1,5 +1,5 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
-import { DataExceptionFilter, RequestContextInterceptor } from '@neo/data';
+import { DataExceptionFilter, RequestContextInterceptor } from '@neo/data/nest';
 import { toHttpException } from './smart-contracts-errors.js';
 
 /**

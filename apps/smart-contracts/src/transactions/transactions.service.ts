@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataClient, Uuidv7Generator, uuidv7Time } from '@neo/data';
+import { InjectDataClient } from '@neo/data/nest';
+import { Uuidv7Generator, uuidv7Time } from '@neo/data';
 import { ContractNotFoundError } from '../contracts/contract.errors.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import type { Transaction } from '../generated/prisma/client.js';

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { DATA_CLIENT } from '@neo/data';
+import { DATA_CLIENT } from '@neo/data/nest';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configureHttp } from '../http/configure-http.js';

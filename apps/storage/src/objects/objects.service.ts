@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataClient } from '@neo/data';
+import { InjectDataClient } from '@neo/data/nest';
 import type { StorageObject } from '../generated/prisma/client.js';
 import { isUuidV7, UuidV7Generator, uuidV7Time } from '../ids/uuidv7.js';
 import type { StorageDb } from '../storage-db.js';

@@ -11,7 +11,5 @@ export { DataMetricsModule } from './data-metrics.module.js';
 export { DataMetricsController } from './data-metrics.controller.js';
 export { RequestContextInterceptor, requestContextFromHeaders, REQUEST_CONTEXT_HEADERS } from './request-context.interceptor.js';
 export { DataExceptionFilter, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
-// The cache `DataModule` provides (`DATA_CACHE`), for services that inject it.
-export type { Cache } from '../cache/index.js';
 export { readServiceEnvironment, type ServiceEnvironment, type ServiceEnvironmentDefaults } from './service-environment.js';
 export { bootstrapService, type BootstrapServiceOptions, type ServiceStartContext } from './bootstrap-service.js';
