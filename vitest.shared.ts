@@ -23,6 +23,8 @@ export const workspaceAliases = readdirSync(`${workspaceRoot}libs`).flatMap((lib
 export interface ProjectTestOptions {
   /** Absolute path of the project (pass `import.meta.dirname`). */
   projectRoot: string;
+  /** Test files, relative to the project; default: `*.spec.ts` and `*.it.ts` under `src/` and `test/`. */
+  include?: string[];
   /** Files run once before all test files, e.g. to start shared database servers. */
   globalSetup?: string[];
   testTimeout?: number;
@@ -35,7 +37,7 @@ export function projectTestConfig(options: ProjectTestOptions): ViteUserConfig {
     root: options.projectRoot,
     resolve: { alias: workspaceAliases },
     test: {
-      include: ['src/**/*.spec.ts', 'src/**/*.it.ts', 'test/**/*.spec.ts', 'test/**/*.it.ts'],
+      include: options.include ?? ['src/**/*.spec.ts', 'src/**/*.it.ts', 'test/**/*.spec.ts', 'test/**/*.it.ts'],
       environment: 'node',
       globalSetup: options.globalSetup ?? [],
       testTimeout: options.testTimeout ?? 30_000,
