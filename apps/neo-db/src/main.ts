@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { migrateCommand } from './commands/migrate.command.js';
 import { up } from './commands/up.command.js';
 import { CUTOVER_USAGE, isCutoverCommand, runCutoverCommand } from './cutover-commands.js';
+import { runningTopology } from './running-topology.js';
+import { workspacePaths } from './workspace-paths.js';
 
 const usage = `neo-db — operate the Neo data layer's topology
 
@@ -10,6 +13,9 @@ usage:
       bring the local topology up, migrate it, start the services; Ctrl-C stops everything
       --flags: where services read UseShardedDatabase.* (default file: config/flags.yaml;
                unleash: start a local unleash-server, data in neo_unleash on the monolith cluster)
+  neo-db migrate [<service>…] [--no-monolith]
+      apply pending migrations to every database and shard of the services (default: all) in the
+      running topology, and to their schemas in the monolith (unless --no-monolith)
 ${CUTOVER_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
@@ -37,6 +43,20 @@ async function main(argv: string[]): Promise<void> {
         throw new Error(`--provider must be one of embedded, external, testcontainers, auto (got "${provider}")`);
       }
       await up({ wipe: values.wipe, provider, servicesToo: !values['no-services'], flags, log });
+      return;
+    }
+    case 'migrate': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { 'no-monolith': { type: 'boolean', default: false } },
+      });
+      const paths = workspacePaths();
+      process.exitCode = await migrateCommand(runningTopology(paths), positionals, {
+        prismaRoot: paths.prismaRoot,
+        monolith: !values['no-monolith'],
+        log,
+      });
       return;
     }
     case undefined:
