@@ -50,7 +50,7 @@ export {
 } from './sharding/index.js';
 
 // Ids, paging, the read-through cache and metrics a service uses.
-export { Uuidv7Generator, uuidv7, uuidv7Time } from './sharding/ids/index.js';
+export { Uuidv7Generator, isUuidv7, uuidv7, uuidv7Time } from './sharding/ids/index.js';
 export * from './paging/index.js';
 export { createServiceCache, type Cache, type ServiceCacheOptions } from './cache/index.js';
 export { DataMetrics, createDataMetrics } from './metrics/index.js';

@@ -11,5 +11,6 @@ export { DataMetricsModule } from './data-metrics.module.js';
 export { DataMetricsController } from './data-metrics.controller.js';
 export { RequestContextInterceptor, requestContextFromHeaders, REQUEST_CONTEXT_HEADERS } from './request-context.interceptor.js';
 export { DataExceptionFilter, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
+export { serviceHttpError, type ErrorBody } from './service-http-error.js';
 export { readServiceEnvironment, type ServiceEnvironment, type ServiceEnvironmentDefaults } from './service-environment.js';
 export { bootstrapService, type BootstrapServiceOptions, type ServiceStartContext } from './bootstrap-service.js';
