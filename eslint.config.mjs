@@ -17,6 +17,8 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            // tests that cross projects (test/) may use every project
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app'] },
           ],
         },
       ],
@@ -33,7 +35,15 @@ export default [
     files: ['apps/*/src/**/*.ts', 'libs/data/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.it.ts', '**/*.test.ts', '**/test/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@neo/testing', message: '@neo/testing is for tests only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@neo/testing', message: '@neo/testing is for tests only.' },
+            { name: '@neo/service-testing', message: '@neo/service-testing is for tests only.' },
+          ],
+        },
+      ],
     },
   },
   // formatting is Prettier's job (npm run format); lint checks it with `prettier --check`

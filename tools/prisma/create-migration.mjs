@@ -3,11 +3,13 @@
 //   npm run prisma:migrate:create -- <service> <name> [--shadow-url postgresql://user:pass@host:port/db]
 // It replays prisma/<service>/migrations on a throwaway shadow database, diffs against
 // prisma/<service>/schema.prisma with Prisma's own schema engine (WASM build, nothing downloaded),
-// and writes prisma/<service>/migrations/<YYYYMMDDHHMMSS>_<name>/migration.sql.
+// writes prisma/<service>/migrations/<YYYYMMDDHHMMSS>_<name>/migration.sql, and regenerates the
+// service's client so code can use the new models at once (as `prisma migrate dev` does).
 // The shadow databases live on a scratch PostgreSQL started for the run (embedded, no server
 // needed), or on the server of --shadow-url (which needs the right to CREATE DATABASE).
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { generatePrismaClients } from './generate.mjs';
 import { PrismaToolError, hideWasmImportWarning, selectPrismaServices, workspaceRoot } from './prisma-workspace.mjs';
 import '../typescript-sources.mjs';
 
@@ -40,8 +42,9 @@ async function main() {
       console.log(`no changes: ${relative(workspaceRoot, service.schemaPath)} matches ${relative(workspaceRoot, service.dir)}/migrations`);
     } else {
       console.log(`created ${relative(workspaceRoot, result.migrationDir)}/migration.sql\n\n${result.sql.trim()}\n`);
+      await generatePrismaClients({ services: [serviceName], log: (line) => console.log(line) });
       console.log(
-        `Review it, then apply: the fleet migrator (migrateFleet) or the neo-db CLI applies it to every target of "${serviceName}".`,
+        `Review it, then apply it to every database of "${serviceName}" in the running topology: npm run neo-db -- migrate ${serviceName}`,
       );
     }
   } finally {

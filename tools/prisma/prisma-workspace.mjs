@@ -12,7 +12,7 @@ export const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '.
 export const defaultPrismaRoot = join(workspaceRoot, 'prisma');
 
 /**
- * Every `prisma/<service>/schema.prisma`, sorted by service name. Folders starting with
+ * Every `prisma/<service>/schema.prisma` (with the `prisma.config.ts` beside it), sorted by service name. Folders starting with
  * `_` or `.` (test fixtures) are left out unless `includeFixtures` is set.
  */
 export async function listPrismaServices({ prismaRoot = defaultPrismaRoot, includeFixtures = false } = {}) {
@@ -24,8 +24,9 @@ export async function listPrismaServices({ prismaRoot = defaultPrismaRoot, inclu
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
     if (!includeFixtures && /^[_.]/.test(entry.name)) continue;
-    const schemaPath = join(prismaRoot, entry.name, 'schema.prisma');
-    if (await isFile(schemaPath)) services.push({ name: entry.name, schemaPath, dir: join(prismaRoot, entry.name) });
+    const dir = join(prismaRoot, entry.name);
+    const schemaPath = join(dir, 'schema.prisma');
+    if (await isFile(schemaPath)) services.push({ name: entry.name, schemaPath, dir, configPath: join(dir, 'prisma.config.ts') });
   }
   return services.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataHealthModule, DataMetricsModule, DataModule, OperatorAccessModule, type DataFlagsOptions, type Topology } from '@neo/data';
+import type { DataFlagsOptions, Topology } from '@neo/data';
+import { DataHealthModule, DataMetricsModule, DataModule, OperatorAccessModule } from '@neo/data/nest';
 import { PrismaClient } from './generated/prisma/client.js';
 import { PartitionsModule } from './partitions/partitions.module.js';
 import { CLOCK, DEFAULT_RETENTION, RETENTION_SETTINGS, type Clock, type RetentionSettings } from './partitions/retention-settings.js';

@@ -1,5 +1,5 @@
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
-import { createServiceApp } from '@neo/data';
+import { createServiceApp } from '@neo/data/nest';
 import { AppModule, type MonitoringAppConfig } from './app.module.js';
 import { httpOptions } from './http/configure-http.js';
 

@@ -1,4 +1,4 @@
-import { bootstrapService } from '@neo/data';
+import { bootstrapService } from '@neo/data/nest';
 import { createMonitoringApp } from './create-monitoring-app.js';
 import { DEFAULT_MONITORING_PORT, readMonitoringEnvironment } from './monitoring-environment.js';
 import { retentionFromTopology } from './partitions/retention-settings.js';

@@ -1,5 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { createTimePartitionSql, migrateFleet, partitionFor, serviceTargets, toPgPoolConfig, type Topology } from '@neo/data';
+import { createTimePartitionSql, partitionFor } from '@neo/data/partitioning';
+import { migrateFleet } from '@neo/data/migrations';
+import { serviceTargets, toPgPoolConfig } from '@neo/topology';
+import type { Topology } from '@neo/data';
 import { useSharedTopology } from '@neo/testing';
 import pg from 'pg';
 import request from 'supertest';

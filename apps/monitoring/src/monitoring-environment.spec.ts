@@ -1,6 +1,7 @@
+import { loadTopology } from '@neo/topology';
 import { describe, expect, it } from 'vitest';
 import { readMonitoringEnvironment } from './monitoring-environment.js';
-import { DEFAULT_RETENTION } from './partitions/retention-settings.js';
+import { DEFAULT_RETENTION, retentionFromTopology } from './partitions/retention-settings.js';
 
 describe('readMonitoringEnvironment', () => {
   it('defaults to port 3104 and the default retention', () => {
@@ -30,9 +31,7 @@ describe('readMonitoringEnvironment', () => {
 });
 
 describe('retention from the topology', () => {
-  it('takes the declared partitioning of metric_samples, and lets MONITORING_* variables override it', async () => {
-    const { loadTopology } = await import('@neo/data');
-    const { retentionFromTopology } = await import('./partitions/retention-settings.js');
+  it('takes the declared partitioning of metric_samples, and lets MONITORING_* variables override it', () => {
     const topology = loadTopology({ path: new URL('../../../config/topology.yaml', import.meta.url).pathname });
     const declared = retentionFromTopology(topology);
     expect(declared).toMatchObject({ retentionDays: 30, interval: 'day', partitionsAhead: 3 });

@@ -1,4 +1,5 @@
-import { readServiceEnvironment, type PartitionInterval, type ServiceEnvironment } from '@neo/data';
+import { readServiceEnvironment, type ServiceEnvironment } from '@neo/data/nest';
+import type { PartitionInterval } from '@neo/data/partitioning';
 import { DEFAULT_RETENTION, type RetentionSettings } from './partitions/retention-settings.js';
 
 export const DEFAULT_MONITORING_PORT = 3104;

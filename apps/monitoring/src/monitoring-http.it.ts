@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeHttpSuites, type FieldSpec, type ServiceHttpTable } from '@neo/testing';
+import { describeHttpSuites, type FieldSpec, type ServiceHttpTable } from '@neo/service-testing';
 import { expect } from 'vitest';
 import { MONITORING_SERVICE } from './app.module.js';
 import { createMonitoringApp } from './create-monitoring-app.js';

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpointKey, loadTopology, type Endpoints } from '@neo/data';
+import { loadTopology, type Endpoints } from '@neo/data';
+import { endpointKey } from '@neo/topology';
 import getPort from 'get-port';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliOutput } from './cli.js';

@@ -45,6 +45,17 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
     const where = paths ?? workspacePaths();
     // Loaded when used: help and usage errors answer without loading the data layer.
     if (command.name === 'up') return await upCommand(parsed.values, parsed.positionals, io);
+    if (command.name === 'migrate') {
+      const [{ migrateCommand }, { runningTopology }] = await Promise.all([
+        import('./commands/migrate.command.js'),
+        import('./running-topology.js'),
+      ]);
+      return await migrateCommand(runningTopology(where), parsed.positionals, {
+        prismaRoot: where.prismaRoot,
+        monolith: parsed.values['no-monolith'] !== true,
+        log: io.out,
+      });
+    }
     const { isCutoverCommand, runCutoverCommand } = await import('./cutover-commands.js');
     if (isCutoverCommand(command.name)) {
       return await runCutoverCommand(command.name, parsed.values as CutoverCommandValues, parsed.positionals, where, io.out);

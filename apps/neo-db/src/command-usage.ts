@@ -117,6 +117,18 @@ export const COMMANDS: readonly CommandUsage[] = [
     optionHelp: FLAG_SOURCE_HELP,
   },
   {
+    name: 'migrate',
+    args: '[<service>…]',
+    summary: 'apply pending migrations to every database and shard of the services (default: all) in the running topology',
+    details: [
+      "Also applies them to the services' schemas in the monolith, so both sides stay on the same schema (unless --no-monolith).",
+      'Already applied migrations are skipped; a failure names the target and the migration, and a rerun continues there.',
+      'Needs the topology running (npm start).',
+    ],
+    options: { 'no-monolith': { type: 'boolean', default: false } },
+    optionHelp: [['--no-monolith', "leave the services' schemas in the monolith alone"]],
+  },
+  {
     name: 'status',
     args: '[<service>…]',
     summary: 'per service: where reads and writes go, the phase, replication each way with its lag; exit 1 if something is broken',

@@ -1,16 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  bindTopology,
-  FileFlagWriter,
-  loadTopology,
-  UnleashFlagWriter,
-  type AdminLogin,
-  type CutoverContext,
-  type Endpoints,
-  type FlagWriter,
-  type Topology,
-} from '@neo/data';
+import { bindTopology, loadTopology, type Endpoints, type Topology } from '@neo/data';
+import { FileFlagWriter, UnleashFlagWriter, type AdminLogin, type CutoverContext, type FlagWriter } from '@neo/data/cutover';
 import { copyCommand } from './commands/copy.command.js';
 import { rollbackCommand } from './commands/rollback.command.js';
 import { statusCommand } from './commands/status.command.js';
@@ -21,6 +12,7 @@ import { LOCAL_UNLEASH_DEFAULTS, readLocalUnleashRecord } from './local-unleash.
 import { NeoDbError } from './neo-db.error.js';
 import { ensureRuntimeFlags } from './runtime-flags.js';
 import type { WorkspacePaths } from './workspace-paths.js';
+import { runningTopology } from './running-topology.js';
 
 export const CUTOVER_COMMANDS = ['copy', 'verify', 'switch-reads', 'switch-writes', 'rollback', 'status'] as const;
 export type CutoverCommand = (typeof CUTOVER_COMMANDS)[number];
@@ -83,20 +75,7 @@ export function cutoverContextFromWorkspace(
   log: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): CutoverContext {
-  const declared = loadTopology({ path: paths.topologyFile });
-  const topology: Topology = existsSync(paths.endpointsFile)
-    ? bindTopology(declared, JSON.parse(readFileSync(paths.endpointsFile, 'utf8')) as Endpoints)
-    : declared;
-  const unbound = Object.entries(topology.clusters).flatMap(([name, cluster]) =>
-    [cluster.primary, ...cluster.replicas].filter((node) => !node.host || !node.port).map((node) => `${name}/${node.name}`),
-  );
-  if (unbound.length > 0) {
-    throw new NeoDbError(
-      'Nothing is running yet. Start the local topology first with `npm start` and keep it running; run neo-db in another terminal.\n' +
-        `(No servers were started here: ${paths.endpointsFile} does not exist, and the topology gives no host/port for ${unbound.slice(0, 2).join(', ')}${unbound.length > 2 ? ', …' : ''}.)`,
-      'not-running',
-    );
-  }
+  const topology = runningTopology(paths);
   return { topology, admin: adminLogins(topology, paths, env), flags: flagWriter(paths, options, env), prismaRoot: paths.prismaRoot, log };
 }
 

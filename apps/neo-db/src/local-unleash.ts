@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadFlagsFile, type FeatureDefinition } from '@neo/data';
+import { loadFlagsFile, type FeatureDefinition } from '@neo/data/flags';
 import { startUnleashServer, type RunningTopology, type RunningUnleashServer } from '@neo/topology-runtime';
 import getPort from 'get-port';
 import type { WorkspacePaths } from './workspace-paths.js';

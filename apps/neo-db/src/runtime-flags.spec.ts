@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpointKey, loadFlagsFile, loadTopology, type Endpoints } from '@neo/data';
+import { loadTopology, type Endpoints } from '@neo/data';
+import { endpointKey } from '@neo/topology';
+import { loadFlagsFile } from '@neo/data/flags';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cutoverContextFromWorkspace } from './cutover-commands.js';
 import { writeLocalUnleashRecord } from './local-unleash.js';

@@ -1,13 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import {
-  DataHealthModule,
-  DataMetricsModule,
-  DataModule,
-  type DataFlagsOptions,
-  type DataModuleOptions,
-  type ReplicaSetTuning,
-  type Topology,
-} from '@neo/data';
+import type { DataFlagsOptions, ReplicaSetTuning, Topology } from '@neo/data';
+import { DataHealthModule, DataMetricsModule, DataModule, type DataModuleOptions } from '@neo/data/nest';
 import { FeedsModule } from './feeds/feeds.module.js';
 import { PrismaClient } from './generated/prisma/client.js';
 

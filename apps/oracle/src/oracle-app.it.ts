@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplication } from '@nestjs/common';
-import {
-  DATA_SOURCE,
-  migrateFleet,
-  serviceTargets,
-  uuidv7,
-  type CacheSettings,
-  type DataSource,
-  type NodeStatus,
-  type Topology,
-} from '@neo/data';
+import { DATA_SOURCE } from '@neo/data/nest';
+import { migrateFleet } from '@neo/data/migrations';
+import { serviceTargets, type CacheSettings } from '@neo/topology';
+import { uuidv7, type DataSource, type NodeStatus, type Topology } from '@neo/data';
 import { useSharedTopology, withClient } from '@neo/testing';
 import getPort from 'get-port';
 import { Redis } from 'ioredis';

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplication } from '@nestjs/common';
-import { DATA_SOURCE, migrateFleet, serviceTargets, type DataSource, type NodeStatus } from '@neo/data';
+import { DATA_SOURCE } from '@neo/data/nest';
+import { migrateFleet } from '@neo/data/migrations';
+import { serviceTargets } from '@neo/topology';
+import type { DataSource, NodeStatus } from '@neo/data';
 import { startIsolatedTopology } from '@neo/testing';
 import type { RunningTopology } from '@neo/topology-runtime';
 import request from 'supertest';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_PAGE_SIZE } from '@neo/data';
-import { describeHttpSuites, type HttpAgent, type ServiceHttpTable } from '@neo/testing';
+import { describeHttpSuites, type HttpAgent, type ServiceHttpTable } from '@neo/service-testing';
 import { expect } from 'vitest';
 import { ORACLE_SERVICE } from './app.module.js';
 import { createOracleApp } from './create-oracle-app.js';

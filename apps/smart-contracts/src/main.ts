@@ -1,4 +1,4 @@
-import { bootstrapService } from '@neo/data';
+import { bootstrapService } from '@neo/data/nest';
 import { createSmartContractsApp } from './create-smart-contracts-app.js';
 
 /**

@@ -1,14 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import {
-  DATA_CLIENT,
-  DATA_SOURCE,
-  migrateFleet,
-  shardTargets,
-  ShardKeyRequiredError,
-  toPgPoolConfig,
-  type DataSource,
-  type Topology,
-} from '@neo/data';
+import { DATA_CLIENT, DATA_SOURCE } from '@neo/data/nest';
+import { migrateFleet } from '@neo/data/migrations';
+import { shardTargets, toPgPoolConfig } from '@neo/topology';
+import { ShardKeyRequiredError, type DataSource, type Topology } from '@neo/data';
 import { useSharedTopology } from '@neo/testing';
 import pg from 'pg';
 import request from 'supertest';

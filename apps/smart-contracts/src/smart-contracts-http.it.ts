@@ -1,6 +1,6 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { MAX_PAGE_SIZE } from '@neo/data';
-import { describeHttpSuites, type FieldSpec, type HttpAgent, type ServiceHttpTable } from '@neo/testing';
+import { describeHttpSuites, type FieldSpec, type HttpAgent, type ServiceHttpTable } from '@neo/service-testing';
 import { expect } from 'vitest';
 import { SMART_CONTRACTS_SERVICE } from './app.module.js';
 import { createSmartContractsApp } from './create-smart-contracts-app.js';

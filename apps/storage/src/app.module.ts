@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataHealthModule, DataMetricsModule, DataModule, type DataFlagsOptions, type Topology } from '@neo/data';
+import { DataHealthModule, DataMetricsModule, DataModule } from '@neo/data/nest';
+import type { DataFlagsOptions, Topology } from '@neo/data';
 import { PrismaClient } from './generated/prisma/client.js';
 import { ObjectsModule } from './objects/objects.module.js';
 

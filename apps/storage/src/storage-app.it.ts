@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { DATA_SOURCE, loadTopology, migrateFleet, type DataSource, type Topology } from '@neo/data';
-import { sideDefinitions, sideFlags, startScratchPostgres, useSharedTopology, type ScratchPostgres } from '@neo/testing';
+import { loadTopology, type DataSource, type Topology } from '@neo/data';
+import { DATA_SOURCE } from '@neo/data/nest';
+import { migrateFleet } from '@neo/data/migrations';
+import { sideDefinitions, sideFlags } from '@neo/service-testing';
+import { startScratchPostgres, useSharedTopology, type ScratchPostgres } from '@neo/testing';
 import getPort from 'get-port';
 import pg from 'pg';
 import request from 'supertest';

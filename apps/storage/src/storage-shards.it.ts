@@ -1,15 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import {
-  createDataSource,
-  DATA_CLIENT,
-  migrateFleet,
-  runWithRequestContext,
-  shardTargets,
-  ShardKeyOutOfRangeError,
-  toPgPoolConfig,
-  Uuidv7Generator,
-  type Topology,
-} from '@neo/data';
+import { createDataSource, runWithRequestContext, ShardKeyOutOfRangeError, Uuidv7Generator, type Topology } from '@neo/data';
+import { DATA_CLIENT } from '@neo/data/nest';
+import { migrateFleet } from '@neo/data/migrations';
+import { shardTargets, toPgPoolConfig } from '@neo/topology';
 import { useSharedTopology } from '@neo/testing';
 import pg from 'pg';
 import request from 'supertest';

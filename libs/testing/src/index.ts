@@ -1,5 +1,5 @@
 // Test-only helpers: the shared test topology (vitest global setup + fixture),
-// isolated topologies for tests that break servers, small pg helpers, and the HTTP suites.
+// isolated topologies for tests that break servers, and small pg helpers. (The HTTP suites of the services are in @neo/service-testing.)
 import './provided-context.js';
 
 export { useSharedTopology, type SharedTopology } from './use-shared-topology.js';
@@ -8,4 +8,3 @@ export { connectClient, withClient, type ClientTarget } from './pg-client.js';
 export { loadTestTopology, clustersFromEnv, TEST_ENV } from './shared-topology-options.js';
 export { startScratchPostgres, type ScratchPostgres } from '@neo/topology-runtime';
 export * from './unleash/index.js';
-export * from './http/index.js';

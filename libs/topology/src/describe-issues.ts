@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { fieldGuide } from './field-guide.js';
+import { allowedKeys, guideAt, type FieldGuide } from './field-guide.js';
 import { formatPath } from './field-path.js';
 import type { TopologyProblem } from './topology.error.js';
 
@@ -18,7 +18,8 @@ export interface DescribeOptions {
 
 /**
  * Turns zod issues into topology problems: the path, what the field expects (never the
- * value found, which may be a secret), and a hint from the field guide.
+ * value found, which may be a secret), and a hint, both from the guide the schema declares
+ * for that field (see `guided`).
  */
 export function describeIssues(issues: readonly Issue[], options: DescribeOptions): TopologyProblem[] {
   const prefix = options.pathPrefix ?? [];
@@ -34,13 +35,11 @@ export function describeIssues(issues: readonly Issue[], options: DescribeOption
       }));
     }
     const value = valueAt(options.data, local);
-    const field = lastName(path);
-    const guide = field === undefined ? undefined : fieldGuide[field];
-    return [{ path: formatPath(path), ...describeOne(issue, value, guide) }];
+    return [{ path: formatPath(path), ...describeOne(issue, value, guideAt(options.schema, local)) }];
   });
 }
 
-function describeOne(issue: Issue, value: unknown, guide: { expects: string; hint: string } | undefined): Omit<TopologyProblem, 'path'> {
+function describeOne(issue: Issue, value: unknown, guide: FieldGuide | undefined): Omit<TopologyProblem, 'path'> {
   const hint = guide?.hint ?? 'see config/README.md';
   if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
     return { problem: guide ? `is required: ${guide.expects}` : 'is required', hint: guide ? `add it; ${hint}` : 'add it' };
@@ -97,11 +96,6 @@ export function kindOf(value: unknown): string {
   return typeof value;
 }
 
-function lastName(path: PropertyKey[]): string | undefined {
-  for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string') return path[i] as string;
-  return undefined;
-}
-
 function valueAt(data: unknown, path: PropertyKey[]): unknown {
   let current = data;
   for (const segment of path) {
@@ -109,34 +103,4 @@ function valueAt(data: unknown, path: PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[segment];
   }
   return current;
-}
-
-/** The fields an object schema allows at `path` (walking records, lists, optionals and defaults). */
-export function allowedKeys(schema: z.ZodType, path: PropertyKey[]): string[] {
-  let current: z.core.$ZodType | undefined = unwrap(schema);
-  for (const segment of path) {
-    if (!current) return [];
-    const def = current._zod.def as unknown as Record<string, unknown> & { type: string };
-    if (def.type === 'object') current = (def['shape'] as Record<string, z.core.$ZodType>)[String(segment)];
-    else if (def.type === 'record') current = def['valueType'] as z.core.$ZodType;
-    else if (def.type === 'array') current = def['element'] as z.core.$ZodType;
-    else return [];
-    current = current ? unwrap(current) : undefined;
-  }
-  const def = current?._zod.def as unknown as { type: string; shape?: Record<string, unknown> } | undefined;
-  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
-}
-
-function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
-  let current = schema;
-  for (;;) {
-    const def = current._zod.def as unknown as Record<string, unknown> & { type: string };
-    if (['optional', 'default', 'prefault', 'nullable', 'readonly', 'catch', 'nonoptional'].includes(def.type)) {
-      current = def['innerType'] as z.core.$ZodType;
-    } else if (def.type === 'pipe') {
-      current = def['in'] as z.core.$ZodType;
-    } else {
-      return current;
-    }
-  }
 }

@@ -1,6 +1,9 @@
+import { numberFieldNames } from './field-guide.js';
 import { formatPath } from './field-path.js';
 import { isSecretVariable } from './redact-secrets.js';
+import { appSettingsSchema } from './seed-service-config.js';
 import type { TopologyProblem } from './topology.error.js';
+import { topologySchema } from './topology.schema.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -13,26 +16,10 @@ export interface InterpolationResult {
 }
 
 /**
- * Fields that hold numbers. A whole value such as `port: ${PG_PORT:-5432}` is a string
- * to YAML, so at these keys an interpolated value that reads as a number becomes one.
+ * Fields that hold numbers, from the schemas. A whole value such as `port: ${PG_PORT:-5432}` is a
+ * string to YAML, so at these keys an interpolated value that reads as a number becomes one.
  */
-const NUMERIC_FIELDS = new Set([
-  'port',
-  'weight',
-  'max',
-  'min',
-  'idleTimeoutMs',
-  'connectionTimeoutMs',
-  'maxLagMs',
-  'lagPollIntervalMs',
-  'ttlSeconds',
-  'keepDays',
-  'remainder',
-  'modulus',
-  'CacheTTL',
-  'Remainder',
-  'Modulus',
-]);
+const NUMERIC_FIELDS = numberFieldNames(topologySchema, appSettingsSchema);
 
 // `$${` is an escaped, literal `${`; `${NAME}` and `${NAME:-default}` are references.
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}|\$\{/g;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseConnectionString, type ConnectionParts, type ParseResult } from './connection-string.js';
 import { describeIssues } from './describe-issues.js';
+import { guided } from './field-guide.js';
 import { formatPath } from './field-path.js';
 import type { TopologyProblem } from './topology.error.js';
 import { topologyNameSchema } from './topology.schema.js';
@@ -39,32 +40,79 @@ const STRATEGIES = { RangeSharding: 'range', ModuloSharding: 'modulo', HashShard
 const CACHE_STRATEGIES = { ReadThrough: 'read-through' } as const;
 const PROVIDERS = /^(postgresql|postgres|npgsql)$/i;
 
+const MODEL_LIST = { expects: 'a list of Prisma model names' };
+
 const seedShardSchema = z.strictObject({
-  Name: topologyNameSchema,
-  Range: z.string().optional(),
-  Remainder: z.number().int().nonnegative().optional(),
-  KeyRange: z.string().optional(),
-  ConnectionString: z.string().optional(),
+  Name: guided(topologyNameSchema, {
+    expects: 'a name of lower-case letters, digits, "_" or "-", starting with a letter',
+    hint: 'e.g. storage_2024',
+  }),
+  Range: guided(z.string(), {
+    expects: '"<first> to <last>" (inclusive) or "<first> onwards"',
+    hint: 'e.g. "2024-01-01 to 2024-12-31" or "2026-01-01 onwards"',
+  }).optional(),
+  Remainder: guided(z.number().int().nonnegative(), {
+    expects: 'a whole number, 0 or more',
+    hint: "leave it out to use the shard's position in the list",
+  }).optional(),
+  KeyRange: guided(z.string(), { expects: 'a key range "<hex>-<hex>"', hint: 'e.g. "-80" and "80-" for two shards' }).optional(),
+  ConnectionString: guided(z.string(), {
+    expects: 'a connection string',
+    hint: 'e.g. "Host=db1;Port=5432;Database=storage_2024"',
+  }).optional(),
 });
 
-export const appSettingsSchema = z.strictObject({
-  Database: z.strictObject({
-    Provider: z.string(),
-    Sharding: z
-      .strictObject({
-        Strategy: z.string().min(1),
-        ShardKey: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column or field name'),
-        Models: z.array(z.string().min(1)).min(1),
-        ReferenceModels: z.array(z.string().min(1)).optional(),
-        Modulus: z.number().int().positive().optional(),
-        Shards: z.array(seedShardSchema).min(1),
-      })
-      .optional(),
-    ReadReplicas: z.array(z.string()).optional(),
-    CacheStrategy: z.string().optional(),
-    CacheTTL: z.number().positive().optional(),
+const DATABASE_BLOCK = {
+  expects: 'a block { Provider, Sharding?, ReadReplicas?, CacheStrategy?, CacheTTL? }',
+  hint: 'see config/README.md',
+};
+
+export const appSettingsSchema = guided(
+  z.strictObject({
+    Database: guided(
+      z.strictObject({
+        Provider: guided(z.string(), { expects: 'PostgreSQL', hint: 'only PostgreSQL is supported' }),
+        Sharding: guided(
+          z.strictObject({
+            Strategy: guided(z.string().min(1), {
+              expects: 'one of RangeSharding, ModuloSharding, HashSharding',
+              hint: 'see config/README.md',
+            }),
+            ShardKey: guided(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column or field name'), {
+              expects: 'a column or field name',
+              hint: 'e.g. created_date; it becomes the Prisma field createdDate',
+            }),
+            Models: guided(z.array(z.string().min(1)).min(1), {
+              ...MODEL_LIST,
+              hint: 'add "Models: [StorageObject]" (the models whose rows are split across the shards)',
+            }),
+            ReferenceModels: guided(z.array(z.string().min(1)), { ...MODEL_LIST, hint: 'models copied to every shard' }).optional(),
+            Modulus: guided(z.number().int().positive(), {
+              expects: 'a whole number above 0',
+              hint: 'leave it out to use the number of shards',
+            }).optional(),
+            Shards: guided(z.array(seedShardSchema).min(1), {
+              expects: 'a list of { Name, Range | Remainder | KeyRange, ConnectionString? }',
+              hint: 'see config/README.md',
+            }),
+          }),
+          { expects: 'a block { Strategy, ShardKey, Models, Shards }', hint: 'see config/README.md' },
+        ).optional(),
+        ReadReplicas: guided(z.array(z.string()), {
+          expects: 'a list of connection strings',
+          hint: 'e.g. ["Host=replica1", "Host=replica2"]',
+        }).optional(),
+        CacheStrategy: guided(z.string(), { expects: 'ReadThrough', hint: 'the only accepted cache strategy is ReadThrough' }).optional(),
+        CacheTTL: guided(z.number().positive(), { expects: 'a number of seconds above 0', hint: 'e.g. 300' }).optional(),
+      }),
+      DATABASE_BLOCK,
+    ),
   }),
-});
+  {
+    expects: 'a block { Database: { Provider, Sharding?, ReadReplicas?, CacheStrategy?, CacheTTL? } }',
+    hint: 'paste the service\'s appsettings.json "Database" block here; see config/README.md',
+  },
+);
 export type AppSettings = z.infer<typeof appSettingsSchema>;
 
 type Raw = Record<string, unknown>;

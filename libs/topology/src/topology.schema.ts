@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guided } from './field-guide.js';
 
 /**
  * The declared topology: one source of truth for clusters, nodes, service databases,
@@ -7,7 +8,24 @@ import { z } from 'zod';
  *
  * A node without `host`/`port` is provided by the topology runtime (embedded
  * PostgreSQL or a container); a node with them is an external server.
+ *
+ * Each field carries its guide (`guided`): what it expects and how to fix it, shown with every
+ * problem at that field. Adding a field here is all it takes; the list of numeric fields that
+ * `${VAR}` interpolation turns into numbers is derived from this schema too.
  */
+
+const RUNTIME_NODE = 'or remove host and port so the topology runtime starts this node';
+const SQL_NAME = 'lower-case letters, digits and "_", starting with a letter or "_"';
+const NAME = {
+  expects: 'a name of lower-case letters, digits, "_" or "-", starting with a letter',
+  hint: 'e.g. core-primary, core-replica-1 or storage_2024',
+};
+const CLUSTER = {
+  expects: 'the name of a cluster declared under "clusters"',
+  hint: 'declare the cluster under "clusters:" or fix the name',
+};
+const DATABASE = { expects: `a PostgreSQL database name (${SQL_NAME})`, hint: 'e.g. neo_storage' };
+const SEE_README = 'see config/README.md';
 
 export const roleSchema = z.enum(['primary', 'replica']);
 export type Role = z.infer<typeof roleSchema>;
@@ -24,151 +42,291 @@ export const sqlNameSchema = z
 
 export const nodeSchema = z.strictObject({
   /** Unique within its cluster, e.g. `core-primary`, `core-replica-1`. */
-  name: topologyNameSchema,
-  host: z.string().min(1).optional(),
-  port: z.number().int().min(1).max(65535).optional(),
+  name: guided(topologyNameSchema, NAME),
+  host: guided(z.string().min(1), {
+    expects: 'a host name or IP address',
+    hint: `e.g. db1.internal or 10.0.0.5, ${RUNTIME_NODE}`,
+  }).optional(),
+  port: guided(z.number().int().min(1).max(65535), {
+    expects: 'a number from 1 to 65535',
+    hint: `use the server's port, e.g. 5432, ${RUNTIME_NODE}`,
+  }).optional(),
   /** Share of reads for the `weighted` replica policy. */
-  weight: z.number().positive().default(1),
+  weight: guided(z.number().positive(), {
+    expects: 'a number above 0',
+    hint: 'under the weighted policy a replica of weight 2 serves twice the reads of one of weight 1',
+  }).default(1),
 });
 export type DeclaredNode = z.infer<typeof nodeSchema>;
 
 export const credentialsSchema = z.strictObject({
-  user: sqlNameSchema,
+  user: guided(sqlNameSchema, { expects: `a PostgreSQL role name (${SQL_NAME})`, hint: 'e.g. neo_core_user' }),
   /** Usually `${SOME_ENV_VAR}`; never logged. */
-  password: z.string().optional(),
+  password: guided(z.string(), {
+    expects: 'text',
+    hint: 'write ${SOME_DB_PASSWORD} to take it from the environment; quote a password that looks like a number',
+  }).optional(),
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
 const poolFields = {
   /** Connections in one pool; there is one pool per node and database. */
-  max: z.number().int().positive(),
+  max: guided(z.number().int().positive(), {
+    expects: 'a whole number above 0',
+    hint: 'connections in one pool (one pool per node and database), e.g. 10',
+  }),
   /** Connections kept open while idle. */
-  min: z.number().int().nonnegative(),
-  idleTimeoutMs: z.number().int().nonnegative(),
-  connectionTimeoutMs: z.number().int().positive(),
+  min: guided(z.number().int().nonnegative(), {
+    expects: 'a whole number, 0 or more',
+    hint: 'connections a pool keeps open while idle, e.g. 0',
+  }),
+  idleTimeoutMs: guided(z.number().int().nonnegative(), {
+    expects: 'a whole number of milliseconds, 0 or more',
+    hint: 'how long an idle connection stays open, e.g. 30000',
+  }),
+  connectionTimeoutMs: guided(z.number().int().positive(), {
+    expects: 'a whole number of milliseconds above 0',
+    hint: 'how long to wait for a connection, e.g. 5000',
+  }),
+};
+const POOL = {
+  expects: 'a block { max, min, idleTimeoutMs, connectionTimeoutMs }',
+  hint: 'every field is optional; a service pool overrides its cluster pool field by field',
 };
 
-export const poolSchema = z.strictObject({
-  max: poolFields.max.default(10),
-  min: poolFields.min.default(0),
-  idleTimeoutMs: poolFields.idleTimeoutMs.default(30_000),
-  connectionTimeoutMs: poolFields.connectionTimeoutMs.default(5_000),
-});
+export const poolSchema = guided(
+  z.strictObject({
+    max: poolFields.max.default(10),
+    min: poolFields.min.default(0),
+    idleTimeoutMs: poolFields.idleTimeoutMs.default(30_000),
+    connectionTimeoutMs: poolFields.connectionTimeoutMs.default(5_000),
+  }),
+  POOL,
+);
 export type PoolSettings = z.infer<typeof poolSchema>;
 
 /** A service's pool block: only the fields it sets override its cluster's, so no defaults here. */
-export const poolOverridesSchema = z.strictObject({
-  max: poolFields.max.optional(),
-  min: poolFields.min.optional(),
-  idleTimeoutMs: poolFields.idleTimeoutMs.optional(),
-  connectionTimeoutMs: poolFields.connectionTimeoutMs.optional(),
-});
+export const poolOverridesSchema = guided(
+  z.strictObject({
+    max: poolFields.max.optional(),
+    min: poolFields.min.optional(),
+    idleTimeoutMs: poolFields.idleTimeoutMs.optional(),
+    connectionTimeoutMs: poolFields.connectionTimeoutMs.optional(),
+  }),
+  POOL,
+);
 export type PoolOverrides = z.infer<typeof poolOverridesSchema>;
 
 export const clusterSchema = z.strictObject({
-  temperature: z.enum(['hot', 'warm', 'cold']),
-  credentials: credentialsSchema,
-  primary: nodeSchema,
-  replicas: z.array(nodeSchema).default([]),
+  temperature: guided(z.enum(['hot', 'warm', 'cold']), {
+    expects: 'one of hot, warm, cold',
+    hint: 'hot: primary with read replicas; warm: single primary with backups; cold: archive and analytics',
+  }),
+  credentials: guided(credentialsSchema, {
+    expects: 'a block { user, password }',
+    hint: 'e.g. "credentials: { user: neo_core_user, password: ${CORE_DB_PASSWORD} }"',
+  }),
+  primary: guided(nodeSchema, {
+    expects: 'a node { name, host?, port? }',
+    hint: 'e.g. "primary: { name: core-primary }"; add host and port only for a server that already runs',
+  }),
+  replicas: guided(z.array(nodeSchema), {
+    expects: 'a list of nodes { name, host?, port?, weight? }',
+    hint: 'write "replicas: []" for a cluster without replicas',
+  }).default([]),
   pool: poolSchema.default(poolSchema.parse({})),
   /** Regular backups (application cluster in the seed). */
-  backups: z.strictObject({ schedule: z.string().min(1), keepDays: z.number().int().positive().default(30) }).optional(),
+  backups: guided(
+    z.strictObject({
+      schedule: guided(z.string().min(1), { expects: 'a cron expression', hint: 'e.g. "0 2 * * *" for every night at 02:00' }),
+      keepDays: guided(z.number().int().positive(), { expects: 'a whole number of days above 0', hint: 'e.g. 30' }).default(30),
+    }),
+    { expects: 'a block { schedule, keepDays }', hint: 'e.g. "backups: { schedule: \'0 2 * * *\', keepDays: 30 }"' },
+  ).optional(),
 });
 export type Cluster = z.infer<typeof clusterSchema>;
 
 export const replicaPolicySchema = z.enum(['round-robin', 'random', 'weighted', 'least-outstanding']);
 export type ReplicaPolicy = z.infer<typeof replicaPolicySchema>;
 
-export const readsSchema = z.strictObject({
-  policy: replicaPolicySchema.default('round-robin'),
-  /** A replica lagging more than this leaves the rotation (the seed's 100 ms). */
-  maxLagMs: z.number().nonnegative().default(100),
-  /** How often the lag monitor polls each replica. */
-  lagPollIntervalMs: z.number().int().positive().default(200),
-});
+export const readsSchema = guided(
+  z.strictObject({
+    policy: guided(replicaPolicySchema, {
+      expects: 'one of round-robin, random, weighted, least-outstanding',
+      hint: 'round-robin suits replicas of equal size',
+    }).default('round-robin'),
+    /** A replica lagging more than this leaves the rotation (the seed's 100 ms). */
+    maxLagMs: guided(z.number().nonnegative(), {
+      expects: 'a number of milliseconds, 0 or more',
+      hint: 'a replica lagging more than this stops serving reads, e.g. 100',
+    }).default(100),
+    /** How often the lag monitor polls each replica. */
+    lagPollIntervalMs: guided(z.number().int().positive(), {
+      expects: 'a whole number of milliseconds above 0',
+      hint: 'how often replica lag is measured, e.g. 200',
+    }).default(200),
+  }),
+  { expects: 'a block { policy, maxLagMs, lagPollIntervalMs }', hint: 'every field is optional' },
+);
 export type ReadSettings = z.infer<typeof readsSchema>;
 
-export const cacheSchema = z.strictObject({
-  strategy: z.literal('read-through'),
-  ttlSeconds: z.number().positive().default(300),
-  /** When set, the cache lives in Redis; otherwise in process. */
-  redisUrl: z.string().min(1).optional(),
-});
+export const cacheSchema = guided(
+  z.strictObject({
+    strategy: guided(z.literal('read-through'), { expects: 'read-through', hint: 'the only cache strategy is read-through' }),
+    ttlSeconds: guided(z.number().positive(), { expects: 'a number of seconds above 0', hint: 'e.g. 300' }).default(300),
+    /** When set, the cache lives in Redis; otherwise in process. */
+    redisUrl: guided(z.string().min(1), {
+      expects: 'a redis:// URL',
+      hint: 'e.g. redis://127.0.0.1:6379; leave it out for an in-process cache',
+    }).optional(),
+  }),
+  { expects: 'a block { strategy: read-through, ttlSeconds, redisUrl? }', hint: 'leave it out for no cache' },
+);
 export type CacheSettings = z.infer<typeof cacheSchema>;
+
+const RANGE_BOUND = z.union([z.string(), z.number()]);
 
 /** A shard is a database, on its service's cluster unless `cluster` names another. */
 export const shardSchema = z.strictObject({
-  name: topologyNameSchema,
-  database: sqlNameSchema,
-  cluster: topologyNameSchema.optional(),
+  name: guided(topologyNameSchema, NAME),
+  database: guided(sqlNameSchema, DATABASE),
+  cluster: guided(topologyNameSchema, CLUSTER).optional(),
   /** range strategy: `[from, to)`; `to` absent = open-ended last shard. ISO dates or numbers. */
-  range: z.strictObject({ from: z.union([z.string(), z.number()]), to: z.union([z.string(), z.number()]).optional() }).optional(),
+  range: guided(
+    z.strictObject({
+      from: guided(RANGE_BOUND, { expects: 'an ISO date (2024-01-01) or a number', hint: 'the first key of the range (inclusive)' }),
+      to: guided(RANGE_BOUND, {
+        expects: 'an ISO date (2025-01-01) or a number',
+        hint: 'the first key after the range (exclusive)',
+      }).optional(),
+    }),
+    {
+      expects: 'a block { from, to? } of ISO dates or numbers',
+      hint: '"to" is exclusive; leave "to" out on the last shard for an open end',
+    },
+  ).optional(),
   /** modulo strategy: rows with `key % modulus === remainder`. */
-  remainder: z.number().int().nonnegative().optional(),
+  remainder: guided(z.number().int().nonnegative(), {
+    expects: 'a whole number, 0 or more',
+    hint: 'rows with key % modulus == remainder live on this shard',
+  }).optional(),
   /** hash strategy: a Vitess-style key range such as `-40`, `40-80`, `c0-`. */
-  keyRange: z
-    .string()
-    .regex(/^[0-9a-f]*-[0-9a-f]*$/, 'a key range is "<hex>-<hex>", e.g. "-40", "40-80", "c0-"')
-    .optional(),
+  keyRange: guided(z.string().regex(/^[0-9a-f]*-[0-9a-f]*$/, 'a key range is "<hex>-<hex>", e.g. "-40", "40-80", "c0-"'), {
+    expects: 'a key range "<hex>-<hex>"',
+    hint: 'e.g. "-80" and "80-" for two shards; the ranges must tile "-" exactly',
+  }).optional(),
 });
 export type Shard = z.infer<typeof shardSchema>;
 
-export const shardingSchema = z.strictObject({
-  strategy: z.enum(['range', 'modulo', 'hash']),
-  /** Prisma field name of the shard key, e.g. `userId`, `createdDate`. */
-  key: z.string().min(1),
-  /** Models (Prisma model names) whose rows are split across the shards. */
-  models: z.array(z.string().min(1)).min(1),
-  /** Models copied to every shard (written everywhere, read locally). */
-  referenceModels: z.array(z.string().min(1)).default([]),
-  /** Models that live on one named shard. */
-  singleModels: z.record(z.string(), topologyNameSchema).default({}),
-  modulus: z.number().int().positive().optional(),
-  shards: z.array(shardSchema).min(1),
-});
+const MODEL_NAMES = z.array(z.string().min(1));
+
+export const shardingSchema = guided(
+  z.strictObject({
+    strategy: guided(z.enum(['range', 'modulo', 'hash']), { expects: 'one of range, modulo, hash', hint: SEE_README }),
+    /** Prisma field name of the shard key, e.g. `userId`, `createdDate`. */
+    key: guided(z.string().min(1), {
+      expects: 'the Prisma field name of the shard key',
+      hint: 'e.g. userId or createdDate (the Prisma field, not the column created_date)',
+    }),
+    /** Models (Prisma model names) whose rows are split across the shards. */
+    models: guided(MODEL_NAMES.min(1), {
+      expects: 'a list of Prisma model names',
+      hint: 'e.g. [Transaction]: the models whose rows are split across the shards',
+    }),
+    /** Models copied to every shard (written everywhere, read locally). */
+    referenceModels: guided(MODEL_NAMES, {
+      expects: 'a list of Prisma model names',
+      hint: 'models copied to every shard, e.g. [Contract]',
+    }).default([]),
+    /** Models that live on one named shard. */
+    singleModels: guided(z.record(z.string(), topologyNameSchema), {
+      expects: 'a map of Prisma model name to shard name',
+      hint: 'e.g. { Setting: smartcontracts_0 }',
+    }).default({}),
+    modulus: guided(z.number().int().positive(), {
+      expects: 'a whole number above 0',
+      hint: 'leave it out to use the number of shards',
+    }).optional(),
+    shards: guided(z.array(shardSchema).min(1), {
+      expects: 'a list of shards { name, database, cluster?, range | remainder | keyRange }',
+      hint: SEE_README,
+    }),
+  }),
+  { expects: 'a block { strategy, key, models, shards }', hint: 'see config/README.md for the three strategies' },
+);
 export type Sharding = z.infer<typeof shardingSchema>;
 
 /** A time-partitioned table inside the service's database: partitions made ahead, dropped after the retention. */
 export const partitionedTableSchema = z.strictObject({
   /** The table, created `PARTITION BY RANGE (<column>)` by the service's migration. */
-  table: sqlNameSchema,
-  column: sqlNameSchema,
+  table: guided(sqlNameSchema, {
+    expects: `a table name (${SQL_NAME})`,
+    hint: 'the table the migration creates PARTITION BY RANGE, e.g. metric_samples',
+  }),
+  column: guided(sqlNameSchema, {
+    expects: `a column name (${SQL_NAME})`,
+    hint: 'the timestamp column the table is partitioned by, e.g. recorded_at',
+  }),
   /** One partition per UTC day or month. */
-  interval: z.enum(['day', 'month']).default('day'),
+  interval: guided(z.enum(['day', 'month']), { expects: 'one of day, month', hint: 'one partition per UTC day or month' }).default('day'),
   /** A partition whose whole period is older than this is dropped. */
-  retentionDays: z.number().int().positive(),
+  retentionDays: guided(z.number().int().positive(), {
+    expects: 'a whole number of days above 0',
+    hint: 'a partition whose whole period is older than this is dropped, e.g. 30',
+  }),
   /** Periods created ahead of the current one. */
-  partitionsAhead: z.number().int().nonnegative().default(3),
+  partitionsAhead: guided(z.number().int().nonnegative(), {
+    expects: 'a whole number, 0 or more',
+    hint: 'partitions created ahead of the current period, e.g. 3',
+  }).default(3),
 });
 export type PartitionedTable = z.infer<typeof partitionedTableSchema>;
 
 export const serviceSchema = z.strictObject({
-  cluster: topologyNameSchema,
-  database: sqlNameSchema,
+  cluster: guided(topologyNameSchema, CLUSTER),
+  database: guided(sqlNameSchema, DATABASE),
   /** The schema that holds this service's tables inside the monolith; defaults to the service name. */
-  monolithSchema: sqlNameSchema.optional(),
+  monolithSchema: guided(sqlNameSchema, {
+    expects: `a PostgreSQL schema name (${SQL_NAME})`,
+    hint: 'leave it out to use the service name',
+  }).optional(),
   /** Directory under prisma/ holding schema.prisma and migrations/; defaults to the service name. */
-  prismaDir: z.string().min(1).optional(),
+  prismaDir: guided(z.string().min(1), {
+    expects: 'a directory name under prisma/',
+    hint: 'leave it out to use the service name',
+  }).optional(),
   reads: readsSchema.default(readsSchema.parse({})),
   cache: cacheSchema.optional(),
   sharding: shardingSchema.optional(),
   /** Time-partitioned tables with retention (the cold tier). */
-  partitioning: z.array(partitionedTableSchema).default([]),
+  partitioning: guided(z.array(partitionedTableSchema), {
+    expects: 'a list of tables { table, column, interval?, retentionDays, partitionsAhead? }',
+    hint: 'see config/README.md (partitioning)',
+  }).default([]),
   /** Overrides the cluster's pool settings field by field. */
   pool: poolOverridesSchema.optional(),
 });
 export type ServiceDatabase = z.infer<typeof serviceSchema>;
 
-export const monolithSchema = z.strictObject({
-  cluster: topologyNameSchema,
-  database: sqlNameSchema.default('neo_service_layer'),
-});
+export const monolithSchema = guided(
+  z.strictObject({
+    cluster: guided(topologyNameSchema, CLUSTER),
+    database: guided(sqlNameSchema, DATABASE).default('neo_service_layer'),
+  }),
+  { expects: 'a block { cluster, database }', hint: 'e.g. "monolith: { cluster: monolith, database: neo_service_layer }"' },
+);
 export type Monolith = z.infer<typeof monolithSchema>;
 
 export const topologySchema = z.strictObject({
-  version: z.literal(1),
-  clusters: z.record(topologyNameSchema, clusterSchema),
-  services: z.record(topologyNameSchema, serviceSchema),
+  version: guided(z.literal(1), { expects: 'the number 1', hint: 'write "version: 1" at the top of the file' }),
+  clusters: guided(z.record(topologyNameSchema, clusterSchema), {
+    expects: 'a map of cluster name to cluster',
+    hint: 'see config/README.md for a cluster block',
+  }),
+  services: guided(z.record(topologyNameSchema, serviceSchema), {
+    expects: 'a map of service name to service database',
+    hint: 'see config/README.md for a service block',
+  }),
   monolith: monolithSchema,
 });
 export type Topology = z.infer<typeof topologySchema>;

@@ -1,4 +1,4 @@
-import type { ServiceHttpOptions } from '@neo/data';
+import type { ServiceHttpOptions } from '@neo/data/nest';
 import { SAMPLES_BODY_LIMIT_BYTES } from '../samples/dto/write-samples.dto.js';
 import { toHttpException } from './monitoring-errors.js';
 

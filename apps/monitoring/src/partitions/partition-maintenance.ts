@@ -1,18 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { isConnectionError, type DataSource } from '@neo/data';
+import { InjectDataSource } from '@neo/data/nest';
 import {
   createTimePartitionSql,
-  InjectDataSource,
-  isConnectionError,
   maintainTimePartitions,
   partitionFor,
   partitionNames,
   partitionPlaces,
-  type DataSource,
   type PartitionInterval,
   type PartitionMaintenance as MaintenanceResult,
   type PartitionPlace,
   type TimePartition,
-} from '@neo/data';
+} from '@neo/data/partitioning';
 import { SampleOutsideRetentionError } from '../samples/samples.errors.js';
 import { CLOCK, RETENTION_SETTINGS, type Clock, type RetentionSettings } from './retention-settings.js';
 import { sampleWindow } from './sample-window.js';

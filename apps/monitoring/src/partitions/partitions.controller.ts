@@ -1,5 +1,5 @@
 import { Controller, HttpCode, HttpStatus, Post, ServiceUnavailableException } from '@nestjs/common';
-import { OperatorOnly } from '@neo/data';
+import { OperatorOnly } from '@neo/data/nest';
 import { PartitionMaintenance, type PlaceMaintenance } from './partition-maintenance.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { PartitionInterval, Topology } from '@neo/data';
+import type { PartitionInterval } from '@neo/data/partitioning';
+import type { Topology } from '@neo/data';
 
 /** How the service keeps `metric_samples`: one partition per period, some made ahead, old ones dropped. */
 export interface RetentionSettings {

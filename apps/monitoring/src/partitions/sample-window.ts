@@ -1,4 +1,4 @@
-import { addPeriods, periodStart, type PartitionInterval } from '@neo/data';
+import { addPeriods, periodStart, type PartitionInterval } from '@neo/data/partitioning';
 
 /**
  * The instants a sample may carry now: not older than the retention (its partition would be

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataClient } from '@neo/data';
+import { InjectDataClient } from '@neo/data/nest';
 import { PartitionMaintenance } from '../partitions/partition-maintenance.js';
 import type { MonitoringDb } from '../monitoring-db.js';
 import { parseBucketWidth } from './bucket-width.js';

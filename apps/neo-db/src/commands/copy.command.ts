@@ -1,4 +1,4 @@
-import { copyService, type CutoverContext } from '@neo/data';
+import { copyService, type CutoverContext } from '@neo/data/cutover';
 
 /** `neo-db copy <service>`: databases, migrations, replication monolith → service, initial copy. */
 export async function copyCommand(context: CutoverContext, service: string): Promise<number> {

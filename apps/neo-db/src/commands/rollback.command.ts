@@ -1,4 +1,4 @@
-import { rollbackService, type CutoverContext } from '@neo/data';
+import { rollbackService, type CutoverContext } from '@neo/data/cutover';
 
 /** `neo-db rollback <service>`: reads and writes back on the monolith. */
 export async function rollbackCommand(context: CutoverContext, service: string): Promise<number> {

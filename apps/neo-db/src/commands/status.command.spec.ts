@@ -1,4 +1,4 @@
-import type { LinkHealth, ServiceCutoverStatus } from '@neo/data';
+import type { LinkHealth, ServiceCutoverStatus } from '@neo/data/cutover';
 import { describe, expect, it } from 'vitest';
 import { formatStatus } from './status.command.js';
 

@@ -1,4 +1,4 @@
-import { cutoverStatus, type CutoverContext, type LinkHealth, type ServiceCutoverStatus } from '@neo/data';
+import { cutoverStatus, type CutoverContext, type LinkHealth, type ServiceCutoverStatus } from '@neo/data/cutover';
 
 /** `neo-db status [service…]`: where reads and writes go, the phase, replication each way. Exit 1 if something is broken. */
 export async function statusCommand(context: CutoverContext, services: string[], options: { json: boolean }): Promise<number> {

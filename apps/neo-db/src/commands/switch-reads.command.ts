@@ -1,4 +1,4 @@
-import { switchReads, type CutoverContext } from '@neo/data';
+import { switchReads, type CutoverContext } from '@neo/data/cutover';
 
 /** `neo-db switch-reads <service> --percent N`. */
 export async function switchReadsCommand(context: CutoverContext, service: string, percent: string | undefined): Promise<number> {

@@ -1,4 +1,4 @@
-import { moveWrites, type CutoverContext } from '@neo/data';
+import { moveWrites, type CutoverContext } from '@neo/data/cutover';
 
 /** `neo-db switch-writes <service>`: refused unless verify passes; writes wait (bounded) during the switch. */
 export async function switchWritesCommand(context: CutoverContext, service: string): Promise<number> {

@@ -7,16 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bindTopology,
-  loadTopology,
-  locateTopologyFile,
-  serviceTargets,
-  toPgPoolConfig,
-  type DataNode,
-  type Endpoints,
-  type Topology,
-} from '@neo/data';
+import { bindTopology, loadTopology, locateTopologyFile, type Endpoints, type Topology } from '@neo/data';
+import { serviceTargets, toPgPoolConfig, type DataNode } from '@neo/topology';
 import { up, type UpHandle } from './up.command.js';
 
 /** `npm start` without the services: the whole declared topology, migrated, persisted, stopped cleanly. */

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadTopology, migrateFleet, type Topology } from '@neo/data';
+import { loadTopology, type Topology } from '@neo/data';
+import { migrateFleet } from '@neo/data/migrations';
 import { startTopology, type RunningTopology } from '@neo/topology-runtime';
 import { localServices } from '../local-services.js';
 import { startServiceProcess, type RunningService } from '../service-process.js';

@@ -1,4 +1,4 @@
-import { verifyService, type CutoverContext } from '@neo/data';
+import { verifyService, type CutoverContext } from '@neo/data/cutover';
 
 /** `neo-db verify <service>`: exit 0 when both sides hold the same rows, 2 naming every difference. */
 export async function verifyCommand(context: CutoverContext, service: string, options: { json: boolean }): Promise<number> {

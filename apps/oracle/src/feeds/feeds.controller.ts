@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { PageQuery, UuidParamPipe } from '@neo/data';
+import { PageQuery } from '@neo/data';
+import { UuidParamPipe } from '@neo/data/nest';
 import type { FeedResponse, FeedValueResponse, Page } from './dto/feed.response.js';
 import { PublishValueDto } from './dto/publish-value.dto.js';
 import { RegisterFeedDto } from './dto/register-feed.dto.js';

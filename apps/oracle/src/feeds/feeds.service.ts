@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataCache, InjectDataClient, Uuidv7Generator, withReadConsistency, type Cache } from '@neo/data';
+import { InjectDataCache, InjectDataClient } from '@neo/data/nest';
+import { Uuidv7Generator, withReadConsistency, type Cache } from '@neo/data';
 import type { OracleDb } from '../oracle-db.js';
 import { toFeedResponse, toValueResponse, type FeedResponse, type FeedValueResponse, type Page } from './dto/feed.response.js';
 import { FeedAlreadyExistsError, FeedHasNoValuesError, FeedNotFoundError } from './feed.errors.js';

@@ -1,4 +1,4 @@
-import type { ServiceHttpOptions } from '@neo/data';
+import type { ServiceHttpOptions } from '@neo/data/nest';
 import { toHttpException } from './oracle-errors.js';
 
 /** The shared HTTP conventions (see `configureServiceHttp`) with this service's own errors. */

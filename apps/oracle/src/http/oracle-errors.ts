@@ -1,4 +1,5 @@
-import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
+import { serviceHttpError } from '@neo/data/nest';
 import {
   FeedAlreadyExistsError,
   FeedHasNoValuesError,
@@ -10,13 +11,11 @@ import {
 /** The service's own errors as HTTP answers; anything else is left to the default handler (a bare 500). */
 export function toHttpException(exception: unknown): unknown {
   if (exception instanceof FeedNotFoundError || exception instanceof FeedHasNoValuesError) {
-    return new NotFoundException({ statusCode: 404, error: 'Not Found', code: exception.code, message: exception.message });
+    return serviceHttpError(HttpStatus.NOT_FOUND, exception);
   }
-  if (exception instanceof FeedAlreadyExistsError) {
-    return new ConflictException({ statusCode: 409, error: 'Conflict', code: exception.code, message: exception.message });
-  }
+  if (exception instanceof FeedAlreadyExistsError) return serviceHttpError(HttpStatus.CONFLICT, exception);
   if (exception instanceof InvalidFeedValueError || exception instanceof InvalidValuesCursorError) {
-    return new BadRequestException({ statusCode: 400, error: 'Bad Request', code: exception.code, message: exception.message });
+    return serviceHttpError(HttpStatus.BAD_REQUEST, exception);
   }
   return exception;
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { UuidParamPipe } from '@neo/data';
+import { UuidParamPipe } from '@neo/data/nest';
 import { ContractsService } from './contracts.service.js';
 import { toContractResponse, type ContractResponse } from './dto/contract.response.js';
 import { CreateContractDto } from './dto/create-contract.dto.js';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataClient, Uuidv7Generator, uuidv7Time } from '@neo/data';
+import { InjectDataClient } from '@neo/data/nest';
+import { Uuidv7Generator, uuidv7Time } from '@neo/data';
 import type { Contract } from '../generated/prisma/client.js';
 import { prismaErrorCode } from '../http/prisma-error-code.js';
 import type { SmartContractsDb } from '../smart-contracts-db.js';

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, type HttpException } from '@nestjs/common';
 import { CrossShardTransactionError, ShardKeyRequiredError, ShardQueryError } from '@neo/data';
 import { describe, expect, it } from 'vitest';
 import { ContractAlreadyExistsError, ContractNotFoundError } from '../contracts/contract.errors.js';
@@ -9,15 +9,17 @@ import { prismaErrorCode } from './prisma-error-code.js';
 import { toHttpException } from './smart-contracts-errors.js';
 
 describe('toHttpException', () => {
-  it('maps the service errors and the shard router refusals onto HTTP statuses with their code', () => {
-    expect(toHttpException(new ContractNotFoundError('c'))).toBeInstanceOf(NotFoundException);
-    expect(toHttpException(new TransactionNotFoundError('t', 5n))).toBeInstanceOf(NotFoundException);
-    expect(toHttpException(new ContractAlreadyExistsError('n', '0x00'))).toBeInstanceOf(ConflictException);
-    expect(toHttpException(new InvalidCursorError())).toBeInstanceOf(BadRequestException);
-    expect(toHttpException(new ShardKeyRequiredError('Transaction', 'updateMany', 'userId'))).toBeInstanceOf(BadRequestException);
-    const crossShard = toHttpException(new CrossShardTransactionError('two shards')) as UnprocessableEntityException;
-    expect(crossShard).toBeInstanceOf(UnprocessableEntityException);
-    expect(crossShard.getResponse()).toMatchObject({ code: 'CROSS_SHARD_TRANSACTION', message: 'two shards' });
+  it.each([
+    [new ContractNotFoundError('c'), 404],
+    [new TransactionNotFoundError('t', 5n), 404],
+    [new ContractAlreadyExistsError('n', '0x00'), 409],
+    [new InvalidCursorError(), 400],
+    [new ShardKeyRequiredError('Transaction', 'updateMany', 'userId'), 400],
+    [new CrossShardTransactionError('two shards'), 422],
+  ])('maps %s onto its HTTP status with its code', (error, status) => {
+    const answer = toHttpException(error) as HttpException;
+    expect(answer.getStatus()).toBe(status);
+    expect(answer.getResponse()).toMatchObject({ statusCode: status, code: error.code, message: error.message });
   });
 
   it('leaves other errors to the default handler', () => {

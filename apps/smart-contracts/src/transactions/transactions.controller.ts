@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { PageQuery, UuidParamPipe } from '@neo/data';
+import { PageQuery } from '@neo/data';
+import { UuidParamPipe } from '@neo/data/nest';
 import type { Page } from '../paging/page-cursor.js';
 import { SubmitBatchDto } from './dto/submit-batch.dto.js';
 import { SubmitTransactionDto } from './dto/submit-transaction.dto.js';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataClient, Uuidv7Generator, uuidv7Time } from '@neo/data';
+import { InjectDataClient } from '@neo/data/nest';
+import { Uuidv7Generator, uuidv7Time } from '@neo/data';
 import { ContractNotFoundError } from '../contracts/contract.errors.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import type { Transaction } from '../generated/prisma/client.js';
 import { prismaErrorCode } from '../http/prisma-error-code.js';
-import { afterPosition, decodeCursor, NEWEST_FIRST, toPage, type Page } from '../paging/page-cursor.js';
+import { pages, type Page } from '../paging/page-cursor.js';
 import type { SmartContractsDb } from '../smart-contracts-db.js';
 import { TransactionNotFoundError } from './transaction.errors.js';
 
@@ -73,24 +74,24 @@ export class TransactionsService {
 
   /** One user's transactions, newest first: one shard. */
   async listForUser(userId: bigint, page: PageRequest): Promise<Page<Transaction>> {
-    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+    const after = page.cursor === undefined ? undefined : pages.decode(page.cursor);
     const rows = await this.db.transaction.findMany({
-      where: { userId, ...afterPosition(after) },
-      orderBy: NEWEST_FIRST,
+      where: { userId, ...pages.after(after) },
+      orderBy: pages.orderBy,
       take: page.limit + 1,
     });
-    return toPage(rows, page.limit);
+    return pages.page(rows, page.limit);
   }
 
   /** Every user's transactions, newest first: each shard's newest, merged by the sharded client. */
   async listRecent(page: PageRequest): Promise<Page<Transaction>> {
-    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+    const after = page.cursor === undefined ? undefined : pages.decode(page.cursor);
     const rows = await this.db.transaction.findMany({
-      where: afterPosition(after),
-      orderBy: NEWEST_FIRST,
+      where: pages.after(after),
+      orderBy: pages.orderBy,
       take: page.limit + 1,
     });
-    return toPage(rows, page.limit);
+    return pages.page(rows, page.limit);
   }
 
   private row(input: NewTransaction) {

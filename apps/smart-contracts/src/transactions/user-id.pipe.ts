@@ -1,5 +1,5 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import { invalidRequest } from '@neo/data';
+import { invalidRequest } from '@neo/data/nest';
 
 /** `:userId` of a path: a non-negative integer up to 2^53 - 1, handed on as the bigint shard key. */
 @Injectable()

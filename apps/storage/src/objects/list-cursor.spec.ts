@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { pages } from './list-cursor.js';
 import { InvalidCursorError } from './storage-object.errors.js';
 
 describe('list cursor', () => {
   it('round-trips a position', () => {
     const position = { createdDate: new Date('2025-03-01T10:00:00.123Z'), id: '01956d8e-7a4b-7c3d-8e2f-1a2b3c4d5e6f' };
-    expect(decodeCursor(encodeCursor(position))).toEqual(position);
+    expect(pages.decode(pages.encode(position))).toEqual(position);
   });
 
   it.each([
@@ -14,6 +14,6 @@ describe('list cursor', () => {
     ['a bad date', Buffer.from('["yesterday","01956d8e-7a4b-7c3d-8e2f-1a2b3c4d5e6f"]').toString('base64url')],
     ['a bad id', Buffer.from('["2025-03-01T10:00:00.000Z","x; DROP TABLE"]').toString('base64url')],
   ])('refuses %s with a typed error', (_label, cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
+    expect(() => pages.decode(cursor)).toThrow(InvalidCursorError);
   });
 });

@@ -1,20 +1,9 @@
-import { positionCursorCodec, type CursorPosition } from '@neo/data';
+import { newestFirstPages } from '@neo/data';
 import { InvalidCursorError } from './storage-object.errors.js';
 
 /**
- * Where a page of the newest-first listing ends: the last row's (createdDate, id).
- * A position, not an offset or a row reference, so it stays valid when rows are
- * added or deleted, and when rows are later spread over date-ranged shards.
+ * Newest-first pages of an owner's objects by (createdDate, id): a position, not an offset, so a
+ * page stays valid when rows are added or deleted, and the same cursor pages one date-ranged shard
+ * and a listing merged from several. A cursor it did not make is an `InvalidCursorError`.
  */
-export type ListPosition = CursorPosition<'createdDate'>;
-
-const cursor = positionCursorCodec('createdDate', (options) => new InvalidCursorError(options));
-
-/** Opaque to clients: base64url of `[isoDate, id]`. */
-export function encodeCursor(position: ListPosition): string {
-  return cursor.encode(position);
-}
-
-export function decodeCursor(value: string): ListPosition {
-  return cursor.decode(value);
-}
+export const pages = newestFirstPages('createdDate', (options) => new InvalidCursorError(options));

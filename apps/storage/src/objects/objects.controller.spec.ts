@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureServiceHttp, DATA_CLIENT } from '@neo/data';
+import { configureServiceHttp, DATA_CLIENT } from '@neo/data/nest';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { httpOptions } from '../http/configure-http.js';
-import { UuidV7Generator } from '../ids/uuidv7.js';
+import { Uuidv7Generator } from '@neo/data';
 import { FakeStorageDb } from './fake-storage-db.js';
 import { ObjectsController } from './objects.controller.js';
 import { ObjectsService } from './objects.service.js';
@@ -19,7 +19,7 @@ describe('ObjectsController over HTTP (in-memory client)', () => {
     db = new FakeStorageDb();
     const moduleRef = await Test.createTestingModule({
       controllers: [ObjectsController],
-      providers: [ObjectsService, UuidV7Generator, { provide: DATA_CLIENT, useValue: db.asStorageDb() }],
+      providers: [ObjectsService, Uuidv7Generator, { provide: DATA_CLIENT, useValue: db.asStorageDb() }],
     }).compile();
     app = configureServiceHttp(moduleRef.createNestApplication({ logger: false }), httpOptions);
     await app.init();

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { UuidParamPipe } from '@neo/data';
+import { UuidParamPipe } from '@neo/data/nest';
 import { CreateObjectDto } from './dto/create-object.dto.js';
 import { ListObjectsQuery } from './dto/list-objects.query.js';
 import { toResponse, type StorageObjectPage, type StorageObjectResponse } from './dto/storage-object.response.js';

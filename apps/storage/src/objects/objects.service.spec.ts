@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UuidV7Generator, uuidV7Time } from '../ids/uuidv7.js';
+import { Uuidv7Generator, uuidv7Time } from '@neo/data';
 import { FakeStorageDb } from './fake-storage-db.js';
 import { ObjectsService } from './objects.service.js';
 import { InvalidCursorError, ObjectAlreadyExistsError, ObjectNotFoundError } from './storage-object.errors.js';
@@ -14,13 +14,13 @@ describe('ObjectsService', () => {
   beforeEach(() => {
     db = new FakeStorageDb();
     now = Date.UTC(2025, 0, 1);
-    service = new ObjectsService(db.asStorageDb(), new UuidV7Generator(() => now));
+    service = new ObjectsService(db.asStorageDb(), new Uuidv7Generator(() => now));
   });
 
   it('creates an object with an application id whose instant is its created date', async () => {
     const created = await service.create({ key: 'a.txt', owner: 'alice', size: 12, contentHash: HASH });
     expect(created).toMatchObject({ key: 'a.txt', owner: 'alice', size: 12n, contentHash: HASH, contentType: null });
-    expect(created.createdDate).toEqual(uuidV7Time(created.id));
+    expect(created.createdDate).toEqual(uuidv7Time(created.id));
     expect(created.createdDate.getTime()).toBe(now);
     expect(await service.get(created.id)).toEqual(created);
   });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataClient } from '@neo/data';
+import { InjectDataClient } from '@neo/data/nest';
 import type { StorageObject } from '../generated/prisma/client.js';
-import { isUuidV7, UuidV7Generator, uuidV7Time } from '../ids/uuidv7.js';
+import { isUuidv7, Uuidv7Generator, uuidv7Time, type Page } from '@neo/data';
 import type { StorageDb } from '../storage-db.js';
-import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { pages } from './list-cursor.js';
 import { ObjectAlreadyExistsError, ObjectNotFoundError } from './storage-object.errors.js';
 
 export interface NewStorageObject {
@@ -20,10 +20,7 @@ export interface ListObjectsRequest {
   cursor?: string;
 }
 
-export interface ObjectPage {
-  items: StorageObject[];
-  nextCursor: string | null;
-}
+export type ObjectPage = Page<StorageObject>;
 
 /**
  * Object metadata: plain Prisma calls on the client the data module gives. Which
@@ -34,7 +31,7 @@ export interface ObjectPage {
 export class ObjectsService {
   constructor(
     @InjectDataClient() private readonly db: StorageDb,
-    private readonly ids: UuidV7Generator,
+    private readonly ids: Uuidv7Generator,
   ) {}
 
   async create(input: NewStorageObject): Promise<StorageObject> {
@@ -54,7 +51,7 @@ export class ObjectsService {
           contentHash: input.contentHash,
           contentType: input.contentType ?? null,
           // The id's own instant: created date (the shard key) and id order always agree.
-          createdDate: uuidV7Time(id),
+          createdDate: uuidv7Time(id),
         },
       });
     } catch (error) {
@@ -65,39 +62,31 @@ export class ObjectsService {
 
   async get(id: string): Promise<StorageObject> {
     // Objects only ever get UUIDv7 ids; any other id names nothing.
-    if (!isUuidV7(id)) throw new ObjectNotFoundError(id);
+    if (!isUuidv7(id)) throw new ObjectNotFoundError(id);
     // The id carries the creation instant, which is the shard key: the read goes to one shard.
-    const row = await this.db.storageObject.findFirst({ where: { id, createdDate: uuidV7Time(id) } });
+    const row = await this.db.storageObject.findFirst({ where: { id, createdDate: uuidv7Time(id) } });
     if (!row) throw new ObjectNotFoundError(id);
     return row;
   }
 
   /** An owner's objects, newest first, `limit` at a time. */
   async list(request: ListObjectsRequest): Promise<ObjectPage> {
-    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    const after = request.cursor === undefined ? undefined : pages.decode(request.cursor);
     const rows = await this.db.storageObject.findMany({
-      where: {
-        owner: request.owner,
-        ...(after && {
-          OR: [{ createdDate: { lt: after.createdDate } }, { createdDate: after.createdDate, id: { lt: after.id } }],
-        }),
-      },
-      orderBy: [{ createdDate: 'desc' }, { id: 'desc' }],
+      where: { owner: request.owner, ...pages.after(after) },
+      orderBy: pages.orderBy,
       // One more than asked tells whether another page exists without a count query.
       take: request.limit + 1,
     });
-    const items = rows.slice(0, request.limit);
-    const last = items.at(-1);
-    const nextCursor = rows.length > request.limit && last ? encodeCursor(last) : null;
-    return { items, nextCursor };
+    return pages.page(rows, request.limit);
   }
 
   async delete(id: string): Promise<void> {
     // Objects only ever get UUIDv7 ids; any other id names nothing.
-    if (!isUuidV7(id)) throw new ObjectNotFoundError(id);
+    if (!isUuidv7(id)) throw new ObjectNotFoundError(id);
     // The id carries the creation instant, which is the shard key: the delete goes to one shard.
     // deleteMany reports a count instead of throwing when nothing matched.
-    const { count } = await this.db.storageObject.deleteMany({ where: { id, createdDate: uuidV7Time(id) } });
+    const { count } = await this.db.storageObject.deleteMany({ where: { id, createdDate: uuidv7Time(id) } });
     if (count === 0) throw new ObjectNotFoundError(id);
   }
 }

@@ -52,11 +52,20 @@ export function connectShardedDatabases<TClient extends DataClient>(
   }) as unknown as ShardedClient<TClient>;
   const placedModels = new Set([...sharding.models, ...sharding.referenceModels, ...Object.keys(sharding.singleModels)]);
   const firstShardClient = shards[0]!.database.client;
-  const client = withHomeModels(
-    sharded,
-    (property) => modelDelegateOf(firstShardClient, property) !== undefined && !placedModels.has(modelNameOf(String(property))),
-    homeClient,
-  );
+  // Asked on every property read of the client, so each property is decided once.
+  const atHome = new Map<PropertyKey, boolean>();
+  const livesAtHome = (property: PropertyKey): boolean => {
+    let home = atHome.get(property);
+    if (home === undefined) {
+      home =
+        typeof property === 'string' &&
+        !placedModels.has(modelNameOf(property)) &&
+        modelDelegateOf(firstShardClient, property) !== undefined;
+      atHome.set(property, home);
+    }
+    return home;
+  };
+  const client = withHomeModels(sharded, livesAtHome, homeClient);
   return { client, databases: () => [...shards.map(({ database }) => database), ...(home ? [home] : [])] };
 }
 

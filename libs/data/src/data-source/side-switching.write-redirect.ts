@@ -118,8 +118,12 @@ export function retryRedirectedWrites<C extends object>(client: C, options: Redi
       },
     });
 
+  // A model's wrapped delegate, made once: model delegates are read on every call.
+  const delegates = new Map<string, object>();
   return new Proxy(client, {
     get(target, property) {
+      const known = typeof property === 'string' ? delegates.get(property) : undefined;
+      if (known) return known;
       const value: unknown = Reflect.get(target, property);
       if (typeof property !== 'string') return value;
       if (typeof value === 'function') {
@@ -136,8 +140,10 @@ export function retryRedirectedWrites<C extends object>(client: C, options: Redi
         }
         return value;
       }
-      if (isModelDelegate(property, value)) return wrapDelegate(value as object, property);
-      return value;
+      if (!isModelDelegate(property, value)) return value;
+      const wrapped = wrapDelegate(value as object, property);
+      delegates.set(property, wrapped);
+      return wrapped;
     },
   });
 }

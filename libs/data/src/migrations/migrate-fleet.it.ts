@@ -288,6 +288,58 @@ describe('migrateFleet against real PostgreSQL', () => {
     expect(await tablesIn(db.widgets, 'public')).toContain('half_done');
   });
 
+  it('runs a CREATE INDEX CONCURRENTLY migration without a transaction, as Prisma does, on every target', async () => {
+    const prismaRoot = await fixturePrismaRoot();
+    const { topology, db } = await freshTopology();
+    const concurrent = join(prismaRoot, 'widgets/migrations/29990101000000_owner_name_index');
+    await mkdir(concurrent);
+    await writeFile(
+      join(concurrent, 'migration.sql'),
+      '-- Built without blocking writes.\nCREATE INDEX CONCURRENTLY "owners_name_idx" ON "owners"("name");\n',
+    );
+
+    const results = await migrateFleet({ topology, prismaRoot, services: ['widgets'] });
+    for (const result of results) expect(result.applied).toContain('29990101000000_owner_name_index');
+    for (const [database, schema] of [
+      [db.widgets, 'public'],
+      [db.monolith, 'widgets'],
+    ] as const) {
+      const [index] = await query<{ valid: boolean }>(
+        database,
+        `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relname = 'owners_name_idx' AND n.nspname = $1`,
+        [schema],
+      );
+      expect(index).toEqual({ valid: true });
+      const [record] = await query<{ finished_at: Date | null; applied_steps_count: number }>(
+        database,
+        `SELECT finished_at, applied_steps_count FROM ${schema}._prisma_migrations WHERE migration_name = '29990101000000_owner_name_index'`,
+      );
+      expect(record!.finished_at).toBeInstanceOf(Date);
+      expect(record!.applied_steps_count).toBe(1);
+    }
+  });
+
+  it('refuses a CONCURRENTLY statement mixed with others, saying to give it a migration of its own', async () => {
+    const prismaRoot = await fixturePrismaRoot();
+    const { topology, db } = await freshTopology();
+    const mixed = join(prismaRoot, 'widgets/migrations/29990101000000_mixed');
+    await mkdir(mixed);
+    await writeFile(
+      join(mixed, 'migration.sql'),
+      'CREATE TABLE gadgets (id int);\nCREATE INDEX CONCURRENTLY gadgets_idx ON gadgets (id);\n',
+    );
+
+    const error = await failure(migrateFleet({ topology, prismaRoot, services: ['widgets'], monolith: false }));
+    expect(error).toMatchObject({ code: 'MIGRATION_FAILED', migration: '29990101000000_mixed' });
+    expect(error.cause).toMatchObject({ code: '25001' }); // active_sql_transaction
+    expect(error.message).toContain('must be alone in its migration');
+    // PostgreSQL ran the script as one implicit transaction: nothing of it stayed
+    expect(await tablesIn(db.widgets, 'public')).toEqual(['_prisma_migrations', 'owners', 'widgets']);
+    const blocked = await failure(migrateFleet({ topology, prismaRoot, services: ['widgets'], monolith: false }));
+    expect(blocked).toMatchObject({ code: 'MIGRATION_FAILED_PREVIOUSLY', migration: '29990101000000_mixed' });
+  });
+
   it('marks a failed attempt rolled back only once (MigrationsTable.markRolledBack)', async () => {
     const { db } = await freshTopology();
     const client = new pg.Client(connectionTo(db.widgets));

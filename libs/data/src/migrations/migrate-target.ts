@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { matchesChecksum, type LocalMigration } from './local-migrations.js';
 import { MigrationError } from './migration.error.js';
+import { runsOutsideTransaction } from './transaction-mode.js';
 import {
   isApplied,
   isFailed,
@@ -38,7 +39,9 @@ export interface MigrateTargetOptions {
 /**
  * Applies `migrations` to one target in order, the way `prisma migrate deploy` does, with two
  * differences that make a fleet safer: each migration runs in its own transaction (a failure
- * leaves nothing half-applied), and the history is checked before anything runs.
+ * leaves nothing half-applied), and the history is checked before anything runs. A migration that
+ * holds a statement PostgreSQL cannot run in a transaction (`CREATE INDEX CONCURRENTLY`) runs
+ * without one, as Prisma runs it (see `runsOutsideTransaction`).
  *
  * Holds Prisma's advisory lock on the target's database for the whole run, so concurrent runs
  * (or a concurrent `prisma migrate`) wait instead of applying a migration twice.
@@ -115,7 +118,11 @@ function checkHistory(label: string, table: MigrationsTable, records: readonly M
       'MIGRATION_FAILED_PREVIOUSLY',
       `Migration ${failed.migrationName} failed on ${label} in an earlier run and blocks further migrations there.\n` +
         `Its error, as recorded: ${firstLines(failed.logs ?? '(no log)')}\n` +
-        `The migrator ran it in a transaction, so nothing of it was applied. Fix migration.sql (editing it is safe: it never applied), ` +
+        `${
+          failed.logs?.includes('ran without a transaction')
+            ? 'It ran without a transaction, so its statements before the failing one stay applied (an index built CONCURRENTLY is left INVALID: drop it). Fix migration.sql, '
+            : 'The migrator ran it in a transaction, so nothing of it was applied. Fix migration.sql (editing it is safe: it never applied), '
+        }` +
         `then ${resolveInstructions(label, table, failed.migrationName)}`,
       { target: label, migration: failed.migrationName },
     );
@@ -145,6 +152,7 @@ function checkHistory(label: string, table: MigrationsTable, records: readonly M
 }
 
 async function applyOne(client: pg.Client, table: MigrationsTable, label: string, migration: LocalMigration): Promise<void> {
+  if (runsOutsideTransaction(migration.sql)) return applyWithoutTransaction(client, table, label, migration);
   const id = randomUUID();
   const startedAt = new Date();
   try {
@@ -156,7 +164,9 @@ async function applyOne(client: pg.Client, table: MigrationsTable, label: string
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     // Recorded after the rollback so the failure survives it, and blocks the next run as Prisma's history would.
-    await table.recordFailed(client, randomUUID(), migration.name, migration.checksum, startedAt, failureLog(error)).catch(() => undefined);
+    await table
+      .recordFailed(client, randomUUID(), migration.name, migration.checksum, startedAt, failureLog(error, 'rolled back'))
+      .catch(() => undefined);
     throw new MigrationError(
       'MIGRATION_FAILED',
       `Migration ${migration.name} failed on ${label} and was rolled back: ${(error as Error).message}\n` +
@@ -167,10 +177,40 @@ async function applyOne(client: pg.Client, table: MigrationsTable, label: string
   }
 }
 
+/**
+ * A migration that cannot run in a transaction: recorded as started first (so a crash midway
+ * leaves it failed, as Prisma records it), then sent as written in one round trip.
+ */
+async function applyWithoutTransaction(client: pg.Client, table: MigrationsTable, label: string, migration: LocalMigration): Promise<void> {
+  const id = randomUUID();
+  await table.recordStarted(client, id, migration.name, migration.checksum);
+  try {
+    await client.query(migration.sql);
+  } catch (error) {
+    await table.recordFailureLogs(client, id, failureLog(error, 'not rolled back')).catch(() => undefined);
+    const alone =
+      (error as Partial<pg.DatabaseError>).code === '25001'
+        ? ' A statement that cannot run in a transaction (CREATE INDEX CONCURRENTLY, …) must be alone in its migration: move the other statements to a migration of their own.'
+        : ' It ran without a transaction (it holds a statement that cannot run in one), so what it did before the failing statement stays: an index built CONCURRENTLY is left INVALID; drop it (DROP INDEX CONCURRENTLY IF EXISTS …) before the next run.';
+    throw new MigrationError(
+      'MIGRATION_FAILED',
+      `Migration ${migration.name} failed on ${label}: ${(error as Error).message}.${alone}\n` +
+        `It is recorded as failed, so later runs stop there until it is resolved: fix migration.sql, ` +
+        `then ${resolveInstructions(label, table, migration.name)}`,
+      { target: label, migration: migration.name, cause: error },
+    );
+  }
+  await table.recordFinished(client, id);
+}
+
 /** The `logs` column of a failed attempt, in the spirit of what Prisma writes there. */
-function failureLog(error: unknown): string {
+function failureLog(error: unknown, outcome: 'rolled back' | 'not rolled back'): string {
   const pgError = error as Partial<pg.DatabaseError> & Error;
-  const lines = ['Migration failed and its transaction was rolled back.'];
+  const lines = [
+    outcome === 'rolled back'
+      ? 'Migration failed and its transaction was rolled back.'
+      : 'Migration failed; it ran without a transaction, so its statements before the failing one stay applied.',
+  ];
   if (pgError.code) lines.push(`Database error code: ${pgError.code}`);
   lines.push('', 'Database error:', pgError.message ?? String(error));
   if (pgError.detail) lines.push(`DETAIL: ${pgError.detail}`);

@@ -84,7 +84,7 @@ export class MigrationsTable {
     }));
   }
 
-  /** Records a migration that is being applied inside the current transaction. */
+  /** Records a migration that is being applied (inside its transaction, unless it runs without one). */
   async recordStarted(client: pg.ClientBase, id: string, name: string, checksum: string): Promise<void> {
     await client.query(
       `INSERT INTO ${this.table} (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
@@ -103,6 +103,11 @@ export class MigrationsTable {
       `INSERT INTO ${this.table} (id, checksum, migration_name, logs, started_at, applied_steps_count) VALUES ($1, $2, $3, $4, $5, 0)`,
       [id, checksum, name, logs, startedAt],
     );
+  }
+
+  /** Keeps the error of an attempt that ran without a transaction on its own (unfinished) record. */
+  async recordFailureLogs(client: pg.ClientBase, id: string, logs: string): Promise<void> {
+    await client.query(`UPDATE ${this.table} SET logs = $2 WHERE id = $1`, [id, logs]);
   }
 
   /** `prisma migrate resolve --rolled-back <name>`: the failed attempt stays as history but no longer blocks. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Side } from '../selection/index.js';
-import type { DataNode } from '../topology/index.js';
+import type { DataNode } from '@neo/topology';
 import { assessReadiness, type PlacementFacts, type ProbedNode } from './data-health.readiness.js';
 
 type State = 'up' | 'down' | 'lagging';

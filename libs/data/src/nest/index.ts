@@ -11,8 +11,7 @@ export { DataMetricsModule } from './data-metrics.module.js';
 export { DataMetricsController } from './data-metrics.controller.js';
 export { RequestContextInterceptor, requestContextFromHeaders, REQUEST_CONTEXT_HEADERS } from './request-context.interceptor.js';
 export { DataExceptionFilter, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
-// The cache `DataModule` provides (`DATA_CACHE`), for services that inject it.
-export type { Cache } from '../cache/index.js';
+export { serviceHttpError, type ErrorBody } from './service-http-error.js';
 export {
   readServiceEnvironment,
   MIN_OPERATOR_TOKEN_LENGTH,

@@ -64,6 +64,8 @@ export function createSideSwitchingClient<C extends object>(options: SideSwitchi
 
   return new Proxy(Object.create(null) as C, {
     get(_target, property) {
+      const known = typeof property === 'string' ? delegates.get(property) : undefined;
+      if (known) return known;
       const value: unknown = Reflect.get(own, property);
       if (typeof property !== 'string') return value;
       if (typeof value === 'function') {

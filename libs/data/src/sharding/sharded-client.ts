@@ -162,9 +162,9 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
           );
         };
       }
-      if (!modelDelegateOf(firstClient, property)) return undefined;
       let delegate = delegates.get(property);
       if (!delegate) {
+        if (!modelDelegateOf(firstClient, property)) return undefined;
         const model = modelNameOf(property);
         delegate = new Proxy(
           {},

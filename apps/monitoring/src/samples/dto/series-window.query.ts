@@ -1,4 +1,4 @@
-import { DateTimeField } from '@neo/data';
+import { DateTimeField } from '@neo/data/nest';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 

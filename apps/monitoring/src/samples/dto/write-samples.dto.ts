@@ -1,4 +1,4 @@
-import { DateTimeField } from '@neo/data';
+import { DateTimeField } from '@neo/data/nest';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsNumber, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 

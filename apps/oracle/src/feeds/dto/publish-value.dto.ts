@@ -1,4 +1,4 @@
-import { DateTimeField } from '@neo/data';
+import { DateTimeField } from '@neo/data/nest';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DECIMAL_PATTERN } from '../feed-value.js';
 

@@ -1,1 +1,1 @@
-export { Uuidv7Generator, uuidv7, uuidv7Time } from './uuidv7.js';
+export { Uuidv7Generator, isUuidv7, uuidv7, uuidv7Time } from './uuidv7.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { uuidv7, Uuidv7Generator, uuidv7Time } from './uuidv7.js';
+import { isUuidv7, uuidv7, Uuidv7Generator, uuidv7Time } from './uuidv7.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -31,5 +31,12 @@ describe('UUIDv7', () => {
   it('is unique across many ids', () => {
     const ids = new Set(Array.from({ length: 20_000 }, () => uuidv7()));
     expect(ids.size).toBe(20_000);
+  });
+
+  it('tells a UUIDv7 from other text and other UUID versions', () => {
+    expect(isUuidv7(uuidv7())).toBe(true);
+    expect(isUuidv7('0190f2a1-7e3b-4c2d-8f00-123456789abc')).toBe(false); // version 4
+    expect(isUuidv7('not-a-uuid')).toBe(false);
+    expect(() => uuidv7Time('0190f2a1-7e3b-4c2d-8f00-123456789abc')).toThrow(TypeError);
   });
 });

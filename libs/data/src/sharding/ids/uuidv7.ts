@@ -68,9 +68,15 @@ export function uuidv7(): string {
   return defaultGenerator.next();
 }
 
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** True for a UUIDv7 in its usual text form (a value that is not one names no row made here). */
+export function isUuidv7(value: string): boolean {
+  return UUID_V7.test(value);
+}
+
 /** The creation time a UUIDv7 carries. */
 export function uuidv7Time(id: string): Date {
-  const hex = id.replace(/-/g, '');
-  if (!/^[0-9a-f]{32}$/i.test(hex) || hex[12] !== '7') throw new TypeError(`"${id}" is not a UUIDv7.`);
-  return new Date(Number.parseInt(hex.slice(0, 12), 16));
+  if (!isUuidv7(id)) throw new TypeError(`"${id}" is not a UUIDv7.`);
+  return new Date(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16));
 }

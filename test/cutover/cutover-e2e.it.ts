@@ -1,4 +1,4 @@
-// The whole move of services out of the monolith and back, end to end (issue 5): two instances
+// The whole move of services out of the monolith and back, end to end: two instances
 // each of the storage (range-sharded) and smart-contracts (hash-sharded) services in this process
 // switch sides by flags from a real unleash-server while a steady read/write load runs against
 // them over HTTP, and the operator steps run in between.
@@ -6,27 +6,29 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import {
   copyService,
-  DATA_SOURCE,
-  isSideSwitching,
-  loadTopology,
-  locateTopologyFile,
-  migrateFleet,
   moveWrites,
   rollbackService,
   switchReads,
   UnleashFlagWriter,
   verifyService,
   type CutoverContext,
+} from '@neo/data/cutover';
+import { DATA_SOURCE } from '@neo/data/nest';
+import {
+  isSideSwitching,
+  loadTopology,
+  locateTopologyFile,
   type DataSource,
   type SidePlacement,
   type SideSwitchingDataSource,
   type Topology,
 } from '@neo/data';
+import { migrateFleet } from '@neo/data/migrations';
 import { startTopology, startUnleashServer, type RunningTopology, type RunningUnleashServer } from '@neo/topology-runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSmartContractsApp } from '../../smart-contracts/src/create-smart-contracts-app.js';
-import { createStorageApp } from '../../storage/src/create-storage-app.js';
+import { createSmartContractsApp } from '../../apps/smart-contracts/src/create-smart-contracts-app.js';
+import { createStorageApp } from '../../apps/storage/src/create-storage-app.js';
 
 const INSTANCES = 2;
 const WRITERS_PER_SERVICE = 3;
@@ -437,7 +439,7 @@ function percentile(values: readonly number[], p: number): string {
 }
 
 function prismaRoot(): string {
-  return new URL('../../../prisma', import.meta.url).pathname;
+  return new URL('../../prisma', import.meta.url).pathname;
 }
 
 function superuserUrl(cluster: string): string {

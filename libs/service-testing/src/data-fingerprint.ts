@@ -1,6 +1,7 @@
-import { dataNodeLabel, monolithTarget, serviceTargets, shardTargets, type DataNode, type Topology } from '@neo/data';
+import type { Topology } from '@neo/data';
+import { dataNodeLabel, monolithTarget, serviceTargets, shardTargets, type DataNode } from '@neo/topology';
 import type pg from 'pg';
-import { connectClient } from '../pg-client.js';
+import { connectClient } from '@neo/testing';
 import type { ServiceSide } from './service-http-table.js';
 
 /** A database (or monolith schema) holding some of a service's rows, on its primary. */

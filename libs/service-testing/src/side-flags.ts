@@ -1,4 +1,5 @@
-import { rolloutFlag, StaticFlagProvider, switchFlag, useShardedDatabaseFlags, type FeatureDefinition } from '@neo/data';
+import { useShardedDatabaseFlags } from '@neo/data/flags';
+import { rolloutFlag, StaticFlagProvider, switchFlag, type FeatureDefinition } from '@neo/data/flags';
 import type { ServiceSide } from './service-http-table.js';
 
 /**

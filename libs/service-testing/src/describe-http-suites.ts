@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { migrateFleet } from '@neo/data';
+import { migrateFleet } from '@neo/data/migrations';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useSharedTopology } from '../use-shared-topology.js';
+import { useSharedTopology } from '@neo/testing';
 import { badInputCases, type BadInputCase } from './bad-input-cases.js';
 import { DataFingerprints, type Fingerprint } from './data-fingerprint.js';
 import { sendRequest } from './send-request.js';

@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { startScratchPostgres, type ScratchPostgres } from '@neo/topology-runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLocalMigrations } from './local-migrations.js';
-import { migrateTarget } from './migrate-target.js';
-import { SchemaEngineSession } from './schema-engine/schema-engine-session.js';
+import { migrateTarget, readLocalMigrations } from '@neo/data/migrations';
+import { SchemaEngineSession } from '../../libs/data/src/migrations/schema-engine/schema-engine-session.js';
 
-const prismaRoot = fileURLToPath(new URL('../../../../prisma', import.meta.url));
+// Every service's schema against its migrations: a test of each service's prisma/ folder and the migration tooling together.
+const prismaRoot = fileURLToPath(new URL('../../prisma', import.meta.url));
 
 /**
  * Every service schema (`prisma/<service>/schema.prisma`), plus the migration tooling's own
