@@ -29,8 +29,9 @@ export function connectDatabase<TClient extends DataClient>(
   settings: ConnectSettings<TClient>,
 ): ConnectedDatabase<TClient> {
   // Writes go to the primary only, so only its client replays a deadlock or serialization victim.
+  const createNodeClient = settings.createClient;
   const createClient: CreateDataClient<TClient> = (adapter, node) => {
-    const client = settings.createClient(adapter, node);
+    const client = createNodeClient(adapter, node);
     return node.role === 'primary' ? retryTransientWrites(client) : client;
   };
   settings = { ...settings, createClient };
