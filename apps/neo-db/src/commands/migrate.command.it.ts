@@ -73,7 +73,9 @@ describe('neo-db migrate', () => {
   it('refuses a topology that is not running, saying how to start it', async () => {
     rmSync(join(workspace, 'endpoints.json'));
     try {
-      await expect(migrate(['widgets'])).rejects.toThrow(/app\/app-primary has no host\/port yet — start it/);
+      await expect(migrate(['widgets'])).rejects.toThrow(
+        /Nothing is running yet\. Start the local topology first with `npm start`[\s\S]*no host\/port for app\/app-primary/,
+      );
     } finally {
       writeFileSync(join(workspace, 'endpoints.json'), JSON.stringify(running.endpoints));
     }

@@ -29,9 +29,10 @@ export async function runStepInChild(
     mode: 0o600,
   });
   const script = fileURLToPath(new URL('./run-step.child.ts', import.meta.url));
-  const hooks = fileURLToPath(new URL('./ts-source-hooks.mjs', import.meta.url));
+  // The workspace's source hooks: workspace packages resolve to their sources, as in tests, so no build is needed.
+  const hooks = fileURLToPath(new URL('../../../../../tools/typescript-sources.mjs', import.meta.url));
   const child = fork(script, [], {
-    execArgv: ['--experimental-transform-types', '--no-warnings', '--import', hooks],
+    execArgv: ['--no-warnings', '--import', hooks],
     env: { ...process.env, NEO_CUTOVER_CHILD_INPUT: inputFile },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,5 +1,5 @@
 // Runs one cutover step in its own process, so a test can kill it (SIGKILL) at a known step.
-// Started by `runStepInChild` with Node's type stripping (see ts-source-hooks.mjs).
+// Started by `runStepInChild` with the workspace's source hooks (tools/typescript-sources.mjs).
 //
 // Input: the JSON file named by NEO_CUTOVER_CHILD_INPUT: { command, service, pauseAt?, fixture }.
 // Output (IPC): { step } as each step begins, then { done } or { failed, code }.
