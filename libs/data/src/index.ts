@@ -47,6 +47,7 @@ export {
   CrossShardTransactionError,
   UnroutableCallError,
   ShardQueryError,
+  NestedWriteShardError,
 } from './sharding/index.js';
 
 // Ids, paging, the read-through cache and metrics a service uses.

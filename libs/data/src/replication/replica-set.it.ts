@@ -168,6 +168,15 @@ describe('ReplicaSet against a primary and two streaming replicas', () => {
     ]);
   });
 
+  it('runs raw reads made through $replica() on a replica, and plain raw SQL on the primary', async () => {
+    const set = await openSet();
+    const inRecovery = (rows: Array<{ r: boolean }>) => rows[0]?.r;
+    expect(inRecovery(await set.client.$replica().$queryRaw<Array<{ r: boolean }>>`select pg_is_in_recovery() as r`)).toBe(true);
+    expect(inRecovery(await set.client.$replica().$queryRawUnsafe<Array<{ r: boolean }>>('select pg_is_in_recovery() as r'))).toBe(true);
+    expect(inRecovery(await set.client.$queryRaw<Array<{ r: boolean }>>`select pg_is_in_recovery() as r`)).toBe(false);
+    expect(inRecovery(await set.client.$primary().$queryRaw<Array<{ r: boolean }>>`select pg_is_in_recovery() as r`)).toBe(false);
+  });
+
   it.each<[ReplicaPolicy, (replica1: number, replica2: number) => void]>([
     ['round-robin', (r1, r2) => expect([r1, r2]).toEqual([150, 150])],
     // Topology weights 3:1.

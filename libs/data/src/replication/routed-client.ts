@@ -100,6 +100,15 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
         );
       };
     }
+    if (RAW_QUERIES.has(property) && mode === 'replica') {
+      // As with the official extension, raw SQL asked of `$replica()` is a read and runs on a replica.
+      return (...args: unknown[]) =>
+        new LazyCall(
+          { operation: property, args },
+          () => router.read(property, 'stale-ok', undefined, (client) => (client as AnyClient)[property](...args)),
+          (transaction) => primaryClient[property](...args).requestTransaction(transaction),
+        );
+    }
     if (RAW_QUERIES.has(property) || RAW_EXECUTES.has(property)) {
       const writes = RAW_EXECUTES.has(property);
       return (...args: unknown[]) => {

@@ -1,5 +1,6 @@
 import { fanOut } from './fan-out.js';
 import { CREATE_OPERATIONS, isReadOperation, MANY_RECORD_WRITES, SINGLE_RECORD_WRITES } from '../prisma-call/index.js';
+import { checkNested } from './nested-write-check.js';
 import type { ShardCallContext } from './shard-call-context.js';
 import { aggregateAcross, countAcross, findFirstAcross, findManyAcross, findUniqueAcross, groupByAcross } from './sharded-reads.js';
 import { createManyAcross, manyRecordWrite, singleRecordWrite } from './sharded-writes.js';
@@ -17,7 +18,10 @@ type Args = Record<string, unknown>;
 /** Executes one Prisma model call through the router: one shard, several, or all with a merge. */
 export async function routeCall(context: ShardCallContext, operation: string, args: Args, options: RouteOptions): Promise<unknown> {
   const placement = context.router.placementOf(context.model);
-  if (placement.kind === 'single') return context.call(placement.shard, operation, args);
+  if (placement.kind === 'single') {
+    checkNested(context, operation, args, placement.shard);
+    return context.call(placement.shard, operation, args);
+  }
   if (placement.kind === 'reference') return referenceCall(context, operation, args, options);
 
   const router = context.router;
@@ -28,7 +32,9 @@ export async function routeCall(context: ShardCallContext, operation: string, ar
     return readAcross(context, operation, shards, args);
   }
   if (operation === 'create') {
-    return context.call(router.shardOfCreateRow(context.model, operation, args.data), operation, args);
+    const shard = router.shardOfCreateRow(context.model, operation, args.data);
+    checkNested(context, operation, args, shard);
+    return context.call(shard, operation, args);
   }
   if (CREATE_OPERATIONS.has(operation)) return createManyAcross(context, operation, args);
   if (SINGLE_RECORD_WRITES.has(operation)) return singleRecordWrite(context, operation, args, options);
@@ -65,6 +71,7 @@ async function readAcross(context: ShardCallContext, operation: string, shards: 
  */
 async function referenceCall(context: ShardCallContext, operation: string, args: Args, options: RouteOptions): Promise<unknown> {
   if (isReadOperation(operation)) return context.call(options.referenceReadShard, operation, args);
+  checkNested(context, operation, args, undefined);
   const answers = await fanOut(
     context.router.shardNames,
     (shard) => context.call(shard, operation, args),

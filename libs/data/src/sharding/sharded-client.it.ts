@@ -6,6 +6,7 @@ import { uuidv7 } from './ids/uuidv7.js';
 import { createShardedClient, type ShardedClient } from './sharded-client.js';
 import {
   CrossShardTransactionError,
+  NestedWriteShardError,
   ShardKeyOutOfRangeError,
   ShardKeyRequiredError,
   ShardKeyTypeError,
@@ -113,6 +114,73 @@ describe('sharded client on real shard databases (modulo by userId over 4 shards
     expect((await db.transaction.findUnique({ where: { id: row.id } }))?.status).toBe('settled');
     await db.$allShards().transaction.delete({ where: { id: row.id } });
     expect(await db.transaction.count()).toBe(0);
+  });
+
+  it('never writes a second row for an upsert whose where has no shard key', async () => {
+    const row = await db.transaction.create({ data: tx(5, 1) }); // on s1
+    const upsert = (client: ShardedClient<PrismaClient>, status: string) =>
+      client.transaction.upsert({ where: { id: row.id }, create: { ...tx(2, 1), id: row.id, status }, update: { status } });
+    await expect(upsert(db, 'again')).rejects.toBeInstanceOf(ShardKeyRequiredError);
+    // Opted in: the row is found on its shard and updated there, as one database would.
+    expect(await upsert(db.$allShards(), 'updated')).toMatchObject({ id: row.id, userId: 5, status: 'updated' });
+    expect(await db.transaction.count()).toBe(1);
+    expect(await countOn('s2', 'transactions')).toBe(0);
+    // No row anywhere: created on the shard of its create data.
+    const fresh = uuidv7();
+    await db.$allShards().transaction.upsert({ where: { id: fresh }, create: { ...tx(2, 2), id: fresh }, update: { status: 'x' } });
+    expect(await countOn('s2', 'transactions')).toBe(1);
+    await expect(db.$transaction([upsert(db, 'batch')])).rejects.toBeInstanceOf(ShardKeyRequiredError);
+    expect(await db.transaction.count()).toBe(2);
+  });
+
+  it('refuses nested writes that would put a related row on a shard its key does not map to, naming the path', async () => {
+    const row = await db.transaction.create({ data: { ...tx(1, 1), events: { create: [{ userId: 1, kind: 'submitted' }] } } });
+    const where = { userId_id: { userId: 1, id: row.id } };
+    const refused = async (work: Promise<unknown>, path: string) => {
+      const error = await work.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NestedWriteShardError);
+      expect((error as NestedWriteShardError).path).toBe(path);
+    };
+    await refused(
+      db.transaction.update({ where, data: { events: { updateMany: { where: {}, data: { userId: 2 } } } } }),
+      'data.events.updateMany.data.userId',
+    );
+    await refused(
+      db.transaction.update({ where, data: { events: { updateMany: { where: {}, data: { userId: { increment: 1 } } } } } }),
+      'data.events.updateMany.data.userId',
+    );
+    await refused(
+      db.transaction.create({ data: { ...tx(1, 2), events: { create: { userId: 2, kind: 'x' } } } }),
+      'data.events.create.userId',
+    );
+    await refused(
+      db.transaction.create({
+        data: {
+          ...tx(1, 2),
+          events: {
+            createMany: {
+              data: [
+                { userId: 1, kind: 'a' },
+                { userId: 3, kind: 'b' },
+              ],
+            },
+          },
+        },
+      }),
+      'data.events.createMany.data[1].userId',
+    );
+    await refused(
+      db.transaction.upsert({ where, create: { ...tx(1, 3), id: row.id }, update: { events: { create: { userId: 6, kind: 'x' } } } }),
+      'update.events.create.userId',
+    );
+    await refused(
+      db.$shard(1).transactionEvent.create({ data: { userId: 1, kind: 'x', transaction: { create: { ...tx(2, 4), id: uuidv7() } } } }),
+      'data.transaction.create.userId',
+    );
+    // Nothing moved or was added; a key that stays on the same shard (1 → 5 on s1) is allowed.
+    expect(await db.transactionEvent.findMany({ select: { userId: true } })).toEqual([{ userId: 1 }]);
+    await db.transaction.update({ where, data: { events: { updateMany: { where: {}, data: { userId: 5 } } } } });
+    expect(await db.transactionEvent.findMany({ where: { userId: 5 }, select: { kind: true } })).toEqual([{ kind: 'submitted' }]);
   });
 
   it('writes reference models to every shard and single models to their shard', async () => {

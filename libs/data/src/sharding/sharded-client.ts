@@ -5,11 +5,13 @@ import { FieldNullability } from './field-nullability.js';
 import { withGeneratedIds, type GeneratedIds } from './generated-ids.js';
 import { callDelegate, isReadOperation, LazyCall, modelDelegateOf, modelNameOf } from '../prisma-call/index.js';
 import { compareCodePoints, type StringComparator } from './merge/compare-values.js';
+import { checkNestedWrites, nestedWriteArguments } from './nested-write-check.js';
+import { RelationFields } from './relation-fields.js';
 import { routeCall } from './route-call.js';
 import type { ShardCallContext } from './shard-call-context.js';
 import type { PrismaClientLike, ShardConnection } from './shard-connection.js';
 import { ShardRouter } from './shard-router.js';
-import { CrossShardTransactionError, ShardingConfigError, UnroutableCallError } from './sharding.errors.js';
+import { CrossShardTransactionError, ShardingConfigError, ShardKeyRequiredError, UnroutableCallError } from './sharding.errors.js';
 
 export interface ShardedClientOptions<Client extends PrismaClientLike> {
   /** The service's sharding block from the topology. */
@@ -91,6 +93,7 @@ export function createShardedClient<Client extends PrismaClientLike>(options: Sh
     referenceReadShard,
     boundClients: new Map(),
     nullability: new FieldNullability(),
+    relations: RelationFields.of(options.shards[0]!.client),
   };
   return buildClient(shared, { scatter: false });
 }
@@ -104,6 +107,7 @@ interface SharedState<Client extends PrismaClientLike> {
   referenceReadShard: string;
   boundClients: Map<string, Client>;
   nullability: FieldNullability;
+  relations: RelationFields;
 }
 
 interface Mode {
@@ -125,6 +129,7 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
       fanOut: { concurrency: shared.concurrency, failures: mode.failures },
       compareStrings: shared.compareStrings,
       nullability: shared.nullability,
+      relations: shared.relations,
     };
     return new LazyCall({ model, operation, args }, () =>
       routeCall(context, operation, args, { scatter: mode.scatter, referenceReadShard: shared.referenceReadShard }),
@@ -203,6 +208,8 @@ function boundClient<Client extends PrismaClientLike>(shared: SharedState<Client
           }) {
             const filled = withGeneratedIds(shared.generatedIds, model, operation, args ?? {});
             assertStaysOnShard(shared.router, shard, model, operation, filled);
+            const nested = nestedWriteArguments(operation, filled);
+            if (nested) checkNestedWrites(shared.router, shared.relations, { model, operation }, shard, nested);
             return query(filled);
           },
         },
@@ -240,6 +247,15 @@ async function batchTransaction<Client extends PrismaClientLike>(
     if (placement.kind === 'reference' || destination.kind === 'all') {
       throw new CrossShardTransactionError(
         `${call.model}.${call.operation} in a batch transaction would touch every shard; give it the shard key "${shared.router.strategy.keyField}" so the batch stays on one shard.`,
+      );
+    }
+    if (call.operation === 'upsert' && shared.router.shardsOfWhere(call.args.where).length !== 1) {
+      // The row an upsert's where finds may live on any shard: it cannot be placed in advance.
+      throw new ShardKeyRequiredError(
+        call.model,
+        call.operation,
+        shared.router.strategy.keyField,
+        'an upsert in a batch transaction must name its one shard in the where',
       );
     }
     destination.shards.forEach((shard) => shards.add(shard));

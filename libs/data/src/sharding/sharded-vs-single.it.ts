@@ -67,10 +67,10 @@ async function load(strategy: 'modulo' | 'hash', rows: TransactionRow[]): Promis
   await clients[strategy].transaction.createMany({ data: rows });
 }
 
-/** Values both sides may spell differently but mean the same: Decimals, float rounding, Dates. */
+/** Values both sides may spell differently but mean the same: float rounding, Dates. Decimals must match digit for digit. */
 function comparable(value: unknown): unknown {
   if (value === null || value === undefined) return value ?? null;
-  if (isDecimal(value)) return Number(Number(String(value)).toPrecision(12));
+  if (isDecimal(value)) return `Decimal(${value.toFixed()})`;
   if (typeof value === 'number') return Number(value.toPrecision(12));
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(comparable);
@@ -195,6 +195,32 @@ describe.each(['modulo', 'hash'] as const)('%s sharding over 4 databases answers
     },
     PROPERTY_TIMEOUT_MS,
   );
+
+  it('Decimal _avg equals the one database answer digit for digit, whatever the magnitude', async () => {
+    const fees = ['0.01', '0.02', '0.02', '9999999999.99', '0.00', '1234.56', '-0.07'];
+    for (const count of [3, 4, fees.length]) {
+      const rows = fees.slice(0, count).map((fee, i) => ({
+        id: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        userId: i * 7 + 1,
+        status: 'new',
+        amount: i,
+        fee,
+        contractId: null,
+        note: null,
+        createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)),
+      }));
+      await load(strategy, rows);
+      const ask = { _avg: { fee: true, amount: true }, _sum: { fee: true } } as const;
+      const single = await fixture.single.transaction.aggregate(ask);
+      const sharded = await clients[strategy].transaction.aggregate(ask);
+      expect(sharded._avg.fee?.toFixed()).toBe(single._avg.fee?.toFixed());
+      expect(sharded._avg.amount).toBe(single._avg.amount);
+      const sql = await fixture.sql('single', 'SELECT avg(fee)::text AS avg FROM transactions');
+      expect(sharded._avg.fee?.toFixed()).toBe(String(sql.rows[0].avg).replace(/\.?0+$/, ''));
+      const grouped = await clients[strategy].transaction.groupBy({ by: ['status'], _avg: { fee: true } });
+      expect(grouped[0]?._avg.fee?.toFixed()).toBe(single._avg.fee?.toFixed());
+    }
+  });
 
   it(
     'groupBy: mergeable aggregates, having, orderBy with take/skip',

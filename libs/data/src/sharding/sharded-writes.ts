@@ -1,4 +1,5 @@
 import { fanOut } from './fan-out.js';
+import { checkNested } from './nested-write-check.js';
 import type { Row } from './merge/order-by.js';
 import type { ShardCallContext } from './shard-call-context.js';
 import { ShardKeyRequiredError, UnroutableCallError } from './sharding.errors.js';
@@ -63,20 +64,14 @@ export async function singleRecordWrite(
   const router = context.router;
   let shards = router.shardsOfWhere(args.where);
   if (operation === 'upsert') {
-    const createShard = router.shardOfCreateRow(context.model, operation, args.create);
-    if (!shards.includes(createShard)) {
-      throw new UnroutableCallError(
-        `${context.model}.upsert: its where names shard(s) ${shards.join(', ') || '(none)'} but its create data belongs on shard "${createShard}"; ` +
-          `give the same "${router.strategy.keyField}" in both.`,
-      );
-    }
-    shards = [createShard];
+    shards = await upsertShard(context, args, shards, options);
   } else if (shards.length !== 1) {
     if (router.isKeyless(args.where) && !options.scatter)
       throw new ShardKeyRequiredError(context.model, operation, router.strategy.keyField);
     shards = await locateRecord(context, args.where, shards);
   }
   router.checkKeyUpdate(context.model, operation, operation === 'upsert' ? args.update : args.data, shards);
+  if (shards[0] !== undefined) checkNested(context, operation, args, shards[0]);
   // Not found anywhere: let one shard run it, so the caller gets Prisma's own "record not found" error.
   return context.call(shards[0] ?? router.shardNames[0]!, operation, args);
 }
@@ -101,6 +96,42 @@ export async function manyRecordWrite(
   );
   if (operation === 'updateManyAndReturn') return answers.flatMap((answer) => answer.value as Row[]);
   return { count: answers.reduce((total, answer) => total + (answer.value as { count: number }).count, 0) };
+}
+
+/**
+ * The one shard an upsert runs on. One database would update the row its `where` finds, wherever
+ * it is, and create a row only when there is none: so a where naming several shards (or, opted in
+ * with scatter, no key at all) finds the row first, and only when no shard holds it does the row
+ * go to the shard of its create data. Running it on the create data's shard alone would add a
+ * second row beside one that lives on another shard.
+ */
+async function upsertShard(context: ShardCallContext, args: Args, whereShards: string[], options: { scatter: boolean }): Promise<string[]> {
+  const router = context.router;
+  const createShard = router.shardOfCreateRow(context.model, 'upsert', args.create);
+  if (whereShards.length === 1) {
+    if (whereShards[0] !== createShard) {
+      throw new UnroutableCallError(
+        `${context.model}.upsert: its where names shard "${whereShards[0]}" but its create data belongs on shard "${createShard}"; ` +
+          `give the same "${router.strategy.keyField}" in both.`,
+      );
+    }
+    return whereShards;
+  }
+  if (router.isKeyless(args.where) && !options.scatter) {
+    throw new ShardKeyRequiredError(
+      context.model,
+      'upsert',
+      router.strategy.keyField,
+      `give "${router.strategy.keyField}" in the where (the row may live on any shard), or opt in to a search of every shard with $allShards()`,
+    );
+  }
+  const holders = await locateRecord(context, args.where, whereShards);
+  if (holders.length > 1) {
+    throw new UnroutableCallError(
+      `${context.model}.upsert: its where matches rows on shards ${holders.join(', ')}; a unique where must find one row. Nothing was written.`,
+    );
+  }
+  return holders.length === 1 ? holders : [createShard];
 }
 
 async function locateRecord(context: ShardCallContext, where: unknown, shards: readonly string[]): Promise<string[]> {

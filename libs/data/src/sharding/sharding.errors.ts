@@ -88,3 +88,19 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return `an object (${JSON.stringify(value)?.slice(0, 60)})`;
   return `${String(value)} (${typeof value})`;
 }
+
+/**
+ * A nested write (`data: { events: { updateMany: … } }`) would put a related row on a shard
+ * where its shard key does not belong, or write a reference/single model on the wrong shard.
+ * `path` names the place in the arguments, e.g. `data.events.updateMany.data.userId`.
+ */
+export class NestedWriteShardError extends DataError {
+  constructor(
+    readonly model: string,
+    readonly operation: string,
+    readonly path: string,
+    reason: string,
+  ) {
+    super('NESTED_WRITE_SHARD', `${model}.${operation}: the nested write at ${path} ${reason}. Nothing was written.`);
+  }
+}

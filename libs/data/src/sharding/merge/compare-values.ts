@@ -27,6 +27,8 @@ export interface DecimalLike {
   comparedTo(other: DecimalLike | number | string): number;
   plus(other: DecimalLike | number | string): DecimalLike;
   div(other: DecimalLike | number | string): DecimalLike;
+  /** Plain notation, every digit, no exponent. */
+  toFixed(): string;
 }
 
 export function isDecimal(value: unknown): value is DecimalLike {

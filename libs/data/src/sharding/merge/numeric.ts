@@ -1,4 +1,5 @@
 import { isDecimal, type DecimalLike } from './compare-values.js';
+import { postgresNumericAverage } from './numeric-average.js';
 
 /** A summed column value as Prisma returns it: number (Int, Float), bigint (BigInt) or Decimal. */
 export type Numeric = number | bigint | DecimalLike;
@@ -13,10 +14,21 @@ export function addNumeric(a: Numeric | null, b: Numeric | null): Numeric | null
   return Number(a) + Number(b);
 }
 
-/** AVG from a total SUM and COUNT: a Decimal for Decimal columns, a number otherwise (as Prisma returns). */
+/**
+ * AVG from a total SUM and COUNT, as PostgreSQL computes it on one database: for Decimal (and
+ * BigInt) columns by numeric division with PostgreSQL's result scale, so the digits are the
+ * same; a Decimal for Decimal columns, a number otherwise (as Prisma returns).
+ */
 export function averageOf(sum: Numeric | null, count: number): Numeric | null {
   if (sum === null || count === 0) return null;
-  if (isDecimal(sum)) return sum.div(count);
+  if (isDecimal(sum)) {
+    const plain = sum.toFixed();
+    const DecimalClass = sum.constructor as new (value: string) => DecimalLike;
+    // The sum's own decimals stand for its column's scale (a Decimal drops trailing zeros; they
+    // change the result only for averages of 16 or more integer digits).
+    return new DecimalClass(postgresNumericAverage(plain, count, plain.split('.')[1]?.length ?? 0));
+  }
+  if (typeof sum === 'bigint') return Number(postgresNumericAverage(sum.toString(), count));
   return Number(sum) / count;
 }
 
