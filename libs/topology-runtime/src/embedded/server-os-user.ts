@@ -52,11 +52,15 @@ async function resolveServerOsUser(): Promise<ServerOsUser | undefined> {
 
 async function lookupUser(name: string): Promise<ServerOsUser | undefined> {
   try {
-    const [uid, gid, groups] = await Promise.all(['-u', '-g', '-G'].map((flag) => execFileAsync('id', [flag, name])));
+    const [uid, gid, groups] = await Promise.all([
+      execFileAsync('id', ['-u', name]),
+      execFileAsync('id', ['-g', name]),
+      execFileAsync('id', ['-G', name]),
+    ]);
     return {
-      uid: Number(uid!.stdout.trim()),
-      gid: Number(gid!.stdout.trim()),
-      groups: groups!.stdout.trim().split(/\s+/).filter(Boolean).map(Number),
+      uid: Number(uid.stdout.trim()),
+      gid: Number(gid.stdout.trim()),
+      groups: groups.stdout.trim().split(/\s+/).filter(Boolean).map(Number),
     };
   } catch {
     return undefined;
