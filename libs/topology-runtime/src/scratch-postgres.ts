@@ -1,11 +1,11 @@
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import getPort from 'get-port';
 import { createDataDirFromTemplate } from './embedded/copy-template.js';
 import { embeddedBinaries } from './embedded/postgres-binaries.js';
 import { PostgresServer } from './embedded/postgres-server.js';
 import { serverOsUser } from './embedded/server-os-user.js';
+import { serverReachableTempDir } from './embedded/server-user-access.js';
 import { SUPERUSER } from './embedded/template-data-dir.js';
 import { guardServer, releaseServer, type GuardedServer } from './lifecycle/server-guard.js';
 
@@ -33,7 +33,7 @@ export interface ScratchPostgres {
  */
 export async function startScratchPostgres(options: ScratchPostgresOptions = {}): Promise<ScratchPostgres> {
   const [binaries, user] = await Promise.all([embeddedBinaries(), serverOsUser()]);
-  const root = await mkdtemp(path.join(tmpdir(), 'neo-scratch-pg-'));
+  const root = await mkdtemp(path.join(await serverReachableTempDir(user), 'neo-scratch-pg-'));
   // The server's OS user writes its log next to the data directory.
   if (user) await chown(root, user.uid, user.gid);
   const dataDir = path.join(root, 'data');

@@ -46,14 +46,18 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
   };
 }
 
-/** `auto`: testcontainers when a container runtime answers, otherwise embedded. */
+/**
+ * `auto`: testcontainers when a container runtime answers, otherwise embedded. `probe` decides
+ * whether one answers (tests give their own, so they do not depend on the machine's engine).
+ */
 export async function chooseProvider(
   options: Pick<StartTopologyOptions, 'provider' | 'env'>,
   log: (line: string) => void = discardLogLine,
+  probe: (env: NodeJS.ProcessEnv | undefined) => Promise<boolean> = containerRuntimeAvailable,
 ): Promise<ProviderName> {
   const requested = options.provider ?? 'auto';
   if (requested !== 'auto') {
-    if (requested === 'testcontainers' && !(await containerRuntimeAvailable(options.env))) {
+    if (requested === 'testcontainers' && !(await probe(options.env))) {
       throw new TopologyRuntimeError(
         'RUNTIME_PROVIDER_UNAVAILABLE',
         'The testcontainers provider was asked for but no container runtime answers (DOCKER_HOST or a Docker/Podman socket). Use "auto" or "embedded".',
@@ -62,7 +66,10 @@ export async function chooseProvider(
     return requested;
   }
   const started = performance.now();
-  if (await containerRuntimeAvailable(options.env)) return 'testcontainers';
+  if (await probe(options.env)) {
+    log(`a container runtime answered (${(performance.now() - started).toFixed(1)} ms): using testcontainers`);
+    return 'testcontainers';
+  }
   log(`no container runtime answered (${(performance.now() - started).toFixed(1)} ms): using embedded PostgreSQL`);
   return 'embedded';
 }

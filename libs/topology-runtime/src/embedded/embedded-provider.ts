@@ -1,5 +1,4 @@
 import { access, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TopologyRuntimeError } from '../errors.js';
 import { guardServer, releaseServer, type GuardedServer } from '../lifecycle/server-guard.js';
@@ -14,7 +13,9 @@ import { createDataDirFromTemplate } from './copy-template.js';
 import { embeddedBinaries, findPgBasebackup, type EmbeddedBinaries } from './postgres-binaries.js';
 import { PostgresServer, removeStalePidFile } from './postgres-server.js';
 import { assertNotInUse, readRuntimeState, writeRuntimeState, type RuntimeState } from './runtime-state.js';
+import { reachableDataDir } from './reachable-data-dir.js';
 import { serverOsUser, type ServerOsUser } from './server-os-user.js';
+import { serverReachableTempDir } from './server-user-access.js';
 import { slotNameFor, writeStandbyConfig } from './standby-config.js';
 import { SUPERUSER, templateDataDir } from './template-data-dir.js';
 import { discardLogLine } from '../log-line.js';
@@ -52,8 +53,10 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
   const started = performance.now();
   const [binaries, user] = await Promise.all([embeddedBinaries(), serverOsUser()]);
   const ephemeral = options.dataDir === undefined;
-  const dataDir = path.resolve(options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'neo-topology-'))));
-  await mkdir(dataDir, { recursive: true });
+  const dataDir =
+    options.dataDir === undefined
+      ? await mkdtemp(path.join(await serverReachableTempDir(user), 'neo-topology-'))
+      : await reachableDataDir(path.resolve(options.dataDir), user, log);
   if (user) await chown(dataDir, user.uid, user.gid);
 
   let state = await readRuntimeState(dataDir);

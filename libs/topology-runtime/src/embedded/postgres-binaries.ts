@@ -4,6 +4,8 @@ import { arch, platform } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { TopologyRuntimeError } from '../errors.js';
+import { reachableBinaries } from './reachable-binaries.js';
+import { serverOsUser } from './server-os-user.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -24,7 +26,10 @@ let cached: Promise<EmbeddedBinaries> | undefined;
  * watchdog, a later run that finds a stale server, or signal handlers.
  */
 export function embeddedBinaries(): Promise<EmbeddedBinaries> {
-  cached ??= loadEmbeddedBinaries();
+  cached ??= loadEmbeddedBinaries().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
   return cached;
 }
 
@@ -41,7 +46,9 @@ async function loadEmbeddedBinaries(): Promise<EmbeddedBinaries> {
       { cause },
     );
   }
-  return { initdb: paths.initdb, pgCtl: paths.pg_ctl, postgres: paths.postgres };
+  const packaged = { initdb: paths.initdb, pgCtl: paths.pg_ctl, postgres: paths.postgres };
+  // As root, the servers' OS user must be able to run them: a checkout it cannot enter gets them copied out.
+  return reachableBinaries(packaged, await serverOsUser());
 }
 
 /**

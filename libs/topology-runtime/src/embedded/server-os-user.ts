@@ -10,6 +10,8 @@ const execFileAsync = promisify(execFile);
 export interface ServerOsUser {
   uid: number;
   gid: number;
+  /** Supplementary groups, which decide what folders it may enter. */
+  groups?: number[];
 }
 
 let cached: Promise<ServerOsUser | undefined> | undefined;
@@ -50,8 +52,16 @@ async function resolveServerOsUser(): Promise<ServerOsUser | undefined> {
 
 async function lookupUser(name: string): Promise<ServerOsUser | undefined> {
   try {
-    const [uid, gid] = await Promise.all([execFileAsync('id', ['-u', name]), execFileAsync('id', ['-g', name])]);
-    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+    const [uid, gid, groups] = await Promise.all([
+      execFileAsync('id', ['-u', name]),
+      execFileAsync('id', ['-g', name]),
+      execFileAsync('id', ['-G', name]),
+    ]);
+    return {
+      uid: Number(uid.stdout.trim()),
+      gid: Number(gid.stdout.trim()),
+      groups: groups.stdout.trim().split(/\s+/).filter(Boolean).map(Number),
+    };
   } catch {
     return undefined;
   }

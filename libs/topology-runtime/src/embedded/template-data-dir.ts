@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdtemp, readFile, rename, rm, stat, writeFile, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { embeddedBinaries } from './postgres-binaries.js';
 import { runProgram } from './run-program.js';
 import { serverOsUser } from './server-os-user.js';
+import { serverReachableTempDir } from './server-user-access.js';
 import { discardLogLine } from '../log-line.js';
 
 /** Superuser every server made from the template has. */
@@ -38,7 +38,7 @@ export function templateDataDir(log: (line: string) => void = discardLogLine): P
 
 async function findOrCreateTemplate(log: (line: string) => void): Promise<TemplateDataDir> {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  const home = path.join(tmpdir(), `neo-pg15-template-v${TEMPLATE_VERSION}-${uid}`);
+  const home = path.join(await serverReachableTempDir(await serverOsUser()), `neo-pg15-template-v${TEMPLATE_VERSION}-${uid}`);
   const existing = await readTemplate(home);
   if (existing) return existing;
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import getPort from 'get-port';
 import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
 import { TopologyRuntimeError } from '../errors.js';
 import type { ProviderRun } from '../provider-run.js';
@@ -8,8 +10,12 @@ import { slotNameFor } from '../embedded/standby-config.js';
 import type { ClusterPlan } from '../topology-plan.js';
 import { endpointKey, type Endpoints, type StartTopologyOptions } from '../topology-runtime.types.js';
 import { discardLogLine } from '../log-line.js';
+import { networkNameFor, OWNER_LABEL, startContainerWatchdog } from './container-watchdog.js';
+import { choosePostgresImage, imageExists } from './postgres-image.js';
 
-const IMAGE = 'postgres:15';
+const RYUK_IMAGE = 'testcontainers/ryuk:0.14.0';
+/** Published on the loopback only, like the embedded servers. */
+const HOST = '127.0.0.1';
 const SERVER_FLAGS = [
   'postgres',
   '-c',
@@ -28,85 +34,114 @@ const SERVER_FLAGS = [
   'hot_standby_feedback=on',
   '-c',
   'shared_preload_libraries=pg_stat_statements',
+  '-c',
+  'max_connections=200',
 ];
 
 /**
- * Each cluster as `postgres:15` containers on one container network: the
- * primary, and replicas that clone it with pg_basebackup at start. The image's
- * entrypoint makes the superuser `postgres`; the cluster role is created like
- * the embedded provider does. testcontainers' reaper removes the containers if
- * this process dies.
+ * Each cluster as PostgreSQL 15 containers on one container network: the primary, and replicas
+ * that clone it with pg_basebackup at start. Each node keeps its host port for the whole run, so
+ * stopping and starting a node leaves its endpoint as it was. Every container and network is
+ * labelled with this run's id and removed by `stop()`, or by a watchdog process when this process
+ * ends without stopping (testcontainers' own reaper needs a registry; it is used only when its
+ * image is on the machine).
  */
 export async function startContainerTopology(plans: ClusterPlan[], options: StartTopologyOptions): Promise<ProviderRun> {
-  const { GenericContainer, Network, Wait } = await import('testcontainers');
+  const env = options.env ?? process.env;
   const log = options.log ?? discardLogLine;
+  const { GenericContainer, Network, Wait, getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  const image = await choosePostgresImage(client, env);
+  if (process.env['TESTCONTAINERS_RYUK_DISABLED'] === undefined && !(await imageExists(client, RYUK_IMAGE))) {
+    // testcontainers reads this when it first needs its reaper; the watchdog below does the clean-up.
+    process.env['TESTCONTAINERS_RYUK_DISABLED'] = 'true';
+  }
+  const runId = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const labels = { [OWNER_LABEL]: runId };
+  const modem = client.container.dockerode.modem as { socketPath?: string; host?: string; port?: number };
+  startContainerWatchdog(runId, { ...(modem.socketPath ? { socketPath: modem.socketPath } : { host: modem.host, port: modem.port }) });
+  log(`testcontainers: image ${image}, run ${runId}`);
+
+  const started = performance.now();
   const superuserPassword = randomBytes(18).toString('base64url');
-  const network: StartedNetwork = await new Network().start();
   const containers = new Map<string, StartedTestContainer>();
   const endpoints: Endpoints = {};
+  let network: StartedNetwork | undefined;
   const stop = async (): Promise<void> => {
-    await Promise.allSettled([...containers.values()].map((container) => container.stop()));
+    await Promise.allSettled([...containers.values()].map((container) => container.stop({ remove: true, removeVolumes: true })));
     containers.clear();
-    await network.stop().catch(() => undefined);
+    await network?.stop().catch(() => undefined);
   };
 
   try {
-    for (const plan of plans) {
-      const primaryName = plan.cluster.primary.name;
-      const primary = await new GenericContainer(IMAGE)
-        .withNetwork(network)
-        .withNetworkAliases(primaryName)
-        .withEnvironment({
-          POSTGRES_PASSWORD: superuserPassword,
-          POSTGRES_HOST_AUTH_METHOD: 'scram-sha-256',
-          POSTGRES_INITDB_ARGS: '--auth-host=scram-sha-256',
-        })
-        .withCommand([...SERVER_FLAGS])
-        .withExposedPorts(5432)
-        .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
-        .start();
-      containers.set(endpointKey(plan.name, primaryName), primary);
-      const target = { host: primary.getHost(), port: primary.getMappedPort(5432), user: 'postgres', password: superuserPassword };
-      endpoints[endpointKey(plan.name, primaryName)] = { host: target.host, port: target.port };
-      await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log });
-      // The image's pg_hba.conf has no line for replication connections from other containers.
-      await primary.exec(['bash', '-c', 'echo "host replication all all scram-sha-256" >> "$PGDATA/pg_hba.conf"']);
-      await primary.exec(['gosu', 'postgres', 'bash', '-c', 'pg_ctl reload -D "$PGDATA"']);
-
-      const { user, password = '' } = plan.cluster.credentials;
-      for (const replica of plan.cluster.replicas) {
-        const slot = slotNameFor(replica.name);
-        const script = [
-          'set -e',
-          'mkdir -p "$PGDATA" && chown postgres "$PGDATA" && chmod 700 "$PGDATA"',
-          // A restarted replica container keeps its data directory.
-          'if [ ! -f "$PGDATA/PG_VERSION" ]; then',
-          `  gosu postgres env PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup -h ${primaryName} -U ${user} -D "$PGDATA" -X stream -C -S ${slot} -R`,
-          `  echo "primary_conninfo = 'host=${primaryName} user=${user} password=$REPLICATION_PASSWORD application_name=${replica.name}'" >> "$PGDATA/postgresql.auto.conf"`,
-          'fi',
-          `exec gosu postgres ${SERVER_FLAGS.join(' ')}`,
-        ].join('\n');
-        const started = await new GenericContainer(IMAGE)
-          .withNetwork(network)
-          .withNetworkAliases(replica.name)
-          .withEnvironment({ PGDATA: '/var/lib/postgresql/data/pgdata', REPLICATION_PASSWORD: password })
-          .withEntrypoint(['bash', '-c', script])
-          .withExposedPorts(5432)
-          .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept read-only connections/))
+    // testcontainers gives networks no labels of ours: the run id in the name is what the watchdog finds.
+    const startedNetwork = await new Network({ nextUuid: () => networkNameFor(runId) }).start();
+    network = startedNetwork;
+    await Promise.all(
+      plans.map(async (plan) => {
+        const primaryName = plan.cluster.primary.name;
+        const primaryPort = await getPort();
+        const primary = await new GenericContainer(image)
+          .withNetwork(startedNetwork)
+          .withNetworkAliases(primaryName)
+          .withLabels(labels)
+          .withEnvironment({
+            POSTGRES_PASSWORD: superuserPassword,
+            POSTGRES_HOST_AUTH_METHOD: 'scram-sha-256',
+            POSTGRES_INITDB_ARGS: '--auth-host=scram-sha-256',
+          })
+          .withCommand([...SERVER_FLAGS])
+          .withExposedPorts({ container: 5432, host: primaryPort })
+          .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+          .withStartupTimeout(120_000)
           .start();
-        containers.set(endpointKey(plan.name, replica.name), started);
-        endpoints[endpointKey(plan.name, replica.name)] = { host: started.getHost(), port: started.getMappedPort(5432) };
-      }
-      await waitForReplicaStreaming(
-        target,
-        plan.cluster.replicas.map((replica) => replica.name),
-      );
-      log(`cluster ${plan.name}: ${1 + plan.cluster.replicas.length} container(s) of ${IMAGE}`);
-    }
+        containers.set(endpointKey(plan.name, primaryName), primary);
+        const target = { host: HOST, port: primaryPort, user: 'postgres', password: superuserPassword };
+        endpoints[endpointKey(plan.name, primaryName)] = { host: HOST, port: primaryPort };
+        await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log });
+        // The image's pg_hba.conf has no line for replication connections from other containers.
+        await primary.exec(['bash', '-c', 'echo "host replication all all scram-sha-256" >> "$PGDATA/pg_hba.conf"']);
+        await primary.exec(['gosu', 'postgres', 'bash', '-c', 'pg_ctl reload -D "$PGDATA"']);
+
+        const { user, password = '' } = plan.cluster.credentials;
+        for (const replica of plan.cluster.replicas) {
+          const slot = slotNameFor(replica.name);
+          const script = [
+            'set -e',
+            'mkdir -p "$PGDATA" && chown postgres "$PGDATA" && chmod 700 "$PGDATA"',
+            // A restarted replica container keeps its data directory.
+            'if [ ! -f "$PGDATA/PG_VERSION" ]; then',
+            `  gosu postgres env PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup -h ${primaryName} -U ${user} -D "$PGDATA" -X stream -C -S ${slot} -R`,
+            `  echo "primary_conninfo = 'host=${primaryName} user=${user} password=$REPLICATION_PASSWORD application_name=${replica.name}'" >> "$PGDATA/postgresql.auto.conf"`,
+            'fi',
+            `exec gosu postgres ${SERVER_FLAGS.join(' ')}`,
+          ].join('\n');
+          const replicaPort = await getPort();
+          const container = await new GenericContainer(image)
+            .withNetwork(startedNetwork)
+            .withNetworkAliases(replica.name)
+            .withLabels(labels)
+            .withEnvironment({ PGDATA: '/var/lib/postgresql/data/pgdata', REPLICATION_PASSWORD: password })
+            .withEntrypoint(['bash', '-c', script])
+            .withExposedPorts({ container: 5432, host: replicaPort })
+            .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept read-only connections/))
+            .withStartupTimeout(120_000)
+            .start();
+          containers.set(endpointKey(plan.name, replica.name), container);
+          endpoints[endpointKey(plan.name, replica.name)] = { host: HOST, port: replicaPort };
+        }
+        await waitForReplicaStreaming(
+          target,
+          plan.cluster.replicas.map((replica) => replica.name),
+        );
+        log(`cluster ${plan.name}: ${1 + plan.cluster.replicas.length} container(s) of ${image}`);
+      }),
+    );
   } catch (error) {
     await stop();
     throw error;
   }
+  log(`container topology up in ${Math.round(performance.now() - started)} ms: ${containers.size} containers`);
 
   const containerOf = (cluster: string, node: string): StartedTestContainer => {
     const container = containers.get(endpointKey(cluster, node));
@@ -121,11 +156,15 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
     async stopNode(cluster, node) {
       await containerOf(cluster, node).exec(['gosu', 'postgres', 'bash', '-c', 'pg_ctl stop -m fast -D "$PGDATA"']);
     },
-    // A restarted container may get another host port: the endpoint is updated.
+    // The container starts again with the same host port (it was fixed at creation).
     async startNode(cluster, node) {
-      const container = containerOf(cluster, node);
-      await container.restart();
-      endpoints[endpointKey(cluster, node)] = { host: container.getHost(), port: container.getMappedPort(5432) };
+      await containerOf(cluster, node).restart();
+      const primary = plans.find((plan) => plan.name === cluster)?.cluster.primary.name;
+      if (primary && primary !== node) {
+        await waitForReplicaStreaming({ ...endpoints[endpointKey(cluster, primary)]!, user: 'postgres', password: superuserPassword }, [
+          node,
+        ]);
+      }
     },
     stop() {
       stopping ??= stop();
