@@ -56,6 +56,15 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
         log: io.out,
       });
     }
+    if (command.name === 'top') {
+      const [{ topCommand, topOptions }, { runningTopology }, { adminLogins }] = await Promise.all([
+        import('./commands/top.command.js'),
+        import('./running-topology.js'),
+        import('./cutover-commands.js'),
+      ]);
+      const topology = runningTopology(where);
+      return await topCommand(topology, adminLogins(topology, where, process.env), topOptions(parsed.values, parsed.positionals, io.out));
+    }
     const { isCutoverCommand, runCutoverCommand } = await import('./cutover-commands.js');
     if (isCutoverCommand(command.name)) {
       return await runCutoverCommand(command.name, parsed.values as CutoverCommandValues, parsed.positionals, where, io.out);

@@ -136,6 +136,20 @@ export const COMMANDS: readonly CommandUsage[] = [
     options: { ...JSON_OPTION, ...FLAG_SOURCE },
     optionHelp: [['--json', 'print the status as JSON'], ...FLAG_SOURCE_HELP],
   },
+  {
+    name: 'top',
+    args: '[<cluster>…]',
+    summary: "the seed's key metrics per server: backends and size per database, the slowest statements by mean time",
+    details: [
+      'Runs the key-metrics SQL of the data layer design (pg_stat_database, pg_stat_statements) on every server of the clusters',
+      "(default: all), as the servers' superuser. Needs the topology running (npm start).",
+    ],
+    options: { limit: { type: 'string' }, ...JSON_OPTION },
+    optionHelp: [
+      ['--limit N', 'statements shown per server (default 5)'],
+      ['--json', 'print the figures as JSON'],
+    ],
+  },
 ];
 
 export function findCommand(name: string | undefined): CommandUsage | undefined {

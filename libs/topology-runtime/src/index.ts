@@ -19,3 +19,4 @@ export {
   type UnleashServerOptions,
   type AdminStrategy,
 } from './unleash/index.js';
+export * from './observe/index.js';

@@ -4,6 +4,7 @@ import type { FlagProvider, FlagStatus } from '../flags/flag-provider.js';
 import { ConnectionSelector, type SidePlacement } from '../selection/connection-selector.js';
 import { recordingServedSides } from '../selection/served-sides.js';
 import { SelectionMetrics } from '../selection/selection-metrics.js';
+import { publishPlacement } from '../metrics/placement-metrics.js';
 import { createSideSwitchingClient } from '../selection/side-switching-client.js';
 import { connectDatabase, type ConnectSettings } from './connect-database.js';
 import { connectOwnDatabases, poolsOf, type DataSourceOptions } from './create-data-source.js';
@@ -84,6 +85,10 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   const selector = new ConnectionSelector({ flags, ...(selectionMetrics ? { metrics: selectionMetrics } : {}) });
   const chooser = new ReadYourWritesChooser(selector, options.readYourWritesMs ?? DEFAULT_READ_YOUR_WRITES_MS, selectionMetrics);
   const redirects = registry ? redirectCounter(registry) : undefined;
+  // Zero series from the start, so "no redirect yet" reads as 0 rather than as no data.
+  for (const to of ['monolith', 'service'] as const)
+    for (const agreed of ['true', 'false']) redirects?.inc({ service, to, flags_agreed: agreed }, 0);
+  const unpublish = registry ? publishPlacement(registry, service, () => selector.placement(service)) : undefined;
   const switching = createSideSwitchingClient<TClient>({
     service,
     monolith: monolith.client,
@@ -102,7 +107,10 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   });
 
   // The own side's nodes first (its primary leads, as health expects), then the monolith.
-  const source = dataSourceOver(service, { client, databases: () => [...ownSide.databases(), monolith] }, pools, () => selector.close());
+  const source = dataSourceOver(service, { client, databases: () => [...ownSide.databases(), monolith] }, pools, () => {
+    unpublish?.();
+    selector.close();
+  });
   return Object.assign(source, {
     monolith: monolithNode,
     selector,
