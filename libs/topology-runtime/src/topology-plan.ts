@@ -1,11 +1,14 @@
 import type { Cluster, Topology } from '@neo/topology';
 import { TopologyRuntimeError } from './errors.js';
+import { planClusterRoles, type ClusterRolesPlan } from './provisioning/roles-plan.js';
 
 /** What one cluster must hold: its role, its databases and, for the monolith, the schemas inside it. */
 export interface ClusterPlan {
   name: string;
   cluster: Cluster;
   databases: DatabasePlan[];
+  /** Service roles and the replication role it must hold (see `provisionRoles`). */
+  roles: ClusterRolesPlan;
 }
 
 export interface DatabasePlan {
@@ -55,5 +58,6 @@ export function planClusters(topology: Topology, only?: string[]): ClusterPlan[]
         name: database,
         schemas: [...schemas].sort(),
       })),
+      roles: planClusterRoles(topology, name),
     }));
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { interpolateEnv } from './interpolate-env.js';
 
@@ -48,5 +51,31 @@ describe('interpolateEnv', () => {
       { CORE_DB_PASSWORD: 'pw1', HOST: 'h' },
     );
     expect([...secrets].sort()).toEqual(['pw1', 'tok']);
+  });
+
+  it('reads VAR from the file VAR_FILE names when VAR is unset, and keeps the value secret', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'neo-secret-'));
+    try {
+      const file = path.join(dir, 'password');
+      writeFileSync(file, 's3cret from file\n');
+      const result = interpolateEnv({ password: '${APP_DB_PASSWORD:-fallback}' }, { APP_DB_PASSWORD_FILE: file });
+      expect(result.value).toEqual({ password: 's3cret from file' });
+      expect(result.secrets.has('s3cret from file')).toBe(true);
+      // The variable itself wins over its file.
+      expect(interpolateEnv('${APP_DB_PASSWORD}', { APP_DB_PASSWORD: 'direct', APP_DB_PASSWORD_FILE: file }).value).toBe('direct');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the variable, not the content, when its secret file cannot be read', () => {
+    const { problems } = interpolateEnv({ password: '${APP_DB_PASSWORD}' }, { APP_DB_PASSWORD_FILE: '/nonexistent/neo/secret' });
+    expect(problems).toEqual([
+      {
+        path: 'password',
+        problem: 'the secret file named by APP_DB_PASSWORD_FILE cannot be read (ENOENT)',
+        hint: 'point APP_DB_PASSWORD_FILE at a readable file holding the value, or set APP_DB_PASSWORD instead',
+      },
+    ]);
   });
 });

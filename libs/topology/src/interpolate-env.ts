@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { numberFieldNames } from './field-guide.js';
 import { formatPath } from './field-path.js';
 import { isSecretVariable } from './redact-secrets.js';
@@ -27,7 +28,9 @@ const EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
 
 /**
  * Replaces `${VAR}` and `${VAR:-default}` in every string value (not in keys), the way a
- * shell or docker compose does: the default applies when VAR is unset or empty.
+ * shell or docker compose does: the default applies when VAR is unset or empty. When VAR is
+ * unset and `VAR_FILE` names a file, the file's content is the value (Docker and Kubernetes
+ * secrets are mounted as files); one trailing newline is dropped.
  * A missing variable without a default is reported with the variable and the field path.
  */
 export function interpolateEnv(value: unknown, env: Env): InterpolationResult {
@@ -51,7 +54,21 @@ export function interpolateEnv(value: unknown, env: Env): InterpolationResult {
       }
       const [, name, fallback] = parsed as unknown as [string, string, string | undefined];
       const fromEnv = env[name];
-      const resolved = fromEnv === undefined || fromEnv === '' ? fallback : fromEnv;
+      let resolved = fromEnv === undefined || fromEnv === '' ? fallback : fromEnv;
+      const secretFile = fromEnv === undefined || fromEnv === '' ? env[`${name}_FILE`] : undefined;
+      if (secretFile) {
+        const fromFile = readSecretFile(secretFile);
+        if (!fromFile.ok) {
+          unresolved = true;
+          problems.push({
+            path: formatPath(path),
+            problem: `the secret file named by ${name}_FILE cannot be read (${fromFile.code})`,
+            hint: `point ${name}_FILE at a readable file holding the value, or set ${name} instead`,
+          });
+          return match;
+        }
+        resolved = fromFile.value;
+      }
       if (resolved === undefined) {
         unresolved = true;
         problems.push({
@@ -81,4 +98,13 @@ export function interpolateEnv(value: unknown, env: Env): InterpolationResult {
   };
 
   return { value: visit(value, []), problems, secrets };
+}
+
+/** A secret file's content without its trailing newline; only an error code on failure (never a path's content). */
+function readSecretFile(file: string): { ok: true; value: string } | { ok: false; code: string } {
+  try {
+    return { ok: true, value: readFileSync(file, 'utf8').replace(/\r?\n$/, '') };
+  } catch (error) {
+    return { ok: false, code: (error as NodeJS.ErrnoException).code ?? 'unreadable' };
+  }
 }

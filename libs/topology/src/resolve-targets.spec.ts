@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { bindTopology, endpointKey, type Endpoints } from './bind-topology.js';
 import { dataNodeLabel } from './data-node.js';
 import { loadTopology } from './load-topology.js';
-import { allPhysicalNodes, databasesByCluster, monolithTarget, serviceTargets, shardTargets } from './resolve-targets.js';
+import {
+  allPhysicalNodes,
+  databasesByCluster,
+  monolithTarget,
+  replicationCredentials,
+  serviceTargets,
+  shardTargets,
+} from './resolve-targets.js';
 import { TopologyError } from './topology.error.js';
 import type { Topology } from './topology.schema.js';
 
@@ -174,5 +181,83 @@ describe('allPhysicalNodes and databasesByCluster', () => {
       archive: ['neo_storage_2023'],
       monolith: ['neo_service_layer'],
     });
+  });
+});
+
+describe('service roles', () => {
+  const withRoles = bindTopology(
+    loadTopology(
+      {
+        text: `
+version: 1
+clusters:
+  core:
+    temperature: hot
+    credentials: { user: neo_core_user, password: core_pw }
+    replication: { user: neo_core_replication, password: repl_pw }
+    primary: { name: core-primary }
+    replicas: [{ name: core-replica-1 }]
+  monolith:
+    temperature: warm
+    credentials: { user: neo_user, password: mono_pw }
+    primary: { name: monolith-primary }
+services:
+  storage:
+    cluster: core
+    database: neo_storage
+    roles:
+      owner: { user: neo_storage_owner, password: '\${STORAGE_OWNER_DB_PASSWORD}' }
+      app: { user: neo_storage_app, password: app_pw }
+      readonly: { user: neo_storage_ro, password: ro_pw }
+  voting:
+    cluster: core
+    database: neo_voting
+monolith: { cluster: monolith }
+`,
+      },
+      { env: { STORAGE_OWNER_DB_PASSWORD: 'owner_pw' } },
+    ),
+    {
+      'core/core-primary': { host: '127.0.0.1', port: 40001 },
+      'core/core-replica-1': { host: '127.0.0.1', port: 40002 },
+      'monolith/monolith-primary': { host: '127.0.0.1', port: 40004 },
+    },
+  );
+
+  it('connects the service as app on primaries and the monolith, readonly on replicas, owner for migrations', () => {
+    const app = serviceTargets(withRoles, 'storage');
+    expect([app.primary.user, app.primary.password]).toEqual(['neo_storage_app', 'app_pw']);
+    expect(app.replicas.map((replica) => replica.user)).toEqual(['neo_storage_ro']);
+    expect(monolithTarget(withRoles, 'storage').user).toBe('neo_storage_app');
+    const owner = serviceTargets(withRoles, 'storage', 'owner');
+    expect([owner.primary.user, owner.primary.password]).toEqual(['neo_storage_owner', 'owner_pw']);
+    expect(monolithTarget(withRoles, 'storage', 'owner').user).toBe('neo_storage_owner');
+  });
+
+  it('keeps the cluster role for a service without roles, and streams replicas as the replication role', () => {
+    expect(serviceTargets(withRoles, 'voting', 'owner').primary.user).toBe('neo_core_user');
+    expect(replicationCredentials(withRoles.clusters['core']!)).toEqual({ user: 'neo_core_replication', password: 'repl_pw' });
+    expect(replicationCredentials(withRoles.clusters['monolith']!).user).toBe('neo_user');
+  });
+
+  it('refuses an app role that is also the owner role', () => {
+    expect(() =>
+      loadTopology(
+        {
+          text: `
+version: 1
+clusters:
+  core: { temperature: hot, credentials: { user: neo_core_user }, primary: { name: core-primary } }
+services:
+  storage:
+    cluster: core
+    database: neo_storage
+    roles: { owner: { user: neo_storage }, app: { user: neo_storage } }
+monolith: { cluster: core }
+`,
+        },
+        { env: {} },
+      ),
+    ).toThrow(/services\.storage\.roles: owner, app and readonly must be different roles/);
   });
 });

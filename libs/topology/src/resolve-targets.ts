@@ -1,7 +1,17 @@
 import { isBound } from './bind-topology.js';
 import type { DataNode } from './data-node.js';
 import { TopologyError } from './topology.error.js';
-import type { Cluster, DeclaredNode, PoolSettings, Role, ServiceDatabase, Shard, Topology } from './topology.schema.js';
+import type {
+  Cluster,
+  Credentials,
+  DeclaredNode,
+  PoolSettings,
+  Role,
+  ServiceDatabase,
+  ServiceLogin,
+  Shard,
+  Topology,
+} from './topology.schema.js';
 
 /** The primary and replicas serving one database. */
 export interface ReplicaSetTargets {
@@ -30,29 +40,46 @@ export interface PhysicalNode {
  * The targets of a service's own database: its cluster's primary and replicas. For a
  * sharded service this is its home database, where the models that are not sharded live.
  */
-export function serviceTargets(topology: Topology, service: string): ReplicaSetTargets {
+export function serviceTargets(topology: Topology, service: string, login: ServiceLogin = 'app'): ReplicaSetTargets {
   const declared = findService(topology, service);
-  return replicaSet(topology, declared.cluster, declared.database, declared);
+  return replicaSet(topology, declared.cluster, declared.database, declared, login);
 }
 
 /** One entry per shard of a sharded service, in declaration order; empty for an unsharded one. */
-export function shardTargets(topology: Topology, service: string): ShardTargets[] {
+export function shardTargets(topology: Topology, service: string, login: ServiceLogin = 'app'): ShardTargets[] {
   const declared = findService(topology, service);
   return (declared.sharding?.shards ?? []).map((shard) => ({
     shard,
-    ...replicaSet(topology, shard.cluster ?? declared.cluster, shard.database, declared),
+    ...replicaSet(topology, shard.cluster ?? declared.cluster, shard.database, declared, login),
   }));
 }
 
 /** The service's schema inside the monolith database, on the monolith's primary. */
-export function monolithTarget(topology: Topology, service: string): DataNode {
+export function monolithTarget(topology: Topology, service: string, login: ServiceLogin = 'app'): DataNode {
   const declared = findService(topology, service);
   const { cluster: clusterName, database } = topology.monolith;
   const cluster = findCluster(topology, clusterName);
+  const credentials = serviceCredentials(cluster, declared, 'primary', login);
   return {
-    ...toDataNode(clusterName, cluster, cluster.primary, 'primary', database, effectivePool(cluster, declared)),
+    ...toDataNode(clusterName, credentials, cluster.primary, 'primary', database, effectivePool(cluster, declared)),
     schema: declared.monolithSchema ?? service,
   };
+}
+
+/**
+ * The login a service's connection uses. With declared `roles`: `owner` for migrations, else
+ * `app` on primaries and `readonly` (or `app`) on replicas. Without: the cluster's credentials.
+ */
+export function serviceCredentials(cluster: Cluster, service: ServiceDatabase, role: Role, login: ServiceLogin = 'app'): Credentials {
+  const roles = service.roles;
+  if (!roles) return cluster.credentials;
+  if (login === 'owner') return roles.owner;
+  return role === 'replica' ? (roles.readonly ?? roles.app) : roles.app;
+}
+
+/** The login replicas stream with: the cluster's `replication` role, else its credentials. */
+export function replicationCredentials(cluster: Cluster): Credentials {
+  return cluster.replication ?? cluster.credentials;
 }
 
 /** Every server the topology declares: each cluster's primary, then its replicas. */
@@ -105,12 +132,19 @@ export function effectivePool(cluster: Cluster, service: ServiceDatabase): PoolS
   return { ...cluster.pool, ...overrides };
 }
 
-function replicaSet(topology: Topology, clusterName: string, database: string, service: ServiceDatabase): ReplicaSetTargets {
+function replicaSet(
+  topology: Topology,
+  clusterName: string,
+  database: string,
+  service: ServiceDatabase,
+  login: ServiceLogin,
+): ReplicaSetTargets {
   const cluster = findCluster(topology, clusterName);
   const pool = effectivePool(cluster, service);
+  const as = (role: Role): Credentials => serviceCredentials(cluster, service, role, login);
   return {
-    primary: toDataNode(clusterName, cluster, cluster.primary, 'primary', database, pool),
-    replicas: cluster.replicas.map((node) => toDataNode(clusterName, cluster, node, 'replica', database, pool)),
+    primary: toDataNode(clusterName, as('primary'), cluster.primary, 'primary', database, pool),
+    replicas: cluster.replicas.map((node) => toDataNode(clusterName, as('replica'), node, 'replica', database, pool)),
   };
 }
 
@@ -122,7 +156,14 @@ function findCluster(topology: Topology, name: string): Cluster {
   return cluster;
 }
 
-function toDataNode(clusterName: string, cluster: Cluster, node: DeclaredNode, role: Role, database: string, pool: PoolSettings): DataNode {
+function toDataNode(
+  clusterName: string,
+  credentials: Credentials,
+  node: DeclaredNode,
+  role: Role,
+  database: string,
+  pool: PoolSettings,
+): DataNode {
   if (!isBound(node)) {
     throw new TopologyError(
       'TOPOLOGY_UNBOUND',
@@ -136,8 +177,8 @@ function toDataNode(clusterName: string, cluster: Cluster, node: DeclaredNode, r
     host: node.host,
     port: node.port,
     database,
-    user: cluster.credentials.user,
-    ...(cluster.credentials.password !== undefined ? { password: cluster.credentials.password } : {}),
+    user: credentials.user,
+    ...(credentials.password !== undefined ? { password: credentials.password } : {}),
     pool,
     weight: node.weight,
   };

@@ -135,6 +135,14 @@ export const clusterSchema = z.strictObject({
     hint: 'write "replicas: []" for a cluster without replicas',
   }).default([]),
   pool: poolSchema.default(poolSchema.parse({})),
+  /**
+   * The role replicas stream with (and logical replication connects as). When set, it is the
+   * only role with REPLICATION; when absent, the cluster's `credentials` role streams.
+   */
+  replication: guided(credentialsSchema, {
+    expects: 'a block { user, password }',
+    hint: 'e.g. "replication: { user: neo_core_replication, password: ${CORE_REPLICATION_PASSWORD} }"',
+  }).optional(),
   /** Regular backups (application cluster in the seed). */
   backups: guided(
     z.strictObject({
@@ -282,6 +290,36 @@ export const partitionedTableSchema = z.strictObject({
 });
 export type PartitionedTable = z.infer<typeof partitionedTableSchema>;
 
+const ROLE_LOGIN = (example: string) => ({
+  expects: 'a block { user, password }',
+  hint: `e.g. "{ user: ${example}, password: \${STORAGE_APP_DB_PASSWORD} }"; the password may also come from a *_FILE secret file`,
+});
+
+/**
+ * Least privilege per service: migrations and the cutover run as `owner` (DDL), the service
+ * runs as `app` (DML on its own databases and its monolith schema, no CREATE), and replica
+ * reads use `readonly` when declared. See config/README.md (roles).
+ */
+export const serviceRolesSchema = guided(
+  z
+    .strictObject({
+      owner: guided(credentialsSchema, ROLE_LOGIN('neo_storage_owner')),
+      app: guided(credentialsSchema, ROLE_LOGIN('neo_storage_app')),
+      readonly: guided(credentialsSchema, ROLE_LOGIN('neo_storage_ro')).optional(),
+    })
+    .refine(
+      (roles) => new Set([roles.owner.user, roles.app.user, roles.readonly?.user ?? roles.app.user]).size === (roles.readonly ? 3 : 2),
+      {
+        message: 'owner, app and readonly must be different roles, or the app role could run DDL',
+      },
+    ),
+  { expects: 'a block { owner, app, readonly? }', hint: 'see config/README.md (roles)' },
+);
+export type ServiceRoles = z.infer<typeof serviceRolesSchema>;
+
+/** Which of a service's roles a connection uses: `app` for the service, `owner` for migrations. */
+export type ServiceLogin = 'app' | 'owner';
+
 export const serviceSchema = z.strictObject({
   cluster: guided(topologyNameSchema, CLUSTER),
   database: guided(sqlNameSchema, DATABASE),
@@ -305,6 +343,8 @@ export const serviceSchema = z.strictObject({
   }).default([]),
   /** Overrides the cluster's pool settings field by field. */
   pool: poolOverridesSchema.optional(),
+  /** The service's own roles; without them it connects with its cluster's `credentials`. */
+  roles: serviceRolesSchema.optional(),
 });
 export type ServiceDatabase = z.infer<typeof serviceSchema>;
 

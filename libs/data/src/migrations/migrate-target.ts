@@ -69,7 +69,10 @@ export async function migrateTarget(
   try {
     await acquireLock(client, target.label, options.lockTimeoutMs ?? 60_000);
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+      // CREATE SCHEMA checks the database's CREATE privilege even when the schema exists, and an
+      // owner role that was given its schema has no reason to hold it: create only what is missing.
+      const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      if (!rowCount) await client.query(`CREATE SCHEMA ${quoteIdentifier(schema)}`);
       // Migration scripts name tables without a schema, as Prisma writes them; they land in the target's schema.
       await client.query(`SET search_path TO ${quoteIdentifier(schema)}`);
       await table.ensureExists(client);

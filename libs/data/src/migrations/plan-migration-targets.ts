@@ -30,16 +30,17 @@ export function planMigrationTargets(
   service: string,
   options: PlanMigrationTargetsOptions = {},
 ): PlannedMigrationTarget[] {
+  // Migrations run DDL: they connect as the service's owner role (the cluster's role when it declares none).
   const candidates: Array<Omit<PlannedMigrationTarget, 'label'>> = [
-    { service, kind: 'database', node: serviceTargets(topology, service).primary },
-    ...shardTargets(topology, service).map((target) => ({
+    { service, kind: 'database', node: serviceTargets(topology, service, 'owner').primary },
+    ...shardTargets(topology, service, 'owner').map((target) => ({
       service,
       kind: 'shard' as const,
       shard: target.shard.name,
       node: target.primary,
     })),
   ];
-  if (options.monolith ?? true) candidates.push({ service, kind: 'monolith', node: monolithTarget(topology, service) });
+  if (options.monolith ?? true) candidates.push({ service, kind: 'monolith', node: monolithTarget(topology, service, 'owner') });
 
   // A shard declared on the service's own database (or twice) is still migrated once.
   const seen = new Set<string>();

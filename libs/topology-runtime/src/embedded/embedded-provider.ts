@@ -1,8 +1,10 @@
 import { access, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { replicationCredentials } from '@neo/topology';
 import { TopologyRuntimeError } from '../errors.js';
 import { guardServer, releaseServer, type GuardedServer } from '../lifecycle/server-guard.js';
 import { connect, provisionCluster, type ProvisionTarget } from '../provisioning/provision-cluster.js';
+import { provisionRoles } from '../provisioning/provision-roles.js';
 import { waitForReplicaStreaming } from '../replication/wait-for-replica-streaming.js';
 import type { ClusterPlan } from '../topology-plan.js';
 import type { ProviderRun } from '../provider-run.js';
@@ -187,6 +189,7 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
   const replicas = await Promise.all(replicaNames.map((name) => startNode(plan, name, 'replica', context, nodes, primary)));
   // The replicas follow along while the roles and databases are created.
   await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log: context.log });
+  await provisionRoles(target, plan, context.log);
   await waitForReplicaStreaming(
     target,
     replicas.map((replica) => replica.name),
@@ -257,7 +260,7 @@ async function configureReplica(
 ): Promise<void> {
   const primary = primaryNode ?? nodes.get(endpointKey(node.cluster.name, node.cluster.cluster.primary.name));
   if (!primary) throw new Error(`replica ${node.name} needs its primary`);
-  const { user, password } = node.cluster.cluster.credentials;
+  const { user, password } = replicationCredentials(node.cluster.cluster);
   await writeStandbyConfig(
     node.server.dataDir,
     { host: HOST, port: primary.server.port, user, password, applicationName: node.name, slot: slotNameFor(node.name) },

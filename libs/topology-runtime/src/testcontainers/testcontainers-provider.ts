@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import getPort from 'get-port';
 import type { StartedNetwork, StartedTestContainer } from 'testcontainers';
+import { replicationCredentials } from '@neo/topology';
 import { TopologyRuntimeError } from '../errors.js';
 import type { ProviderRun } from '../provider-run.js';
 import { provisionCluster } from '../provisioning/provision-cluster.js';
+import { provisionRoles } from '../provisioning/provision-roles.js';
 import { waitForReplicaStreaming } from '../replication/wait-for-replica-streaming.js';
 import { slotNameFor } from '../embedded/standby-config.js';
 import type { ClusterPlan } from '../topology-plan.js';
@@ -99,11 +101,12 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
         const target = { host: HOST, port: primaryPort, user: 'postgres', password: superuserPassword };
         endpoints[endpointKey(plan.name, primaryName)] = { host: HOST, port: primaryPort };
         await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log });
+        await provisionRoles(target, plan, log);
         // The image's pg_hba.conf has no line for replication connections from other containers.
         await primary.exec(['bash', '-c', 'echo "host replication all all scram-sha-256" >> "$PGDATA/pg_hba.conf"']);
         await primary.exec(['gosu', 'postgres', 'bash', '-c', 'pg_ctl reload -D "$PGDATA"']);
 
-        const { user, password = '' } = plan.cluster.credentials;
+        const { user, password = '' } = replicationCredentials(plan.cluster);
         for (const replica of plan.cluster.replicas) {
           const slot = slotNameFor(replica.name);
           const script = [
