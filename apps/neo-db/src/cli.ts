@@ -65,6 +65,14 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
       const topology = runningTopology(where);
       return await topCommand(topology, adminLogins(topology, where, process.env), topOptions(parsed.values, parsed.positionals, io.out));
     }
+    if (command.name === 'backup') {
+      const { backupCommand } = await import('./commands/backup.command.js');
+      return await backupCommand(parsed.values, parsed.positionals, where, io.out);
+    }
+    if (command.name === 'restore') {
+      const { restoreCommand } = await import('./commands/restore.command.js');
+      return await restoreCommand(parsed.values, parsed.positionals, where, io.out);
+    }
     const { isCutoverCommand, runCutoverCommand } = await import('./cutover-commands.js');
     if (isCutoverCommand(command.name)) {
       return await runCutoverCommand(command.name, parsed.values as CutoverCommandValues, parsed.positionals, where, io.out);

@@ -129,6 +129,46 @@ export const COMMANDS: readonly CommandUsage[] = [
     optionHelp: [['--no-monolith', "leave the services' schemas in the monolith alone"]],
   },
   {
+    name: 'backup',
+    args: '',
+    summary: 'dump every database and shard (pg_dump) into a dated folder with a manifest: sizes, sha256, row counts and checksums',
+    details: [
+      "Each database is dumped from its cluster's primary in one snapshot, which the manifest's row counts and checksums also read,",
+      "so writes may go on meanwhile. Backups older than the topology's backups.keepDays are removed afterwards. Needs the topology",
+      'running (npm start).',
+    ],
+    options: { cluster: { type: 'string' }, service: { type: 'string' }, dir: { type: 'string' }, jobs: { type: 'string' } },
+    optionHelp: [
+      ['--cluster <name>', "only this cluster's databases"],
+      ['--service <name>', "only this service's database and shards"],
+      ['--dir <folder>', 'where dated backup folders go (default: $NEO_BACKUP_DIR, else .neo/backups)'],
+      ['--jobs N', 'databases dumped at the same time (default 2)'],
+    ],
+  },
+  {
+    name: 'restore',
+    args: '<backup> --into <target>',
+    summary: "restore a backup's databases into a server, then verify every table's rows and checksum against its manifest",
+    details: [
+      '<target> is a cluster of the running topology or postgres://user@host:port (password in the URL or $PGPASSWORD).',
+      'A database that already exists there is not replaced unless --force is given. Exit 1 when any table differs.',
+    ],
+    options: {
+      into: { type: 'string' },
+      service: { type: 'string' },
+      cluster: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      jobs: { type: 'string' },
+    },
+    optionHelp: [
+      ['--into <cluster|url>', 'the server to restore into'],
+      ['--service <name>', "only this service's database and shards"],
+      ['--cluster <name>', "only this cluster's databases"],
+      ['--force', 'replace databases that exist on the target (their connections are ended)'],
+      ['--jobs N', 'databases restored at the same time (default 2)'],
+    ],
+  },
+  {
     name: 'status',
     args: '[<service>…]',
     summary: 'per service: where reads and writes go, the phase, replication each way with its lag; exit 1 if something is broken',

@@ -79,6 +79,7 @@ export function cutoverContextFromWorkspace(
   return { topology, admin: adminLogins(topology, paths, env), flags: flagWriter(paths, options, env), prismaRoot: paths.prismaRoot, log };
 }
 
+/** The superuser login per cluster: $NEO_ADMIN_USER, else the one `npm start` made, else the cluster's own role. */
 export function adminLogins(topology: Topology, paths: WorkspacePaths, env: NodeJS.ProcessEnv): (cluster: string) => AdminLogin {
   const user = env['NEO_ADMIN_USER'];
   if (user) {

@@ -14,6 +14,9 @@ export { UnleashFlagWriter, type UnleashFlagWriterOptions } from './unleash.flag
 export { copyService, type CopyResult } from './copy-service.js';
 export type { TableCopyProgress } from './copy-progress.js';
 export { verifyService, type TableComparison, type VerifyReport } from './verify.js';
+// Row counts and checksums that equal ones mean equal rows; backups use them in their manifests.
+export { STABLE_TEXT_SETTINGS, tableChecksum, type TableChecksum } from './table-checksum.js';
+export { quoteIdent, qualified } from './sql-text.js';
 export { switchReads } from './switch-reads.js';
 export { moveWrites, type MoveWritesResult } from './move-writes.js';
 export { rollbackService } from './rollback-service.js';
