@@ -15,4 +15,5 @@ export const localServices: readonly LocalService[] = [
   { topologyService: 'oracle', app: 'oracle', port: 3102 },
   { topologyService: 'smartcontracts', app: 'smart-contracts', port: 3103 },
   { topologyService: 'monitoring', app: 'monitoring', port: 3104 },
+  { topologyService: 'voting', app: 'voting', port: 3110 },
 ];
