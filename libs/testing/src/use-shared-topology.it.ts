@@ -1,3 +1,4 @@
+import { serviceCredentials } from '@neo/topology';
 import { describe, expect, it } from 'vitest';
 import { withClient } from './pg-client.js';
 import { useSharedTopology } from './use-shared-topology.js';
@@ -15,7 +16,7 @@ describe('useSharedTopology', () => {
     expect(Object.keys(endpoints).length).toBeGreaterThan(0);
   });
 
-  it("lets each service log in to its database with its cluster's credentials", async () => {
+  it('lets each service log in to its database with its own app login', async () => {
     for (const service of Object.values(topology.services)) {
       const cluster = topology.clusters[service.cluster]!;
       if (!endpoints[`${service.cluster}/${cluster.primary.name}`]) continue;
@@ -23,8 +24,8 @@ describe('useSharedTopology', () => {
         {
           host: cluster.primary.host!,
           port: cluster.primary.port!,
-          user: cluster.credentials.user,
-          password: cluster.credentials.password,
+          user: serviceCredentials(cluster, service, 'primary').user,
+          password: serviceCredentials(cluster, service, 'primary').password,
           database: service.database,
         },
         async (client) => (await client.query<{ db: string }>('select current_database() as db')).rows[0]?.db,

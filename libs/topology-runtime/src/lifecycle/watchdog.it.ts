@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { eventually, portIsClosed } from '../test-support/pg-helpers.js';
 
 const ownerScript = fileURLToPath(new URL('./fixtures/owner-process.mjs', import.meta.url));
+// The workspace's source hooks: the owner imports the runtime's TypeScript sources, no build needed.
+const sourceHooks = fileURLToPath(new URL('../../../../tools/typescript-sources.mjs', import.meta.url));
 
 /**
  * SIGKILL leaves no chance to clean up: the detached watchdog does it. SIGTERM
@@ -15,7 +17,7 @@ describe.each([{ ending: 'SIGKILL' as const }, { ending: 'SIGTERM' as const }, {
   'servers of an owner process that ends by $ending',
   ({ ending }) => {
     it('are stopped, and throwaway data is removed', async () => {
-      const args = ending === 'uncaught error' ? [ownerScript, 'throw'] : [ownerScript];
+      const args = ['--import', sourceHooks, ownerScript, ...(ending === 'uncaught error' ? ['throw'] : [])];
       const owner = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
       const exited = new Promise((resolve) => owner.once('exit', resolve));
       try {
