@@ -56,5 +56,5 @@ describe.each([
       );
       expect(rows).toEqual([{ id: 42 }, { id: 43 }]);
     }
-  });
+  }, 180_000);
 });
