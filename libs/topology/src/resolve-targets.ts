@@ -1,4 +1,5 @@
 import { isBound } from './bind-topology.js';
+import { pgbouncerEntryName } from './pgbouncer-entries.js';
 import type { DataNode } from './data-node.js';
 import { TopologyError } from './topology.error.js';
 import type { Cluster, DeclaredNode, PoolSettings, Role, ServiceDatabase, Shard, Topology } from './topology.schema.js';
@@ -49,10 +50,10 @@ export function monolithTarget(topology: Topology, service: string): DataNode {
   const declared = findService(topology, service);
   const { cluster: clusterName, database } = topology.monolith;
   const cluster = findCluster(topology, clusterName);
-  return {
-    ...toDataNode(clusterName, cluster, cluster.primary, 'primary', database, effectivePool(cluster, declared)),
-    schema: declared.monolithSchema ?? service,
-  };
+  // No PgBouncer entry: PgBouncer 1.18 drops the `options` startup parameter that carries the schema.
+  const node = toDataNode(clusterName, cluster, cluster.primary, 'primary', database, effectivePool(cluster, declared));
+  delete node.pgbouncer;
+  return { ...node, schema: declared.monolithSchema ?? service };
 }
 
 /** Every server the topology declares: each cluster's primary, then its replicas. */
@@ -140,5 +141,14 @@ function toDataNode(clusterName: string, cluster: Cluster, node: DeclaredNode, r
     ...(cluster.credentials.password !== undefined ? { password: cluster.credentials.password } : {}),
     pool,
     weight: node.weight,
+    ...(cluster.pgbouncer?.host !== undefined && cluster.pgbouncer.port !== undefined
+      ? {
+          pgbouncer: {
+            host: cluster.pgbouncer.host,
+            port: cluster.pgbouncer.port,
+            database: pgbouncerEntryName(database, { role, node: node.name }),
+          },
+        }
+      : {}),
   };
 }

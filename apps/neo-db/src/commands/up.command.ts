@@ -78,6 +78,8 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       dataDir: paths.localDataDir,
       wipe: options.wipe,
       log: options.log,
+      // One per cluster where the pgbouncer program is installed; the services then connect through it.
+      pgbouncer: true,
     });
     mkdirSync(dirname(paths.endpointsFile), { recursive: true });
     writeFileSync(paths.endpointsFile, JSON.stringify(running.endpoints, null, 2) + '\n');

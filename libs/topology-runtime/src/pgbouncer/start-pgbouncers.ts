@@ -1,0 +1,70 @@
+import { databasesByCluster, isBound, pgbouncerEndpointKey, pgbouncerSchema, type Endpoints, type Topology } from '@neo/topology';
+import { discardLogLine } from '../log-line.js';
+import { findPgBouncer } from './pgbouncer-binary.js';
+import { startPgBouncer, type RunningPgBouncer } from './pgbouncer-process.js';
+
+export interface StartPgBouncersOptions {
+  log?: (line: string) => void;
+  /** Where `NEO_PGBOUNCER` and PATH are read from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The PgBouncers of a running topology: their endpoints (`<cluster>:pgbouncer`) and how to stop them. */
+export interface RunningPgBouncers {
+  pgbouncers: RunningPgBouncer[];
+  endpoints: Endpoints;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a PgBouncer for each running cluster whose topology declares `pgbouncer` without an
+ * address (a declared host and port is a PgBouncer that runs elsewhere). Without the `pgbouncer`
+ * program nothing starts and the log says so: services then connect to the servers directly.
+ */
+export async function startPgBouncers(topology: Topology, options: StartPgBouncersOptions = {}): Promise<RunningPgBouncers> {
+  const log = options.log ?? discardLogLine;
+  const wanted = Object.entries(topology.clusters).flatMap(([name, cluster]) =>
+    cluster.pgbouncer && cluster.pgbouncer.host === undefined && isBound(cluster.primary)
+      ? [{ name, cluster, settings: cluster.pgbouncer, primary: cluster.primary }]
+      : [],
+  );
+  const started: RunningPgBouncer[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled(started.map((pgbouncer) => pgbouncer.stop()));
+  };
+  if (wanted.length === 0) return { pgbouncers: started, endpoints: {}, stop };
+  const binary = findPgBouncer(options.env);
+  if (!binary) {
+    log('pgbouncer: not installed (apt-get install -y pgbouncer): services connect to the servers directly');
+    return { pgbouncers: started, endpoints: {}, stop };
+  }
+  const databases = databasesByCluster(topology);
+  try {
+    for (const { name, cluster, settings, primary } of wanted) {
+      const server = (node: { name: string; host: string; port: number }) => ({ node: node.name, host: node.host, port: node.port });
+      started.push(
+        await startPgBouncer({
+          cluster: name,
+          settings,
+          binary,
+          primary: server(primary),
+          replicas: cluster.replicas.filter(isBound).map(server),
+          databases: databases[name] ?? [],
+          credentials: cluster.credentials,
+        }),
+      );
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  for (const [index, pgbouncer] of started.entries()) {
+    const s = wanted[index]?.settings ?? pgbouncerSchema.parse({});
+    log(
+      `pgbouncer ${pgbouncer.cluster}: ${pgbouncer.host}:${pgbouncer.port} (transaction pooling, pool ${s.defaultPoolSize}+${s.reservePoolSize} per database, ` +
+        `${s.maxClientConn} clients; config ${pgbouncer.configFile})`,
+    );
+  }
+  const endpoints = Object.fromEntries(started.map((p) => [pgbouncerEndpointKey(p.cluster), { host: p.host, port: p.port }]));
+  return { pgbouncers: started, endpoints, stop };
+}
