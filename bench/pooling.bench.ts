@@ -10,7 +10,7 @@
  *
  * Needs Debian's pgbouncer and PostgreSQL 15 client packages (`apt-get install -y pgbouncer
  * postgresql-client-15`).
- *   npm run bench:pooling -- [--runs 5] [--seconds 5]
+ *   npm run bench:pooling -- [--runs 5] [--seconds 10]
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { topologySchema } from '@neo/topology';
 import { findPgBouncer, PgBouncerReuseMonitor, startTopology } from '@neo/topology-runtime';
 
-const { values: cli } = parseArgs({ options: { runs: { type: 'string', default: '5' }, seconds: { type: 'string', default: '5' } } });
+const { values: cli } = parseArgs({ options: { runs: { type: 'string', default: '5' }, seconds: { type: 'string', default: '10' } } });
 const runs = Number(cli.runs);
 const seconds = Number(cli.seconds);
 
@@ -73,8 +73,8 @@ try {
   for (const workload of workloads) {
     const rates = { direct: [] as number[], pgbouncer: [] as number[] };
     for (let run = 0; run < runs; run++) {
-      rates.direct.push(await pgbench([...workload.args, '-n', '-T', String(seconds)], direct));
-      rates.pgbouncer.push(await pgbench([...workload.args, '-n', '-T', String(seconds)], pgbouncer));
+      rates.direct.push(await tps([...workload.args, '-n', '-T', String(seconds)], direct));
+      rates.pgbouncer.push(await tps([...workload.args, '-n', '-T', String(seconds)], pgbouncer));
     }
     const [d, p] = [median(rates.direct), median(rates.pgbouncer)];
     console.log(`${workload.name}: direct ${fmt(d)} TPS, through PgBouncer ${fmt(p)} TPS = ${fmt(p / d, 2)}x direct`);
@@ -90,8 +90,16 @@ try {
   await running.stop();
 }
 
-/** pgbench against `target` with the cluster's role; its TPS for a run (the whole output on failure). */
-function pgbench(args: string[], target: { host: string; port: number }): Promise<number> {
+/** The TPS of one pgbench run; a run that served nothing (its clients still connecting) is an error. */
+async function tps(args: string[], target: { host: string; port: number }): Promise<number> {
+  const output = await pgbench(args, target);
+  const match = /tps = ([\d.]+)/.exec(output);
+  if (!match) throw new Error(`pgbench ${args.join(' ')} reported no TPS; give it more --seconds:\n${output}`);
+  return Number(match[1]);
+}
+
+/** pgbench against `target` with the cluster's role; its output (an error with the output's end on failure). */
+function pgbench(args: string[], target: { host: string; port: number }): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(PGBENCH!, [...args, '-h', target.host, '-p', String(target.port), '-U', CREDENTIALS.user, DATABASE], {
       env: { ...process.env, PGPASSWORD: CREDENTIALS.password },
@@ -103,9 +111,7 @@ function pgbench(args: string[], target: { host: string; port: number }): Promis
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`pgbench ${args.join(' ')} failed (exit ${code}): ${output.slice(-400)}`));
-      const match = /tps = ([\d.]+)/.exec(output);
-      if (!match) console.error(output);
-      resolve(match ? Number(match[1]) : Number.NaN);
+      resolve(output);
     });
   });
 }
