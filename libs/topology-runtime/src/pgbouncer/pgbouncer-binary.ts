@@ -8,10 +8,10 @@ const SBIN_FOLDERS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
  * The `pgbouncer` program: `$NEO_PGBOUNCER` when set, else the first on PATH or in the sbin
  * folders; `undefined` when it is not installed (`apt-get install -y pgbouncer`).
  */
-export function findPgBouncer(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findPgBouncer(env: NodeJS.ProcessEnv = process.env, sbinFolders: readonly string[] = SBIN_FOLDERS): string | undefined {
   const given = env['NEO_PGBOUNCER'];
   if (given) return given;
-  const folders = [...(env['PATH'] ?? '').split(path.delimiter).filter(Boolean), ...SBIN_FOLDERS];
+  const folders = [...(env['PATH'] ?? '').split(path.delimiter).filter(Boolean), ...sbinFolders];
   return folders.map((folder) => path.join(folder, 'pgbouncer')).find(isExecutable);
 }
 
