@@ -39,7 +39,7 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
   let pgbouncers: RunningPgBouncers | undefined;
   if (options.pgbouncer) {
     try {
-      pgbouncers = await startPgBouncers(bound, { log, ...(options.env ? { env: options.env } : {}) });
+      pgbouncers = await startPgBouncers(bound, { log, admin: run.admin, ...(options.env ? { env: options.env } : {}) });
     } catch (error) {
       await run.stop();
       throw error;

@@ -68,6 +68,12 @@ describe('readOnlyServers', () => {
 });
 
 describe('renderPgBouncerAuthFile', () => {
+  it('writes the server’s SCRAM secret instead of the password when it has one', () => {
+    const secret = 'SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy';
+    const file = renderPgBouncerAuthFile(plan({ credentials: { user: 'neo_core_user', password: 'pa"ss', scramSecret: secret } }));
+    expect(file).toBe(`"neo_core_user" "${secret}"\n"neo_pgbouncer_admin" "admin-pw"\n`);
+  });
+
   it('quotes each field and doubles a double quote inside it', () => {
     expect(renderPgBouncerAuthFile(plan())).toBe('"neo_core_user" "pa""ss"\n"neo_pgbouncer_admin" "admin-pw"\n');
   });

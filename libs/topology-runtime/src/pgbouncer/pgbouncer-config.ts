@@ -16,8 +16,13 @@ export interface PgBouncerPlan {
   replicas: PgBouncerServer[];
   /** The databases the cluster holds: each gets a read-write and a `_ro` entry. */
   databases: string[];
-  /** The cluster's role: clients log in with it, and PgBouncer logs in to the servers with it. */
-  credentials: { user: string; password?: string | undefined };
+  /**
+   * The cluster's role: clients log in with it, and PgBouncer logs in to the servers with it. With
+   * the server's own SCRAM secret of the role (`pg_authid`), PgBouncer checks a client's proof
+   * without deriving the key from the password at every login (PBKDF2, 4096 rounds, on its one
+   * thread), and logs in to the servers with the keys of the client that just proved itself.
+   */
+  credentials: { user: string; password?: string | undefined; scramSecret?: string | undefined };
   /** The admin console's user (`SHOW STATS`, `SHOW POOLS`): PgBouncer's own, no server role. */
   admin: { user: string; password: string };
   /** Where the auth file, log and pid file live. */
@@ -73,10 +78,11 @@ export function renderPgBouncerIni(plan: PgBouncerPlan): string {
   ].join('\n');
 }
 
-/** The auth file: the cluster role and the admin user, passwords in plain text (PgBouncer needs them to log in to the servers). */
+/** The auth file: the cluster role with its SCRAM secret (else its password: PgBouncer logs in to the servers with it), and the admin user. */
 export function renderPgBouncerAuthFile(plan: PgBouncerPlan): string {
   const line = (user: string, password: string): string => `${quote(user)} ${quote(password)}`;
-  return [line(plan.credentials.user, plan.credentials.password ?? ''), line(plan.admin.user, plan.admin.password), ''].join('\n');
+  const { user, password, scramSecret } = plan.credentials;
+  return [line(user, scramSecret ?? password ?? ''), line(plan.admin.user, plan.admin.password), ''].join('\n');
 }
 
 /**

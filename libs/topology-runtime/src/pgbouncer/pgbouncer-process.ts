@@ -16,7 +16,7 @@ export interface StartPgBouncerOptions {
   primary: PgBouncerServer;
   replicas: PgBouncerServer[];
   databases: string[];
-  credentials: { user: string; password?: string | undefined };
+  credentials: PgBouncerPlan['credentials'];
   /** The `pgbouncer` program (see `findPgBouncer`). */
   binary: string;
   /** How long to wait for it to accept connections (default 10 s). */

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgbouncerEndpointKey, pgbouncerSchema, topologySchema, type PgBouncerSettings } from '@neo/topology';
@@ -120,6 +122,12 @@ describe.skipIf(!binary)(
       // The admin console's connection is a client too: closed, the next test has all max_client_conn.
       await monitor.close();
     }, 120_000);
+
+    it('keeps no password of the cluster on disk: its auth file holds the server’s SCRAM secret', async () => {
+      const authFile = await readFile(path.join(path.dirname(pgbouncer.configFile), 'users.txt'), 'utf8');
+      expect(authFile).toMatch(new RegExp(`^"${CREDENTIALS.user}" "SCRAM-SHA-256\\$4096:`, 'm'));
+      expect(authFile).not.toContain(CREDENTIALS.password);
+    });
 
     it('sends the read-write entry to the primary and the _ro entries to the replica', async () => {
       const ask = async (database: string) => {

@@ -1,5 +1,7 @@
 import { databasesByCluster, isBound, pgbouncerEndpointKey, pgbouncerSchema, type Endpoints, type Topology } from '@neo/topology';
 import { discardLogLine } from '../log-line.js';
+import type { AdminAccess } from '../topology-runtime.types.js';
+import pg from 'pg';
 import { findPgBouncer } from './pgbouncer-binary.js';
 import { startPgBouncer, type RunningPgBouncer } from './pgbouncer-process.js';
 
@@ -7,6 +9,8 @@ export interface StartPgBouncersOptions {
   log?: (line: string) => void;
   /** Where `NEO_PGBOUNCER` and PATH are read from; default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Superusers per cluster: PgBouncer is given the role's SCRAM secret from the server, not its password (see `PgBouncerPlan`). */
+  admin?: Record<string, AdminAccess>;
 }
 
 /** The PgBouncers of a running topology: their endpoints (`<cluster>:pgbouncer`) and how to stop them. */
@@ -50,7 +54,10 @@ export async function startPgBouncers(topology: Topology, options: StartPgBounce
           primary: server(primary),
           replicas: cluster.replicas.filter(isBound).map(server),
           databases: databases[name] ?? [],
-          credentials: cluster.credentials,
+          credentials: {
+            ...cluster.credentials,
+            scramSecret: await serverScramSecret(primary, cluster.credentials.user, options.admin?.[name]),
+          },
         }),
       );
     }
@@ -67,4 +74,26 @@ export async function startPgBouncers(topology: Topology, options: StartPgBounce
   }
   const endpoints = Object.fromEntries(started.map((p) => [pgbouncerEndpointKey(p.cluster), { host: p.host, port: p.port }]));
   return { pgbouncers: started, endpoints, stop };
+}
+
+/** The role's SCRAM secret as the server stores it; undefined when it cannot be read (no superuser, an MD5 or no password). */
+async function serverScramSecret(
+  server: { host: string; port: number },
+  role: string,
+  admin: AdminAccess | undefined,
+): Promise<string | undefined> {
+  if (!admin) return undefined;
+  const client = new pg.Client({ host: server.host, port: server.port, user: admin.user, password: admin.password, database: 'postgres' });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ secret: string | null }>('select rolpassword as secret from pg_authid where rolname = $1', [
+      role,
+    ]);
+    const secret = rows[0]?.secret ?? undefined;
+    return secret?.startsWith('SCRAM-SHA-256$') ? secret : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
