@@ -33,6 +33,9 @@ const topology = topologySchema.parse({
   monolith: { cluster: 'pgb', database: 'neo_service_layer' },
 });
 
+/** Interactive transactions wait for a connection of the service's pool and run for as long as a busy machine needs. */
+const LONG_WAITS = { maxWait: 30_000, timeout: 30_000 };
+
 let running: RunningTopology;
 let pgbouncer: RunningPgBouncer;
 let source: DataSource<PrismaClient>;
@@ -106,10 +109,14 @@ describe.skipIf(!findPgBouncer())(
       const id = (await source.client.item.create({ data: { name: 'counter' } })).id;
       await Promise.all(
         Array.from({ length: 40 }, () =>
-          source.client.$transaction(async (tx) => {
-            const [row] = await tx.$queryRaw<Array<{ value: number }>>`select value from item where id = ${id} for update`;
-            await tx.item.update({ where: { id }, data: { value: (row?.value ?? 0) + 1 } });
-          }),
+          source.client.$transaction(
+            async (tx) => {
+              const [row] = await tx.$queryRaw<Array<{ value: number }>>`select value from item where id = ${id} for update`;
+              await tx.item.update({ where: { id }, data: { value: (row?.value ?? 0) + 1 } });
+            },
+            // They queue for the row lock and for the client pool's 10 connections: Prisma's 2 s default is short on a busy machine.
+            LONG_WAITS,
+          ),
         ),
       );
       expect(await onPrimary('select value as n from item where id = $1', [id])).toBe(40);
@@ -129,7 +136,8 @@ describe.skipIf(!findPgBouncer())(
       const results = await Promise.allSettled(
         Array.from({ length: 500 }, (_, i) => {
           if (i % 5 === 0) return source.client.item.create({ data: { name: `concurrent-${i}` } });
-          if (i % 5 === 1) return source.client.$transaction([source.client.item.count(), source.client.item.findMany({ take: 5 })]);
+          if (i % 5 === 1)
+            return source.client.$transaction(async (tx) => [await tx.item.count(), await tx.item.findMany({ take: 5 })], LONG_WAITS);
           return source.client.item.findUnique({ where: { id: (i % 100) + 1 } });
         }),
       );
