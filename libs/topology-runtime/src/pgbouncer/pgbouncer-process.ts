@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,8 @@ export interface RunningPgBouncer {
 
 const LISTEN_HOST = '127.0.0.1';
 const ADMIN_USER = 'neo_pgbouncer_admin';
-const running = new Set<ChildProcess>();
+/** Each running PgBouncer and its folder, for the exit hook. */
+const running = new Map<ChildProcess, string>();
 
 /**
  * Starts one PgBouncer for a cluster on a free loopback port, from a configuration generated into
@@ -77,7 +79,7 @@ export async function startPgBouncer(options: StartPgBouncerOptions): Promise<Ru
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  running.add(child);
+  running.set(child, dir);
   installExitHook();
   exited.then(
     () => running.delete(child),
@@ -141,6 +143,10 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const child of running) child.kill('SIGTERM');
+    for (const [child, dir] of running) {
+      child.kill('SIGTERM');
+      // Its auth file holds a secret: nothing of it stays behind.
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 }
