@@ -28,6 +28,11 @@ export function printSummary(
       const where = dataDir ? `  data ${dataDir}, log ${dataDir}.log` : '';
       log(`    ${role.padEnd(7)} ${node.name.padEnd(22)} ${node.host}:${node.port}${where}`);
     }
+    if (cluster.pgbouncer?.host !== undefined) {
+      log(
+        `    pgbouncer ${''.padEnd(20)} ${cluster.pgbouncer.host}:${cluster.pgbouncer.port}  (services connect here: <database> read-write, <database>_ro replicas)`,
+      );
+    }
   }
   if (services.length > 0) {
     log('services:');

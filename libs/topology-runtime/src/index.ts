@@ -20,3 +20,7 @@ export {
   type AdminStrategy,
 } from './unleash/index.js';
 export * from './observe/index.js';
+export { startPgBouncers, type RunningPgBouncers, type StartPgBouncersOptions } from './pgbouncer/start-pgbouncers.js';
+export { startPgBouncer, type RunningPgBouncer, type StartPgBouncerOptions } from './pgbouncer/pgbouncer-process.js';
+export { findPgBouncer } from './pgbouncer/pgbouncer-binary.js';
+export { PgBouncerReuseMonitor, type PgBouncerReuse, type PgBouncerReuseMonitorOptions } from './pgbouncer/pgbouncer-reuse-monitor.js';

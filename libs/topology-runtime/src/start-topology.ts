@@ -1,4 +1,4 @@
-import type { Topology } from '@neo/topology';
+import { bindTopology, type Topology } from '@neo/topology';
 import { bindRunningTopology } from './bind-running-topology.js';
 import { startEmbeddedTopology } from './embedded/embedded-provider.js';
 import { startExternalTopology } from './external/external-provider.js';
@@ -9,6 +9,7 @@ import { planClusters } from './topology-plan.js';
 import type { ProviderName, RunningTopology, StartTopologyOptions } from './topology-runtime.types.js';
 import { TopologyRuntimeError } from './errors.js';
 import { discardLogLine } from './log-line.js';
+import { startPgBouncers, type RunningPgBouncers } from './pgbouncer/start-pgbouncers.js';
 
 /**
  * Brings a declared topology up for real and returns where every node listens.
@@ -34,15 +35,33 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
       run = await startExternalTopology(plans, options);
       break;
   }
+  let bound = bindRunningTopology(topology, run);
+  let pgbouncers: RunningPgBouncers | undefined;
+  if (options.pgbouncer) {
+    try {
+      pgbouncers = await startPgBouncers(bound, { log, admin: run.admin, ...(options.env ? { env: options.env } : {}) });
+    } catch (error) {
+      await run.stop();
+      throw error;
+    }
+    bound = bindTopology(bound, pgbouncers.endpoints);
+  }
+  let stopping: Promise<void> | undefined;
   return {
-    topology: bindRunningTopology(topology, run),
-    endpoints: run.endpoints,
+    topology: bound,
+    endpoints: { ...run.endpoints, ...pgbouncers?.endpoints },
     provider,
     ...(run.dataDir ? { dataDir: run.dataDir } : {}),
     admin: run.admin,
+    pgbouncers: pgbouncers?.pgbouncers ?? [],
     stopNode: (cluster, node) => run.stopNode(cluster, node),
     startNode: (cluster, node) => run.startNode(cluster, node),
-    stop: () => run.stop(),
+    // PgBouncers first: they hold connections to the servers.
+    stop: () =>
+      (stopping ??= (async () => {
+        await pgbouncers?.stop();
+        await run.stop();
+      })()),
   };
 }
 

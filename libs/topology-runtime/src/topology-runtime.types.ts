@@ -1,4 +1,5 @@
 import type { Endpoints, Topology } from '@neo/topology';
+import type { RunningPgBouncer } from './pgbouncer/pgbouncer-process.js';
 
 export { endpointKey, type Endpoints } from '@neo/topology';
 
@@ -28,6 +29,11 @@ export interface StartTopologyOptions {
   durable?: boolean;
   /** Embedded: how replicas are cloned; `auto` uses pg_basebackup when one is installed. */
   replicaClone?: 'auto' | 'pg_basebackup' | 'copy';
+  /**
+   * Start a PgBouncer for each cluster that declares `pgbouncer` (where the program is installed;
+   * otherwise the log says so and services connect directly). Default off.
+   */
+  pgbouncer?: boolean;
 }
 
 /** Superuser access to a node, for tools that need more than the cluster role (e.g. logical replication). */
@@ -45,6 +51,8 @@ export interface RunningTopology {
   dataDir?: string;
   /** Superuser per cluster (embedded: `postgres` with its password; external: the URL's user). */
   admin: Record<string, AdminAccess>;
+  /** The PgBouncers started with `pgbouncer: true`; their addresses are bound into `topology` and `endpoints`. */
+  pgbouncers: RunningPgBouncer[];
   /** Stops one node (tests that break servers); its endpoint stays reserved. */
   stopNode(cluster: string, node: string): Promise<void>;
   /** Starts a node stopped by `stopNode` again, on the same port. */

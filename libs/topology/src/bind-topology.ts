@@ -9,9 +9,15 @@ export function endpointKey(cluster: string, node: string): string {
   return `${cluster}/${node}`;
 }
 
+/** The key of a cluster's PgBouncer in `Endpoints`: `core:pgbouncer` (a node name cannot hold ":"). */
+export function pgbouncerEndpointKey(cluster: string): string {
+  return `${cluster}:pgbouncer`;
+}
+
 /**
  * A copy of the topology in which every node that was declared without host/port takes
- * them from `endpoints`. Declared hosts and ports are kept: those servers run elsewhere.
+ * them from `endpoints`, and so does each declared `pgbouncer` the runtime started.
+ * Declared hosts and ports are kept: those servers run elsewhere.
  * An endpoint for a node the topology does not declare is refused (it means the runtime
  * and the topology disagree).
  */
@@ -27,6 +33,14 @@ export function bindTopology(topology: Topology, endpoints: Endpoints): Topology
         node.host = endpoint.host;
         node.port = endpoint.port;
       }
+    }
+    if (cluster.pgbouncer) {
+      const key = pgbouncerEndpointKey(clusterName);
+      known.add(key);
+      const endpoint = endpoints[key];
+      // A new block: clusters may share one declared block (a YAML alias).
+      if (endpoint && cluster.pgbouncer.host === undefined)
+        cluster.pgbouncer = { ...cluster.pgbouncer, host: endpoint.host, port: endpoint.port };
     }
   }
   const unknown = Object.keys(endpoints).filter((key) => !known.has(key));

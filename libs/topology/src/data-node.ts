@@ -23,6 +23,12 @@ export interface DataNode {
   pool: PoolSettings;
   /** Share of reads for the weighted replica policy. */
   weight: number;
+  /**
+   * The cluster's PgBouncer entry for this target, when one runs (see `pgbouncerEntryName`). The
+   * services' pools connect there (`NodePools`); everything that needs a session of its own
+   * (migrations, logical replication, LISTEN) uses host/port above, the server itself.
+   */
+  pgbouncer?: { host: string; port: number; database: string };
 }
 
 /** `core/core-primary/neo_storage` (plus `/schema` when set): safe for logs and metric labels. */
@@ -47,6 +53,16 @@ export function toPgPoolConfig(n: DataNode): PoolConfig {
     application_name: `neo:${n.node}`,
     ...(n.schema !== undefined ? { options: `-c search_path=${n.schema}` } : {}),
   };
+}
+
+/**
+ * The target as reached through its cluster's PgBouncer entry: same node, role, credentials and
+ * labels, PgBouncer's address and entry name. A target without a PgBouncer is returned as it is.
+ */
+export function throughPgBouncer(n: DataNode): DataNode {
+  if (!n.pgbouncer) return n;
+  const { pgbouncer, ...direct } = n;
+  return { ...direct, host: pgbouncer.host, port: pgbouncer.port, database: pgbouncer.database };
 }
 
 /**

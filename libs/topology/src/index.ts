@@ -17,3 +17,4 @@ export { REDACTED, redactSecrets } from './redact-secrets.js';
 export * from './data-node.js';
 export * from './bind-topology.js';
 export * from './resolve-targets.js';
+export * from './pgbouncer-entries.js';

@@ -1,4 +1,5 @@
 import { isBound } from './bind-topology.js';
+import { pgbouncerEntryName } from './pgbouncer-entries.js';
 import type { DataNode } from './data-node.js';
 import { TopologyError } from './topology.error.js';
 import type {
@@ -60,10 +61,10 @@ export function monolithTarget(topology: Topology, service: string, login: Servi
   const { cluster: clusterName, database } = topology.monolith;
   const cluster = findCluster(topology, clusterName);
   const credentials = serviceCredentials(cluster, declared, 'primary', login);
-  return {
-    ...toDataNode(clusterName, credentials, cluster.primary, 'primary', database, effectivePool(cluster, declared)),
-    schema: declared.monolithSchema ?? service,
-  };
+  // No PgBouncer entry: PgBouncer 1.18 drops the `options` startup parameter that carries the schema.
+  const node = toDataNode(clusterName, cluster, credentials, cluster.primary, 'primary', database, effectivePool(cluster, declared));
+  delete node.pgbouncer;
+  return { ...node, schema: declared.monolithSchema ?? service };
 }
 
 /**
@@ -143,8 +144,8 @@ function replicaSet(
   const pool = effectivePool(cluster, service);
   const as = (role: Role): Credentials => serviceCredentials(cluster, service, role, login);
   return {
-    primary: toDataNode(clusterName, as('primary'), cluster.primary, 'primary', database, pool),
-    replicas: cluster.replicas.map((node) => toDataNode(clusterName, as('replica'), node, 'replica', database, pool)),
+    primary: toDataNode(clusterName, cluster, as('primary'), cluster.primary, 'primary', database, pool),
+    replicas: cluster.replicas.map((node) => toDataNode(clusterName, cluster, as('replica'), node, 'replica', database, pool)),
   };
 }
 
@@ -158,6 +159,7 @@ function findCluster(topology: Topology, name: string): Cluster {
 
 function toDataNode(
   clusterName: string,
+  cluster: Cluster,
   credentials: Credentials,
   node: DeclaredNode,
   role: Role,
@@ -181,5 +183,14 @@ function toDataNode(
     ...(credentials.password !== undefined ? { password: credentials.password } : {}),
     pool,
     weight: node.weight,
+    ...(cluster.pgbouncer?.host !== undefined && cluster.pgbouncer.port !== undefined
+      ? {
+          pgbouncer: {
+            host: cluster.pgbouncer.host,
+            port: cluster.pgbouncer.port,
+            database: pgbouncerEntryName(database, { role, node: node.name }),
+          },
+        }
+      : {}),
   };
 }

@@ -117,6 +117,54 @@ export const poolOverridesSchema = guided(
 );
 export type PoolOverrides = z.infer<typeof poolOverridesSchema>;
 
+const WHOLE_SECONDS = (hint: string) => guided(z.number().int().nonnegative(), { expects: 'a whole number of seconds, 0 or more', hint });
+const PGBOUNCER_SIZE = (hint: string) => guided(z.number().int().nonnegative(), { expects: 'a whole number, 0 or more', hint });
+
+/**
+ * A PgBouncer in front of the cluster (the seed's section 4). Services connect through it; sessions
+ * that need a real server connection (migrations, logical replication, LISTEN) go direct. Each
+ * database gets a read-write entry (its own name) and a `<database>_ro` entry to the replicas.
+ * Without `host`/`port` the topology runtime starts it (where the `pgbouncer` binary is installed).
+ */
+export const pgbouncerSchema = guided(
+  z.strictObject({
+    host: guided(z.string().min(1), {
+      expects: 'a host name or IP address',
+      hint: 'a PgBouncer that already runs; leave host and port out so the topology runtime starts one',
+    }).optional(),
+    port: guided(z.number().int().min(1).max(65535), {
+      expects: 'a number from 1 to 65535',
+      hint: 'e.g. 6432; leave host and port out so the topology runtime starts one',
+    }).optional(),
+    /** Only transaction pooling: a server connection serves one transaction at a time, then the next client. */
+    poolMode: guided(z.literal('transaction'), {
+      expects: 'transaction',
+      hint: 'the data layer needs nothing from a session, so transaction pooling is the only mode offered',
+    }).default('transaction'),
+    maxClientConn: guided(z.number().int().positive(), {
+      expects: 'a whole number above 0',
+      hint: 'client connections PgBouncer accepts in all, e.g. 1000',
+    }).default(1000),
+    defaultPoolSize: guided(z.number().int().positive(), {
+      expects: 'a whole number above 0',
+      hint: 'server connections per database entry and user, e.g. 25',
+    }).default(25),
+    minPoolSize: PGBOUNCER_SIZE('server connections kept open per database entry once used, e.g. 10').default(10),
+    reservePoolSize: PGBOUNCER_SIZE('extra server connections for a pool whose clients waited reservePoolTimeoutSeconds, e.g. 5').default(
+      5,
+    ),
+    reservePoolTimeoutSeconds: WHOLE_SECONDS('how long a client waits before the reserve pool opens, e.g. 3').default(3),
+    serverLifetimeSeconds: WHOLE_SECONDS('a server connection older than this is closed once released, e.g. 3600').default(3600),
+    serverIdleTimeoutSeconds: WHOLE_SECONDS('a server connection idle longer than this is closed, e.g. 600').default(600),
+  }),
+  {
+    expects:
+      'a block { maxClientConn, defaultPoolSize, minPoolSize, reservePoolSize, reservePoolTimeoutSeconds, serverLifetimeSeconds, serverIdleTimeoutSeconds }',
+    hint: 'every field is optional and defaults to the seed\'s setting; "pgbouncer: {}" is PgBouncer with those settings',
+  },
+);
+export type PgBouncerSettings = z.infer<typeof pgbouncerSchema>;
+
 export const clusterSchema = z.strictObject({
   temperature: guided(z.enum(['hot', 'warm', 'cold']), {
     expects: 'one of hot, warm, cold',
@@ -143,6 +191,8 @@ export const clusterSchema = z.strictObject({
     expects: 'a block { user, password }',
     hint: 'e.g. "replication: { user: neo_core_replication, password: ${CORE_REPLICATION_PASSWORD} }"',
   }).optional(),
+  /** Services reach the cluster through this PgBouncer when it runs; absent: they connect to the servers directly. */
+  pgbouncer: pgbouncerSchema.optional(),
   /** Regular backups (application cluster in the seed). */
   backups: guided(
     z.strictObject({

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindTopology, loadTopology, locateTopologyFile, type Endpoints, type Topology } from '@neo/data';
-import { serviceTargets, toPgPoolConfig, type DataNode } from '@neo/topology';
+import { pgbouncerEndpointKey, serviceTargets, throughPgBouncer, toPgPoolConfig, type DataNode } from '@neo/topology';
+import { findPgBouncer } from '@neo/topology-runtime';
 import { up, type UpHandle } from './up.command.js';
 
 /** `npm start` without the services: the whole declared topology, migrated, persisted, stopped cleanly. */
@@ -21,9 +22,12 @@ describe('neo-db up', () => {
     // As root the servers run as the OS user `postgres`, which must reach the data directory.
     chmodSync(workDir, 0o755);
     process.env['NEO_DATA_DIR'] = join(workDir, 'data');
+    // Any free port for the PgBouncer metrics: a fixed one may be taken on a shared machine.
+    process.env['NEO_PGBOUNCER_METRICS_PORT'] = '0';
   });
   afterAll(() => {
     delete process.env['NEO_DATA_DIR'];
+    delete process.env['NEO_PGBOUNCER_METRICS_PORT'];
     rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -52,7 +56,9 @@ describe('neo-db up', () => {
       const declaredNodes = Object.entries(topology.clusters).flatMap(([cluster, c]) =>
         [c.primary, ...c.replicas].map((n) => `${cluster}/${n.name}`),
       );
-      expect(Object.keys(endpoints).sort()).toEqual(declaredNodes.sort());
+      // Where the pgbouncer program is installed, one PgBouncer per cluster (each declares one).
+      const pgbouncers = findPgBouncer() ? Object.keys(topology.clusters).map(pgbouncerEndpointKey) : [];
+      expect(Object.keys(endpoints).sort()).toEqual([...declaredNodes, ...pgbouncers].sort());
       ports = Object.values(endpoints).map((e) => e.port);
       // The runtime flags live beside the data, seeded from config/flags.yaml.
       expect(readFileSync(join(workDir, 'flags.yaml'), 'utf8')).toContain('UseShardedDatabase.storage.writes: false');
@@ -65,6 +71,10 @@ describe('neo-db up', () => {
       expect(applied.length).toBeGreaterThan(0);
 
       await query(topology, 'oracle', `CREATE TABLE kept_between_runs (v text); INSERT INTO kept_between_runs VALUES ('still here')`);
+      // Services reach it through the cluster's PgBouncer when one runs (the same rows).
+      const oracle = serviceTargets(topology, 'oracle').primary;
+      expect(oracle.pgbouncer !== undefined).toBe(pgbouncers.length > 0);
+      expect(await queryNode(throughPgBouncer(oracle), 'SELECT v FROM kept_between_runs')).toEqual([{ v: 'still here' }]);
       // every replica of the blockchain cluster is a streaming standby that receives the write
       const { replicas } = serviceTargets(topology, 'oracle');
       expect(replicas).toHaveLength(topology.clusters['blockchain']!.replicas.length);
@@ -112,7 +122,7 @@ describe('neo-db up', () => {
       await wiped.stop();
     }
     expect(existsSync(join(workDir, 'data'))).toBe(true);
-  }, 300_000);
+  }, 420_000);
 });
 
 /** Runs neo-db from its sources in a child process, as `npx neo-db …` runs it built; resolves once it says it is up. */

@@ -15,6 +15,7 @@ import {
   type LocalUnleash,
 } from '../local-unleash.js';
 import { ensureRuntimeFlags } from '../runtime-flags.js';
+import { servePgBouncerMetrics, type PgBouncerMetricsServer } from '../pgbouncer-metrics.js';
 
 export interface UpOptions {
   wipe: boolean;
@@ -48,6 +49,7 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   let running: RunningTopology | undefined;
   const services: RunningService[] = [];
   let unleash: LocalUnleash | undefined;
+  let pgbouncerMetrics: PgBouncerMetricsServer | undefined;
   let stopping: Promise<void> | undefined;
 
   // Nothing else may keep this process alive (with --no-services, no child process does), and its
@@ -61,6 +63,7 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       options.log('stopping services and servers…');
       await Promise.allSettled(services.map((s) => s.stop()));
       await unleash?.server.stop();
+      await pgbouncerMetrics?.close();
       removeLocalUnleashRecord(paths);
       await running?.stop();
       options.log('everything stopped; data kept in ' + paths.localDataDir);
@@ -78,9 +81,19 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       dataDir: paths.localDataDir,
       wipe: options.wipe,
       log: options.log,
+      // One per cluster where the pgbouncer program is installed; the services then connect through it.
+      pgbouncer: true,
     });
     mkdirSync(dirname(paths.endpointsFile), { recursive: true });
     writeFileSync(paths.endpointsFile, JSON.stringify(running.endpoints, null, 2) + '\n');
+    if (running.pgbouncers.length > 0) {
+      // A taken port costs the metrics, not the topology.
+      pgbouncerMetrics = await servePgBouncerMetrics(running.pgbouncers).catch((error: Error) => {
+        options.log(`pgbouncer metrics: not served (${error.message}); set NEO_PGBOUNCER_METRICS_PORT to another port`);
+        return undefined;
+      });
+      if (pgbouncerMetrics) options.log(`pgbouncer metrics (connection reuse, pools): ${pgbouncerMetrics.url}`);
+    }
 
     const summary = await migrateFleet({ topology: running.topology, prismaRoot: paths.prismaRoot, log: options.log });
     options.log(`migrations: ${summary.length} targets up to date`);

@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { DataError, dataNodeLabel, toPgPoolConfig, type DataNode } from '@neo/topology';
+import { DataError, dataNodeLabel, throughPgBouncer, toPgPoolConfig, type DataNode } from '@neo/topology';
 import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
 
 export type PoolFactory = (config: pg.PoolConfig) => pg.Pool;
@@ -42,7 +42,9 @@ export class NodePools {
     const key = nodeKey(node);
     let pool = this.pools.get(key);
     if (!pool) {
-      const config = toPgPoolConfig(node);
+      // Service queries go through the cluster's PgBouncer when one runs (transaction pooling: the
+      // data layer keeps no session state). Migrations, replication and LISTEN connect on their own, directly.
+      const config = toPgPoolConfig(throughPgBouncer(node));
       pool = this.options.createPool ? this.options.createPool(config) : new pg.Pool(config);
       // Without a listener, an idle connection dropped by the server would crash the process.
       pool.on('error', (error) => this.options.onIdleError?.(error, node));

@@ -1,0 +1,124 @@
+import {
+  databasesByCluster,
+  isBound,
+  pgbouncerEndpointKey,
+  pgbouncerSchema,
+  type Credentials,
+  type Endpoints,
+  type Topology,
+} from '@neo/topology';
+import { discardLogLine } from '../log-line.js';
+import type { AdminAccess } from '../topology-runtime.types.js';
+import pg from 'pg';
+import { findPgBouncer } from './pgbouncer-binary.js';
+import { startPgBouncer, type RunningPgBouncer } from './pgbouncer-process.js';
+
+export interface StartPgBouncersOptions {
+  log?: (line: string) => void;
+  /** Where `NEO_PGBOUNCER` and PATH are read from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Superusers per cluster: PgBouncer is given the role's SCRAM secret from the server, not its password (see `PgBouncerPlan`). */
+  admin?: Record<string, AdminAccess>;
+}
+
+/** The PgBouncers of a running topology: their endpoints (`<cluster>:pgbouncer`) and how to stop them. */
+export interface RunningPgBouncers {
+  pgbouncers: RunningPgBouncer[];
+  endpoints: Endpoints;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a PgBouncer for each running cluster whose topology declares `pgbouncer` without an
+ * address (a declared host and port is a PgBouncer that runs elsewhere). Without the `pgbouncer`
+ * program nothing starts and the log says so: services then connect to the servers directly.
+ */
+export async function startPgBouncers(topology: Topology, options: StartPgBouncersOptions = {}): Promise<RunningPgBouncers> {
+  const log = options.log ?? discardLogLine;
+  const wanted = Object.entries(topology.clusters).flatMap(([name, cluster]) =>
+    cluster.pgbouncer && cluster.pgbouncer.host === undefined && isBound(cluster.primary)
+      ? [{ name, cluster, settings: cluster.pgbouncer, primary: cluster.primary }]
+      : [],
+  );
+  const started: RunningPgBouncer[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled(started.map((pgbouncer) => pgbouncer.stop()));
+  };
+  if (wanted.length === 0) return { pgbouncers: started, endpoints: {}, stop };
+  const binary = findPgBouncer(options.env);
+  if (!binary) {
+    log('pgbouncer: not installed (apt-get install -y pgbouncer): services connect to the servers directly');
+    return { pgbouncers: started, endpoints: {}, stop };
+  }
+  const databases = databasesByCluster(topology);
+  try {
+    for (const { name, cluster, settings, primary } of wanted) {
+      const server = (node: { name: string; host: string; port: number }) => ({ node: node.name, host: node.host, port: node.port });
+      started.push(
+        await startPgBouncer({
+          cluster: name,
+          settings,
+          binary,
+          primary: server(primary),
+          replicas: cluster.replicas.filter(isBound).map(server),
+          databases: databases[name] ?? [],
+          credentials: {
+            ...cluster.credentials,
+            scramSecret: await serverScramSecret(primary, cluster.credentials.user, options.admin?.[name]),
+          },
+          logins: await Promise.all(
+            serviceLoginsOn(topology, name).map(async (login) => ({
+              ...login,
+              scramSecret: await serverScramSecret(primary, login.user, options.admin?.[name]),
+            })),
+          ),
+        }),
+      );
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  for (const [index, pgbouncer] of started.entries()) {
+    const s = wanted[index]?.settings ?? pgbouncerSchema.parse({});
+    log(
+      `pgbouncer ${pgbouncer.cluster}: ${pgbouncer.host}:${pgbouncer.port} (transaction pooling, pool ${s.defaultPoolSize}+${s.reservePoolSize} per database, ` +
+        `${s.maxClientConn} clients; config ${pgbouncer.configFile})`,
+    );
+  }
+  const endpoints = Object.fromEntries(started.map((p) => [pgbouncerEndpointKey(p.cluster), { host: p.host, port: p.port }]));
+  return { pgbouncers: started, endpoints, stop };
+}
+
+/** The app and readonly logins of the services with a database (or a shard) on `cluster`, each once. */
+function serviceLoginsOn(topology: Topology, cluster: string): Credentials[] {
+  const logins = new Map<string, Credentials>();
+  for (const service of Object.values(topology.services)) {
+    const onCluster = service.cluster === cluster || (service.sharding?.shards ?? []).some((shard) => shard.cluster === cluster);
+    if (!onCluster || !service.roles) continue;
+    for (const login of [service.roles.app, service.roles.readonly]) if (login) logins.set(login.user, login);
+  }
+  return [...logins.values()];
+}
+
+/** The role's SCRAM secret as the server stores it; undefined when it cannot be read (no superuser, an MD5 or no password). */
+async function serverScramSecret(
+  server: { host: string; port: number },
+  role: string,
+  admin: AdminAccess | undefined,
+): Promise<string | undefined> {
+  if (!admin) return undefined;
+  const client = new pg.Client({ host: server.host, port: server.port, user: admin.user, password: admin.password, database: 'postgres' });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ secret: string | null }>('select rolpassword as secret from pg_authid where rolname = $1', [
+      role,
+    ]);
+    const secret = rows[0]?.secret ?? undefined;
+    return secret?.startsWith('SCRAM-SHA-256$') ? secret : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
