@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { DataError, dataNodeLabel, toPgPoolConfig, type DataNode } from '@neo/topology';
 import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
+import { queryTimeoutsOf } from './query-timeouts.js';
 
 export type PoolFactory = (config: pg.PoolConfig) => pg.Pool;
 
@@ -42,7 +43,14 @@ export class NodePools {
     const key = nodeKey(node);
     let pool = this.pools.get(key);
     if (!pool) {
-      const config = toPgPoolConfig(node);
+      const timeouts = queryTimeoutsOf(node.pool);
+      // Every call is bounded: the server cancels a statement past its timeout, and the client stops
+      // waiting for a server that does not answer at all (see QueryTimeouts).
+      const config: pg.PoolConfig = {
+        ...toPgPoolConfig(node),
+        statement_timeout: timeouts.statementTimeoutMs,
+        query_timeout: timeouts.noAnswerTimeoutMs,
+      };
       pool = this.options.createPool ? this.options.createPool(config) : new pg.Pool(config);
       // Without a listener, an idle connection dropped by the server would crash the process.
       pool.on('error', (error) => this.options.onIdleError?.(error, node));

@@ -43,8 +43,13 @@ type AnyClient = Record<PropertyKey, any>;
  * Calling the chosen node's delegate directly, in the same tick, keeps that batching and stays
  * within a few percent of bare Prisma (see bench/).
  */
-export function createRoutedClient<C extends object>(router: ReadWriteRouter<C>): ReplicatedClient<C> {
-  return routedClientOver(router, (client) => client as AnyClient);
+export function createRoutedClient<C extends object>(router: ReadWriteRouter<C>, options: RoutedClientOptions = {}): ReplicatedClient<C> {
+  return routedClientOver(router, (client) => client as AnyClient, options);
+}
+
+export interface RoutedClientOptions {
+  /** The `timeout` of an interactive `$transaction` that does not give its own (the topology's `transactionTimeoutMs`). */
+  readonly transactionTimeoutMs?: number;
 }
 
 /**
@@ -53,14 +58,18 @@ export function createRoutedClient<C extends object>(router: ReadWriteRouter<C>)
  * decided first, by the call as the caller made it; the extension then runs on the chosen node
  * (a query extension sees the call there, a result extension computes its fields there).
  */
-function routedClientOver<C extends object>(router: ReadWriteRouter<C>, onNode: (client: C) => AnyClient): ReplicatedClient<C> {
+function routedClientOver<C extends object>(
+  router: ReadWriteRouter<C>,
+  onNode: (client: C) => AnyClient,
+  options: RoutedClientOptions,
+): ReplicatedClient<C> {
   const primaryClient = onNode(router.primary.client);
   const views = new Map<Mode, ReplicatedClient<C>>();
   const fluent = new FluentCalls(RelationFields.of(primaryClient));
   const view = (mode: Mode): ReplicatedClient<C> => {
     const existing = views.get(mode);
     if (existing) return existing;
-    const created: ReplicatedClient<C> = buildView(router, primaryClient, mode, view, onNode, fluent);
+    const created: ReplicatedClient<C> = buildView(router, primaryClient, mode, view, onNode, fluent, options);
     views.set(mode, created);
     return created;
   };
@@ -74,6 +83,7 @@ function buildView<C extends object>(
   view: (mode: Mode) => unknown,
   onNode: (client: C) => AnyClient,
   fluent: FluentCalls,
+  options: RoutedClientOptions,
 ): any {
   const consistency = (): ReadConsistency => (mode === 'primary' ? 'primary' : mode === 'replica' ? 'stale-ok' : currentReadConsistency());
   const delegates = new Map<string, unknown>();
@@ -128,21 +138,30 @@ function buildView<C extends object>(
       // Every node's client gets the extension (once), and the result routes as this client does.
       return (extension: unknown) => {
         const extended = new Map<C, AnyClient>();
-        const routed = routedClientOver(router, (client) => {
-          let done = extended.get(client);
-          if (!done) {
-            done = onNode(client).$extends(extension) as AnyClient;
-            extended.set(client, done);
-          }
-          return done;
-        });
+        const routed = routedClientOver(
+          router,
+          (client) => {
+            let done = extended.get(client);
+            if (!done) {
+              done = onNode(client).$extends(extension) as AnyClient;
+              extended.set(client, done);
+            }
+            return done;
+          },
+          options,
+        );
         return mode === 'auto' ? routed : (routed as AnyClient)[mode === 'primary' ? '$primary' : '$replica']();
       };
     }
     if (property === '$transaction') {
-      return (input: unknown, options?: unknown) => {
+      return (input: unknown, transactionOptions?: Record<string, unknown>) => {
         refuseOnReplica('$transaction');
-        return router.write('$transaction', 'transaction', currentSessionKey(), (client) => onNode(client).$transaction(input, options));
+        // An interactive transaction is bounded by the topology's timeout unless the caller gives one.
+        const bounded =
+          typeof input === 'function' && options.transactionTimeoutMs !== undefined
+            ? { timeout: options.transactionTimeoutMs, ...transactionOptions }
+            : transactionOptions;
+        return router.write('$transaction', 'transaction', currentSessionKey(), (client) => onNode(client).$transaction(input, bounded));
       };
     }
     if (RAW_QUERIES.has(property) && mode === 'replica') {
