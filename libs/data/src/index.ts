@@ -38,7 +38,7 @@ export { runWithRequestContext, currentRequestContext, withSession, type Request
 export { withReadConsistency, type ReadConsistency } from './replication/index.js';
 
 // Errors a service may branch on (each a DataError with a stable `code`).
-export { PrimaryUnavailableError, ReplicaWriteError, isConnectionError } from './replication/index.js';
+export { PrimaryUnavailableError, QueryTimeoutError, ReplicaWriteError, isConnectionError } from './replication/index.js';
 export {
   ShardingConfigError,
   ShardKeyRequiredError,

@@ -62,6 +62,8 @@ describe('numeric fields', () => {
         'min',
         'idleTimeoutMs',
         'connectionTimeoutMs',
+        'statementTimeoutMs',
+        'transactionTimeoutMs',
         'keepDays',
         'maxLagMs',
         'lagPollIntervalMs',

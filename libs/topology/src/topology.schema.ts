@@ -88,9 +88,19 @@ const poolFields = {
     expects: 'a whole number of milliseconds above 0',
     hint: 'how long to wait for a connection, e.g. 5000',
   }),
+  /** Longest one statement may run; the server cancels it then (default 15000, applied by @neo/data). */
+  statementTimeoutMs: guided(z.number().int().positive(), {
+    expects: 'a whole number of milliseconds above 0',
+    hint: 'how long one statement may run before the server cancels it, e.g. 15000',
+  }),
+  /** Longest an interactive transaction may stay open; it is rolled back then (default 30000, applied by @neo/data). */
+  transactionTimeoutMs: guided(z.number().int().positive(), {
+    expects: 'a whole number of milliseconds above 0',
+    hint: 'how long an interactive transaction may stay open before it is rolled back, e.g. 30000',
+  }),
 };
 const POOL = {
-  expects: 'a block { max, min, idleTimeoutMs, connectionTimeoutMs }',
+  expects: 'a block { max, min, idleTimeoutMs, connectionTimeoutMs, statementTimeoutMs, transactionTimeoutMs }',
   hint: 'every field is optional; a service pool overrides its cluster pool field by field',
 };
 
@@ -100,6 +110,10 @@ export const poolSchema = guided(
     min: poolFields.min.default(0),
     idleTimeoutMs: poolFields.idleTimeoutMs.default(30_000),
     connectionTimeoutMs: poolFields.connectionTimeoutMs.default(5_000),
+    // Optional here, with their defaults applied where pools and clients are made, so a pool block
+    // written before these fields existed stays valid as a type too.
+    statementTimeoutMs: poolFields.statementTimeoutMs.optional(),
+    transactionTimeoutMs: poolFields.transactionTimeoutMs.optional(),
   }),
   POOL,
 );
@@ -112,6 +126,8 @@ export const poolOverridesSchema = guided(
     min: poolFields.min.optional(),
     idleTimeoutMs: poolFields.idleTimeoutMs.optional(),
     connectionTimeoutMs: poolFields.connectionTimeoutMs.optional(),
+    statementTimeoutMs: poolFields.statementTimeoutMs.optional(),
+    transactionTimeoutMs: poolFields.transactionTimeoutMs.optional(),
   }),
   POOL,
 );

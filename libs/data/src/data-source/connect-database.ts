@@ -1,8 +1,9 @@
 import type { ReadSettings, ReplicaSetTargets } from '@neo/topology';
 import type { DataMetrics } from '../metrics/index.js';
-import type { NodePools } from '../pool/index.js';
+import { queryTimeoutsOf, type NodePools } from '../pool/index.js';
 import { createReplicaSet, type ReplicaSetOptions } from '../replication/index.js';
 import type { ConnectedDatabase, CreateDataClient, DataClient } from './data-source.js';
+import { withDefaultTransactionTimeout } from './default-transaction-timeout.js';
 import { retryTransientWrites } from './retry-transient-writes.js';
 
 /** Replica-set settings a service may tune; the rest comes from the topology. */
@@ -59,7 +60,10 @@ function connectPrimary<TClient extends DataClient>(
   { primary }: ReplicaSetTargets,
   settings: ConnectSettings<TClient>,
 ): ConnectedDatabase<TClient> {
-  const client = settings.createClient(settings.pools.adapterFor(primary), primary);
+  const client = withDefaultTransactionTimeout(
+    settings.createClient(settings.pools.adapterFor(primary), primary),
+    queryTimeoutsOf(primary.pool).transactionTimeoutMs,
+  );
   let closing: Promise<void> | undefined;
   return {
     client,

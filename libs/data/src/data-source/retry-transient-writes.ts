@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CREATE_OPERATIONS, MANY_RECORD_WRITES, SINGLE_RECORD_WRITES } from '../prisma-call/index.js';
+import {
+  CREATE_OPERATIONS,
+  isModelDelegate,
+  MANY_RECORD_WRITES,
+  RAW_EXECUTES,
+  RAW_QUERIES,
+  SINGLE_RECORD_WRITES,
+} from '../prisma-call/index.js';
 
 /** SQLSTATEs of a transaction PostgreSQL aborted to let others go on: deadlock victim, serialization conflict. */
 export type TransientWriteCode = '40P01' | '40001';
@@ -10,7 +17,7 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set<TransientWriteCode>(['40P01
 const PRISMA_WRITE_CONFLICT = 'P2034';
 
 const MODEL_WRITES: ReadonlySet<string> = new Set([...CREATE_OPERATIONS, ...SINGLE_RECORD_WRITES, ...MANY_RECORD_WRITES]);
-const RAW_CALLS: ReadonlySet<string> = new Set(['$executeRaw', '$executeRawUnsafe', '$queryRaw', '$queryRawUnsafe', '$queryRawTyped']);
+const RAW_CALLS: ReadonlySet<string> = new Set([...RAW_QUERIES, ...RAW_EXECUTES]);
 
 export interface TransientWriteRetryOptions {
   /** Replays of one call after the first attempt. Default 3. */
@@ -116,8 +123,7 @@ export function retryTransientWrites<C extends object>(client: C, options: Trans
           return (...args: unknown[]) => retrying(property, () => (value as (...a: unknown[]) => unknown).apply(target, args));
         return value;
       }
-      if (value !== null && typeof value === 'object' && !property.startsWith('$') && !property.startsWith('_'))
-        return wrapDelegate(property, value);
+      if (isModelDelegate(property, value)) return wrapDelegate(property, value as object);
       return value;
     },
   });

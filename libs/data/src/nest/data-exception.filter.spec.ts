@@ -1,7 +1,7 @@
 import { NotFoundException, type ArgumentsHost, type HttpServer } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { PrimaryUnavailableError } from '../replication/index.js';
-import { DataExceptionFilter, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
+import { PrimaryUnavailableError, QueryTimeoutError } from '../replication/index.js';
+import { DataExceptionFilter, DataTimeoutException, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
 
 /** Records what the filter answers, as an HTTP adapter would send it. */
 function recordingAdapter() {
@@ -32,7 +32,7 @@ describe('toDataHttpException', () => {
     );
     expect(mapped).toBeInstanceOf(DataUnavailableException);
     expect(mapped!.getStatus()).toBe(503);
-    expect(mapped!.retryAfterSeconds).toBe(3);
+    expect((mapped as DataUnavailableException).retryAfterSeconds).toBe(3);
     expect(mapped!.getResponse()).toMatchObject({
       code: 'PRIMARY_UNAVAILABLE',
       message: expect.stringContaining('Reads are still served'),
@@ -54,6 +54,34 @@ describe('toDataHttpException', () => {
     });
     expect(toDataHttpException(new Error('boom'))).toBeUndefined();
     expect(toDataHttpException(Object.assign(new Error('unique'), { code: 'P2002' }))).toBeUndefined();
+  });
+});
+
+describe('toDataHttpException for timeouts', () => {
+  const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+
+  it('answers a statement or transaction past its timeout with 504 QUERY_TIMEOUT', () => {
+    for (const error of [
+      new QueryTimeoutError('core/core-primary/neo_storage', 'statement', { cause: cancelled }),
+      new QueryTimeoutError('core/core-primary/neo_storage', 'transaction'),
+      cancelled,
+      Object.assign(new Error('Transaction already closed'), { code: 'P2028', meta: { timeout: 5000, timeTaken: 5100 } }),
+    ]) {
+      const mapped = toDataHttpException(error);
+      expect(mapped).toBeInstanceOf(DataTimeoutException);
+      expect(mapped!.getStatus()).toBe(504);
+      expect(mapped!.getResponse()).toMatchObject({ code: 'QUERY_TIMEOUT' });
+      expect(JSON.stringify(mapped!.getResponse())).not.toContain('neo_storage');
+    }
+  });
+
+  it('answers a database that accepted the call and never answered with 503 and Retry-After', () => {
+    const mapped = toDataHttpException(new QueryTimeoutError('core/core-primary/neo_storage', 'no-answer', { retryAfterMs: 2_100 }));
+    expect(mapped).toBeInstanceOf(DataUnavailableException);
+    expect(mapped!.getStatus()).toBe(503);
+    expect((mapped as DataUnavailableException).retryAfterSeconds).toBe(3);
+    expect(mapped!.getResponse()).toMatchObject({ code: 'DATABASE_NOT_ANSWERING' });
+    expect(toDataHttpException(new Error('Query read timeout'))?.getResponse()).toMatchObject({ code: 'DATABASE_NOT_ANSWERING' });
   });
 });
 

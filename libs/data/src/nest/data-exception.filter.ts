@@ -1,6 +1,6 @@
 import { Catch, HttpException, HttpStatus, type ArgumentsHost, type HttpServer } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { isConnectionError, PrimaryUnavailableError } from '../replication/index.js';
+import { isConnectionError, PrimaryUnavailableError, QueryTimeoutError, timeoutKindOf } from '../replication/index.js';
 
 /**
  * A 503 answer of the data layer. Its body names a stable `code` and says what the client can do;
@@ -8,7 +8,7 @@ import { isConnectionError, PrimaryUnavailableError } from '../replication/index
  */
 export class DataUnavailableException extends HttpException {
   constructor(
-    readonly code: 'PRIMARY_UNAVAILABLE' | 'DATABASE_UNAVAILABLE',
+    readonly code: 'PRIMARY_UNAVAILABLE' | 'DATABASE_UNAVAILABLE' | 'DATABASE_NOT_ANSWERING',
     message: string,
     /** Seconds the client should wait before retrying (the `Retry-After` header). */
     readonly retryAfterSeconds: number,
@@ -17,6 +17,25 @@ export class DataUnavailableException extends HttpException {
     super({ statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', code, message }, HttpStatus.SERVICE_UNAVAILABLE, {
       cause,
     });
+  }
+}
+
+/**
+ * A 504 answer of the data layer: a statement or transaction ran past the topology's timeout
+ * (`statementTimeoutMs`, `transactionTimeoutMs`) and was cancelled. The body names the stable code
+ * `QUERY_TIMEOUT`; the driver's message stays in `cause`.
+ */
+export class DataTimeoutException extends HttpException {
+  readonly code = 'QUERY_TIMEOUT';
+
+  constructor(message: string, cause: unknown) {
+    super(
+      { statusCode: HttpStatus.GATEWAY_TIMEOUT, error: 'Gateway Timeout', code: 'QUERY_TIMEOUT', message },
+      HttpStatus.GATEWAY_TIMEOUT,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -30,10 +49,39 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  *   breaker, and a message about what was refused: writes, for a write or a request that writes
  *   (`requestMethod` other than GET/HEAD/OPTIONS); else the read (a GET never says writes are unavailable);
  * - a connection failure that reached the service (no replica could answer either, or a
- *   database without replicas is down) → 503 `DATABASE_UNAVAILABLE`.
+ *   database without replicas is down) → 503 `DATABASE_UNAVAILABLE`;
+ * - `QueryTimeoutError` (or the driver's timeout error itself): a statement or transaction past
+ *   the topology's timeout → 504 `QUERY_TIMEOUT`; a server that accepted the call and never
+ *   answered → 503 `DATABASE_NOT_ANSWERING` with `Retry-After`.
  */
-export function toDataHttpException(exception: unknown, requestMethod?: string): DataUnavailableException | undefined {
-  if (exception instanceof DataUnavailableException) return exception;
+export function toDataHttpException(
+  exception: unknown,
+  requestMethod?: string,
+): DataUnavailableException | DataTimeoutException | undefined {
+  if (exception instanceof DataUnavailableException || exception instanceof DataTimeoutException) return exception;
+  const timeout = exception instanceof QueryTimeoutError ? exception.kind : timeoutKindOf(exception);
+  if (timeout === 'no-answer') {
+    const retryAfterMs = exception instanceof QueryTimeoutError ? exception.retryAfterMs : undefined;
+    return new DataUnavailableException(
+      'DATABASE_NOT_ANSWERING',
+      'The database of this service accepted the request but did not answer in time. A write may or may not have been applied: ' +
+        'check before repeating it. Retry later.',
+      Math.max(1, Math.ceil((retryAfterMs ?? 1_000) / 1_000)),
+      exception,
+    );
+  }
+  if (timeout === 'statement') {
+    return new DataTimeoutException(
+      'The database took longer than this service allows for one statement, and cancelled it. Nothing was changed by it.',
+      exception,
+    );
+  }
+  if (timeout === 'transaction') {
+    return new DataTimeoutException(
+      'The transaction took longer than this service allows and was rolled back. Nothing was changed by it.',
+      exception,
+    );
+  }
   if (exception instanceof PrimaryUnavailableError) {
     const retryAfterSeconds = Math.max(1, Math.ceil((exception.retryAfterMs ?? 1_000) / 1_000));
     // A request that writes is refused as a write even when the read it starts with failed first.

@@ -10,7 +10,7 @@ export { DataHealthController } from './data-health.controller.js';
 export { DataMetricsModule } from './data-metrics.module.js';
 export { DataMetricsController } from './data-metrics.controller.js';
 export { RequestContextInterceptor, requestContextFromHeaders, REQUEST_CONTEXT_HEADERS } from './request-context.interceptor.js';
-export { DataExceptionFilter, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
+export { DataExceptionFilter, DataTimeoutException, DataUnavailableException, toDataHttpException } from './data-exception.filter.js';
 export { serviceHttpError, type ErrorBody } from './service-http-error.js';
 export {
   readServiceEnvironment,

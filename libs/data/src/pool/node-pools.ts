@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { DataError, dataNodeLabel, throughPgBouncer, toPgPoolConfig, type DataNode } from '@neo/topology';
 import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
+import { queryTimeoutsOf } from './query-timeouts.js';
 
 export type PoolFactory = (config: pg.PoolConfig) => pg.Pool;
 
@@ -42,9 +43,16 @@ export class NodePools {
     const key = nodeKey(node);
     let pool = this.pools.get(key);
     if (!pool) {
+      const timeouts = queryTimeoutsOf(node.pool);
       // Service queries go through the cluster's PgBouncer when one runs (transaction pooling: the
       // data layer keeps no session state). Migrations, replication and LISTEN connect on their own, directly.
-      const config = toPgPoolConfig(throughPgBouncer(node));
+      // Every call is bounded: the server cancels a statement past its timeout, and the client stops
+      // waiting for a server that does not answer at all (see QueryTimeouts).
+      const config: pg.PoolConfig = {
+        ...toPgPoolConfig(throughPgBouncer(node)),
+        statement_timeout: timeouts.statementTimeoutMs,
+        query_timeout: timeouts.noAnswerTimeoutMs,
+      };
       pool = this.options.createPool ? this.options.createPool(config) : new pg.Pool(config);
       // Without a listener, an idle connection dropped by the server would crash the process.
       pool.on('error', (error) => this.options.onIdleError?.(error, node));

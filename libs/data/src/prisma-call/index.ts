@@ -13,3 +13,5 @@ export {
 } from './operations.js';
 export { callDelegate, delegateNameOf, isModelDelegate, modelDelegateOf, modelNameOf, type ModelDelegate } from './model-delegates.js';
 export { LazyCall } from './lazy-call.js';
+export { RelationFields, type RuntimeDataModelLike } from './relation-fields.js';
+export { FluentCalls, FLUENT_OPERATIONS } from './fluent-call.js';

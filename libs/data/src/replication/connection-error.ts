@@ -61,6 +61,8 @@ const driverMessages = [
   /timeout exceeded when trying to connect/i,
   /Client has encountered a connection error/i,
   /Connection closed/i,
+  // `query_timeout`: the server accepted the statement and never answered (hung or stopped host).
+  /Query read timeout/i,
 ];
 
 function looksLikeConnectionFailure(error: Record<string, unknown>): boolean {

@@ -16,4 +16,5 @@ export { NodeClient, type NodeStats } from './node-client.js';
 export type { RoutableNode } from './routable-node.js';
 export { isConnectionError } from './connection-error.js';
 export { PrimaryUnavailableError } from './primary-unavailable.error.js';
+export { QueryTimeoutError, timeoutKindOf, type QueryTimeoutKind } from './query-timeout.error.js';
 export { ReplicaWriteError } from './replica-write.error.js';

@@ -2,6 +2,7 @@ import type { RoutingReason } from '../metrics/data-metrics.js';
 import { isConnectFailure, isConnectionError } from './connection-error.js';
 import type { NodeClient } from './node-client.js';
 import { PrimaryUnavailableError } from './primary-unavailable.error.js';
+import { QueryTimeoutError, timeoutKindOf } from './query-timeout.error.js';
 import type { ReadConsistency } from './read-consistency.js';
 import type { ReplicaSelector } from './replica-selector.js';
 import type { SessionWrites } from './session-writes.js';
@@ -36,7 +37,7 @@ export class ReadWriteRouter<C> {
     try {
       return await first.node.run(operation, 'read', invoke);
     } catch (error) {
-      if (!isConnectionError(error)) throw error;
+      if (!isConnectionError(error)) throw this.timeoutOr(error, first.node) ?? error;
     }
     const second = this.selector.selectRead(consistency, session, first.node);
     this.onRoute(second.node, second.reason);
@@ -44,7 +45,7 @@ export class ReadWriteRouter<C> {
       try {
         return await second.node.run(operation, 'read', invoke);
       } catch (error) {
-        if (!isConnectionError(error)) throw error;
+        if (!isConnectionError(error)) throw this.timeoutOr(error, second.node) ?? error;
       }
       this.onRoute(this.primary, 'breaker_open');
     }
@@ -70,8 +71,9 @@ export class ReadWriteRouter<C> {
       return await primary.run(operation, 'write', invoke);
     } catch (error) {
       neverSent = isConnectFailure(error);
-      if (isConnectionError(error)) throw new PrimaryUnavailableError(primary.label, { cause: error });
-      throw error;
+      throw (
+        this.timeoutOr(error, primary) ?? (isConnectionError(error) ? new PrimaryUnavailableError(primary.label, { cause: error }) : error)
+      );
     } finally {
       // Also after a failure: a commit whose answer was lost may still have happened. Only a
       // write that never reached the server leaves the session free to read from replicas.
@@ -86,8 +88,20 @@ export class ReadWriteRouter<C> {
     try {
       return await this.primary.run(operation, 'read', invoke);
     } catch (error) {
-      if (isConnectionError(error)) throw new PrimaryUnavailableError(this.primary.label, { cause: error, operation: 'read' });
-      throw error;
+      throw (
+        this.timeoutOr(error, this.primary) ??
+        (isConnectionError(error) ? new PrimaryUnavailableError(this.primary.label, { cause: error, operation: 'read' }) : error)
+      );
     }
+  }
+
+  /** A call that ran out of time, as the typed error services answer with 504 or 503. */
+  private timeoutOr(error: unknown, node: NodeClient<C>): QueryTimeoutError | undefined {
+    const kind = timeoutKindOf(error);
+    if (kind === undefined) return undefined;
+    return new QueryTimeoutError(node.label, kind, {
+      cause: error,
+      ...(kind === 'no-answer' ? { retryAfterMs: Math.max(node.breaker.currentBackoffMs, 1_000) } : {}),
+    });
   }
 }

@@ -180,6 +180,38 @@ describe('ReplicaSet against a primary and two streaming replicas', () => {
     expect(inRecovery(await set.client.$primary().$queryRaw<Array<{ r: boolean }>>`select pg_is_in_recovery() as r`)).toBe(false);
   });
 
+  it('keeps routing under $extends: a query and a result extension run on the node the call was routed to', async () => {
+    const set = await openSet();
+    const seen: string[] = [];
+    const extended = set.client
+      .$extends({
+        query: {
+          $allModels: {
+            $allOperations({ operation, args, query }) {
+              seen.push(operation);
+              return query(args);
+            },
+          },
+        },
+      })
+      .$extends({ result: { item: { shout: { needs: { name: true }, compute: (item) => item.name.toUpperCase() } } } });
+    const before = nodeStats(set);
+    const rows = await extended.item.findMany({ where: { id: { lte: 2 } }, orderBy: { id: 'asc' } });
+    expect(rows.map((row) => row.shout)).toEqual(['SEED-1', 'SEED-2']);
+    expect((await extended.item.create({ data: { name: 'extended' } })).shout).toBe('EXTENDED');
+    const after = nodeStats(set);
+    expect(after[0]).toMatchObject({ reads: before[0]!.reads, writes: before[0]!.writes + 1 });
+    expect(after[1]!.reads + after[2]!.reads).toBe(before[1]!.reads + before[2]!.reads + 1);
+    expect(seen).toEqual(['findMany', 'create']);
+    // $replica() and $primary() of an extended client keep their meaning.
+    const replicated = extended as unknown as typeof set.client;
+    const inRecovery = async (client: typeof set.client) =>
+      (await client.$queryRaw<Array<{ r: boolean }>>`select pg_is_in_recovery() as r`)[0]?.r;
+    expect(await inRecovery(replicated.$replica() as typeof set.client)).toBe(true);
+    expect(await inRecovery(replicated.$primary() as typeof set.client)).toBe(false);
+    expect((await replicated.$replica().item.findFirst({ where: { id: 1 } }))?.name).toBe('seed-1');
+  });
+
   it.each<[ReplicaPolicy, (replica1: number, replica2: number) => void]>([
     ['round-robin', (r1, r2) => expect([r1, r2]).toEqual([150, 150])],
     // Topology weights 3:1.

@@ -2,7 +2,7 @@ import type { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { dataNodeLabel, toPgPoolConfig, type DataNode, type ReadSettings } from '@neo/topology';
 import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
-import { NodePools } from '../pool/index.js';
+import { NodePools, queryTimeoutsOf } from '../pool/index.js';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isConnectionError } from './connection-error.js';
 import { LagMonitor, type ReplicaLag } from './lag-monitor.js';
@@ -127,7 +127,7 @@ export class ReplicaSet<C extends object> {
       sessions,
       metrics ? (node, reason) => metrics.recordRouting(labelsByNode.get(node)!, reason) : undefined,
     );
-    this.client = createRoutedClient(router);
+    this.client = createRoutedClient(router, { transactionTimeoutMs: queryTimeoutsOf(options.primary.pool).transactionTimeoutMs });
 
     this.firstRound = this.monitor.afterRounds(1);
     this.monitor.start();

@@ -42,6 +42,19 @@ class FakePrisma {
     };
   }
 
+  /** As a generated client carries it: `Item.owner` is a relation to `User`. */
+  readonly _runtimeDataModel = {
+    models: {
+      Item: {
+        fields: [
+          { name: 'id', kind: 'scalar', type: 'Int' },
+          { name: 'owner', kind: 'object', type: 'User' },
+        ],
+      },
+      User: { fields: [{ name: 'id', kind: 'scalar', type: 'Int' }] },
+    },
+  };
+
   readonly item = {
     findUnique: (args: unknown) => this.call('findUnique', args),
     findMany: (args?: unknown) => this.call('findMany', args),
@@ -106,6 +119,24 @@ describe('routed client', () => {
     expect((await db.item.create({ data: {} })).node).toBe('p');
     expect(primary.stats).toMatchObject({ reads: 0, writes: 1 });
     expect(replicas.map((replica) => replica.stats.reads)).toEqual([2, 1]);
+  });
+
+  it('routes the fluent relation API as the call it extends: a read to a replica, asking for the relation only', async () => {
+    const { db, primary, replicas } = setup();
+    const fluent = db.item.findUnique({ where: { id: 1 }, include: { owner: true } }) as unknown as {
+      owner(args?: unknown): Promise<unknown>;
+    };
+    // The fake answers with the call it got; the relation path of that answer is what the caller sees.
+    await expect(fluent.owner({ select: { id: true } })).resolves.toBeNull();
+    expect(replicas[0]!.client.calls).toEqual(['findUnique']);
+    expect(primary.client.calls).toEqual([]);
+    const shapes: unknown[] = [];
+    replicas[1]!.client.item.findUnique = (args: unknown) => {
+      shapes.push(args);
+      return Promise.resolve({ owner: { id: 7 } }) as never;
+    };
+    await expect(fluent.owner({ select: { id: true } })).resolves.toEqual({ id: 7 });
+    expect(shapes).toEqual([{ where: { id: 1 }, select: { owner: { select: { id: true } } } }]);
   });
 
   it('is lazy like a PrismaPromise: nothing runs until the call is awaited', async () => {

@@ -1,4 +1,14 @@
-import { isModelDelegate, isReadOperation, LazyCall, RAW_EXECUTES, RAW_QUERIES } from '../prisma-call/index.js';
+import {
+  FLUENT_OPERATIONS,
+  FluentCalls,
+  isModelDelegate,
+  isReadOperation,
+  LazyCall,
+  modelNameOf,
+  RAW_EXECUTES,
+  RAW_QUERIES,
+  RelationFields,
+} from '../prisma-call/index.js';
 import { currentSessionKey } from '../context/session-key.js';
 import { currentReadConsistency, type ReadConsistency } from './read-consistency.js';
 import type { ReadWriteRouter } from './read-write-router.js';
@@ -33,20 +43,48 @@ type AnyClient = Record<PropertyKey, any>;
  * Calling the chosen node's delegate directly, in the same tick, keeps that batching and stays
  * within a few percent of bare Prisma (see bench/).
  */
-export function createRoutedClient<C extends object>(router: ReadWriteRouter<C>): ReplicatedClient<C> {
-  const primaryClient = router.primary.client as AnyClient;
+export function createRoutedClient<C extends object>(router: ReadWriteRouter<C>, options: RoutedClientOptions = {}): ReplicatedClient<C> {
+  return routedClientOver(router, (client) => client as AnyClient, options);
+}
+
+export interface RoutedClientOptions {
+  /** The `timeout` of an interactive `$transaction` that does not give its own (the topology's `transactionTimeoutMs`). */
+  readonly transactionTimeoutMs?: number;
+}
+
+/**
+ * The routed client whose calls run on `onNode(node's client)`: the node's own client, or for a
+ * client made by `$extends(extension)`, that node's client extended the same way. Routing is
+ * decided first, by the call as the caller made it; the extension then runs on the chosen node
+ * (a query extension sees the call there, a result extension computes its fields there).
+ */
+function routedClientOver<C extends object>(
+  router: ReadWriteRouter<C>,
+  onNode: (client: C) => AnyClient,
+  options: RoutedClientOptions,
+): ReplicatedClient<C> {
+  const primaryClient = onNode(router.primary.client);
   const views = new Map<Mode, ReplicatedClient<C>>();
+  const fluent = new FluentCalls(RelationFields.of(primaryClient));
   const view = (mode: Mode): ReplicatedClient<C> => {
     const existing = views.get(mode);
     if (existing) return existing;
-    const created: ReplicatedClient<C> = buildView(router, primaryClient, mode, view);
+    const created: ReplicatedClient<C> = buildView(router, primaryClient, mode, view, onNode, fluent, options);
     views.set(mode, created);
     return created;
   };
   return view('auto');
 }
 
-function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode: Mode, view: (mode: Mode) => unknown): any {
+function buildView<C extends object>(
+  router: ReadWriteRouter<C>,
+  primaryClient: AnyClient,
+  mode: Mode,
+  view: (mode: Mode) => unknown,
+  onNode: (client: C) => AnyClient,
+  fluent: FluentCalls,
+  options: RoutedClientOptions,
+): any {
   const consistency = (): ReadConsistency => (mode === 'primary' ? 'primary' : mode === 'replica' ? 'stale-ok' : currentReadConsistency());
   const delegates = new Map<string, unknown>();
   const members = new Map<PropertyKey, unknown>();
@@ -63,13 +101,13 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
         if (typeof operation !== 'string' || typeof value !== 'function') return value;
         let method = methods.get(operation);
         if (!method) {
-          method = isReadOperation(operation)
+          const call: (args?: unknown) => LazyCall = isReadOperation(operation)
             ? (args?: unknown) => {
                 const readConsistency = consistency();
                 const session = currentSessionKey();
                 return new LazyCall(
                   { model, operation, args },
-                  () => router.read(operation, readConsistency, session, (client) => (client as AnyClient)[model][operation](args)),
+                  () => router.read(operation, readConsistency, session, (client) => onNode(client)[model][operation](args)),
                   (transaction) => primaryClient[model][operation](args).requestTransaction(transaction),
                 );
               }
@@ -78,10 +116,14 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
                 const session = currentSessionKey();
                 return new LazyCall(
                   { model, operation, args },
-                  () => router.write(operation, 'write', session, (client) => (client as AnyClient)[model][operation](args)),
+                  () => router.write(operation, 'write', session, (client) => onNode(client)[model][operation](args)),
                   (transaction) => primaryClient[model][operation](args).requestTransaction(transaction),
                 );
               };
+          const modelName = modelNameOf(model);
+          method = FLUENT_OPERATIONS.has(operation)
+            ? (args?: unknown) => fluent.wrap(modelName, operation, args, call(args), (fluentArgs) => call(fluentArgs))
+            : call;
           methods.set(operation, method);
         }
         return method;
@@ -92,12 +134,34 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
   const member = (property: string): unknown => {
     if (property === '$primary') return () => view('primary');
     if (property === '$replica') return () => view('replica');
-    if (property === '$transaction') {
-      return (input: unknown, options?: unknown) => {
-        refuseOnReplica('$transaction');
-        return router.write('$transaction', 'transaction', currentSessionKey(), (client) =>
-          (client as AnyClient).$transaction(input, options),
+    if (property === '$extends') {
+      // Every node's client gets the extension (once), and the result routes as this client does.
+      return (extension: unknown) => {
+        const extended = new Map<C, AnyClient>();
+        const routed = routedClientOver(
+          router,
+          (client) => {
+            let done = extended.get(client);
+            if (!done) {
+              done = onNode(client).$extends(extension) as AnyClient;
+              extended.set(client, done);
+            }
+            return done;
+          },
+          options,
         );
+        return mode === 'auto' ? routed : (routed as AnyClient)[mode === 'primary' ? '$primary' : '$replica']();
+      };
+    }
+    if (property === '$transaction') {
+      return (input: unknown, transactionOptions?: Record<string, unknown>) => {
+        refuseOnReplica('$transaction');
+        // An interactive transaction is bounded by the topology's timeout unless the caller gives one.
+        const bounded =
+          typeof input === 'function' && options.transactionTimeoutMs !== undefined
+            ? { timeout: options.transactionTimeoutMs, ...transactionOptions }
+            : transactionOptions;
+        return router.write('$transaction', 'transaction', currentSessionKey(), (client) => onNode(client).$transaction(input, bounded));
       };
     }
     if (RAW_QUERIES.has(property) && mode === 'replica') {
@@ -105,7 +169,7 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
       return (...args: unknown[]) =>
         new LazyCall(
           { operation: property, args },
-          () => router.read(property, 'stale-ok', undefined, (client) => (client as AnyClient)[property](...args)),
+          () => router.read(property, 'stale-ok', undefined, (client) => onNode(client)[property](...args)),
           (transaction) => primaryClient[property](...args).requestTransaction(transaction),
         );
     }
@@ -116,7 +180,7 @@ function buildView<C>(router: ReadWriteRouter<C>, primaryClient: AnyClient, mode
         const session = writes ? currentSessionKey() : undefined;
         return new LazyCall(
           { operation: property, args },
-          () => router.write(property, 'raw', session, (client) => (client as AnyClient)[property](...args)),
+          () => router.write(property, 'raw', session, (client) => onNode(client)[property](...args)),
           (transaction) => primaryClient[property](...args).requestTransaction(transaction),
         );
       };

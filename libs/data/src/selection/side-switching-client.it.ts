@@ -94,4 +94,30 @@ describe('a side-switching Prisma client', () => {
     expect(await namesIn('neo_service_layer')).toEqual(['written-to-monolith', 'transaction-on-monolith']);
     expect(await db.item.findFirst({ where: { name: 'written-to-service' } })).toMatchObject({ name: 'written-to-service' });
   });
+
+  it('keeps switching sides under $extends, with a query and a result extension', async () => {
+    const seen: string[] = [];
+    const db = createSideSwitchingClient({ service: 'storage', monolith, own, selector })
+      .$extends({
+        query: {
+          $allModels: {
+            $allOperations({ operation, args, query }) {
+              seen.push(operation);
+              return query(args);
+            },
+          },
+        },
+      })
+      .$extends({ result: { item: { shout: { needs: { name: true }, compute: (item) => item.name.toUpperCase() } } } });
+    flags.set([switchFlag('UseShardedDatabase.storage.writes', false), rolloutFlag('UseShardedDatabase.storage.reads', 0)]);
+    expect((await db.item.create({ data: { name: 'extended-on-monolith' } })).shout).toBe('EXTENDED-ON-MONOLITH');
+    flags.set([switchFlag('UseShardedDatabase.storage.writes', true), rolloutFlag('UseShardedDatabase.storage.reads', 100)]);
+    expect((await db.item.create({ data: { name: 'extended-on-service' } })).shout).toBe('EXTENDED-ON-SERVICE');
+    expect(await namesIn('neo_service_layer')).toContain('extended-on-monolith');
+    expect(await namesIn('neo_service_layer')).not.toContain('extended-on-service');
+    expect(await namesIn('neo_storage')).toContain('extended-on-service');
+    const found = await db.item.findFirst({ where: { name: 'extended-on-service' } });
+    expect(found?.shout).toBe('EXTENDED-ON-SERVICE');
+    expect(seen).toEqual(['create', 'create', 'findFirst']);
+  });
 });

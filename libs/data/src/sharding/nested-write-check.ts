@@ -1,5 +1,5 @@
 import type { ModelPlacement } from './model-routing.js';
-import type { RelationFields } from './relation-fields.js';
+import type { RelationFields } from '../prisma-call/index.js';
 import { isPlainObject, keyOfData, keyUpdateOfData } from './shard-key-extraction.js';
 import type { ShardCallContext } from './shard-call-context.js';
 import type { ShardRouter } from './shard-router.js';

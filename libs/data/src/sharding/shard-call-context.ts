@@ -1,7 +1,7 @@
 import type { FanOutOptions } from './fan-out.js';
 import type { FieldNullability } from './field-nullability.js';
 import type { StringComparator } from './merge/compare-values.js';
-import type { RelationFields } from './relation-fields.js';
+import type { RelationFields } from '../prisma-call/index.js';
 import type { ShardRouter } from './shard-router.js';
 
 /** What executing one model call across shards needs: a way to call a shard, and the rules. */

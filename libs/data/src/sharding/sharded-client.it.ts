@@ -183,6 +183,47 @@ describe('sharded client on real shard databases (modulo by userId over 4 shards
     expect(await db.transactionEvent.findMany({ where: { userId: 5 }, select: { kind: true } })).toEqual([{ kind: 'submitted' }]);
   });
 
+  it('keeps every routing rule under $extends (query and result extensions), and routes the fluent relation API', async () => {
+    const seen: string[] = [];
+    const extended = db
+      .$extends({
+        query: {
+          $allModels: {
+            $allOperations({ operation, args, query }) {
+              seen.push(operation);
+              return query(args);
+            },
+          },
+        },
+      })
+      .$extends({
+        result: { transaction: { label: { needs: { status: true, amount: true }, compute: (row) => `${row.status}:${row.amount}` } } },
+      });
+    const created = await extended.transaction.create({ data: { ...tx(6, 10), events: { create: [{ userId: 6, kind: 'submitted' }] } } });
+    expect(created.label).toBe('new:10');
+    expect(await countOn('s2', 'transactions')).toBe(1);
+    for (const other of ['s0', 's1', 's3']) expect(await countOn(other, 'transactions')).toBe(0);
+    await extended.transaction.createMany({ data: [tx(1, 1), tx(3, 3)] });
+    const page = await extended.transaction.findMany({ orderBy: { amount: 'asc' } });
+    expect(page.map((row) => row.label)).toEqual(['new:1', 'new:3', 'new:10']);
+    await expect(extended.transaction.updateMany({ where: { status: 'new' }, data: { status: 'x' } })).rejects.toBeInstanceOf(
+      ShardKeyRequiredError,
+    );
+    await expect(extended.transaction.update({ where: { userId_id: { userId: 6, id: created.id } }, data: { userId: 7 } })).rejects.toThrow(
+      /changes the shard key/,
+    );
+    expect(seen.slice(0, 2)).toEqual(['create', 'createMany']);
+    expect(seen.filter((operation) => operation === 'findMany')).toHaveLength(4); // one per shard
+
+    // Fluent relation API: a read, routed by its where, on the plain and the extended client.
+    const where = { userId_id: { userId: 6, id: created.id } };
+    expect((await db.transaction.findUnique({ where }).events())?.map((event) => event.kind)).toEqual(['submitted']);
+    expect((await extended.transaction.findUnique({ where }).events())?.map((event) => event.kind)).toEqual(['submitted']);
+    const event = await db.transactionEvent.findFirst({ where: { userId: 6 } });
+    expect((await db.transactionEvent.findFirst({ where: { userId: 6 } }).transaction())?.amount).toBe(10);
+    expect(await db.transactionEvent.findFirst({ where: { userId: 6, id: (event?.id ?? 0) + 1 } }).transaction()).toBeNull();
+  });
+
   it('writes reference models to every shard and single models to their shard', async () => {
     await db.contract.create({ data: { id: 1, name: 'escrow' } });
     for (const shard of fixture.shardNames) expect(await countOn(shard, 'contracts')).toBe(1);

@@ -3,10 +3,17 @@ import { assertStaysOnShard } from './bound-shard-guard.js';
 import { fanOut, type ShardFailure } from './fan-out.js';
 import { FieldNullability } from './field-nullability.js';
 import { withGeneratedIds, type GeneratedIds } from './generated-ids.js';
-import { callDelegate, isReadOperation, LazyCall, modelDelegateOf, modelNameOf } from '../prisma-call/index.js';
+import {
+  callDelegate,
+  FluentCalls,
+  isReadOperation,
+  LazyCall,
+  modelDelegateOf,
+  modelNameOf,
+  RelationFields,
+} from '../prisma-call/index.js';
 import { compareCodePoints, type StringComparator } from './merge/compare-values.js';
 import { checkNestedWrites, nestedWriteArguments } from './nested-write-check.js';
-import { RelationFields } from './relation-fields.js';
 import { routeCall } from './route-call.js';
 import type { ShardCallContext } from './shard-call-context.js';
 import type { PrismaClientLike, ShardConnection } from './shard-connection.js';
@@ -84,6 +91,7 @@ export function createShardedClient<Client extends PrismaClientLike>(options: Sh
   const referenceReadShard = options.referenceReadShard ?? router.shardNames[0]!;
   if (!clients.has(referenceReadShard))
     throw new ShardingConfigError(`referenceReadShard "${referenceReadShard}" is not one of the shards.`);
+  const relations = RelationFields.of(options.shards[0]!.client);
   const shared: SharedState<Client> = {
     router,
     clients,
@@ -93,7 +101,8 @@ export function createShardedClient<Client extends PrismaClientLike>(options: Sh
     referenceReadShard,
     boundClients: new Map(),
     nullability: new FieldNullability(),
-    relations: RelationFields.of(options.shards[0]!.client),
+    relations,
+    fluent: new FluentCalls(relations),
   };
   return buildClient(shared, { scatter: false });
 }
@@ -108,6 +117,7 @@ interface SharedState<Client extends PrismaClientLike> {
   boundClients: Map<string, Client>;
   nullability: FieldNullability;
   relations: RelationFields;
+  fluent: FluentCalls;
 }
 
 interface Mode {
@@ -135,6 +145,9 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
       routeCall(context, operation, args, { scatter: mode.scatter, referenceReadShard: shared.referenceReadShard }),
     );
   };
+  // The fluent relation API (`findUnique(…).events()`) routes as the call it extends.
+  const fluentCall = (model: string, operation: string, args: Record<string, unknown> | undefined) =>
+    shared.fluent.wrap(model, operation, args, modelCall(model, operation, args), (fluentArgs) => modelCall(model, operation, fluentArgs));
 
   const api: ShardedClientApi<Client> & Record<string, unknown> = {
     $router: shared.router,
@@ -153,6 +166,12 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
       await Promise.all([...shared.clients.values()].map((client) => client.$disconnect()));
     },
     $transaction: (batch: unknown, transactionOptions?: unknown) => batchTransaction(shared, batch, transactionOptions),
+    // Each shard's client gets the extension; the result routes as this client does (the extension runs per shard call).
+    $extends: (extension: unknown) => {
+      const extend = (client: Client) => (client.$extends as unknown as (extension: unknown) => Client).call(client, extension);
+      const clients = new Map([...shared.clients].map(([name, client]) => [name, extend(client)]));
+      return buildClient({ ...shared, clients, boundClients: new Map() }, mode);
+    },
   };
 
   return new Proxy(api, {
@@ -175,7 +194,7 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
           {},
           {
             get: (_, operation) =>
-              typeof operation === 'string' ? (args?: Record<string, unknown>) => modelCall(model, operation, args) : undefined,
+              typeof operation === 'string' ? (args?: Record<string, unknown>) => fluentCall(model, operation, args) : undefined,
           },
         );
         delegates.set(property, delegate);

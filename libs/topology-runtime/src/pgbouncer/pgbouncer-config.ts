@@ -78,9 +78,11 @@ export function renderPgBouncerIni(plan: PgBouncerPlan): string {
     `reserve_pool_timeout = ${s.reservePoolTimeoutSeconds}`,
     `server_lifetime = ${s.serverLifetimeSeconds}`,
     `server_idle_timeout = ${s.serverIdleTimeoutSeconds}`,
-    // JDBC sends it at login. `options` is not ignored on purpose: it carries a search_path,
-    // which PgBouncer would drop silently; refused, the client learns it must connect directly.
-    'ignore_startup_parameters = extra_float_digits',
+    // JDBC sends extra_float_digits at login; the data layer's pools send statement_timeout, which
+    // through PgBouncer is bounded on the client side instead (a server connection serves many clients).
+    // `options` is not ignored on purpose: it carries a search_path, which PgBouncer would drop
+    // silently; refused, the client learns it must connect directly.
+    'ignore_startup_parameters = extra_float_digits,statement_timeout',
     `logfile = ${plan.dir}/pgbouncer.log`,
     `pidfile = ${plan.dir}/pgbouncer.pid`,
     '',

@@ -24,6 +24,11 @@ export class RelationFields {
     return this.targets.size > 0;
   }
 
+  /** Every relation field of a model, with the model it points to. */
+  relationsOf(model: string): ReadonlyMap<string, string> {
+    return this.targets.get(model) ?? new Map();
+  }
+
   /** The model a relation field points to, or undefined for a scalar field. */
   targetOf(model: string, field: string): string | undefined {
     return this.targets.get(model)?.get(field);
