@@ -171,7 +171,13 @@ async function buildLocalImage() {
       'EXPOSE 5432',
     ].flatMap((change) => ['--change', change]);
     // bash for pipefail: a failing tar must fail the step.
-    run('bash', ['-c', `set -o pipefail; tar -C "$1" -c . | docker import ${changes.map(shellQuote).join(' ')} - "$2" >/dev/null`, 'bash', ROOTFS_CACHE, LOCAL_IMAGE]);
+    run('bash', [
+      '-c',
+      `set -o pipefail; tar -C "$1" -c . | docker import ${changes.map(shellQuote).join(' ')} - "$2" >/dev/null`,
+      'bash',
+      ROOTFS_CACHE,
+      LOCAL_IMAGE,
+    ]);
   });
 }
 

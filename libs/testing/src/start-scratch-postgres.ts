@@ -1,5 +1,10 @@
 import { topologySchema } from '@neo/topology';
-import { startScratchPostgres as startEmbeddedScratch, startTopology, type ScratchPostgres, type ScratchPostgresOptions } from '@neo/topology-runtime';
+import {
+  startScratchPostgres as startEmbeddedScratch,
+  startTopology,
+  type ScratchPostgres,
+  type ScratchPostgresOptions,
+} from '@neo/topology-runtime';
 import { testProvider } from './shared-topology-options.js';
 
 /**

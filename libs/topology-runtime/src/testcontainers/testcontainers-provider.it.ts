@@ -31,7 +31,12 @@ describe.skipIf(!engine)('testcontainers topology', () => {
 
   it('runs every node, with both replicas streaming through their own slots', async () => {
     expect(running.provider).toBe('testcontainers');
-    expect(Object.keys(running.endpoints).sort()).toEqual(['app/app-primary', 'core/core-primary', 'core/core-replica-1', 'core/core-replica-2']);
+    expect(Object.keys(running.endpoints).sort()).toEqual([
+      'app/app-primary',
+      'core/core-primary',
+      'core/core-replica-1',
+      'core/core-replica-2',
+    ]);
     const rows = await queryRows<{ application_name: string; state: string; slot_name: string }>(
       endpoint('core/core-primary'),
       { ...running.admin['core']!, database: 'postgres' },
@@ -64,17 +69,25 @@ describe.skipIf(!engine)('testcontainers topology', () => {
   });
 
   it('shows a row written on the primary on both replicas, which refuse writes', async () => {
-    await queryRows(endpoint('core/core-primary'), coreLogin('neo_storage'), "create table replicated (id int primary key, note text); insert into replicated values (1, 'from the primary')");
+    await queryRows(
+      endpoint('core/core-primary'),
+      coreLogin('neo_storage'),
+      "create table replicated (id int primary key, note text); insert into replicated values (1, 'from the primary')",
+    );
     for (const replica of ['core/core-replica-1', 'core/core-replica-2']) {
       const rows = await eventually(async () => {
-        const found = await queryRows<{ note: string }>(endpoint(replica), coreLogin('neo_storage'), 'select note from replicated where id = 1');
+        const found = await queryRows<{ note: string }>(
+          endpoint(replica),
+          coreLogin('neo_storage'),
+          'select note from replicated where id = 1',
+        );
         return found.length ? found : undefined;
       });
       expect(rows).toEqual([{ note: 'from the primary' }]);
     }
-    await expect(queryRows(endpoint('core/core-replica-1'), coreLogin('neo_storage'), 'insert into replicated values (2, null)')).rejects.toThrow(
-      /read-only transaction/,
-    );
+    await expect(
+      queryRows(endpoint('core/core-replica-1'), coreLogin('neo_storage'), 'insert into replicated values (2, null)'),
+    ).rejects.toThrow(/read-only transaction/);
   });
 
   it('lets a replica lag while its replay is paused, and catch up when resumed', async () => {
@@ -85,7 +98,11 @@ describe.skipIf(!engine)('testcontainers topology', () => {
     await queryRows(paused, admin, 'select pg_wal_replay_pause()');
     await queryRows(endpoint('core/core-primary'), coreLogin('neo_storage'), 'insert into lagging select generate_series(1, 100)');
     await eventually(async () => {
-      const [row] = await queryRows<{ n: string }>(endpoint('core/core-replica-1'), coreLogin('neo_storage'), 'select count(*) as n from lagging');
+      const [row] = await queryRows<{ n: string }>(
+        endpoint('core/core-replica-1'),
+        coreLogin('neo_storage'),
+        'select count(*) as n from lagging',
+      );
       return row?.n === '100' ? true : undefined;
     });
     const [behind] = await queryRows<{ n: string }>(paused, coreLogin('neo_storage'), 'select count(*) as n from lagging');
