@@ -1,6 +1,6 @@
 // `npm run test:containers`: the integration tests that matter most, once more against containers
 // (the testcontainers provider): the runtime's own provider tests and clean-up proof, replication
-// (paused replica, read-your-writes), sharding and one cutover. Needs a container engine and the
+// (paused replica, read-your-writes) and sharding. Needs a container engine and the
 // PostgreSQL image: `npm run containers:setup` prepares both. Prints which provider ran and how long each part took.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,8 @@ const suites = [
   },
   {
     project: 'libs/data',
-    files: ['src/replication/replica-set.it.ts', 'src/sharding/sharded-client.it.ts', 'src/cutover/cutover-foreign-keys.it.ts'],
+    // The cutover is not here yet: its logical replication connects cluster to cluster by the 127.0.0.1 endpoints.
+    files: ['src/replication/replica-set.it.ts', 'src/sharding/sharded-client.it.ts'],
   },
 ];
 
