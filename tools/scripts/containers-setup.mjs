@@ -5,7 +5,7 @@
 // `dockerd` when none answers, and builds the PostgreSQL 15 image locally from Debian packages
 // (debootstrap + docker import), because no image registry may be reachable. The built image is the
 // cache: a second run finds it and skips the build. Every step says how long it took.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -169,15 +169,15 @@ async function buildLocalImage() {
       'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
       'CMD ["postgres"]',
       'EXPOSE 5432',
-      'STOPSIGNAL SIGINT',
     ].flatMap((change) => ['--change', change]);
-    execFileSync(
-      'sh',
-      ['-c', `tar -C "$1" -c . | docker import ${changes.map(shellQuote).join(' ')} - "$2" >/dev/null`, 'sh', ROOTFS_CACHE, LOCAL_IMAGE],
-      {
-        stdio: 'inherit',
-      },
-    );
+    // bash for pipefail: a failing tar must fail the step.
+    run('bash', [
+      '-c',
+      `set -o pipefail; tar -C "$1" -c . | docker import ${changes.map(shellQuote).join(' ')} - "$2" >/dev/null`,
+      'bash',
+      ROOTFS_CACHE,
+      LOCAL_IMAGE,
+    ]);
   });
 }
 

@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
-import { startTopology, type StartTopologyOptions } from '@neo/topology-runtime';
+import { startTopology } from '@neo/topology-runtime';
 import './provided-context.js';
-import { clustersFromEnv, loadTestTopology, TEST_ENV } from './shared-topology-options.js';
+import { clustersFromEnv, loadTestTopology, TEST_ENV, testProvider } from './shared-topology-options.js';
 
 /**
  * vitest `globalSetup`: starts the shared test topology once per vitest run,
@@ -17,7 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = env[TEST_ENV.dataDir];
   const started = performance.now();
   const running = await startTopology(topology, {
-    provider: (env[TEST_ENV.provider] as StartTopologyOptions['provider']) ?? 'embedded',
+    provider: testProvider(env),
     ...(clusters ? { clusters } : {}),
     ...(dataDir ? { dataDir, wipe: true } : {}),
     dropOnStop: true,

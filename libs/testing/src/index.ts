@@ -6,5 +6,7 @@ export { useSharedTopology, type SharedTopology } from './use-shared-topology.js
 export { startIsolatedTopology, type IsolatedTopologyOptions } from './start-isolated-topology.js';
 export { connectClient, withClient, type ClientTarget } from './pg-client.js';
 export { loadTestTopology, clustersFromEnv, TEST_ENV } from './shared-topology-options.js';
-export { startScratchPostgres, type ScratchPostgres } from '@neo/topology-runtime';
+export { type ScratchPostgres } from '@neo/topology-runtime';
+export { startScratchPostgres } from './start-scratch-postgres.js';
+export { testProvider, type TestProvider } from './shared-topology-options.js';
 export * from './unleash/index.js';

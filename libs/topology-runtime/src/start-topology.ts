@@ -23,6 +23,7 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
   const log = options.log ?? discardLogLine;
   const plans = planClusters(topology, options.clusters);
   const provider = await chooseProvider(options, log);
+  log(`provider: ${provider} (${(options.provider ?? 'auto') === 'auto' ? 'picked by auto' : 'as asked'})`);
   let run: ProviderRun;
   switch (provider) {
     case 'embedded':

@@ -1,4 +1,5 @@
-import { startScratchPostgres, type ScratchPostgres } from '@neo/topology-runtime';
+// From the test library, so NEO_TEST_PROVIDER=testcontainers runs it against a container.
+import { startScratchPostgres, type ScratchPostgres } from '@neo/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../generated/sharding-fixture/client.js';
 import type { Sharding } from '@neo/topology';

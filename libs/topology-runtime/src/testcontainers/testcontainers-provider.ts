@@ -111,11 +111,11 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
           const slot = slotNameFor(replica.name);
           const script = [
             'set -e',
-            'mkdir -p "$PGDATA" && chown postgres "$PGDATA" && chmod 700 "$PGDATA"',
+            'mkdir -p "$PGDATA" /var/run/postgresql && chown postgres "$PGDATA" /var/run/postgresql && chmod 700 "$PGDATA"',
             // A restarted replica container keeps its data directory.
             'if [ ! -f "$PGDATA/PG_VERSION" ]; then',
-            `  gosu postgres env PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup -h ${primaryName} -U ${user} -D "$PGDATA" -X stream -C -S ${slot} -R`,
-            `  echo "primary_conninfo = 'host=${primaryName} user=${user} password=$REPLICATION_PASSWORD application_name=${replica.name}'" >> "$PGDATA/postgresql.auto.conf"`,
+            // -R writes primary_conninfo from this connection (application_name and the password included, quoted by pg_basebackup).
+            `  gosu postgres env PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup -d "application_name=${replica.name}" -h ${primaryName} -U ${user} -D "$PGDATA" -X stream -C -S ${slot} -R --checkpoint=fast`,
             'fi',
             `exec gosu postgres ${SERVER_FLAGS.join(' ')}`,
           ].join('\n');

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTopology } from '../start-topology.js';
+import { eventually, portIsClosed, queryRows } from '../test-support/pg-helpers.js';
+import { sampleTopology } from '../test-support/sample-topology.js';
+import type { RunningTopology } from '../topology-runtime.types.js';
+import { containerRuntimeAvailable } from './container-runtime-detection.js';
+import { listRunContainers } from './test-support/engine-api.js';
+
+// The same behaviours the embedded provider's test proves, against containers.
+const engine = await containerRuntimeAvailable();
+if (!engine) console.log('testcontainers-provider.it.ts skipped: no container engine answers (npm run containers:setup starts one)');
+
+const topology = sampleTopology();
+const core = topology.clusters['core']!;
+const coreLogin = (database: string) => ({ user: core.credentials.user, password: core.credentials.password, database });
+
+describe.skipIf(!engine)('testcontainers topology', () => {
+  let running: RunningTopology;
+  const lines: string[] = [];
+  const endpoint = (key: string) => running.endpoints[key]!;
+
+  beforeAll(async () => {
+    const started = performance.now();
+    running = await startTopology(topology, { provider: 'testcontainers', log: (line) => lines.push(line) });
+    console.log(`container topology (3 + 1 containers) started in ${Math.round(performance.now() - started)} ms; ${lines[0]}`);
+  }, 300_000);
+
+  afterAll(async () => {
+    await running?.stop();
+  });
+
+  it('runs every node, with both replicas streaming through their own slots', async () => {
+    expect(running.provider).toBe('testcontainers');
+    expect(Object.keys(running.endpoints).sort()).toEqual([
+      'app/app-primary',
+      'core/core-primary',
+      'core/core-replica-1',
+      'core/core-replica-2',
+    ]);
+    const rows = await queryRows<{ application_name: string; state: string; slot_name: string }>(
+      endpoint('core/core-primary'),
+      { ...running.admin['core']!, database: 'postgres' },
+      'select r.application_name, r.state, s.slot_name from pg_stat_replication r join pg_replication_slots s on s.active_pid = r.pid order by 1',
+    );
+    expect(rows).toEqual([
+      { application_name: 'core-replica-1', state: 'streaming', slot_name: 'core_replica_1' },
+      { application_name: 'core-replica-2', state: 'streaming', slot_name: 'core_replica_2' },
+    ]);
+  });
+
+  it('creates the roles, databases and monolith schemas of the topology', async () => {
+    const app = topology.clusters['app']!;
+    const appLogin = { user: app.credentials.user, password: app.credentials.password };
+    const schemas = await queryRows<{ nspname: string }>(
+      endpoint('app/app-primary'),
+      { ...appLogin, database: 'neo_service_layer' },
+      "select nspname from pg_namespace where nspname in ('storage', 'votes') order by 1",
+    );
+    expect(schemas.map((row) => row.nspname)).toEqual(['storage', 'votes']);
+    const databases = await queryRows<{ datname: string }>(
+      endpoint('core/core-primary'),
+      coreLogin('postgres'),
+      "select datname from pg_database where datname like 'neo_%' order by 1",
+    );
+    expect(databases.map((row) => row.datname)).toEqual(['neo_storage', 'neo_storage_2024']);
+    await expect(
+      queryRows(endpoint('core/core-primary'), { user: 'neo_core', password: 'wrong', database: 'neo_storage' }, 'select 1'),
+    ).rejects.toThrow(/password authentication failed/);
+  });
+
+  it('shows a row written on the primary on both replicas, which refuse writes', async () => {
+    await queryRows(
+      endpoint('core/core-primary'),
+      coreLogin('neo_storage'),
+      "create table replicated (id int primary key, note text); insert into replicated values (1, 'from the primary')",
+    );
+    for (const replica of ['core/core-replica-1', 'core/core-replica-2']) {
+      const rows = await eventually(async () => {
+        const found = await queryRows<{ note: string }>(
+          endpoint(replica),
+          coreLogin('neo_storage'),
+          'select note from replicated where id = 1',
+        );
+        return found.length ? found : undefined;
+      });
+      expect(rows).toEqual([{ note: 'from the primary' }]);
+    }
+    await expect(
+      queryRows(endpoint('core/core-replica-1'), coreLogin('neo_storage'), 'insert into replicated values (2, null)'),
+    ).rejects.toThrow(/read-only transaction/);
+  });
+
+  it('lets a replica lag while its replay is paused, and catch up when resumed', async () => {
+    const paused = endpoint('core/core-replica-2');
+    const admin = { ...running.admin['core']!, database: 'neo_storage' };
+    await queryRows(endpoint('core/core-primary'), coreLogin('neo_storage'), 'create table lagging (id int)');
+    await eventually(async () => ((await queryRows(paused, admin, "select to_regclass('lagging') as t"))[0]?.['t'] ? true : undefined));
+    await queryRows(paused, admin, 'select pg_wal_replay_pause()');
+    await queryRows(endpoint('core/core-primary'), coreLogin('neo_storage'), 'insert into lagging select generate_series(1, 100)');
+    await eventually(async () => {
+      const [row] = await queryRows<{ n: string }>(
+        endpoint('core/core-replica-1'),
+        coreLogin('neo_storage'),
+        'select count(*) as n from lagging',
+      );
+      return row?.n === '100' ? true : undefined;
+    });
+    const [behind] = await queryRows<{ n: string }>(paused, coreLogin('neo_storage'), 'select count(*) as n from lagging');
+    expect(behind?.n).toBe('0');
+    await queryRows(paused, admin, 'select pg_wal_replay_resume()');
+    await eventually(async () => {
+      const [row] = await queryRows<{ n: string }>(paused, coreLogin('neo_storage'), 'select count(*) as n from lagging');
+      return row?.n === '100' ? true : undefined;
+    });
+  });
+
+  it('stops and starts one node on the same port, and the replica streams again', async () => {
+    const replica = endpoint('core/core-replica-1');
+    await running.stopNode('core', 'core-replica-1');
+    await eventually(async () => ((await portIsClosed(replica)) ? true : undefined), 20_000, 'the stopped replica to close its port');
+    await running.startNode('core', 'core-replica-1');
+    expect(endpoint('core/core-replica-1')).toEqual(replica);
+    await queryRows(endpoint('core/core-primary'), coreLogin('neo_storage'), "insert into replicated values (3, 'after the restart')");
+    const rows = await eventually(async () => {
+      const found = await queryRows<{ note: string }>(replica, coreLogin('neo_storage'), 'select note from replicated where id = 3');
+      return found.length ? found : undefined;
+    });
+    expect(rows).toEqual([{ note: 'after the restart' }]);
+  });
+
+  it('removes every container and network it made on stop, and starts empty again (a wipe)', async () => {
+    const runId = /run (\S+)/.exec(lines[0] ?? '')?.[1];
+    expect(runId).toBeTruthy();
+    expect((await listRunContainers(runId!)).containers).toHaveLength(4);
+    await running.stop();
+    expect(await listRunContainers(runId!)).toEqual({ containers: [], networks: [] });
+
+    running = await startTopology(topology, { provider: 'testcontainers', clusters: ['core'] });
+    const [table] = await queryRows<{ t: string | null }>(
+      endpoint('core/core-primary'),
+      coreLogin('neo_storage'),
+      "select to_regclass('replicated')::text as t",
+    );
+    expect(table?.t).toBeNull();
+  }, 300_000);
+});
