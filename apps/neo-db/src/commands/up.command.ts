@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadTopology, type Topology } from '@neo/data';
 import { migrateFleet } from '@neo/data/migrations';
-import { startTopology, type RunningTopology } from '@neo/topology-runtime';
+import { startObservability, startTopology, type RunningObservability, type RunningTopology } from '@neo/topology-runtime';
 import { localServices } from '../local-services.js';
 import { startServiceProcess, type RunningService } from '../service-process.js';
 import { workspacePaths } from '../workspace-paths.js';
@@ -27,6 +27,8 @@ export interface UpOptions {
    * followed live; the cutover commands write the same file) or a local unleash-server started here.
    */
   flags?: 'file' | 'unleash';
+  /** Also run Prometheus and a postgres_exporter per server, scraping the services (deploy/prometheus). */
+  observe?: boolean;
   log: (line: string) => void;
 }
 
@@ -48,6 +50,7 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   let running: RunningTopology | undefined;
   const services: RunningService[] = [];
   let unleash: LocalUnleash | undefined;
+  let observability: RunningObservability | undefined;
   let stopping: Promise<void> | undefined;
 
   // Nothing else may keep this process alive (with --no-services, no child process does), and its
@@ -59,6 +62,7 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       options.log('stopping services and servers…');
+      await observability?.stop();
       await Promise.allSettled(services.map((s) => s.stop()));
       await unleash?.server.stop();
       removeLocalUnleashRecord(paths);
@@ -102,7 +106,20 @@ export async function up(options: UpOptions): Promise<UpHandle> {
         services.push(await startServiceProcess(service, { root: paths.root, env, log: options.log }));
       }
     }
+    if (options.observe) {
+      observability = await startObservability(running, {
+        workDir: join(dirname(paths.localDataDir), 'observe'),
+        services: services.map((s) => ({ service: s.service.topologyService, address: new URL(s.url).host })),
+        log: options.log,
+      });
+    }
     printSummary(running, services, paths, options.log);
+    if (observability) {
+      options.log(
+        `metrics: Prometheus at ${observability.prometheus.url} (alerts: ${observability.prometheus.url}/alerts), every service's /metrics`,
+      );
+      options.log(`  dashboard for Grafana: deploy/grafana/dashboards/neo-data-layer.json (provisioning beside it)`);
+    }
     printFlags(options, flagsFile, unleash);
     options.log('press Ctrl-C to stop');
     return { running, services, stop: stopAll };
