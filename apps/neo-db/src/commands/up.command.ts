@@ -101,7 +101,14 @@ export async function up(options: UpOptions): Promise<UpHandle> {
 
     if (options.servicesToo) {
       // Every service starts with flags: it switches between its monolith schema and its own database as they say.
-      const env = { ...process.env, NEO_TOPOLOGY: paths.topologyFile, NEO_ENDPOINTS: paths.endpointsFile, ...flagsEnv };
+      const env = {
+        ...process.env,
+        NEO_TOPOLOGY: paths.topologyFile,
+        NEO_ENDPOINTS: paths.endpointsFile,
+        // The services' output comes here through a pipe: readable lines when a person watches this terminal, JSON otherwise.
+        NEO_LOG_FORMAT: process.env['NEO_LOG_FORMAT'] ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+        ...flagsEnv,
+      };
       for (const service of localServices) {
         services.push(await startServiceProcess(service, { root: paths.root, env, log: options.log }));
       }
