@@ -31,6 +31,23 @@ let observe: RunningObservability;
 let app: INestApplication;
 let workDir: string;
 let load: Load;
+/** What the service logged, as its JSON logger would write it (one object per line). */
+const logged: Array<{ level: string; message: unknown; context?: string }> = [];
+const capturingLogger = {
+  log: (message: unknown, context?: string) => void logged.push({ level: 'log', message, context }),
+  warn: (message: unknown, context?: string) => void logged.push({ level: 'warn', message, context }),
+  error: (message: unknown, context?: string) => void logged.push({ level: 'error', message, context }),
+  debug: () => undefined,
+  verbose: () => undefined,
+};
+/** The primary's breaker states as logged, in order. */
+const breakerStates = () =>
+  dataEvents()
+    .filter((event) => event.event === 'breaker' && event['node'] === 'blockchain/blockchain-primary')
+    .map((event) => event['state']);
+/** The data-layer events logged so far. */
+const dataEvents = () =>
+  logged.filter((line) => line.context === 'neo-data').map((line) => line.message as Record<string, unknown> & { event: string });
 
 /** Requests against the oracle service until stopped: feeds registered and read back. */
 class Load {
@@ -116,17 +133,18 @@ beforeAll(async () => {
   await monolith.connect();
   await monolith.query(`CREATE SCHEMA IF NOT EXISTS ${CUTOVER_SCHEMA};
     CREATE TABLE IF NOT EXISTS ${CUTOVER_SCHEMA}.cutover_state (service text PRIMARY KEY, phase text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
-    INSERT INTO ${CUTOVER_SCHEMA}.cutover_state (service, phase) VALUES ('oracle', 'replicating') ON CONFLICT (service) DO NOTHING`);
+    INSERT INTO ${CUTOVER_SCHEMA}.cutover_state (service, phase) VALUES ('oracle', 'writes-on-service') ON CONFLICT (service) DO NOTHING`);
   await monolith.end();
 
   workDir = mkdtempSync(join(tmpdir(), 'neo-observe-'));
   const flagsFile = join(workDir, 'flags.yaml');
-  // Half of the users read from the service's own database; writes stay in the monolith.
+  // The service after its cutover: writes on its own database, and reads with them, on its replica set
+  // (the monolith side is a single primary, which records no query latency).
   writeFileSync(
     flagsFile,
-    'version: 1\nflags:\n  UseShardedDatabase.oracle.reads: { rollout: 50 }\n  UseShardedDatabase.oracle.writes: false\n',
+    'version: 1\nflags:\n  UseShardedDatabase.oracle.reads: { rollout: 0 }\n  UseShardedDatabase.oracle.writes: true\n',
   );
-  app = await createOracleApp({ topology: running.topology, flags: { provider: 'file', path: flagsFile } }, { logger: false });
+  app = await createOracleApp({ topology: running.topology, flags: { provider: 'file', path: flagsFile } }, { logger: capturingLogger });
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   load = new Load(url);
@@ -182,7 +200,7 @@ describe('Prometheus on the running topology', () => {
       'blockchain/blockchain-replica-1',
       'blockchain/blockchain-replica-2',
     ]);
-  });
+  }, 180_000);
 
   it('returns series for every query of every dashboard panel, under load', async () => {
     const queries = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })));
@@ -198,6 +216,10 @@ describe('Prometheus on the running topology', () => {
     expect(empty).toEqual([]);
     expect(load.requests).toBeGreaterThan(20);
     expect(load.failures).toEqual([]);
+    // The flags placed the service once at start; nothing changed them since.
+    expect(dataEvents().filter((event) => event.event === 'flags')).toEqual([
+      expect.objectContaining({ service: 'oracle', writes: 'service', reads: 'service' }),
+    ]);
   }, 600_000);
 });
 
@@ -207,7 +229,7 @@ describe('alerts', () => {
     const primary = superuser('blockchain', 'blockchain-primary');
     await Promise.all([replica.connect(), primary.connect()]);
     await primary.query('CREATE TABLE IF NOT EXISTS lag_probe (at timestamptz DEFAULT now())');
-    // The service's writes go to the monolith (its write flag is off): this writer gives the primary WAL to ship.
+    // A steady writer of its own, so the primary has WAL to ship whatever the service's load does.
     let writing = true;
     const writer = (async () => {
       while (writing) {
@@ -231,6 +253,18 @@ describe('alerts', () => {
       await replica.query('SELECT pg_wal_replay_resume()');
       await Promise.all([replica.end(), primary.end()]);
     }
+    // The service saw the replica leave rotation and come back: each change logged once, with its place.
+    const rotation = () =>
+      dataEvents().filter((event) => event.event === 'replica-rotation' && event['node'] === 'blockchain/blockchain-replica-1');
+    await until('the replica to return to rotation in the log', async () =>
+      rotation().some((event) => event['inRotation'] === true) ? true : undefined,
+    );
+    // Logged per change, never per poll (it polls every 200 ms): no two consecutive events say the same.
+    const changes = rotation().map((event) => event['inRotation']);
+    expect(changes[0]).toBe(false);
+    expect(changes).toContain(true);
+    for (let i = 1; i < changes.length; i++) expect(changes[i]).not.toBe(changes[i - 1]);
+    expect(rotation()[0]).toMatchObject({ service: 'oracle', side: 'service', shard: 'neo_oracle' });
     await until('the lag alert to clear', async () =>
       (await observe.client.alerts()).some((alert) => alert.labels['alertname'] === 'NeoReplicaLagHigh') ? undefined : true,
     );
@@ -245,5 +279,15 @@ describe('alerts', () => {
     await running.stopNode('blockchain', 'blockchain-primary');
     const alert = await firing('NeoPrimaryDown', 'blockchain/blockchain-primary');
     expect(alert.labels).toMatchObject({ severity: 'critical', cluster: 'blockchain', role: 'primary' });
+    // The service's lag probe found the primary gone: its breaker opened. Logged per change, not per poll
+    // (it polls every 200 ms): each further "open" follows a "half-open" retry that failed.
+    await until('the primary breaker to open in the log', async () => (breakerStates().includes('open') ? true : undefined));
+    await sleep(3_000);
+    const states = breakerStates();
+    expect(states[0]).toBe('open');
+    expect(states.filter((state) => state === 'open').length).toBeLessThanOrEqual(
+      states.filter((state) => state === 'half-open').length + 1,
+    );
+    for (let i = 1; i < states.length; i++) expect(states[i]).not.toBe(states[i - 1]);
   }, 240_000);
 });
