@@ -110,6 +110,7 @@ async function upCommand(values: Record<string, string | boolean | undefined>, p
     provider: provider as (typeof PROVIDERS)[number],
     servicesToo: values['no-services'] !== true,
     flags,
+    observe: values['observe'] === true,
     log: io.out,
   });
   return 0;

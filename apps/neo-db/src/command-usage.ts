@@ -53,6 +53,7 @@ export const COMMANDS: readonly CommandUsage[] = [
       provider: { type: 'string' },
       'no-services': { type: 'boolean', default: false },
       flags: { type: 'string' },
+      observe: { type: 'boolean', default: false },
     },
     optionHelp: [
       ['--wipe', 'start from empty: data, and the runtime flags back to the defaults'],
@@ -62,6 +63,7 @@ export const COMMANDS: readonly CommandUsage[] = [
         '--flags <file|unleash>',
         'where services read UseShardedDatabase.* (default file: .neo/flags.yaml; unleash: a local unleash-server)',
       ],
+      ['--observe', 'also run Prometheus and a postgres_exporter per server (Debian packages prometheus, prometheus-postgres-exporter)'],
     ],
   },
   {

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadTopology, type Topology } from '@neo/data';
 import { migrateFleet } from '@neo/data/migrations';
-import { startTopology, type RunningTopology } from '@neo/topology-runtime';
+import { startObservability, startTopology, type RunningObservability, type RunningTopology } from '@neo/topology-runtime';
 import { localServices } from '../local-services.js';
 import { startServiceProcess, type RunningService } from '../service-process.js';
 import { workspacePaths } from '../workspace-paths.js';
@@ -28,6 +28,8 @@ export interface UpOptions {
    * followed live; the cutover commands write the same file) or a local unleash-server started here.
    */
   flags?: 'file' | 'unleash';
+  /** Also run Prometheus and a postgres_exporter per server, scraping the services (deploy/prometheus). */
+  observe?: boolean;
   log: (line: string) => void;
 }
 
@@ -50,6 +52,7 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   const services: RunningService[] = [];
   let unleash: LocalUnleash | undefined;
   let pgbouncerMetrics: PgBouncerMetricsServer | undefined;
+  let observability: RunningObservability | undefined;
   let stopping: Promise<void> | undefined;
 
   // Nothing else may keep this process alive (with --no-services, no child process does), and its
@@ -61,6 +64,7 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       options.log('stopping services and servers…');
+      await observability?.stop();
       await Promise.allSettled(services.map((s) => s.stop()));
       await unleash?.server.stop();
       await pgbouncerMetrics?.close();
@@ -110,12 +114,32 @@ export async function up(options: UpOptions): Promise<UpHandle> {
 
     if (options.servicesToo) {
       // Every service starts with flags: it switches between its monolith schema and its own database as they say.
-      const env = { ...process.env, NEO_TOPOLOGY: paths.topologyFile, NEO_ENDPOINTS: paths.endpointsFile, ...flagsEnv };
+      const env = {
+        ...process.env,
+        NEO_TOPOLOGY: paths.topologyFile,
+        NEO_ENDPOINTS: paths.endpointsFile,
+        // The services' output comes here through a pipe: readable lines when a person watches this terminal, JSON otherwise.
+        NEO_LOG_FORMAT: process.env['NEO_LOG_FORMAT'] ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+        ...flagsEnv,
+      };
       for (const service of localServices) {
         services.push(await startServiceProcess(service, { root: paths.root, env, log: options.log }));
       }
     }
+    if (options.observe) {
+      observability = await startObservability(running, {
+        workDir: join(dirname(paths.localDataDir), 'observe'),
+        services: services.map((s) => ({ service: s.service.topologyService, address: new URL(s.url).host })),
+        log: options.log,
+      });
+    }
     printSummary(running, services, paths, options.log);
+    if (observability) {
+      options.log(
+        `metrics: Prometheus at ${observability.prometheus.url} (alerts: ${observability.prometheus.url}/alerts), every service's /metrics`,
+      );
+      options.log(`  dashboard for Grafana: deploy/grafana/dashboards/neo-data-layer.json (provisioning beside it)`);
+    }
     printFlags(options, flagsFile, unleash);
     options.log('press Ctrl-C to stop');
     return { running, services, stop: stopAll };

@@ -89,6 +89,10 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   for (const to of ['monolith', 'service'] as const)
     for (const agreed of ['true', 'false']) redirects?.inc({ service, to, flags_agreed: agreed }, 0);
   const unpublish = registry ? publishPlacement(registry, service, () => selector.placement(service)) : undefined;
+  // Every flag change moving the service is logged once (the event log drops changes that move nothing).
+  const logPlacement = () => options.metrics?.events?.flags(selector.placement(service));
+  const stopLoggingFlags = flags.onChange(logPlacement);
+  logPlacement();
   const switching = createSideSwitchingClient<TClient>({
     service,
     monolith: monolith.client,
@@ -103,12 +107,16 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   const client = retryRedirectedWrites(switching, {
     flags: { writeSide: () => selector.placement(service).writes },
     ...(options.writeRedirect ? { tuning: options.writeRedirect } : {}),
-    onRedirect: (event: RedirectEvent) => redirects?.inc({ service, to: event.to, flags_agreed: String(event.flagsAgreed) }),
+    onRedirect: (event: RedirectEvent) => {
+      redirects?.inc({ service, to: event.to, flags_agreed: String(event.flagsAgreed) });
+      options.metrics?.events?.writeRedirect(event.to, event.flagsAgreed);
+    },
   });
 
   // The own side's nodes first (its primary leads, as health expects), then the monolith.
   const source = dataSourceOver(service, { client, databases: () => [...ownSide.databases(), monolith] }, pools, () => {
     unpublish?.();
+    stopLoggingFlags();
     selector.close();
   });
   return Object.assign(source, {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type pg from 'pg';
 import { HotPathCounter, HotPathHistogram, type CounterSeries, type HistogramSeries } from './hot-path-metrics.js';
+import type { DataEventLog } from '../logging/data-event-log.js';
 import { createMetricsRegistry } from './metrics-registry.js';
 
 /** Which node a series describes. Built from topology names only, so a label never holds a secret. */
@@ -50,6 +51,11 @@ const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
  */
 export class DataMetrics {
   readonly registry: Registry;
+  /**
+   * Where the changes these metrics follow are also logged, once each (replica rotation, breakers,
+   * flags, write redirects); set by the Nest module to the service's logger. None: not logged.
+   */
+  events?: DataEventLog;
   private readonly queries: HotPathCounter;
   private readonly queryDuration: HotPathHistogram;
   private readonly routing: HotPathCounter;

@@ -1,4 +1,5 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DATA_EVENT_CONTEXT, DataEventLog } from '../logging/index.js';
 import { TerminusModule } from '@nestjs/terminus';
 import { createServiceCache, type Cache } from '../cache/index.js';
 import { openDataSource, type DataSource } from '../data-source/index.js';
@@ -24,7 +25,12 @@ import { DATA_CACHE, DATA_CLIENT, DATA_METRICS, DATA_SOURCE } from './data.token
     {
       provide: DATA_METRICS,
       inject: [DATA_MODULE_OPTIONS],
-      useFactory: (options: DataModuleOptions): DataMetrics => options.metrics ?? createDataMetrics(options.service),
+      useFactory: (options: DataModuleOptions): DataMetrics => {
+        const metrics = options.metrics ?? createDataMetrics(options.service);
+        // The data layer's changes go to the application's logger (JSON or pretty, see serviceLogger).
+        metrics.events ??= new DataEventLog(options.service, new Logger(DATA_EVENT_CONTEXT));
+        return metrics;
+      },
     },
     {
       provide: DATA_SOURCE,

@@ -1,5 +1,6 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
+import { eventPlace } from '../logging/data-event-log.js';
 import { dataNodeLabel, toPgPoolConfig, type DataNode, type ReadSettings } from '@neo/topology';
 import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
 import { NodePools, queryTimeoutsOf } from '../pool/index.js';
@@ -101,11 +102,9 @@ export class ReplicaSet<C extends object> {
         const node = byLabel.get(lag.label);
         if (node && metrics) {
           const labels = nodeMetricLabels(options.replicas[this.replicas.indexOf(node)]!);
-          metrics.recordReplicaLag(labels, {
-            bytes: lag.lagBytes,
-            ms: lag.lagMs,
-            inRotation: lag.withinBound && node.breaker.isAvailable(),
-          });
+          const inRotation = lag.withinBound && node.breaker.isAvailable();
+          metrics.recordReplicaLag(labels, { bytes: lag.lagBytes, ms: lag.lagMs, inRotation });
+          metrics.events?.replicaRotation(eventPlace(options.replicas[this.replicas.indexOf(node)]!), inRotation, lag.lagMs);
         }
       },
     });
@@ -177,7 +176,10 @@ export class ReplicaSet<C extends object> {
     const labels = nodeMetricLabels(node);
     const breaker = new CircuitBreaker({
       ...this.options.breaker,
-      onStateChange: (state, error) => this.emit({ type: 'breaker', node: label, state, error }),
+      onStateChange: (state, error) => {
+        this.options.metrics?.events?.breaker(eventPlace(node), state, error);
+        this.emit({ type: 'breaker', node: label, state, error });
+      },
     });
     return new NodeClient(
       label,

@@ -1,5 +1,6 @@
 import type { DynamicModule, INestApplication, LoggerService, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { serviceLogger } from '../../logging/index.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataExceptionFilter } from '../data-exception.filter.js';
 import { RequestContextInterceptor } from '../request-context.interceptor.js';
@@ -47,7 +48,8 @@ export async function createServiceApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, {
     bodyParser: false,
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    // Structured JSON lines unless a person watches (see serviceLogger).
+    logger: options.logger === undefined ? serviceLogger() : options.logger,
   });
   return configureServiceHttp(app, options);
 }
