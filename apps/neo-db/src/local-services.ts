@@ -16,4 +16,5 @@ export const localServices: readonly LocalService[] = [
   { topologyService: 'smartcontracts', app: 'smart-contracts', port: 3103 },
   { topologyService: 'monitoring', app: 'monitoring', port: 3104 },
   { topologyService: 'voting', app: 'voting', port: 3110 },
+  { topologyService: 'keymanagement', app: 'keymanagement', port: 3105 },
 ];

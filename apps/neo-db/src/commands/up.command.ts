@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { loadTopology, type Topology } from '@neo/data';
 import { migrateFleet } from '@neo/data/migrations';
 import { startTopology, type RunningTopology } from '@neo/topology-runtime';
+import { localServiceSecrets } from '../local-secrets.js';
 import { localServices } from '../local-services.js';
 import { startServiceProcess, type RunningService } from '../service-process.js';
 import { workspacePaths } from '../workspace-paths.js';
@@ -97,7 +98,13 @@ export async function up(options: UpOptions): Promise<UpHandle> {
 
     if (options.servicesToo) {
       // Every service starts with flags: it switches between its monolith schema and its own database as they say.
-      const env = { ...process.env, NEO_TOPOLOGY: paths.topologyFile, NEO_ENDPOINTS: paths.endpointsFile, ...flagsEnv };
+      const env = {
+        ...process.env,
+        ...localServiceSecrets(paths),
+        NEO_TOPOLOGY: paths.topologyFile,
+        NEO_ENDPOINTS: paths.endpointsFile,
+        ...flagsEnv,
+      };
       for (const service of localServices) {
         services.push(await startServiceProcess(service, { root: paths.root, env, log: options.log }));
       }
