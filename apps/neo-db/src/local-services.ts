@@ -17,4 +17,5 @@ export const localServices: readonly LocalService[] = [
   { topologyService: 'monitoring', app: 'monitoring', port: 3104 },
   { topologyService: 'voting', app: 'voting', port: 3110 },
   { topologyService: 'keymanagement', app: 'keymanagement', port: 3105 },
+  { topologyService: 'notification', app: 'notification', port: 3108 },
 ];
