@@ -18,4 +18,5 @@ export const localServices: readonly LocalService[] = [
   { topologyService: 'voting', app: 'voting', port: 3110 },
   { topologyService: 'keymanagement', app: 'keymanagement', port: 3105 },
   { topologyService: 'notification', app: 'notification', port: 3108 },
+  { topologyService: 'analytics', app: 'analytics', port: 3111 },
 ];
