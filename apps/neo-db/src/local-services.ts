@@ -17,6 +17,7 @@ export const localServices: readonly LocalService[] = [
   { topologyService: 'monitoring', app: 'monitoring', port: 3104 },
   { topologyService: 'keymanagement', app: 'keymanagement', port: 3105 },
   { topologyService: 'security', app: 'security', port: 3106 },
+  { topologyService: 'crosschain', app: 'crosschain', port: 3107 },
   { topologyService: 'notification', app: 'notification', port: 3108 },
   { topologyService: 'voting', app: 'voting', port: 3110 },
   { topologyService: 'analytics', app: 'analytics', port: 3111 },
