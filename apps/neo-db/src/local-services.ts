@@ -19,6 +19,7 @@ export const localServices: readonly LocalService[] = [
   { topologyService: 'security', app: 'security', port: 3106 },
   { topologyService: 'crosschain', app: 'crosschain', port: 3107 },
   { topologyService: 'notification', app: 'notification', port: 3108 },
+  { topologyService: 'automation', app: 'automation', port: 3109 },
   { topologyService: 'voting', app: 'voting', port: 3110 },
   { topologyService: 'analytics', app: 'analytics', port: 3111 },
 ];
