@@ -15,5 +15,11 @@ export const localServices: readonly LocalService[] = [
   { topologyService: 'oracle', app: 'oracle', port: 3102 },
   { topologyService: 'smartcontracts', app: 'smart-contracts', port: 3103 },
   { topologyService: 'monitoring', app: 'monitoring', port: 3104 },
+  { topologyService: 'keymanagement', app: 'keymanagement', port: 3105 },
+  { topologyService: 'security', app: 'security', port: 3106 },
+  { topologyService: 'crosschain', app: 'crosschain', port: 3107 },
+  { topologyService: 'notification', app: 'notification', port: 3108 },
+  { topologyService: 'automation', app: 'automation', port: 3109 },
   { topologyService: 'voting', app: 'voting', port: 3110 },
+  { topologyService: 'analytics', app: 'analytics', port: 3111 },
 ];

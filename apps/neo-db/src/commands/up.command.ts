@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { loadTopology, type Topology } from '@neo/data';
 import { migrateFleet } from '@neo/data/migrations';
 import { startObservability, startTopology, type RunningObservability, type RunningTopology } from '@neo/topology-runtime';
+import { localServiceSecrets } from '../local-secrets.js';
 import { localServices } from '../local-services.js';
 import { startServiceProcess, type RunningService } from '../service-process.js';
 import { workspacePaths } from '../workspace-paths.js';
@@ -116,6 +117,7 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       // Every service starts with flags: it switches between its monolith schema and its own database as they say.
       const env = {
         ...process.env,
+        ...localServiceSecrets(paths),
         NEO_TOPOLOGY: paths.topologyFile,
         NEO_ENDPOINTS: paths.endpointsFile,
         // The services' output comes here through a pipe: readable lines when a person watches this terminal, JSON otherwise.
