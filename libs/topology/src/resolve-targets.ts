@@ -10,6 +10,7 @@ import type {
   ServiceDatabase,
   ServiceLogin,
   Shard,
+  TlsSettings,
   Topology,
 } from './topology.schema.js';
 
@@ -61,7 +62,7 @@ export function monolithTarget(topology: Topology, service: string, login: Servi
   const cluster = findCluster(topology, clusterName);
   const credentials = serviceCredentials(cluster, declared, 'primary', login);
   return {
-    ...toDataNode(clusterName, credentials, cluster.primary, 'primary', database, effectivePool(cluster, declared)),
+    ...toDataNode(clusterName, credentials, cluster.primary, 'primary', database, effectivePool(cluster, declared), cluster.tls),
     schema: declared.monolithSchema ?? service,
   };
 }
@@ -143,8 +144,8 @@ function replicaSet(
   const pool = effectivePool(cluster, service);
   const as = (role: Role): Credentials => serviceCredentials(cluster, service, role, login);
   return {
-    primary: toDataNode(clusterName, as('primary'), cluster.primary, 'primary', database, pool),
-    replicas: cluster.replicas.map((node) => toDataNode(clusterName, as('replica'), node, 'replica', database, pool)),
+    primary: toDataNode(clusterName, as('primary'), cluster.primary, 'primary', database, pool, cluster.tls),
+    replicas: cluster.replicas.map((node) => toDataNode(clusterName, as('replica'), node, 'replica', database, pool, cluster.tls)),
   };
 }
 
@@ -163,6 +164,7 @@ function toDataNode(
   role: Role,
   database: string,
   pool: PoolSettings,
+  tls: TlsSettings | undefined,
 ): DataNode {
   if (!isBound(node)) {
     throw new TopologyError(
@@ -181,5 +183,6 @@ function toDataNode(
     ...(credentials.password !== undefined ? { password: credentials.password } : {}),
     pool,
     weight: node.weight,
+    ...(tls ? { tls } : {}),
   };
 }
