@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataFlagsOptions, Topology } from '@neo/data';
 import { DataHealthModule, DataMetricsModule, DataModule, OperatorAccessModule } from '@neo/data/nest';
 import { PrismaClient } from './generated/prisma/client.js';
+import { PARTITION_LOGIN, partitionLoginFromTopology, type PartitionLogin } from './partitions/partition-login.js';
 import { PartitionsModule } from './partitions/partitions.module.js';
 import { CLOCK, DEFAULT_RETENTION, RETENTION_SETTINGS, type Clock, type RetentionSettings } from './partitions/retention-settings.js';
 import { SamplesModule } from './samples/samples.module.js';
@@ -27,15 +28,16 @@ export interface MonitoringAppConfig {
 /** Settings every feature module of the app reads. */
 @Module({})
 class MonitoringSettingsModule {
-  static forRoot(retention: RetentionSettings, clock: Clock): DynamicModule {
+  static forRoot(retention: RetentionSettings, clock: Clock, partitionLogin: PartitionLogin): DynamicModule {
     return {
       module: MonitoringSettingsModule,
       global: true,
       providers: [
         { provide: RETENTION_SETTINGS, useValue: retention },
         { provide: CLOCK, useValue: clock },
+        { provide: PARTITION_LOGIN, useValue: partitionLogin },
       ],
-      exports: [RETENTION_SETTINGS, CLOCK],
+      exports: [RETENTION_SETTINGS, CLOCK, PARTITION_LOGIN],
     };
   }
 }
@@ -46,7 +48,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        MonitoringSettingsModule.forRoot(config.retention ?? DEFAULT_RETENTION, config.clock ?? (() => new Date())),
+        MonitoringSettingsModule.forRoot(
+          config.retention ?? DEFAULT_RETENTION,
+          config.clock ?? (() => new Date()),
+          partitionLoginFromTopology(config.topology, MONITORING_SERVICE),
+        ),
         DataModule.forRoot({
           service: MONITORING_SERVICE,
           topology: config.topology,

@@ -43,7 +43,8 @@ async function partitions(): Promise<string[]> {
 beforeAll(async () => {
   ({ topology } = useSharedTopology());
   await migrateFleet({ topology, services: [MONITORING_SERVICE], monolith: false });
-  db = new pg.Pool({ ...toPgPoolConfig(serviceTargets(topology, MONITORING_SERVICE).primary), max: 2 });
+  // The owner role: the tests make and drop partitions themselves (DDL, which the app role may not run).
+  db = new pg.Pool({ ...toPgPoolConfig(serviceTargets(topology, MONITORING_SERVICE, 'owner').primary), max: 2 });
   app = await createMonitoringApp({ topology, retention, clock: () => now, operatorToken: OPERATOR_TOKEN }, { logger: false });
   await app.init();
   http = request(app.getHttpServer());

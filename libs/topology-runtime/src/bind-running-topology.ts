@@ -18,6 +18,8 @@ export function bindRunningTopology(topology: Topology, run: ProviderRun): Topol
     if (!primary) continue;
     cluster.primary = primary;
     cluster.replicas = cluster.replicas.flatMap((replica) => bindNode(name, replica) ?? []);
+    const tls = run.tls?.[name];
+    if (tls && cluster.tls) cluster.tls = { ...cluster.tls, ca: cluster.tls.ca ?? tls.ca };
     const credentials = run.credentials?.[name];
     if (credentials) cluster.credentials = { ...credentials };
   }

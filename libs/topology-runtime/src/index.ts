@@ -9,6 +9,8 @@ export {
   type StartTopologyOptions,
 } from './topology-runtime.types.js';
 export { planClusters, type ClusterPlan, type DatabasePlan } from './topology-plan.js';
+export { ensureLocalCertificates, type LocalCertificates, type LocalCertificateOptions } from './provisioning/tls-certificates.js';
+export { planClusterRoles, type ClusterRolesPlan, type ServiceAccess } from './provisioning/roles-plan.js';
 export { waitForReplicaStreaming } from './replication/wait-for-replica-streaming.js';
 export { containerRuntimeAvailable } from './testcontainers/container-runtime-detection.js';
 export { TopologyRuntimeError, type TopologyRuntimeErrorCode } from './errors.js';

@@ -9,6 +9,8 @@ export interface ProviderRun {
   databaseNames?: Record<string, string>;
   /** External: credentials per cluster that replace the topology's. */
   credentials?: Record<string, { user: string; password?: string }>;
+  /** Embedded: the CA that clients of each TLS cluster verify its servers with. */
+  tls?: Record<string, { ca: string }>;
   /** External: clusters whose replicas are not available. */
   withoutReplicas?: string[];
   stopNode(cluster: string, node: string): Promise<void>;

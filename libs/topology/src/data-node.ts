@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import type { PoolConfig } from 'pg';
 import { REDACTED } from './redact-secrets.js';
-import type { PoolSettings, Role } from './topology.schema.js';
+import type { PoolSettings, Role, TlsSettings } from './topology.schema.js';
 
 /**
  * One physical target a client connects to: a database (and optionally a schema inside it)
@@ -29,6 +31,8 @@ export interface DataNode {
    * (migrations, logical replication, LISTEN) uses host/port above, the server itself.
    */
   pgbouncer?: { host: string; port: number; database: string };
+  /** TLS with verification of the server's certificate (sslmode=verify-full); plain TCP when absent. */
+  tls?: TlsSettings;
 }
 
 /** `core/core-primary/neo_storage` (plus `/schema` when set): safe for logs and metric labels. */
@@ -52,6 +56,23 @@ export function toPgPoolConfig(n: DataNode): PoolConfig {
     // Shows which target a server connection belongs to in pg_stat_activity.
     application_name: `neo:${n.node}`,
     ...(n.schema !== undefined ? { options: `-c search_path=${n.schema}` } : {}),
+    ...(n.tls ? { ssl: verifyFull(n.host, n.tls) } : {}),
+  };
+}
+
+/**
+ * node-postgres TLS options of sslmode=verify-full: the chain must lead to the CA, and the
+ * certificate must name the host (or `serverName`). node-postgres checks IP hosts against
+ * "localhost", so the host is checked here explicitly.
+ */
+export function verifyFull(host: string, settings: TlsSettings): ConnectionOptions {
+  const expected = settings.serverName ?? host;
+  return {
+    rejectUnauthorized: true,
+    ...(settings.ca ? { ca: readFileSync(settings.ca, 'utf8') } : {}),
+    ...(settings.cert ? { cert: readFileSync(settings.cert, 'utf8') } : {}),
+    ...(settings.key ? { key: readFileSync(settings.key, 'utf8') } : {}),
+    checkServerIdentity: (_name, certificate) => checkServerIdentity(expected, certificate),
   };
 }
 

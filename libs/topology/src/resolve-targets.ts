@@ -11,6 +11,7 @@ import type {
   ServiceDatabase,
   ServiceLogin,
   Shard,
+  TlsSettings,
   Topology,
 } from './topology.schema.js';
 
@@ -62,7 +63,16 @@ export function monolithTarget(topology: Topology, service: string, login: Servi
   const cluster = findCluster(topology, clusterName);
   const credentials = serviceCredentials(cluster, declared, 'primary', login);
   // No PgBouncer entry: PgBouncer 1.18 drops the `options` startup parameter that carries the schema.
-  const node = toDataNode(clusterName, cluster, credentials, cluster.primary, 'primary', database, effectivePool(cluster, declared));
+  const node = toDataNode(
+    clusterName,
+    cluster,
+    credentials,
+    cluster.primary,
+    'primary',
+    database,
+    effectivePool(cluster, declared),
+    cluster.tls,
+  );
   delete node.pgbouncer;
   return { ...node, schema: declared.monolithSchema ?? service };
 }
@@ -144,8 +154,8 @@ function replicaSet(
   const pool = effectivePool(cluster, service);
   const as = (role: Role): Credentials => serviceCredentials(cluster, service, role, login);
   return {
-    primary: toDataNode(clusterName, cluster, as('primary'), cluster.primary, 'primary', database, pool),
-    replicas: cluster.replicas.map((node) => toDataNode(clusterName, cluster, as('replica'), node, 'replica', database, pool)),
+    primary: toDataNode(clusterName, cluster, as('primary'), cluster.primary, 'primary', database, pool, cluster.tls),
+    replicas: cluster.replicas.map((node) => toDataNode(clusterName, cluster, as('replica'), node, 'replica', database, pool, cluster.tls)),
   };
 }
 
@@ -165,6 +175,7 @@ function toDataNode(
   role: Role,
   database: string,
   pool: PoolSettings,
+  tls: TlsSettings | undefined,
 ): DataNode {
   if (!isBound(node)) {
     throw new TopologyError(
@@ -192,5 +203,6 @@ function toDataNode(
           },
         }
       : {}),
+    ...(tls ? { tls } : {}),
   };
 }

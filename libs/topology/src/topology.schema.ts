@@ -180,6 +180,36 @@ export const pgbouncerSchema = guided(
   },
 );
 export type PgBouncerSettings = z.infer<typeof pgbouncerSchema>;
+/**
+ * TLS to a cluster's servers: clients verify the server's certificate against `ca` and its name
+ * (sslmode=verify-full). For servers the topology runtime starts, declaring `tls` (even `{}`)
+ * makes it create a local CA and server certificates and accept TLS connections only.
+ */
+export const tlsSchema = guided(
+  z.strictObject({
+    /** PEM file of the CA that signed the servers' certificates; the runtime's own CA when absent. */
+    ca: guided(z.string().min(1), {
+      expects: 'a path to a PEM file',
+      hint: 'e.g. /etc/neo/tls/ca.crt (the CA that signed the servers)',
+    }).optional(),
+    /** A client certificate and its key, for servers that ask for one. */
+    cert: guided(z.string().min(1), {
+      expects: 'a path to a PEM file',
+      hint: 'a client certificate; leave it out when the server asks for none',
+    }).optional(),
+    key: guided(z.string().min(1), { expects: 'a path to a PEM file', hint: "the client certificate's key" }).optional(),
+    /** The name the server's certificate must carry, when it differs from the node's host (an IP or an alias). */
+    serverName: guided(z.string().min(1), {
+      expects: 'a host name',
+      hint: "e.g. db1.internal; leave it out to check the node's host",
+    }).optional(),
+  }),
+  {
+    expects: 'a block { ca?, cert?, key?, serverName? }',
+    hint: 'write "tls: {}" to let the runtime make a local CA; see config/README.md (TLS)',
+  },
+);
+export type TlsSettings = z.infer<typeof tlsSchema>;
 
 export const clusterSchema = z.strictObject({
   temperature: guided(z.enum(['hot', 'warm', 'cold']), {
@@ -209,6 +239,7 @@ export const clusterSchema = z.strictObject({
   }).optional(),
   /** Services reach the cluster through this PgBouncer when it runs; absent: they connect to the servers directly. */
   pgbouncer: pgbouncerSchema.optional(),
+  tls: tlsSchema.optional(),
   /** Regular backups (application cluster in the seed). */
   backups: guided(
     z.strictObject({

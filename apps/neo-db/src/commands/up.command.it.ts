@@ -33,8 +33,9 @@ describe('neo-db up', () => {
 
   const start = (wipe: boolean): Promise<UpHandle> => up({ wipe, provider: 'embedded', servicesToo: false, log });
 
+  /** As the service's owner role: the test makes a table of its own (DDL, which the app role may not run). */
   function query<T extends pg.QueryResultRow>(topology: Topology, service: string, sql: string): Promise<T[]> {
-    return queryNode<T>(serviceTargets(topology, service).primary, sql);
+    return queryNode<T>(serviceTargets(topology, service, 'owner').primary, sql);
   }
 
   async function queryNode<T extends pg.QueryResultRow>(node: DataNode, sql: string): Promise<T[]> {

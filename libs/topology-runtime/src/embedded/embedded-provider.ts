@@ -5,6 +5,7 @@ import { TopologyRuntimeError } from '../errors.js';
 import { guardServer, releaseServer, type GuardedServer } from '../lifecycle/server-guard.js';
 import { connect, provisionCluster, type ProvisionTarget } from '../provisioning/provision-cluster.js';
 import { provisionRoles } from '../provisioning/provision-roles.js';
+import { ensureLocalCertificates, type LocalCertificates } from '../provisioning/tls-certificates.js';
 import { waitForReplicaStreaming } from '../replication/wait-for-replica-streaming.js';
 import type { ClusterPlan } from '../topology-plan.js';
 import type { ProviderRun } from '../provider-run.js';
@@ -42,6 +43,8 @@ interface Context {
   pgBasebackup: string | undefined;
   replicaClone: 'auto' | 'pg_basebackup' | 'copy';
   durable: boolean;
+  /** The local CA and server certificate, made when a cluster declares `tls`. */
+  tls: LocalCertificates | undefined;
   log: (line: string) => void;
 }
 
@@ -79,6 +82,9 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
     replicaClone: options.replicaClone ?? 'auto',
     // Data in a temporary directory is thrown away anyway: skip fsync unless asked.
     durable: options.durable ?? !ephemeral,
+    tls: plans.some((plan) => plan.cluster.tls)
+      ? await ensureLocalCertificates(path.join(dataDir, 'tls'), { hosts: [HOST, 'localhost'], user, log })
+      : undefined,
     log,
   };
   context.state.superuserPassword = context.superuserPassword;
@@ -108,6 +114,10 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
     [...nodes.values()].map((node) => [endpointKey(node.cluster.name, node.name), { host: HOST, port: node.server.port }]),
   );
   const admin = Object.fromEntries(plans.map((plan) => [plan.name, { user: SUPERUSER, password: context.superuserPassword }]));
+  // Clients of a TLS cluster verify its servers against the local CA.
+  const tls = Object.fromEntries(
+    plans.flatMap((plan) => (plan.cluster.tls && context.tls ? [[plan.name, { ca: context.tls.caFile }]] : [])),
+  );
   const nodeOf = (cluster: string, name: string): RunningNode => {
     const node = nodes.get(endpointKey(cluster, name));
     if (!node) {
@@ -122,6 +132,7 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
   return {
     endpoints,
     admin,
+    tls,
     dataDir,
     async stopNode(cluster, name) {
       await nodeOf(cluster, name).server.stop();
@@ -220,6 +231,7 @@ async function startNode(
     user: context.user,
     trustUsers: plan.cluster.credentials.password === undefined ? [plan.cluster.credentials.user] : [],
     durable: context.durable,
+    tls: plan.cluster.tls ? context.tls : undefined,
     log: context.log,
   });
   const node: RunningNode = {
@@ -263,7 +275,15 @@ async function configureReplica(
   const { user, password } = replicationCredentials(node.cluster.cluster);
   await writeStandbyConfig(
     node.server.dataDir,
-    { host: HOST, port: primary.server.port, user, password, applicationName: node.name, slot: slotNameFor(node.name) },
+    {
+      host: HOST,
+      port: primary.server.port,
+      user,
+      password,
+      applicationName: node.name,
+      slot: slotNameFor(node.name),
+      ...(node.cluster.cluster.tls && context.tls ? { caFile: context.tls.caFile } : {}),
+    },
     context.user,
   );
 }
@@ -321,7 +341,8 @@ async function chooseCloneTool(options: StartTopologyOptions): Promise<string | 
 }
 
 function superuserTarget(node: RunningNode, context: Context): ProvisionTarget {
-  return { host: HOST, port: node.server.port, user: SUPERUSER, password: context.superuserPassword };
+  const tls = node.cluster.cluster.tls && context.tls ? { tls: { ca: context.tls.caFile } } : {};
+  return { host: HOST, port: node.server.port, user: SUPERUSER, password: context.superuserPassword, ...tls };
 }
 
 async function exists(file: string): Promise<boolean> {

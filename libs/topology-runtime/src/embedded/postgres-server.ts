@@ -17,6 +17,8 @@ export interface PostgresServerOptions {
   trustUsers?: string[];
   /** false: no fsync (throwaway data; much faster on a busy disk). Default true. */
   durable?: boolean;
+  /** With certificates: TLS on, and only TLS connections are accepted (`hostssl`). */
+  tls?: { certFile: string; keyFile: string } | undefined;
   log?: (line: string) => void;
 }
 
@@ -117,13 +119,23 @@ export class PostgresServer {
   }
 
   private async writeConfiguration(): Promise<void> {
-    const settings = { ...SERVER_SETTINGS, ...(this.options.durable === false ? NON_DURABLE_SETTINGS : {}), port: this.port };
+    const tls = this.options.tls;
+    const settings = {
+      ...SERVER_SETTINGS,
+      ...(this.options.durable === false ? NON_DURABLE_SETTINGS : {}),
+      ...(tls
+        ? { ssl: 'on', ssl_cert_file: `'${tls.certFile}'`, ssl_key_file: `'${tls.keyFile}'`, ssl_min_protocol_version: "'TLSv1.2'" }
+        : {}),
+      port: this.port,
+    };
+    // hostssl lines match TLS connections only: a plain-text connection finds no line and is refused.
+    const host = tls ? 'hostssl' : 'host   ';
     const conf = Object.entries(settings)
       .map(([name, value]) => `${name} = ${value}`)
       .join('\n');
     await this.writeOwned(`${this.dataDir}/neo-runtime.conf`, `# Written by the topology runtime at every start.\n${conf}\n`);
     const trusted = (this.options.trustUsers ?? []).map(
-      (user) => `host    all             ${user}  127.0.0.1/32  trust\nhost    replication     ${user}  127.0.0.1/32  trust`,
+      (user) => `${host} all             ${user}  127.0.0.1/32  trust\n${host} replication     ${user}  127.0.0.1/32  trust`,
     );
     await this.writeOwned(
       `${this.dataDir}/pg_hba.conf`,
@@ -131,8 +143,8 @@ export class PostgresServer {
         '# Written by the topology runtime at every start. TCP on loopback only, passwords checked with SCRAM.',
         '# TYPE  DATABASE        USER   ADDRESS       METHOD',
         ...trusted,
-        'host    all             all    127.0.0.1/32  scram-sha-256',
-        'host    replication     all    127.0.0.1/32  scram-sha-256',
+        `${host} all             all    127.0.0.1/32  scram-sha-256`,
+        `${host} replication     all    127.0.0.1/32  scram-sha-256`,
         '',
       ].join('\n'),
     );

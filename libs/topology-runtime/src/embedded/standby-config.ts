@@ -10,6 +10,8 @@ export interface StandbySource {
   /** Shown by the primary in pg_stat_replication. */
   applicationName: string;
   slot: string;
+  /** TLS to a primary that accepts nothing else: verified against this CA (sslmode=verify-full). */
+  caFile?: string | undefined;
 }
 
 /**
@@ -28,6 +30,14 @@ export async function writeStandbyConfig(dataDir: string, source: StandbySource,
     ['user', source.user],
     ...(source.password === undefined ? [] : [['password', source.password]]),
     ['application_name', source.applicationName],
+    // No client certificate: libpq would otherwise look under $HOME/.postgresql, which the server's OS user may not read.
+    ...(source.caFile === undefined
+      ? []
+      : [
+          ['sslmode', 'verify-full'],
+          ['sslrootcert', source.caFile],
+          ['sslcert', path.join(path.dirname(source.caFile), 'no-client-certificate')],
+        ]),
   ]
     .map(([key, value]) => `${key}=${quoteConninfoValue(value ?? '')}`)
     .join(' ');

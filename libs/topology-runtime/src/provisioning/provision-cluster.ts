@@ -1,3 +1,4 @@
+import { verifyFull, type TlsSettings } from '@neo/topology';
 import pg from 'pg';
 import type { ClusterPlan } from '../topology-plan.js';
 import { scramSha256Verifier } from './scram-verifier.js';
@@ -10,6 +11,8 @@ export interface ProvisionTarget {
   password?: string | undefined;
   /** Database for administrative connections; `postgres` when absent. */
   adminDatabase?: string;
+  /** TLS with verification (the server accepts nothing else). */
+  tls?: TlsSettings | undefined;
 }
 
 export interface ProvisionOptions {
@@ -81,6 +84,7 @@ export async function connect(target: ProvisionTarget, database: string): Promis
     password: target.password,
     database,
     connectionTimeoutMillis: 10_000,
+    ...(target.tls ? { ssl: verifyFull(target.host, target.tls) } : {}),
   });
   await client.connect();
   return client;
