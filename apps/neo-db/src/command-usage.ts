@@ -169,6 +169,17 @@ export const COMMANDS: readonly CommandUsage[] = [
     ],
   },
   {
+    name: 'render',
+    args: '',
+    summary: 'write deploy/compose (docker-compose) and deploy/k8s (CloudNativePG, Deployments, NetworkPolicies) from the topology',
+    details: [
+      'The files are checked in; a test fails when they differ from a fresh render. Passwords are never written: the files',
+      'reference environment variables (compose) and Secrets (Kubernetes). deploy/README.md says what to create before deploying.',
+    ],
+    options: { check: { type: 'boolean', default: false } },
+    optionHelp: [['--check', 'write nothing; exit 1 naming each file that differs from a fresh render']],
+  },
+  {
     name: 'status',
     args: '[<service>…]',
     summary: 'per service: where reads and writes go, the phase, replication each way with its lag; exit 1 if something is broken',
