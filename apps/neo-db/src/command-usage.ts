@@ -152,6 +152,8 @@ export const COMMANDS: readonly CommandUsage[] = [
     details: [
       '<target> is a cluster of the running topology or postgres://user@host:port (password in the URL or $PGPASSWORD).',
       'A database that already exists there is not replaced unless --force is given. Exit 1 when any table differs.',
+      'Point in time (hot clusters, from their pgBackRest WAL archive): neo-db restore --cluster core --to 2026-11-30T06:00:00Z',
+      'restores the cluster as it was then into a new server left running (--into: its data folder, default .neo/restores/…).',
     ],
     options: {
       into: { type: 'string' },
@@ -159,6 +161,7 @@ export const COMMANDS: readonly CommandUsage[] = [
       cluster: { type: 'string' },
       force: { type: 'boolean', default: false },
       jobs: { type: 'string' },
+      to: { type: 'string' },
     },
     optionHelp: [
       ['--into <cluster|url>', 'the server to restore into'],
@@ -166,6 +169,7 @@ export const COMMANDS: readonly CommandUsage[] = [
       ['--cluster <name>', "only this cluster's databases"],
       ['--force', 'replace databases that exist on the target (their connections are ended)'],
       ['--jobs N', 'databases restored at the same time (default 2)'],
+      ['--to <time>', 'with --cluster: point-in-time recovery of a hot cluster into a new server'],
     ],
   },
   {

@@ -19,3 +19,11 @@ export {
   type UnleashServerOptions,
   type AdminStrategy,
 } from './unleash/index.js';
+export {
+  backUpForPointInTime,
+  restoreToPointInTime,
+  type PointInTimeCluster,
+  type PointInTimeRestoreOptions,
+  type RestoredServer,
+} from './backup/point-in-time.js';
+export { findPgBackRest, pgBackRestPaths } from './backup/pgbackrest.js';

@@ -18,6 +18,7 @@ import { serverOsUser, type ServerOsUser } from './server-os-user.js';
 import { slotNameFor, writeStandbyConfig } from './standby-config.js';
 import { SUPERUSER, templateDataDir } from './template-data-dir.js';
 import { discardLogLine } from '../log-line.js';
+import { walArchivingSettings } from '../backup/wal-archiving.js';
 
 const HOST = '127.0.0.1';
 
@@ -214,6 +215,7 @@ async function startNode(
     user: context.user,
     trustUsers: plan.cluster.credentials.password === undefined ? [plan.cluster.credentials.user] : [],
     durable: context.durable,
+    ...(role === 'primary' ? await walArchivingSettings(context.dataDir, plan.name, plan.cluster, dataDir, context.user, context.log) : {}),
     log: context.log,
   });
   const node: RunningNode = {

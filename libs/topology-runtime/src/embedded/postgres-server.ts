@@ -17,6 +17,10 @@ export interface PostgresServerOptions {
   trustUsers?: string[];
   /** false: no fsync (throwaway data; much faster on a busy disk). Default true. */
   durable?: boolean;
+  /** Settings of this server only, over the common ones (e.g. WAL archiving on a hot primary). */
+  extraSettings?: Record<string, string | number>;
+  /** pg_hba.conf lines of this server only, before the common ones (e.g. the socket pgBackRest uses). */
+  extraHba?: string[];
   log?: (line: string) => void;
 }
 
@@ -117,7 +121,12 @@ export class PostgresServer {
   }
 
   private async writeConfiguration(): Promise<void> {
-    const settings = { ...SERVER_SETTINGS, ...(this.options.durable === false ? NON_DURABLE_SETTINGS : {}), port: this.port };
+    const settings = {
+      ...SERVER_SETTINGS,
+      ...(this.options.durable === false ? NON_DURABLE_SETTINGS : {}),
+      ...this.options.extraSettings,
+      port: this.port,
+    };
     const conf = Object.entries(settings)
       .map(([name, value]) => `${name} = ${value}`)
       .join('\n');
@@ -130,6 +139,7 @@ export class PostgresServer {
       [
         '# Written by the topology runtime at every start. TCP on loopback only, passwords checked with SCRAM.',
         '# TYPE  DATABASE        USER   ADDRESS       METHOD',
+        ...(this.options.extraHba ?? []),
         ...trusted,
         'host    all             all    127.0.0.1/32  scram-sha-256',
         'host    replication     all    127.0.0.1/32  scram-sha-256',
