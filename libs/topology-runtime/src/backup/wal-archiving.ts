@@ -1,6 +1,7 @@
 import type { Cluster } from '@neo/topology';
 import type { ServerOsUser } from '../embedded/server-os-user.js';
-import { findPgBackRest, pgBackRestPaths, writePgBackRestConfig } from './pgbackrest.js';
+import { access } from 'node:fs/promises';
+import { findPgBackRest, pgBackRestPaths, runPgBackRest, writePgBackRestConfig } from './pgbackrest.js';
 
 /**
  * The server settings that archive a hot cluster's WAL with pgBackRest, for point-in-time
@@ -39,4 +40,28 @@ export async function walArchivingSettings(
 export interface WalArchiving {
   extraSettings?: Record<string, string>;
   extraHba?: string[];
+}
+
+/**
+ * Creates the cluster's stanza once its primary runs (a no-op when it exists): until then every
+ * archive-push fails and the server keeps its WAL. Nothing happens for clusters without archiving.
+ */
+export async function createStanzaIfArchiving(
+  dataDir: string,
+  clusterName: string,
+  primaryPort: number,
+  admin: { user: string; password?: string },
+  user: ServerOsUser | undefined,
+): Promise<void> {
+  const paths = pgBackRestPaths(dataDir, clusterName);
+  const program = await findPgBackRest();
+  if (
+    !program ||
+    !(await access(paths.config).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return;
+  await runPgBackRest(program, paths, clusterName, 'stanza-create', [`--pg1-port=${primaryPort}`], user, admin);
 }

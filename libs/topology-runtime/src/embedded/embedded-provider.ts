@@ -18,7 +18,7 @@ import { serverOsUser, type ServerOsUser } from './server-os-user.js';
 import { slotNameFor, writeStandbyConfig } from './standby-config.js';
 import { SUPERUSER, templateDataDir } from './template-data-dir.js';
 import { discardLogLine } from '../log-line.js';
-import { walArchivingSettings } from '../backup/wal-archiving.js';
+import { createStanzaIfArchiving, walArchivingSettings } from '../backup/wal-archiving.js';
 
 const HOST = '127.0.0.1';
 
@@ -166,6 +166,7 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
   const primary = await startNode(plan, plan.cluster.primary.name, 'primary', context, nodes);
   const target = superuserTarget(primary, context);
   if (coldReplicas.length > 0) await createSlots(target, coldReplicas.map(slotNameFor));
+  await createStanzaIfArchiving(context.dataDir, plan.name, primary.server.port, target, context.user);
 
   // Clones from the running primary go one after another: a concurrent base backup's
   // checkpoint can recycle WAL the other one still has to stream.
