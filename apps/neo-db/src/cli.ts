@@ -69,6 +69,10 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
       const { backupCommand } = await import('./commands/backup.command.js');
       return await backupCommand(parsed.values, parsed.positionals, where, io.out);
     }
+    if (command.name === 'render') {
+      const { renderCommand } = await import('./commands/render.command.js');
+      return await renderCommand(parsed.values, parsed.positionals, where, io.out);
+    }
     if (command.name === 'restore') {
       const { restoreCommand } = await import('./commands/restore.command.js');
       return await restoreCommand(parsed.values, parsed.positionals, where, io.out);

@@ -154,6 +154,8 @@ export const COMMANDS: readonly CommandUsage[] = [
     details: [
       '<target> is a cluster of the running topology or postgres://user@host:port (password in the URL or $PGPASSWORD).',
       'A database that already exists there is not replaced unless --force is given. Exit 1 when any table differs.',
+      'Point in time (hot clusters, from their pgBackRest WAL archive): neo-db restore --cluster core --to 2026-11-30T06:00:00Z',
+      'restores the cluster as it was then into a new server left running (--into: its data folder, default .neo/restores/…).',
     ],
     options: {
       into: { type: 'string' },
@@ -161,6 +163,7 @@ export const COMMANDS: readonly CommandUsage[] = [
       cluster: { type: 'string' },
       force: { type: 'boolean', default: false },
       jobs: { type: 'string' },
+      to: { type: 'string' },
     },
     optionHelp: [
       ['--into <cluster|url>', 'the server to restore into'],
@@ -168,7 +171,19 @@ export const COMMANDS: readonly CommandUsage[] = [
       ['--cluster <name>', "only this cluster's databases"],
       ['--force', 'replace databases that exist on the target (their connections are ended)'],
       ['--jobs N', 'databases restored at the same time (default 2)'],
+      ['--to <time>', 'with --cluster: point-in-time recovery of a hot cluster into a new server'],
     ],
+  },
+  {
+    name: 'render',
+    args: '',
+    summary: 'write deploy/compose (docker-compose) and deploy/k8s (CloudNativePG, Deployments, NetworkPolicies) from the topology',
+    details: [
+      'The files are checked in; a test fails when they differ from a fresh render. Passwords are never written: the files',
+      'reference environment variables (compose) and Secrets (Kubernetes). deploy/README.md says what to create before deploying.',
+    ],
+    options: { check: { type: 'boolean', default: false } },
+    optionHelp: [['--check', 'write nothing; exit 1 naming each file that differs from a fresh render']],
   },
   {
     name: 'status',

@@ -26,3 +26,11 @@ export { startPgBouncers, type RunningPgBouncers, type StartPgBouncersOptions } 
 export { startPgBouncer, type RunningPgBouncer, type StartPgBouncerOptions } from './pgbouncer/pgbouncer-process.js';
 export { findPgBouncer } from './pgbouncer/pgbouncer-binary.js';
 export { PgBouncerReuseMonitor, type PgBouncerReuse, type PgBouncerReuseMonitorOptions } from './pgbouncer/pgbouncer-reuse-monitor.js';
+export {
+  backUpForPointInTime,
+  restoreToPointInTime,
+  type PointInTimeCluster,
+  type PointInTimeRestoreOptions,
+  type RestoredServer,
+} from './backup/point-in-time.js';
+export { findPgBackRest, pgBackRestPaths } from './backup/pgbackrest.js';

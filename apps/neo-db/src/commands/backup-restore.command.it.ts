@@ -146,6 +146,7 @@ describe('neo-db backup and restore', () => {
     // One progress line per database, and a summary.
     expect(lines.filter((line) => /^ {2}core\/neo_/.test(line))).toHaveLength(4);
     expect(lines.some((line) => line.startsWith('backup: 4 database(s)'))).toBe(true);
+    console.log(lines.filter((line) => line.startsWith('backup:')).join('\n'));
   }, 300_000);
 
   it('restores into another server and verifies every table of every shard against the backup', async () => {
@@ -159,6 +160,7 @@ describe('neo-db backup and restore', () => {
       expect(orders).toBe(dump.tables.find((table) => table.table === 'orders')!.rows);
     }
     expect(lines.at(-1)).toMatch(/^restore: 4 database\(s\) into 127\.0\.0\.1:\d+, \d+ rows verified/);
+    console.log(lines.at(-1));
   }, 300_000);
 
   it('refuses to overwrite a live database without --force, and replaces it with --force', async () => {

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Topology } from '@neo/topology';
+import type { AdminLogin } from '@neo/data/cutover';
 import { adminLogins } from '../cutover-commands.js';
 import { formatBytes, runBackup } from '../backup/run-backup.js';
 import { NeoDbError } from '../neo-db.error.js';
@@ -46,7 +49,33 @@ export async function backupCommand(
       : `  kept ${result.manifest.keepDays} days (backups.keepDays)`,
   );
   for (const folder of result.pruned) log(`  removed ${folder} (older than its keepDays)`);
+  const admin = adminLogins(topology, paths, env);
+  await pointInTimeBackups(topology, [...new Set(result.manifest.dumps.map((dump) => dump.cluster))], paths, admin, log);
   return 0;
+}
+
+/**
+ * The hot clusters `npm start` archives WAL for (pgbackrest installed) also get a pgBackRest
+ * backup: the base that `neo-db restore --cluster X --to <time>` replays WAL onto.
+ */
+async function pointInTimeBackups(
+  topology: Topology,
+  clusters: string[],
+  paths: WorkspacePaths,
+  admin: (cluster: string) => AdminLogin,
+  log: (line: string) => void,
+): Promise<void> {
+  const { backUpForPointInTime, pgBackRestPaths } = await import('@neo/topology-runtime');
+  for (const cluster of clusters) {
+    if (!existsSync(pgBackRestPaths(paths.localDataDir, cluster).config)) continue;
+    const { durationMs } = await backUpForPointInTime({
+      dataDir: paths.localDataDir,
+      cluster,
+      primaryPort: topology.clusters[cluster]!.primary.port!,
+      admin: admin(cluster),
+    });
+    log(`  ${cluster}: pgBackRest backup for point-in-time recovery, ${(durationMs / 1000).toFixed(1)} s`);
+  }
 }
 
 /** `.neo/backups`, beside the local data. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { backupFolderName } from '../backup/backup-retention.js';
 import { adminLogins } from '../cutover-commands.js';
 import { restoreBackup } from '../backup/restore-backup.js';
 import { restoreTargetFromUrl, type RestoreTarget } from '../backup/restore-target.js';
@@ -14,6 +15,7 @@ export interface RestoreCommandValues {
   cluster?: string | undefined;
   force?: boolean | undefined;
   jobs?: string | undefined;
+  to?: string | undefined;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function restoreCommand(
   log: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  if (values.to !== undefined) return pointInTimeCommand(values, positionals, paths, log, env);
   if (positionals.length !== 1) {
     throw new NeoDbError(
       positionals.length === 0
@@ -70,4 +73,50 @@ function restoreTarget(into: string, paths: WorkspacePaths, env: NodeJS.ProcessE
     );
   }
   return { label: into, host: cluster.primary.host!, port: cluster.primary.port!, login: adminLogins(topology, paths, env)(into) };
+}
+
+/**
+ * `neo-db restore --cluster X --to <time> [--into <folder>]`: the hot cluster as it was at that
+ * time, in a new server left running; the cluster itself is not touched.
+ */
+async function pointInTimeCommand(
+  values: RestoreCommandValues,
+  positionals: string[],
+  paths: WorkspacePaths,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  if (positionals.length > 0)
+    throw new NeoDbError('--to restores a cluster from its WAL archive, not a dump folder: drop the folder argument', 'usage');
+  if (!values.cluster) throw new NeoDbError('--to needs --cluster: the hot cluster to restore, e.g. --cluster core', 'usage');
+  const target = new Date(values.to!);
+  if (Number.isNaN(target.getTime())) {
+    throw new NeoDbError(`--to "${values.to}" is not a time; give one with its zone, e.g. 2026-11-30T06:00:00Z`, 'usage');
+  }
+  const topology = runningTopology(paths);
+  const cluster = Object.hasOwn(topology.clusters, values.cluster) ? topology.clusters[values.cluster] : undefined;
+  if (!cluster)
+    throw new NeoDbError(
+      `--cluster: "${values.cluster}" is not a cluster of the topology (${Object.keys(topology.clusters).join(', ')})`,
+      'usage',
+    );
+  const intoDir = resolve(
+    values.into ?? join(dirname(paths.localDataDir), 'restores', `${values.cluster}-${backupFolderName(new Date())}`),
+  );
+  const { restoreToPointInTime } = await import('@neo/topology-runtime');
+  const started = Date.now();
+  const server = await restoreToPointInTime({
+    dataDir: paths.localDataDir,
+    cluster: values.cluster,
+    primaryPort: cluster.primary.port!,
+    target,
+    intoDir,
+    admin: adminLogins(topology, paths, env)(values.cluster),
+    log,
+  });
+  log(
+    `restore: ${values.cluster} as of ${target.toISOString()} runs on 127.0.0.1:${server.port} (data ${server.dataDir}, log ${server.logFile}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  log(`  same roles and passwords as ${values.cluster}; stop it with: pg_ctl stop -D ${server.dataDir} (as the server's OS user)`);
+  return 0;
 }

@@ -22,6 +22,7 @@ import { serverReachableTempDir } from './server-user-access.js';
 import { slotNameFor, writeStandbyConfig } from './standby-config.js';
 import { SUPERUSER, templateDataDir } from './template-data-dir.js';
 import { discardLogLine } from '../log-line.js';
+import { createStanzaIfArchiving, walArchivingSettings } from '../backup/wal-archiving.js';
 
 const HOST = '127.0.0.1';
 
@@ -181,6 +182,7 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
   const primary = await startNode(plan, plan.cluster.primary.name, 'primary', context, nodes);
   const target = superuserTarget(primary, context);
   if (coldReplicas.length > 0) await createSlots(target, coldReplicas.map(slotNameFor));
+  await createStanzaIfArchiving(context.dataDir, plan.name, primary.server.port, target, context.user);
 
   // Clones from the running primary go one after another: a concurrent base backup's
   // checkpoint can recycle WAL the other one still has to stream.
@@ -232,6 +234,7 @@ async function startNode(
     trustUsers: plan.cluster.credentials.password === undefined ? [plan.cluster.credentials.user] : [],
     durable: context.durable,
     tls: plan.cluster.tls ? context.tls : undefined,
+    ...(role === 'primary' ? await walArchivingSettings(context.dataDir, plan.name, plan.cluster, dataDir, context.user, context.log) : {}),
     log: context.log,
   });
   const node: RunningNode = {

@@ -19,6 +19,10 @@ export interface PostgresServerOptions {
   durable?: boolean;
   /** With certificates: TLS on, and only TLS connections are accepted (`hostssl`). */
   tls?: { certFile: string; keyFile: string } | undefined;
+  /** Settings of this server only, over the common ones (e.g. WAL archiving on a hot primary). */
+  extraSettings?: Record<string, string | number>;
+  /** pg_hba.conf lines of this server only, before the common ones (e.g. the socket pgBackRest uses). */
+  extraHba?: string[];
   log?: (line: string) => void;
 }
 
@@ -123,6 +127,7 @@ export class PostgresServer {
     const settings = {
       ...SERVER_SETTINGS,
       ...(this.options.durable === false ? NON_DURABLE_SETTINGS : {}),
+      ...this.options.extraSettings,
       ...(tls
         ? { ssl: 'on', ssl_cert_file: `'${tls.certFile}'`, ssl_key_file: `'${tls.keyFile}'`, ssl_min_protocol_version: "'TLSv1.2'" }
         : {}),
@@ -142,6 +147,7 @@ export class PostgresServer {
       [
         '# Written by the topology runtime at every start. TCP on loopback only, passwords checked with SCRAM.',
         '# TYPE  DATABASE        USER   ADDRESS       METHOD',
+        ...(this.options.extraHba ?? []),
         ...trusted,
         `${host} all             all    127.0.0.1/32  scram-sha-256`,
         `${host} replication     all    127.0.0.1/32  scram-sha-256`,

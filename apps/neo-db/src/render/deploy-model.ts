@@ -1,0 +1,89 @@
+import { databasesByCluster, type Cluster, type Topology } from '@neo/topology';
+import { localServices } from '../local-services.js';
+
+/** What both renderers need from the topology, named once. */
+export interface DeployModel {
+  clusters: DeployCluster[];
+  services: DeployService[];
+}
+
+export interface DeployCluster {
+  name: string;
+  declared: Cluster;
+  /** Databases the cluster holds: service databases, shards and the monolith. */
+  databases: string[];
+  /** The environment variable that holds the cluster role's password (`CORE_DB_PASSWORD`). */
+  passwordVariable: string;
+}
+
+export interface DeployService {
+  /** The Nx app (and container/Deployment) name. */
+  app: string;
+  /** The topology service it serves. */
+  topologyService: string;
+  /** Clusters it talks to: its own, its shards', and the monolith's (for rollback). */
+  clusters: string[];
+}
+
+/** The HTTP port every service listens on inside its container or pod. */
+export const SERVICE_PORT = 3000;
+
+/** Ports the PgBouncer of each cluster and PostgreSQL listen on. */
+export const POSTGRES_PORT = 5432;
+export const PGBOUNCER_PORT = 6432;
+
+/** The seed's PgBouncer settings (§4), used by compose and by the CloudNativePG Pooler alike. */
+export const PGBOUNCER_SETTINGS = {
+  pool_mode: 'transaction',
+  max_client_conn: '1000',
+  default_pool_size: '25',
+  min_pool_size: '10',
+  reserve_pool_size: '5',
+  reserve_pool_timeout: '3',
+  server_lifetime: '3600',
+  server_idle_timeout: '600',
+} as const;
+
+export function deployModel(topology: Topology, passwordVariables: Record<string, string>): DeployModel {
+  const databases = databasesByCluster(topology);
+  const clusters = Object.entries(topology.clusters).map(([name, declared]) => {
+    const passwordVariable = passwordVariables[name];
+    if (!passwordVariable) {
+      throw new Error(
+        `clusters.${name}.credentials.password must be written as \${SOME_DB_PASSWORD} (optionally with :-a local default) so deploy files reference a secret instead of holding the password`,
+      );
+    }
+    return { name, declared, databases: databases[name] ?? [], passwordVariable };
+  });
+  const services = localServices
+    .filter((service) => Object.hasOwn(topology.services, service.topologyService))
+    .map((service) => {
+      const declared = topology.services[service.topologyService]!;
+      const used = [
+        declared.cluster,
+        ...(declared.sharding?.shards ?? []).map((shard) => shard.cluster ?? declared.cluster),
+        topology.monolith.cluster,
+      ];
+      return { app: service.app, topologyService: service.topologyService, clusters: [...new Set(used)] };
+    });
+  return { clusters, services };
+}
+
+/**
+ * The variable each cluster's password comes from, read from the topology file as written
+ * (before `${VAR}` is filled in): `${CORE_DB_PASSWORD:-local}` → `CORE_DB_PASSWORD`.
+ */
+export function passwordVariablesOf(rawTopology: unknown): Record<string, string> {
+  const clusters = (rawTopology as { clusters?: Record<string, { credentials?: { password?: unknown } }> }).clusters ?? {};
+  const result: Record<string, string> = {};
+  for (const [name, cluster] of Object.entries(clusters)) {
+    const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(String(cluster.credentials?.password ?? ''));
+    if (match) result[name] = match[1]!;
+  }
+  return result;
+}
+
+/** `0 2 * * *` (cron) → `0 0 2 * * *` (CloudNativePG's schedule has a seconds field first). */
+export function withSeconds(cron: string): string {
+  return cron.trim().split(/\s+/).length === 5 ? `0 ${cron.trim()}` : cron.trim();
+}

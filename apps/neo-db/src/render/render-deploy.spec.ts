@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findWorkspaceRoot } from '../workspace-paths.js';
+import { diffDeploy, renderDeploy } from './render-deploy.js';
+import { DeployValidators, documentsOf } from './test-support/deploy-validators.js';
+
+const root = findWorkspaceRoot();
+const deployDir = join(root, 'deploy');
+
+describe('neo-db render: deploy/ from config/topology.yaml', () => {
+  let rendered: Map<string, string>;
+  let validators: DeployValidators;
+
+  beforeAll(async () => {
+    rendered = await renderDeploy({ topologyFile: join(root, 'config', 'topology.yaml'), flagsFile: join(root, 'config', 'flags.yaml') });
+    validators = new DeployValidators(deployDir);
+  });
+
+  it('has the committed files equal to a fresh render (run `npm run neo-db -- render` and commit when this fails)', async () => {
+    expect(await diffDeploy(deployDir, rendered)).toEqual([]);
+  });
+
+  it('renders a compose file valid against the compose spec, in the seed’s Phase 1 shape', () => {
+    const compose = parse(rendered.get('compose/docker-compose.yml')!) as { services: Record<string, Record<string, unknown>> };
+    expect(validators.composeProblems(compose)).toEqual([]);
+    const names = Object.keys(compose.services);
+    for (const expected of [
+      'core-primary',
+      'core-replica-1',
+      'blockchain-replica-2',
+      'core-pgbouncer',
+      'analytics-exporter',
+      'storage',
+      'prometheus',
+      'grafana',
+    ]) {
+      expect(names).toContain(expected);
+    }
+    // The replica clones its primary by streaming replication on its own slot.
+    expect(compose.services['blockchain-replica-2']!['environment']).toMatchObject({
+      NEO_PRIMARY_HOST: 'blockchain-primary',
+      NEO_REPLICATION_SLOT: 'blockchain_replica_2',
+    });
+    // Each cluster on its own network; a service only on the networks of the clusters it uses.
+    expect(compose.services['oracle']!['networks']).toEqual(['blockchain', 'monolith', 'monitoring']);
+  });
+
+  it('renders Kubernetes objects valid against their schemas: core objects with kubernetes-models, CloudNativePG against its CRDs', () => {
+    const kinds = new Map<string, number>();
+    const problems: string[] = [];
+    for (const [path, text] of rendered) {
+      if (!path.startsWith('k8s/') || path === 'k8s/kustomization.yaml') continue;
+      for (const object of documentsOf(text)) {
+        problems.push(...validators.objectProblems(object));
+        kinds.set(String(object['kind']), (kinds.get(String(object['kind'])) ?? 0) + 1);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(Object.fromEntries(kinds)).toMatchObject({ Cluster: 5, NetworkPolicy: 5, Deployment: 4, Service: 4 });
+    expect(kinds.get('Pooler')).toBe(5 + 2); // a read-write pooler per cluster, a read-only one where replicas exist
+    expect(kinds.get('ScheduledBackup')).toBe(3); // hot clusters and the one that declares backups
+    expect(kinds.has('Secret')).toBe(false);
+  });
+
+  it('gives each CloudNativePG cluster primary + replicas instances, and each Deployment both health probes', () => {
+    const [core] = documentsOf(rendered.get('k8s/clusters/blockchain.yaml')!);
+    expect(core).toMatchObject({
+      kind: 'Cluster',
+      spec: { instances: 3, bootstrap: { initdb: { secret: { name: 'neo-blockchain-credentials' } } } },
+    });
+    const [deployment] = documentsOf(rendered.get('k8s/services/storage.yaml')!);
+    const container = (deployment as { spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } }).spec.template.spec
+      .containers[0]!;
+    expect(container['livenessProbe']).toMatchObject({ httpGet: { path: '/health/live' } });
+    expect(container['readinessProbe']).toMatchObject({ httpGet: { path: '/health/ready' } });
+    expect(container['env']).toContainEqual({
+      name: 'CORE_DB_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'neo-core-credentials', key: 'password' } },
+    });
+  });
+
+  it('writes no password: not the topology’s local defaults, not a value from the environment', () => {
+    const everything = [...rendered.values()].join('\n');
+    for (const secret of ['neo_core_local_pw', 'neo_blockchain_local_pw', 'neo_monolith_local_pw', 'render-placeholder'])
+      expect(everything).not.toContain(secret);
+  });
+
+  it('catches an invalid object, so a passing validation means something', () => {
+    expect(
+      validators.objectProblems({
+        apiVersion: 'postgresql.cnpg.io/v1',
+        kind: 'Cluster',
+        metadata: { name: 'x' },
+        spec: { instances: 'three' },
+      }),
+    ).not.toEqual([]);
+    expect(
+      validators.objectProblems({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: {} } } as never),
+    ).not.toEqual([]);
+    expect(validators.composeProblems({ services: { db: { image: 'postgres', restart: 'sometimes', portz: [] } } })).not.toEqual([]);
+  });
+});

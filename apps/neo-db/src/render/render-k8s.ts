@@ -1,0 +1,266 @@
+import { endpointKey, type Endpoints } from '@neo/topology';
+import { PGBOUNCER_SETTINGS, POSTGRES_PORT, SERVICE_PORT, withSeconds, type DeployCluster, type DeployModel } from './deploy-model.js';
+import type { RenderedFile } from './render-compose.js';
+
+export const NAMESPACE = 'neo';
+const CNPG = 'postgresql.cnpg.io/v1';
+/** The namespace the CloudNativePG operator runs in (its default install). */
+const OPERATOR_NAMESPACE = 'cnpg-system';
+const MONITORING_NAMESPACE = 'monitoring';
+const DEFAULT_SCHEDULE = '0 2 * * *';
+const DEFAULT_KEEP_DAYS = 30;
+
+/** Kubernetes names of a cluster's objects. */
+export function k8sNames(cluster: string) {
+  const base = `neo-${cluster}`;
+  return {
+    cluster: base,
+    /** basic-auth Secret (username, password) of the cluster's role: created by the operator of the system, never rendered. */
+    credentials: `${base}-credentials`,
+    poolerRw: `${base}-pooler-rw`,
+    poolerRo: `${base}-pooler-ro`,
+    /** Label put on service pods allowed to reach this cluster. */
+    clientLabel: `neo.io/client-of-${cluster}`,
+  };
+}
+
+/**
+ * deploy/k8s: a CloudNativePG Cluster per cluster (instances = primary + replicas) with a
+ * Database object per database, PgBouncer Poolers with the seed's settings, a ScheduledBackup
+ * (hot clusters and clusters that declare backups), a NetworkPolicy that lets only the cluster's
+ * own instances, its poolers, its client services, the operator and Prometheus in, and a
+ * Deployment + Service per application with liveness and readiness probes. Every password is a
+ * reference to a Secret; none is written here.
+ */
+export function renderK8s(model: DeployModel, topologyYaml: string, flagsYaml: string): RenderedFile[] {
+  const files: RenderedFile[] = [
+    { path: 'k8s/namespace.yaml', content: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }] },
+    {
+      path: 'k8s/config.yaml',
+      content: [
+        configMap('neo-topology', {
+          'topology.yaml': withoutPasswordDefaults(topologyYaml, model),
+          'endpoints.json': endpointsJson(model),
+          'flags.yaml': flagsYaml,
+        }),
+      ],
+    },
+  ];
+  for (const cluster of model.clusters) files.push({ path: `k8s/clusters/${cluster.name}.yaml`, content: clusterObjects(cluster) });
+  for (const service of model.services)
+    files.push({ path: `k8s/services/${service.app}.yaml`, content: serviceObjects(model, service.app) });
+  files.push({
+    path: 'k8s/kustomization.yaml',
+    content: {
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      namespace: NAMESPACE,
+      resources: files.map((file) => file.path.replace(/^k8s\//, '')),
+    },
+  });
+  return files;
+}
+
+/**
+ * The topology as the pods read it: `${CORE_DB_PASSWORD:-laptop default}` becomes
+ * `${CORE_DB_PASSWORD}`, so a pod whose Secret is missing fails at start instead of trying a
+ * laptop password.
+ */
+function withoutPasswordDefaults(topologyYaml: string, model: DeployModel): string {
+  return model.clusters.reduce(
+    (text, cluster) => text.replaceAll(new RegExp(`\\$\\{${cluster.passwordVariable}:-[^}]*\\}`, 'g'), `\${${cluster.passwordVariable}}`),
+    topologyYaml,
+  );
+}
+
+function metadata(name: string, labels: Record<string, string> = {}): object {
+  return { name, namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': 'neo', ...labels } };
+}
+
+function configMap(name: string, data: Record<string, string>): object {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(name), data };
+}
+
+/** Services reach a primary through CloudNativePG's `-rw` Service and every replica through `-ro`. */
+function endpointsJson(model: DeployModel): string {
+  const endpoints: Endpoints = {};
+  for (const cluster of model.clusters) {
+    const names = k8sNames(cluster.name);
+    endpoints[endpointKey(cluster.name, cluster.declared.primary.name)] = { host: `${names.cluster}-rw`, port: POSTGRES_PORT };
+    for (const replica of cluster.declared.replicas)
+      endpoints[endpointKey(cluster.name, replica.name)] = { host: `${names.cluster}-ro`, port: POSTGRES_PORT };
+  }
+  return JSON.stringify(endpoints, null, 2) + '\n';
+}
+
+function clusterObjects(cluster: DeployCluster): object[] {
+  const names = k8sNames(cluster.name);
+  const { declared } = cluster;
+  const backedUp = declared.temperature === 'hot' || declared.backups !== undefined;
+  const labels = { 'neo.io/cluster': cluster.name, 'neo.io/temperature': declared.temperature };
+  const objects: object[] = [
+    {
+      apiVersion: CNPG,
+      kind: 'Cluster',
+      metadata: metadata(names.cluster, labels),
+      spec: {
+        instances: 1 + declared.replicas.length,
+        imageName: 'ghcr.io/cloudnative-pg/postgresql:15',
+        enableSuperuserAccess: false,
+        bootstrap: {
+          initdb: { database: cluster.databases[0] ?? 'app', owner: declared.credentials.user, secret: { name: names.credentials } },
+        },
+        postgresql: {
+          parameters: { wal_level: 'logical', max_replication_slots: '10', max_wal_senders: '10' },
+          shared_preload_libraries: ['pg_stat_statements'],
+        },
+        storage: { size: declared.temperature === 'cold' ? '50Gi' : '20Gi' },
+        monitoring: { enablePodMonitor: true },
+        inheritedMetadata: { labels },
+        ...(backedUp
+          ? {
+              backup: {
+                retentionPolicy: `${declared.backups?.keepDays ?? DEFAULT_KEEP_DAYS}d`,
+                barmanObjectStore: {
+                  // WAL is archived continuously: point-in-time recovery for every backed-up cluster.
+                  destinationPath: `s3://neo-backups/${cluster.name}`,
+                  s3Credentials: {
+                    accessKeyId: { name: 'neo-backup-s3', key: 'ACCESS_KEY_ID' },
+                    secretAccessKey: { name: 'neo-backup-s3', key: 'ACCESS_SECRET_KEY' },
+                  },
+                  wal: { compression: 'gzip' },
+                  data: { compression: 'gzip' },
+                },
+              },
+            }
+          : {}),
+      },
+    },
+    ...cluster.databases.slice(1).map((database) => ({
+      apiVersion: CNPG,
+      kind: 'Database',
+      metadata: metadata(`${names.cluster}-${database.replace(/_/g, '-')}`, labels),
+      spec: { name: database, owner: declared.credentials.user, cluster: { name: names.cluster } },
+    })),
+    pooler(names.poolerRw, names.cluster, 'rw', labels),
+    ...(declared.replicas.length > 0 ? [pooler(names.poolerRo, names.cluster, 'ro', labels)] : []),
+  ];
+  if (backedUp) {
+    objects.push({
+      apiVersion: CNPG,
+      kind: 'ScheduledBackup',
+      metadata: metadata(`${names.cluster}-daily`, labels),
+      spec: {
+        schedule: withSeconds(declared.backups?.schedule ?? DEFAULT_SCHEDULE),
+        cluster: { name: names.cluster },
+        method: 'barmanObjectStore',
+        backupOwnerReference: 'self',
+        immediate: true,
+      },
+    });
+  }
+  objects.push(networkPolicy(cluster));
+  return objects;
+}
+
+function pooler(name: string, cluster: string, type: 'rw' | 'ro', labels: Record<string, string>): object {
+  const { pool_mode: poolMode, ...parameters } = PGBOUNCER_SETTINGS;
+  return {
+    apiVersion: CNPG,
+    kind: 'Pooler',
+    metadata: metadata(name, labels),
+    spec: { cluster: { name: cluster }, instances: 2, type, pgbouncer: { poolMode, parameters: { ...parameters } } },
+  };
+}
+
+/**
+ * The seed's network isolation: each cluster in its own segment. Its instances accept
+ * connections only from each other (replication), its poolers, the services labelled as its
+ * clients, the CloudNativePG operator (status port 8000) and Prometheus (metrics, 9187).
+ */
+function networkPolicy(cluster: DeployCluster): object {
+  const names = k8sNames(cluster.name);
+  const fromNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: metadata(`${names.cluster}-isolation`, { 'neo.io/cluster': cluster.name }),
+    spec: {
+      podSelector: { matchLabels: { 'cnpg.io/cluster': names.cluster } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            { podSelector: { matchLabels: { 'cnpg.io/cluster': names.cluster } } },
+            {
+              podSelector: { matchExpressions: [{ key: 'cnpg.io/poolerName', operator: 'In', values: [names.poolerRw, names.poolerRo] }] },
+            },
+            { podSelector: { matchLabels: { [names.clientLabel]: 'true' } } },
+          ],
+          ports: [{ protocol: 'TCP', port: POSTGRES_PORT }],
+        },
+        { from: [fromNamespace(OPERATOR_NAMESPACE)], ports: [{ protocol: 'TCP', port: 8000 }] },
+        { from: [fromNamespace(MONITORING_NAMESPACE)], ports: [{ protocol: 'TCP', port: 9187 }] },
+      ],
+    },
+  };
+}
+
+function serviceObjects(model: DeployModel, app: string): object[] {
+  const service = model.services.find((candidate) => candidate.app === app)!;
+  const clusters = model.clusters.filter((cluster) => service.clusters.includes(cluster.name));
+  const labels = { 'app.kubernetes.io/name': app };
+  const probe = (path: string, periodSeconds: number) => ({
+    httpGet: { path, port: 'http' },
+    periodSeconds,
+    timeoutSeconds: 3,
+    failureThreshold: 3,
+  });
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: metadata(app, labels),
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: {
+            labels: { ...labels, ...Object.fromEntries(clusters.map((cluster) => [k8sNames(cluster.name).clientLabel, 'true'])) },
+          },
+          spec: {
+            containers: [
+              {
+                name: app,
+                image: `neo/${app}:latest`,
+                ports: [{ name: 'http', containerPort: SERVICE_PORT }],
+                env: [
+                  { name: 'NEO_TOPOLOGY', value: '/etc/neo/topology.yaml' },
+                  { name: 'NEO_ENDPOINTS', value: '/etc/neo/endpoints.json' },
+                  { name: 'NEO_FLAGS_FILE', value: '/etc/neo/flags.yaml' },
+                  { name: 'PORT', value: String(SERVICE_PORT) },
+                  { name: 'HOST', value: '0.0.0.0' },
+                  ...clusters.map((cluster) => ({
+                    name: cluster.passwordVariable,
+                    valueFrom: { secretKeyRef: { name: k8sNames(cluster.name).credentials, key: 'password' } },
+                  })),
+                ],
+                volumeMounts: [{ name: 'neo-config', mountPath: '/etc/neo', readOnly: true }],
+                livenessProbe: probe('/health/live', 10),
+                readinessProbe: probe('/health/ready', 5),
+                startupProbe: { httpGet: { path: '/health/live', port: 'http' }, periodSeconds: 2, failureThreshold: 30 },
+              },
+            ],
+            volumes: [{ name: 'neo-config', configMap: { name: 'neo-topology' } }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: metadata(app, labels),
+      spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    },
+  ];
+}

@@ -1,0 +1,9 @@
+# One image per service: docker compose build (from deploy/compose) passes APP.
+FROM node:24-bookworm-slim
+ARG APP
+WORKDIR /neo
+COPY package.json package-lock.json ./
+COPY . .
+RUN npm ci --ignore-scripts && npm run prisma:generate && npx nx run ${APP}:build
+ENV APP=${APP}
+CMD ["sh", "-c", "exec node --enable-source-maps apps/$APP/dist/main.js"]
