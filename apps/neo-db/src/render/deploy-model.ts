@@ -23,6 +23,8 @@ export interface DeployService {
   topologyService: string;
   /** Clusters it talks to: its own, its shards', and the monolith's (for rollback). */
   clusters: string[];
+  /** The variables its own roles' passwords come from (`app`, `readonly`), when the topology declares roles. */
+  roleVariables: Array<{ role: 'app' | 'readonly'; variable: string }>;
 }
 
 /** The HTTP port every service listens on inside its container or pod. */
@@ -44,7 +46,11 @@ export const PGBOUNCER_SETTINGS = {
   server_idle_timeout: '600',
 } as const;
 
-export function deployModel(topology: Topology, passwordVariables: Record<string, string>): DeployModel {
+export function deployModel(
+  topology: Topology,
+  passwordVariables: Record<string, string>,
+  roleVariables: Record<string, DeployService['roleVariables']> = {},
+): DeployModel {
   const databases = databasesByCluster(topology);
   const clusters = Object.entries(topology.clusters).map(([name, declared]) => {
     const passwordVariable = passwordVariables[name];
@@ -64,7 +70,12 @@ export function deployModel(topology: Topology, passwordVariables: Record<string
         ...(declared.sharding?.shards ?? []).map((shard) => shard.cluster ?? declared.cluster),
         topology.monolith.cluster,
       ];
-      return { app: service.app, topologyService: service.topologyService, clusters: [...new Set(used)] };
+      return {
+        app: service.app,
+        topologyService: service.topologyService,
+        clusters: [...new Set(used)],
+        roleVariables: roleVariables[service.topologyService] ?? [],
+      };
     });
   return { clusters, services };
 }
@@ -79,6 +90,23 @@ export function passwordVariablesOf(rawTopology: unknown): Record<string, string
   for (const [name, cluster] of Object.entries(clusters)) {
     const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(String(cluster.credentials?.password ?? ''));
     if (match) result[name] = match[1]!;
+  }
+  return result;
+}
+
+/**
+ * The variables the services' run-time roles take their passwords from, read from the topology
+ * as written: `services.storage.roles.app.password: ${STORAGE_APP_DB_PASSWORD:-…}` → `STORAGE_APP_DB_PASSWORD`.
+ */
+export function roleVariablesOf(rawTopology: unknown): Record<string, DeployService['roleVariables']> {
+  type RawRoles = Partial<Record<'app' | 'readonly', { password?: unknown }>>;
+  const services = (rawTopology as { services?: Record<string, { roles?: RawRoles }> }).services ?? {};
+  const result: Record<string, DeployService['roleVariables']> = {};
+  for (const [name, service] of Object.entries(services)) {
+    result[name] = (['app', 'readonly'] as const).flatMap((role) => {
+      const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(String(service.roles?.[role]?.password ?? ''));
+      return match ? [{ role, variable: match[1]! }] : [];
+    });
   }
   return result;
 }

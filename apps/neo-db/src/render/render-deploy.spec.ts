@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { localServices } from '../local-services.js';
 import { findWorkspaceRoot } from '../workspace-paths.js';
 import { diffDeploy, renderDeploy } from './render-deploy.js';
 import { DeployValidators, documentsOf } from './test-support/deploy-validators.js';
@@ -57,7 +58,13 @@ describe('neo-db render: deploy/ from config/topology.yaml', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(Object.fromEntries(kinds)).toMatchObject({ Cluster: 5, NetworkPolicy: 5, Deployment: 4, Service: 4 });
+    expect(Object.fromEntries(kinds)).toMatchObject({
+      Cluster: 5,
+      NetworkPolicy: 5,
+      // a Deployment and a Service per service that npm start runs
+      Deployment: localServices.length,
+      Service: localServices.length,
+    });
     expect(kinds.get('Pooler')).toBe(5 + 2); // a read-write pooler per cluster, a read-only one where replicas exist
     expect(kinds.get('ScheduledBackup')).toBe(3); // hot clusters and the one that declares backups
     expect(kinds.has('Secret')).toBe(false);

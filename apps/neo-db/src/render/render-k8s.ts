@@ -39,7 +39,7 @@ export function renderK8s(model: DeployModel, topologyYaml: string, flagsYaml: s
       path: 'k8s/config.yaml',
       content: [
         configMap('neo-topology', {
-          'topology.yaml': withoutPasswordDefaults(topologyYaml, model),
+          'topology.yaml': withoutPasswordDefaults(topologyYaml),
           'endpoints.json': endpointsJson(model),
           'flags.yaml': flagsYaml,
         }),
@@ -62,15 +62,12 @@ export function renderK8s(model: DeployModel, topologyYaml: string, flagsYaml: s
 }
 
 /**
- * The topology as the pods read it: `${CORE_DB_PASSWORD:-laptop default}` becomes
- * `${CORE_DB_PASSWORD}`, so a pod whose Secret is missing fails at start instead of trying a
- * laptop password.
+ * The topology as the pods read it: every `${CORE_DB_PASSWORD:-laptop default}` (clusters, roles,
+ * replication) becomes `${CORE_DB_PASSWORD}`, so a pod whose Secret is missing fails at start
+ * instead of trying a laptop password. The topology writes `${…}` only for passwords.
  */
-function withoutPasswordDefaults(topologyYaml: string, model: DeployModel): string {
-  return model.clusters.reduce(
-    (text, cluster) => text.replaceAll(new RegExp(`\\$\\{${cluster.passwordVariable}:-[^}]*\\}`, 'g'), `\${${cluster.passwordVariable}}`),
-    topologyYaml,
-  );
+function withoutPasswordDefaults(topologyYaml: string): string {
+  return topologyYaml.replaceAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):-[^}]*\}/g, (_match, variable: string) => `\${${variable}}`);
 }
 
 function metadata(name: string, labels: Record<string, string> = {}): object {
@@ -243,6 +240,11 @@ function serviceObjects(model: DeployModel, app: string): object[] {
                   ...clusters.map((cluster) => ({
                     name: cluster.passwordVariable,
                     valueFrom: { secretKeyRef: { name: k8sNames(cluster.name).credentials, key: 'password' } },
+                  })),
+                  // The service's own roles (app, readonly): one Secret per service, a key per role.
+                  ...service.roleVariables.map(({ role, variable }) => ({
+                    name: variable,
+                    valueFrom: { secretKeyRef: { name: `neo-${service.topologyService}-credentials`, key: role } },
                   })),
                 ],
                 volumeMounts: [{ name: 'neo-config', mountPath: '/etc/neo', readOnly: true }],
