@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Topology } from '@neo/topology';
+import { backUpForPointInTime, pgBackRestPaths } from '@neo/topology-runtime';
 import type { AdminLogin } from '@neo/data/cutover';
 import { adminLogins } from '../cutover-commands.js';
 import { formatBytes, runBackup } from '../backup/run-backup.js';
@@ -65,7 +66,6 @@ async function pointInTimeBackups(
   admin: (cluster: string) => AdminLogin,
   log: (line: string) => void,
 ): Promise<void> {
-  const { backUpForPointInTime, pgBackRestPaths } = await import('@neo/topology-runtime');
   for (const cluster of clusters) {
     if (!existsSync(pgBackRestPaths(paths.localDataDir, cluster).config)) continue;
     const { durationMs } = await backUpForPointInTime({

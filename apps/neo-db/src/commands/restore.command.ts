@@ -8,6 +8,7 @@ import { NeoDbError } from '../neo-db.error.js';
 import { runningTopology } from '../running-topology.js';
 import type { WorkspacePaths } from '../workspace-paths.js';
 import { parseJobs } from './backup.command.js';
+import { restoreToPointInTime } from '@neo/topology-runtime';
 
 export interface RestoreCommandValues {
   into?: string | undefined;
@@ -103,7 +104,6 @@ async function pointInTimeCommand(
   const intoDir = resolve(
     values.into ?? join(dirname(paths.localDataDir), 'restores', `${values.cluster}-${backupFolderName(new Date())}`),
   );
-  const { restoreToPointInTime } = await import('@neo/topology-runtime');
   const started = Date.now();
   const server = await restoreToPointInTime({
     dataDir: paths.localDataDir,
