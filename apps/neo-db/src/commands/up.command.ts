@@ -132,6 +132,10 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       observability = await startObservability(running, {
         workDir: join(dirname(paths.localDataDir), 'observe'),
         services: services.map((s) => ({ service: s.service.topologyService, address: new URL(s.url).host })),
+        // PgBouncer's reuse and pool metrics, all clusters on one endpoint (labelled by cluster inside).
+        ...(pgbouncerMetrics
+          ? { pgbouncers: running.pgbouncers.map((p) => ({ cluster: p.cluster, address: new URL(pgbouncerMetrics!.url).host })) }
+          : {}),
         log: options.log,
       });
     }

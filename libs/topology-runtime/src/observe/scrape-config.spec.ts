@@ -81,11 +81,15 @@ describe('prometheusConfig', () => {
       services: [],
       exporters: {},
       ruleFiles: [],
-      pgbouncers: [{ cluster: 'core', address: '127.0.0.1:9127' }],
+      pgbouncers: [
+        { cluster: 'core', address: '127.0.0.1:9127' },
+        { cluster: 'blockchain', address: '127.0.0.1:9127' },
+      ],
     });
-    expect(withPool.scrape_configs.find((scrape) => scrape.job_name === 'pgbouncer')!.static_configs).toEqual([
-      { targets: ['127.0.0.1:9127'], labels: { cluster: 'core' } },
-    ]);
+    // One endpoint serving both clusters' PgBouncers is scraped once, keeping each series' own cluster label.
+    const pgbouncerJob = withPool.scrape_configs.find((scrape) => scrape.job_name === 'pgbouncer')!;
+    expect(pgbouncerJob.static_configs).toEqual([{ targets: ['127.0.0.1:9127'], labels: { cluster: 'core,blockchain' } }]);
+    expect(pgbouncerJob.honor_labels).toBe(true);
     expect(JSON.stringify(config)).not.toMatch(/secret-/);
   });
 });

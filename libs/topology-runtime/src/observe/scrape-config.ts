@@ -40,6 +40,8 @@ export interface PrometheusConfig {
 interface ScrapeJob {
   job_name: string;
   metrics_path?: string;
+  /** Keep the labels a target exports (e.g. its own `cluster`) over the target's. */
+  honor_labels?: boolean;
   static_configs: Array<{ targets: string[]; labels?: Record<string, string> }>;
   metric_relabel_configs?: RelabelRule[];
 }
@@ -106,9 +108,18 @@ export function prometheusConfig(input: ScrapeConfigInput): PrometheusConfig {
     },
   ];
   if (input.pgbouncers && input.pgbouncers.length > 0) {
+    // One target per address: a metrics endpoint may serve several clusters' PgBouncers, each series
+    // carrying its own `cluster` label, which honor_labels keeps over the target's.
+    const clustersByAddress = new Map<string, string[]>();
+    for (const { cluster, address } of input.pgbouncers)
+      clustersByAddress.set(address, [...(clustersByAddress.get(address) ?? []), cluster]);
     jobs.push({
       job_name: SCRAPE_JOBS.pgbouncer,
-      static_configs: input.pgbouncers.map(({ cluster, address }) => ({ targets: [address], labels: { cluster } })),
+      honor_labels: true,
+      static_configs: [...clustersByAddress].map(([address, clusters]) => ({
+        targets: [address],
+        labels: { cluster: clusters.join(',') },
+      })),
     });
   }
   return {
