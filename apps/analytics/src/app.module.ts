@@ -2,7 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataFlagsOptions, Topology } from '@neo/data';
 import { DataHealthModule, DataMetricsModule, DataModule } from '@neo/data/nest';
 import { EventsModule } from './events/events.module.js';
-import { CLOCK, RETENTION_SETTINGS, retentionFromTopology, type Clock, type RetentionSettings } from './partitions/retention-settings.js';
+import { partitionLogin } from '@neo/data/partitioning';
+import {
+  CLOCK,
+  PARTITION_LOGIN,
+  RETENTION_SETTINGS,
+  retentionFromTopology,
+  type Clock,
+  type RetentionSettings,
+} from './partitions/retention-settings.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
 /** The name of this service in the topology. */
@@ -29,8 +37,9 @@ export class AppModule {
       providers: [
         { provide: RETENTION_SETTINGS, useValue: config.retention ?? retentionFromTopology(config.topology) },
         { provide: CLOCK, useValue: config.clock ?? (() => new Date()) },
+        { provide: PARTITION_LOGIN, useValue: partitionLogin(config.topology, ANALYTICS_SERVICE) },
       ],
-      exports: [RETENTION_SETTINGS, CLOCK],
+      exports: [RETENTION_SETTINGS, CLOCK, PARTITION_LOGIN],
       imports: [
         DataModule.forRoot({
           service: ANALYTICS_SERVICE,

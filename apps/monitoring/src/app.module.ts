@@ -2,7 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataFlagsOptions, Topology } from '@neo/data';
 import { DataHealthModule, DataMetricsModule, DataModule, OperatorAccessModule } from '@neo/data/nest';
 import { PrismaClient } from './generated/prisma/client.js';
-import { PARTITION_LOGIN, partitionLoginFromTopology, type PartitionLogin } from './partitions/partition-login.js';
+import { partitionLogin } from '@neo/data/partitioning';
+import { PARTITION_LOGIN, type PartitionLogin } from './partitions/partition-login.js';
 import { PartitionsModule } from './partitions/partitions.module.js';
 import { CLOCK, DEFAULT_RETENTION, RETENTION_SETTINGS, type Clock, type RetentionSettings } from './partitions/retention-settings.js';
 import { SamplesModule } from './samples/samples.module.js';
@@ -51,7 +52,7 @@ export class AppModule {
         MonitoringSettingsModule.forRoot(
           config.retention ?? DEFAULT_RETENTION,
           config.clock ?? (() => new Date()),
-          partitionLoginFromTopology(config.topology, MONITORING_SERVICE),
+          partitionLogin(config.topology, MONITORING_SERVICE),
         ),
         DataModule.forRoot({
           service: MONITORING_SERVICE,

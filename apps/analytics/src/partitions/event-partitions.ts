@@ -6,12 +6,23 @@ import {
   maintainTimePartitions,
   partitionFor,
   partitionNames,
+  partitionNodes,
   partitionPlaces,
+  type PartitionNodes,
   type PartitionPlace,
 } from '@neo/data/partitioning';
 import { EventOutsideRetentionError } from '../events/event.errors.js';
 import { eventWindow } from './event-window.js';
-import { CLOCK, EVENTS_TABLE, EVENTS_TIME_COLUMN, RETENTION_SETTINGS, type Clock, type RetentionSettings } from './retention-settings.js';
+import {
+  CLOCK,
+  EVENTS_TABLE,
+  EVENTS_TIME_COLUMN,
+  PARTITION_LOGIN,
+  RETENTION_SETTINGS,
+  type Clock,
+  type PartitionLogin,
+  type RetentionSettings,
+} from './retention-settings.js';
 
 /** A place of the table, with the partitions known to exist there (so a write does not issue DDL for them). */
 interface KeptPlace extends PartitionPlace {
@@ -30,13 +41,18 @@ export class EventPartitions implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger(EventPartitions.name);
   private readonly places: KeptPlace[];
   private timer: NodeJS.Timeout | undefined;
+  /** The primaries as the partition login; its pools are ended at shutdown. */
+  private readonly partitionNodes: PartitionNodes;
 
   constructor(
     @InjectDataSource() source: DataSource,
     @Inject(RETENTION_SETTINGS) private readonly settings: RetentionSettings,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PARTITION_LOGIN) login: PartitionLogin,
   ) {
-    this.places = partitionPlaces(source.nodes, EVENTS_TABLE).map((place) => ({ ...place, known: new Set<string>() }));
+    // Partition DDL runs as the service's owner role: its app role may not run DDL.
+    this.partitionNodes = partitionNodes(source.nodes, login);
+    this.places = partitionPlaces(this.partitionNodes.nodes, EVENTS_TABLE).map((place) => ({ ...place, known: new Set<string>() }));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,8 +62,9 @@ export class EventPartitions implements OnApplicationBootstrap, OnApplicationShu
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.partitionNodes.close();
   }
 
   /** In every place: creates the partitions ahead and drops the expired ones. A place that cannot be reached is tried next time. */

@@ -1,3 +1,4 @@
+import type { Credentials } from '@neo/topology';
 import type { PartitionInterval } from '@neo/data/partitioning';
 import type { Topology } from '@neo/data';
 
@@ -40,3 +41,7 @@ export const RETENTION_SETTINGS = Symbol('RETENTION_SETTINGS');
 /** Injection token of the service's clock (`() => Date`), replaced in tests. */
 export const CLOCK = Symbol('CLOCK');
 export type Clock = () => Date;
+
+/** The login partition DDL runs as (`partitionLogin` from `@neo/data/partitioning`); undefined: the data source's own. */
+export const PARTITION_LOGIN = Symbol('PARTITION_LOGIN');
+export type PartitionLogin = Credentials | undefined;

@@ -6,14 +6,14 @@ import {
   maintainTimePartitions,
   partitionFor,
   partitionNames,
+  partitionNodes,
   partitionPlaces,
+  type PartitionNodes,
   type PartitionInterval,
   type PartitionMaintenance as MaintenanceResult,
   type PartitionPlace,
   type TimePartition,
 } from '@neo/data/partitioning';
-import { toPgPoolConfig, type Credentials, type DataNode } from '@neo/topology';
-import pg from 'pg';
 import { SampleOutsideRetentionError } from '../samples/samples.errors.js';
 import { PARTITION_LOGIN, type PartitionLogin } from './partition-login.js';
 import { CLOCK, RETENTION_SETTINGS, type Clock, type RetentionSettings } from './retention-settings.js';
@@ -49,8 +49,8 @@ export class PartitionMaintenance implements OnApplicationBootstrap, OnApplicati
   /** One run at a time: the job, the endpoint and writes may ask together. */
   private running: Promise<PlaceMaintenance[]> | undefined;
 
-  /** Pools opened for the partition login; the data source's own pools are closed by the data module. */
-  private readonly ownPools: pg.Pool[] = [];
+  /** The primaries as the partition login; its pools are ended at shutdown (the data module ends its own). */
+  private readonly partitionNodes: PartitionNodes;
 
   constructor(
     @InjectDataSource() source: DataSource,
@@ -58,23 +58,9 @@ export class PartitionMaintenance implements OnApplicationBootstrap, OnApplicati
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PARTITION_LOGIN) login: PartitionLogin,
   ) {
-    const nodes = login
-      ? source.nodes.filter(({ node }) => node.role === 'primary').map(({ node }) => this.asLogin(node, login))
-      : source.nodes;
-    this.places = partitionPlaces(nodes, SAMPLES_TABLE).map((place) => ({ ...place, known: new Set<string>() }));
+    this.partitionNodes = partitionNodes(source.nodes, login);
+    this.places = partitionPlaces(this.partitionNodes.nodes, SAMPLES_TABLE).map((place) => ({ ...place, known: new Set<string>() }));
     if (this.places.length === 0) throw new TypeError(`the data source of ${source.service} has no primary node`);
-  }
-
-  /** The same place, reached as the partition login on a small pool of its own. */
-  private asLogin(node: DataNode, login: Credentials): { node: DataNode; pool: pg.Pool } {
-    const asOwner: DataNode = { ...node, user: login.user };
-    if (login.password === undefined) delete asOwner.password;
-    else asOwner.password = login.password;
-    const pool = new pg.Pool({ ...toPgPoolConfig(asOwner), max: 2, min: 0 });
-    // An idle connection that breaks is replaced at the next use; it must not crash the process.
-    pool.on('error', () => undefined);
-    this.ownPools.push(pool);
-    return { node: asOwner, pool };
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -92,7 +78,7 @@ export class PartitionMaintenance implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await Promise.all(this.ownPools.map((pool) => pool.end()));
+    await this.partitionNodes.close();
   }
 
   /** In every place: creates the partitions ahead and drops the expired ones; returns what it changed where. */

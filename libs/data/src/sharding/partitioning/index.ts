@@ -13,3 +13,4 @@ export { detectTimescale, createHypertableSql, addRetentionPolicySql, type Times
 export { PartitioningError } from './partitioning.error.js';
 export type { SqlRunner } from './sql-runner.js';
 export { partitionPlaces, type PartitionPlace } from './partition-places.js';
+export { partitionLogin, partitionNodes, type PartitionNodes } from './partition-login.js';
