@@ -1,5 +1,5 @@
 import { Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { DATA_EVENT_CONTEXT, DataEventLog } from '../logging/index.js';
+import { DataEventLog } from '../logging/index.js';
 import { TerminusModule } from '@nestjs/terminus';
 import { createServiceCache, type Cache } from '../cache/index.js';
 import { openDataSource, type DataSource } from '../data-source/index.js';
@@ -28,7 +28,8 @@ import { DATA_CACHE, DATA_CLIENT, DATA_METRICS, DATA_SOURCE } from './data.token
       useFactory: (options: DataModuleOptions): DataMetrics => {
         const metrics = options.metrics ?? createDataMetrics(options.service);
         // The data layer's changes go to the application's logger (JSON or pretty, see serviceLogger).
-        metrics.events ??= new DataEventLog(options.service, new Logger(DATA_EVENT_CONTEXT));
+        // A Logger without a context of its own: each event passes `neo-data` as its context (one line, not two).
+        metrics.events ??= new DataEventLog(options.service, new Logger());
         return metrics;
       },
     },
