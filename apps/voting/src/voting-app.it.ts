@@ -42,6 +42,8 @@ describe('voting service on its own database', () => {
   }
 
   it('creates a proposal, reads it back and lists it newest first', async () => {
+    // An older one, so the first page of two has a next page whichever tests ran before.
+    const older = await newProposal();
     const created = await http
       .post('/proposals')
       .send({ title: 'Raise the fee', description: 'from 1 to 2 GAS', choices: ['yes', 'no'], closesAt: '2099-01-01T00:00:00Z' })
@@ -60,6 +62,7 @@ describe('voting service on its own database', () => {
     expect(listed.body.items.map((item: { id: string }) => item.id)).toEqual([newer, created.body.id]);
     const next = await http.get('/proposals').query({ limit: 2, cursor: listed.body.nextCursor }).expect(200);
     expect(next.body.items.map((item: { id: string }) => item.id)).not.toContain(newer);
+    expect(next.body.items.map((item: { id: string }) => item.id)).toContain(older);
   });
 
   it('counts one vote per voter: a second vote of the same voter is 409 and changes nothing', async () => {

@@ -76,9 +76,15 @@ describe('neo-db top', () => {
     expect(primary.statements[0]).toMatchObject({ datname: 'neo_widgets', calls: 1 });
     expect(primary.statements[0]!.mean_exec_time).toBeGreaterThanOrEqual(200);
     expect(primary.databases.map((row) => row.datname)).toContain('neo_widgets');
-    const replica = servers.find((server) => server.node === 'app/app-replica-1')!;
+    // The extension is created on the primary; the replica has it once it has replayed that.
+    let replica = servers.find((server) => server.node === 'app/app-replica-1')!;
+    for (let i = 0; i < 60 && replica.statementsUnavailable !== undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const again = JSON.parse((await top({ json: true, limit: '2' }, ['app'])).text) as ServerKeyMetrics[];
+      replica = again.find((server) => server.node === 'app/app-replica-1')!;
+    }
     expect(replica.statementsUnavailable).toBeUndefined();
-  });
+  }, 120_000);
 
   it('refuses an unknown cluster and a bad limit, saying what is allowed', async () => {
     await expect(top({}, ['nope'])).rejects.toThrow(/no cluster nope in the topology; the clusters are: app/);

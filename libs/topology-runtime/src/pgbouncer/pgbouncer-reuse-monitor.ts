@@ -169,6 +169,13 @@ function reuseOf(database: string, clientTransactions: number, serverConnections
 /** The series, created once per registry so monitors of several clusters share them. */
 function reuseMetrics(registry: Registry, refresh: () => Promise<void>) {
   const labelNames = ['cluster', 'database'] as const;
+  // A scrape collects every series at once: each waits for the same read of PgBouncer, so all of
+  // them are as fresh as the scrape, not only the first.
+  let reading: Promise<void> | undefined;
+  const collect = (): Promise<void> =>
+    (reading ??= refresh().finally(() => {
+      reading = undefined;
+    }));
   const existing = <T>(name: string): T | undefined => registry.getSingleMetric(name) as T | undefined;
   return {
     ratio:
@@ -178,8 +185,7 @@ function reuseMetrics(registry: Registry, refresh: () => Promise<void>) {
         help: 'Share of client transactions served on a server connection already open: 1 - opened / transactions (seed target > 0.8)',
         labelNames,
         registers: [registry],
-        // A scrape reads PgBouncer first, so the figure is as fresh as the scrape.
-        collect: refresh,
+        collect,
       }),
     transactions:
       existing<Counter<'cluster' | 'database'>>('neo_pgbouncer_client_transactions_total') ??
@@ -188,6 +194,7 @@ function reuseMetrics(registry: Registry, refresh: () => Promise<void>) {
         help: 'Transactions PgBouncer served to clients (SHOW STATS total_xact_count)',
         labelNames,
         registers: [registry],
+        collect,
       }),
     opened:
       existing<Counter<'cluster' | 'database'>>('neo_pgbouncer_server_connections_opened_total') ??
@@ -196,6 +203,7 @@ function reuseMetrics(registry: Registry, refresh: () => Promise<void>) {
         help: 'Server connections PgBouncer opened (new rows of SHOW SERVERS)',
         labelNames,
         registers: [registry],
+        collect,
       }),
     servers:
       existing<Gauge<'cluster' | 'database' | 'state'>>('neo_pgbouncer_server_connections') ??
@@ -204,6 +212,7 @@ function reuseMetrics(registry: Registry, refresh: () => Promise<void>) {
         help: 'Server connections of a PgBouncer pool by state (SHOW POOLS sv_*)',
         labelNames: [...labelNames, 'state'],
         registers: [registry],
+        collect,
       }),
     clients:
       existing<Gauge<'cluster' | 'database' | 'state'>>('neo_pgbouncer_client_connections') ??
@@ -212,6 +221,7 @@ function reuseMetrics(registry: Registry, refresh: () => Promise<void>) {
         help: 'Client connections of a PgBouncer pool by state (SHOW POOLS cl_active, cl_waiting)',
         labelNames: [...labelNames, 'state'],
         registers: [registry],
+        collect,
       }),
   };
 }
