@@ -129,7 +129,7 @@ describe.skipIf(!engine)('testcontainers topology', () => {
   });
 
   it('removes every container and network it made on stop, and starts empty again (a wipe)', async () => {
-    const runId = /run (\S+)/.exec(lines[0] ?? '')?.[1];
+    const runId = lines.map((line) => /run (\S+)/.exec(line)?.[1]).find(Boolean);
     expect(runId).toBeTruthy();
     expect((await listRunContainers(runId!)).containers).toHaveLength(4);
     await running.stop();
