@@ -74,7 +74,9 @@ class Load {
         if (created.status !== 201) throw new Error(`POST /feeds ${created.status}`);
         const { id } = (await created.json()) as { id: string };
         for (const path of [`/feeds/${id}`, '/feeds?limit=5']) {
-          const read = await fetch(`${this.url}${path}`, { headers: { 'x-user-id': `reader-${i % 7}` } });
+          // Read by the user who wrote it: read-your-writes sends it to a node that has the feed
+          // (another user may be served by a replica that has not replayed it yet, and get 404).
+          const read = await fetch(`${this.url}${path}`, { headers: { 'x-user-id': user } });
           await read.arrayBuffer();
           if (read.status !== 200) throw new Error(`GET ${path} ${read.status}`);
         }
