@@ -34,3 +34,4 @@ export {
   type RestoredServer,
 } from './backup/point-in-time.js';
 export { findPgBackRest, pgBackRestPaths } from './backup/pgbackrest.js';
+export { findPostgresProgram, locatePostgresProgram, majorOf, type PostgresProgram } from './postgres-programs.js';

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { STABLE_TEXT_SETTINGS, type AdminLogin } from '@neo/data/cutover';
 import { sha256Of, type DumpEntry } from './backup-manifest.js';
 import type { BackupTarget } from './backup-targets.js';
-import { findPostgresProgram, majorOf } from './postgres-programs.js';
+import { findPostgresProgram, majorOf } from '@neo/topology-runtime';
 import { runProgram } from './run-program.js';
 import { snapshotTables } from './table-snapshots.js';
 

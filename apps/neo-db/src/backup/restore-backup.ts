@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { quoteIdent, STABLE_TEXT_SETTINGS } from '@neo/data/cutover';
 import { readManifest, sha256Of, type DumpEntry } from './backup-manifest.js';
 import { targetLabel, type BackupScope } from './backup-targets.js';
-import { findPostgresProgram, majorOf } from './postgres-programs.js';
+import { findPostgresProgram, majorOf } from '@neo/topology-runtime';
 import type { RestoreTarget } from './restore-target.js';
 import { runProgram } from './run-program.js';
 import { settleAll } from './settle-all.js';

