@@ -54,6 +54,12 @@ export async function startPgBouncers(topology: Topology, options: StartPgBounce
   try {
     for (const { name, cluster, settings, primary } of wanted) {
       const server = (node: { name: string; host: string; port: number }) => ({ node: node.name, host: node.host, port: node.port });
+      const logins = serviceLoginsOn(topology, name);
+      const secrets = await serverScramSecrets(
+        primary,
+        [cluster.credentials.user, ...logins.map((login) => login.user)],
+        options.admin?.[name],
+      );
       started.push(
         await startPgBouncer({
           cluster: name,
@@ -62,16 +68,8 @@ export async function startPgBouncers(topology: Topology, options: StartPgBounce
           primary: server(primary),
           replicas: cluster.replicas.filter(isBound).map(server),
           databases: databases[name] ?? [],
-          credentials: {
-            ...cluster.credentials,
-            scramSecret: await serverScramSecret(primary, cluster.credentials.user, options.admin?.[name]),
-          },
-          logins: await Promise.all(
-            serviceLoginsOn(topology, name).map(async (login) => ({
-              ...login,
-              scramSecret: await serverScramSecret(primary, login.user, options.admin?.[name]),
-            })),
-          ),
+          credentials: { ...cluster.credentials, scramSecret: secrets.get(cluster.credentials.user) },
+          logins: logins.map((login) => ({ ...login, scramSecret: secrets.get(login.user) })),
         }),
       );
     }
@@ -101,24 +99,26 @@ function serviceLoginsOn(topology: Topology, cluster: string): Credentials[] {
   return [...logins.values()];
 }
 
-/** The role's SCRAM secret as the server stores it; undefined when it cannot be read (no superuser, an MD5 or no password). */
-async function serverScramSecret(
+/** The roles' SCRAM secrets as the server stores them, in one query; a role is missing when its secret cannot be read (no superuser, an MD5 or no password). */
+async function serverScramSecrets(
   server: { host: string; port: number },
-  role: string,
+  roles: string[],
   admin: AdminAccess | undefined,
-): Promise<string | undefined> {
-  if (!admin) return undefined;
+): Promise<Map<string, string>> {
+  const secrets = new Map<string, string>();
+  if (!admin) return secrets;
   const client = new pg.Client({ host: server.host, port: server.port, user: admin.user, password: admin.password, database: 'postgres' });
   try {
     await client.connect();
-    const { rows } = await client.query<{ secret: string | null }>('select rolpassword as secret from pg_authid where rolname = $1', [
-      role,
-    ]);
-    const secret = rows[0]?.secret ?? undefined;
-    return secret?.startsWith('SCRAM-SHA-256$') ? secret : undefined;
+    const { rows } = await client.query<{ role: string; secret: string | null }>(
+      'select rolname as role, rolpassword as secret from pg_authid where rolname = any($1)',
+      [roles],
+    );
+    for (const { role, secret } of rows) if (secret?.startsWith('SCRAM-SHA-256$')) secrets.set(role, secret);
   } catch {
-    return undefined;
+    // Without the secrets PgBouncer checks the passwords themselves (see PgBouncerPlan).
   } finally {
     await client.end().catch(() => undefined);
   }
+  return secrets;
 }
