@@ -1,5 +1,5 @@
 import { DataError } from '@neo/data';
-import type { EventWindow } from '../partitions/event-window.js';
+import type { KeptWindow } from '@neo/data/partitioning';
 
 /** An event older than the retention, or later than the partitions made ahead. */
 export class EventOutsideRetentionError extends DataError {
@@ -7,7 +7,7 @@ export class EventOutsideRetentionError extends DataError {
     /** The event's field, e.g. `events[3].occurredAt`. */
     readonly field: string,
     at: Date,
-    window: EventWindow,
+    window: KeptWindow,
   ) {
     super(
       'ANALYTICS_EVENT_OUTSIDE_RETENTION',

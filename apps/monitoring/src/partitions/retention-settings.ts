@@ -1,35 +1,11 @@
-import type { PartitionInterval } from '@neo/data/partitioning';
+import { retentionFromTopology as declaredRetention, type RetentionSettings } from '@neo/data/partitioning';
 import type { Topology } from '@neo/data';
 
-/** How the service keeps `metric_samples`: one partition per period, some made ahead, old ones dropped. */
-export interface RetentionSettings {
-  /** A partition whose whole period is older than this is dropped. */
-  retentionDays: number;
-  /** One partition per UTC day or month. */
-  interval: PartitionInterval;
-  /** Periods created ahead of the current one. */
-  partitionsAhead: number;
-  /** How often the maintenance job runs (it also runs at start and on `POST /maintenance/partitions`). */
-  maintenanceIntervalMs: number;
-}
-
-export const DEFAULT_RETENTION: RetentionSettings = {
-  retentionDays: 30,
-  interval: 'day',
-  partitionsAhead: 3,
-  maintenanceIntervalMs: 60 * 60 * 1000,
-};
+export { DEFAULT_RETENTION, type RetentionSettings } from '@neo/data/partitioning';
 
 /** The topology's declared partitioning of `metric_samples`, or the defaults when it declares none. */
 export function retentionFromTopology(topology: Topology, service = 'monitoring'): RetentionSettings {
-  const declared = topology.services[service]?.partitioning.find((p) => p.table === 'metric_samples');
-  if (!declared) return DEFAULT_RETENTION;
-  return {
-    ...DEFAULT_RETENTION,
-    retentionDays: declared.retentionDays,
-    interval: declared.interval,
-    partitionsAhead: declared.partitionsAhead,
-  };
+  return declaredRetention(topology, service, 'metric_samples');
 }
 
 /** Injection token of the service's `RetentionSettings`. */

@@ -1,5 +1,5 @@
 import { DataError } from '@neo/data';
-import type { SampleWindow } from '../partitions/sample-window.js';
+import type { KeptWindow } from '@neo/data/partitioning';
 
 /** A sample older than the retention, or later than the partitions made ahead. */
 export class SampleOutsideRetentionError extends DataError {
@@ -7,7 +7,7 @@ export class SampleOutsideRetentionError extends DataError {
     /** The sample's field, e.g. `samples[3].at`. */
     readonly field: string,
     at: Date,
-    window: SampleWindow,
+    window: KeptWindow,
   ) {
     super(
       'MONITORING_SAMPLE_OUTSIDE_RETENTION',

@@ -14,3 +14,5 @@ export { PartitioningError } from './partitioning.error.js';
 export type { SqlRunner } from './sql-runner.js';
 export { partitionPlaces, type PartitionPlace } from './partition-places.js';
 export { partitionLogin, partitionNodes, type PartitionNodes } from './partition-login.js';
+export { DEFAULT_RETENTION, keptWindow, retentionFromTopology, type KeptWindow, type RetentionSettings } from './retention.js';
+export { TimePartitionKeeper, type PlaceMaintenance, type TimePartitionKeeperOptions } from './time-partition-keeper.js';
