@@ -1,4 +1,18 @@
 /**
+ * `ownerAlive()` as source text for the watchdog programs (PostgreSQL servers here, containers in
+ * testcontainers/): needs `fs` and `ownerPid` in scope.
+ */
+export const OWNER_ALIVE_SOURCE = String.raw`
+function ownerAlive() {
+  try { process.kill(ownerPid, 0); } catch { return false; }
+  try {
+    // A killed owner that its parent has not reaped yet is a zombie: dead for our purpose.
+    const stat = fs.readFileSync('/proc/' + ownerPid + '/stat', 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch { return true; }
+}`;
+
+/**
  * The program the watchdog runs, as CommonJS source for `node -e`: a separate
  * Node process that outlives its owner when the owner is killed (SIGKILL, OOM)
  * and then stops the owner's PostgreSQL servers. Kept as source text so it runs
@@ -13,14 +27,7 @@ const { spawnSync } = require('node:child_process');
 const ownerPid = Number(process.argv[1]);
 const registryFile = process.argv[2];
 
-function ownerAlive() {
-  try { process.kill(ownerPid, 0); } catch { return false; }
-  try {
-    // A killed owner that its parent has not reaped yet is a zombie: dead for our purpose.
-    const stat = fs.readFileSync('/proc/' + ownerPid + '/stat', 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch { return true; }
-}
+${OWNER_ALIVE_SOURCE}
 
 function readRegistry() {
   try { return JSON.parse(fs.readFileSync(registryFile, 'utf8')); } catch { return undefined; }

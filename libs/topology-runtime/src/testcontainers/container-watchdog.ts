@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { OWNER_ALIVE_SOURCE } from '../lifecycle/watchdog-script.js';
 
 /** How the watchdog reaches the engine: its Unix socket, or host and port (plain HTTP). */
 export interface EngineAddress {
@@ -39,13 +40,7 @@ const { runId, engine } = JSON.parse(process.argv[2]);
 const filters = encodeURIComponent(JSON.stringify({ label: ['${OWNER_LABEL}=' + runId] }));
 const networkFilters = encodeURIComponent(JSON.stringify({ name: ['neo-' + runId] }));
 
-function ownerAlive() {
-  try { process.kill(ownerPid, 0); } catch { return false; }
-  try {
-    const stat = fs.readFileSync('/proc/' + ownerPid + '/stat', 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch { return true; }
-}
+${OWNER_ALIVE_SOURCE}
 
 function request(method, path) {
   return new Promise((resolve) => {
