@@ -35,3 +35,4 @@ export {
 } from './backup/point-in-time.js';
 export { findPgBackRest, pgBackRestPaths } from './backup/pgbackrest.js';
 export { findPostgresProgram, locatePostgresProgram, majorOf, type PostgresProgram } from './postgres-programs.js';
+export { runProgram, type RunProgramOptions } from './run-program.js';

@@ -4,8 +4,7 @@ import pg from 'pg';
 import { STABLE_TEXT_SETTINGS, type AdminLogin } from '@neo/data/cutover';
 import { sha256Of, type DumpEntry } from './backup-manifest.js';
 import type { BackupTarget } from './backup-targets.js';
-import { findPostgresProgram, majorOf } from '@neo/topology-runtime';
-import { runProgram } from './run-program.js';
+import { findPostgresProgram, majorOf, runProgram } from '@neo/topology-runtime';
 import { snapshotTables } from './table-snapshots.js';
 
 export interface DumpSource {
@@ -55,7 +54,10 @@ export async function dumpDatabase(target: BackupTarget, source: DumpSource, fol
     ];
     // pg_dump and the checksums read the same snapshot side by side; the transaction that
     // exported it stays open until both are done.
-    const [tables] = await Promise.all([snapshotTables(client), runProgram(pgDump, args, source.login.password)]);
+    const [tables] = await Promise.all([
+      snapshotTables(client),
+      runProgram(pgDump, args, { password: source.login.password, cwd: process.cwd() }),
+    ]);
     await client.query('COMMIT');
     const path = join(folder, file);
     return {

@@ -4,9 +4,8 @@ import pLimit from 'p-limit';
 import { quoteIdent, STABLE_TEXT_SETTINGS } from '@neo/data/cutover';
 import { readManifest, sha256Of, type DumpEntry } from './backup-manifest.js';
 import { targetLabel, type BackupScope } from './backup-targets.js';
-import { findPostgresProgram, majorOf } from '@neo/topology-runtime';
+import { findPostgresProgram, majorOf, runProgram } from '@neo/topology-runtime';
 import type { RestoreTarget } from './restore-target.js';
-import { runProgram } from './run-program.js';
 import { settleAll } from './settle-all.js';
 import { snapshotTables } from './table-snapshots.js';
 
@@ -110,7 +109,7 @@ async function restoreOne(dump: DumpEntry, pgRestore: string, options: RestoreOp
     file,
   ];
   try {
-    await runProgram(pgRestore, args, options.into.login.password);
+    await runProgram(pgRestore, args, { password: options.into.login.password, cwd: process.cwd() });
   } catch (cause) {
     throw new Error(`${label}: restoring into ${options.into.label} failed: ${(cause as Error).message}`, { cause });
   }

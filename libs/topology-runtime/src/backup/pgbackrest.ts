@@ -1,7 +1,7 @@
 import { access, chown, constants, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerOsUser } from '../embedded/server-os-user.js';
-import { runProgram } from '../embedded/run-program.js';
+import { runProgram } from '../run-program.js';
 
 /** Where pgBackRest keeps one cluster's configuration, repository, logs and locks: beside the cluster's nodes. */
 export interface PgBackRestPaths {

@@ -1,7 +1,7 @@
 import { cp, mkdir, rm, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { connect, type ProvisionTarget } from '../provisioning/provision-cluster.js';
-import { runProgram } from './run-program.js';
+import { runProgram } from '../run-program.js';
 import { giveToServerUser, type ServerOsUser } from './server-os-user.js';
 
 export interface CloneReplicaOptions {

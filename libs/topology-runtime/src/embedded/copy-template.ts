@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { runProgram } from './run-program.js';
+import { runProgram } from '../run-program.js';
 import type { ServerOsUser } from './server-os-user.js';
 import { templateDataDir, type TemplateDataDir } from './template-data-dir.js';
 

@@ -2,7 +2,7 @@ import { readFile, writeFile, rm, chown } from 'node:fs/promises';
 import getPort from 'get-port';
 import { TopologyRuntimeError } from '../errors.js';
 import type { EmbeddedBinaries } from './postgres-binaries.js';
-import { runProgram } from './run-program.js';
+import { runProgram } from '../run-program.js';
 import type { ServerOsUser } from './server-os-user.js';
 import { discardLogLine } from '../log-line.js';
 

@@ -6,7 +6,7 @@ import { startTopology } from '../start-topology.js';
 import { eventually, queryRows } from '../test-support/pg-helpers.js';
 import { sampleTopology } from '../test-support/sample-topology.js';
 import { reachableBinaries } from './reachable-binaries.js';
-import { runProgram } from './run-program.js';
+import { runProgram } from '../run-program.js';
 import { serverOsUser, type ServerOsUser } from './server-os-user.js';
 
 // Only root runs servers as another OS user, so only root can fall into a folder that user cannot enter.

@@ -2,7 +2,7 @@ import { chmod, lstat, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { TopologyRuntimeError } from '../errors.js';
 import type { EmbeddedBinaries } from './postgres-binaries.js';
-import { runProgram } from './run-program.js';
+import { runProgram } from '../run-program.js';
 import type { ServerOsUser } from './server-os-user.js';
 import { firstBlockedDir, serverReachableTempDir } from './server-user-access.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdtemp, readFile, rename, rm, stat, writeFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { embeddedBinaries } from './postgres-binaries.js';
-import { runProgram } from './run-program.js';
+import { runProgram } from '../run-program.js';
 import { serverOsUser } from './server-os-user.js';
 import { serverReachableTempDir } from './server-user-access.js';
 import { discardLogLine } from '../log-line.js';

@@ -1,6 +1,6 @@
 import { access, chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runProgram } from '../embedded/run-program.js';
+import { runProgram } from '../run-program.js';
 import type { ServerOsUser } from '../embedded/server-os-user.js';
 
 /** Where a local certificate authority and the server certificate it signed live. */

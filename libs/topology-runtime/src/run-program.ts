@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { TopologyRuntimeError } from '../errors.js';
-import type { ServerOsUser } from './server-os-user.js';
+import { TopologyRuntimeError } from './errors.js';
+import type { ServerOsUser } from './embedded/server-os-user.js';
 
 export interface RunProgramOptions {
   user?: ServerOsUser | undefined;
@@ -8,6 +8,8 @@ export interface RunProgramOptions {
   cwd?: string;
   /** Words to hide from the error message (passwords on a command line or in output). */
   secrets?: string[];
+  /** The password of a PostgreSQL client program: given as PGPASSWORD, never on the command line where `ps` shows it. */
+  password?: string | undefined;
 }
 
 /**
@@ -19,7 +21,12 @@ export function runProgram(program: string, args: string[], options: RunProgramO
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, {
       cwd: options.cwd ?? '/',
-      env: { ...(options.env ?? process.env), LC_ALL: 'C', LC_MESSAGES: 'C' },
+      env: {
+        ...(options.env ?? process.env),
+        LC_ALL: 'C',
+        LC_MESSAGES: 'C',
+        ...(options.password !== undefined ? { PGPASSWORD: options.password } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     });
@@ -31,11 +38,12 @@ export function runProgram(program: string, args: string[], options: RunProgramO
     );
     child.on('close', (code, signal) => {
       if (code === 0) return resolve(output);
-      const shown = redact(output.trim(), options.secrets);
+      const secrets = [...(options.secrets ?? []), ...(options.password ? [options.password] : [])];
+      const shown = redact(output.trim(), secrets);
       reject(
         new TopologyRuntimeError(
           'RUNTIME_COMMAND_FAILED',
-          `${program.split('/').pop()} ${redact(args.join(' '), options.secrets)} failed (exit ${code ?? signal}): ${shown}`,
+          `${program.split('/').pop()} ${redact(args.join(' '), secrets)} failed (exit ${code ?? signal}): ${shown}`,
         ),
       );
     });
