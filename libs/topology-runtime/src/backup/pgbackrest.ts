@@ -1,7 +1,8 @@
-import { access, chown, constants, mkdir, writeFile } from 'node:fs/promises';
+import { chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerOsUser } from '../embedded/server-os-user.js';
 import { runProgram } from '../run-program.js';
+import { findProgram } from '../find-program.js';
 
 /** Where pgBackRest keeps one cluster's configuration, repository, logs and locks: beside the cluster's nodes. */
 export interface PgBackRestPaths {
@@ -18,23 +19,9 @@ export function pgBackRestPaths(dataDir: string, cluster: string): PgBackRestPat
   return { root, config: path.join(root, 'pgbackrest.conf'), repository: path.join(root, 'repo'), socket: path.join(root, 'socket') };
 }
 
-const CANDIDATES = ['/usr/bin/pgbackrest', '/usr/local/bin/pgbackrest'];
-
-/** The pgbackrest program (Debian: apt-get install pgbackrest), or undefined when it is not installed. */
-export async function findPgBackRest(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
-  const onPath = (env['PATH'] ?? '')
-    .split(path.delimiter)
-    .filter(Boolean)
-    .map((dir) => path.join(dir, 'pgbackrest'));
-  for (const candidate of [env['NEO_PGBACKREST'], ...CANDIDATES, ...onPath].filter((file): file is string => Boolean(file))) {
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
+/** The pgbackrest program (Debian: apt-get install pgbackrest): `$NEO_PGBACKREST`, PATH, /usr/bin; undefined when it is not installed. */
+export function findPgBackRest(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  return Promise.resolve(findProgram('pgbackrest', { given: env['NEO_PGBACKREST'], folders: ['/usr/bin', '/usr/local/bin'], env }));
 }
 
 /**

@@ -1,5 +1,4 @@
-import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
+import { findProgram } from '../find-program.js';
 
 /** Where Debian's `pgbouncer` package puts the binary, for a PATH without the sbin folders. */
 const SBIN_FOLDERS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
@@ -9,17 +8,5 @@ const SBIN_FOLDERS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
  * folders; `undefined` when it is not installed (`apt-get install -y pgbouncer`).
  */
 export function findPgBouncer(env: NodeJS.ProcessEnv = process.env, sbinFolders: readonly string[] = SBIN_FOLDERS): string | undefined {
-  const given = env['NEO_PGBOUNCER'];
-  if (given) return given;
-  const folders = [...(env['PATH'] ?? '').split(path.delimiter).filter(Boolean), ...sbinFolders];
-  return folders.map((folder) => path.join(folder, 'pgbouncer')).find(isExecutable);
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return findProgram('pgbouncer', { given: env['NEO_PGBOUNCER'], folders: sbinFolders, env });
 }
