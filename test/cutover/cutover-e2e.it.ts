@@ -62,7 +62,6 @@ beforeAll(async () => {
   for (const cluster of Object.values(declared.clusters)) cluster.replicas = [];
   const clusters = [declared.monolith.cluster, ...services.map((s) => declared.services[s.service]!.cluster)];
   running = await startTopology(declared, { provider: 'embedded', clusters });
-  await raiseReplicationLimits(running, clusters);
   // Before any cutover the service lives in its schema in the monolith.
   await migrateFleet({ topology: running.topology, services: services.map((s) => s.service), prismaRoot: prismaRoot(), monolith: true });
 
@@ -449,30 +448,6 @@ function superuserUrl(cluster: string): string {
   url.username = admin.user;
   if (admin.password) url.password = admin.password;
   return url.toString();
-}
-
-/** PostgreSQL's default of 4 logical replication workers is too few for a subscription per shard on one server. */
-async function raiseReplicationLimits(topologyRun: RunningTopology, clusters: readonly string[]): Promise<void> {
-  for (const name of new Set(clusters)) {
-    const primary = topologyRun.topology.clusters[name]!.primary;
-    const admin = topologyRun.admin[name]!;
-    const client = new pg.Client({
-      host: primary.host,
-      port: primary.port,
-      user: admin.user,
-      password: admin.password,
-      database: 'postgres',
-    });
-    await client.connect();
-    try {
-      await client.query('ALTER SYSTEM SET max_logical_replication_workers = 16');
-      await client.query('ALTER SYSTEM SET max_worker_processes = 24');
-    } finally {
-      await client.end();
-    }
-    await topologyRun.stopNode(name, primary.name);
-    await topologyRun.startNode(name, primary.name);
-  }
 }
 
 /** Runs `create` with these environment variables set, then puts the environment back. */

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTopology, type RunningTopology } from '@neo/topology-runtime';
-import pg from 'pg';
 import { migrateFleet } from '../../migrations/migrate-fleet.js';
 import { findService, loadTopology, locateTopologyFile, type Topology } from '@neo/topology';
 import type { CutoverContext, CutoverTimeouts } from '../cutover-context.js';
@@ -51,7 +50,6 @@ export async function startCutoverFixture(options: CutoverFixtureOptions): Promi
   // Embedded servers in a fresh temporary directory, as @neo/testing's startIsolatedTopology starts them.
   const running = await startTopology(declared, { provider: 'embedded', clusters: [declared.monolith.cluster, serviceCluster] });
   try {
-    await raiseReplicationLimits(running, [declared.monolith.cluster, serviceCluster]);
     const prismaRoot = join(dir, 'prisma');
     await cp(join(workspaceRoot, 'prisma/storage'), join(prismaRoot, 'storage'), { recursive: true });
     await cp(fileURLToPath(new URL('./prisma/smartcontracts', import.meta.url)), join(prismaRoot, 'smartcontracts'), { recursive: true });
@@ -85,29 +83,5 @@ export async function startCutoverFixture(options: CutoverFixtureOptions): Promi
     await running.stop();
     await rm(dir, { recursive: true, force: true });
     throw error;
-  }
-}
-
-/** PostgreSQL's default of 4 logical replication workers is too few for 4 shards on one server. */
-async function raiseReplicationLimits(running: RunningTopology, clusters: string[]): Promise<void> {
-  for (const name of clusters) {
-    const primary = running.topology.clusters[name]!.primary;
-    const admin = running.admin[name]!;
-    const client = new pg.Client({
-      host: primary.host,
-      port: primary.port,
-      user: admin.user,
-      password: admin.password,
-      database: 'postgres',
-    });
-    await client.connect();
-    try {
-      await client.query('ALTER SYSTEM SET max_logical_replication_workers = 16');
-      await client.query('ALTER SYSTEM SET max_worker_processes = 24');
-    } finally {
-      await client.end();
-    }
-    await running.stopNode(name, primary.name);
-    await running.startNode(name, primary.name);
   }
 }
