@@ -19,6 +19,8 @@ beforeAll(async () => {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
   db = new pg.Pool({ host: server.host, port: server.port, user: server.user, password: server.password, database, max: 2 });
+  // At teardown DROP DATABASE … WITH (FORCE) may end a connection the pool is still closing.
+  db.on('error', () => undefined);
 });
 
 afterAll(async () => {
