@@ -129,14 +129,6 @@ export function retryTransientWrites<C extends object>(client: C, options: Trans
   });
 }
 
-/** A client factory whose clients replay transient write failures (see `retryTransientWrites`). */
-export function retryingTransientWrites<A extends unknown[], C extends object>(
-  create: (...args: A) => C,
-  options?: TransientWriteRetryOptions,
-): (...args: A) => C {
-  return (...args) => retryTransientWrites(create(...args), options);
-}
-
 async function replayWhileTransient(
   name: string,
   first: PromiseLike<unknown>,
