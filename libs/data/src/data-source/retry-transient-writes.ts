@@ -1,12 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CREATE_OPERATIONS,
-  isModelDelegate,
-  MANY_RECORD_WRITES,
-  RAW_EXECUTES,
-  RAW_QUERIES,
-  SINGLE_RECORD_WRITES,
-} from '../prisma-call/index.js';
+import { wrapWriteCalls } from '../prisma-call/index.js';
 
 /** SQLSTATEs of a transaction PostgreSQL aborted to let others go on: deadlock victim, serialization conflict. */
 export type TransientWriteCode = '40P01' | '40001';
@@ -15,9 +8,6 @@ const TRANSIENT_CODES: ReadonlySet<string> = new Set<TransientWriteCode>(['40P01
 
 /** Prisma's code for the same two ("Transaction failed due to a write conflict or a deadlock"). */
 const PRISMA_WRITE_CONFLICT = 'P2034';
-
-const MODEL_WRITES: ReadonlySet<string> = new Set([...CREATE_OPERATIONS, ...SINGLE_RECORD_WRITES, ...MANY_RECORD_WRITES]);
-const RAW_CALLS: ReadonlySet<string> = new Set([...RAW_QUERIES, ...RAW_EXECUTES]);
 
 export interface TransientWriteRetryOptions {
   /** Replays of one call after the first attempt. Default 3. */
@@ -76,57 +66,7 @@ export function transientWriteCode(error: unknown, depth = 0): TransientWriteCod
  */
 export function retryTransientWrites<C extends object>(client: C, options: TransientWriteRetryOptions = {}): C {
   const tuning = { maxRetries: options.maxRetries ?? 3, baseDelayMs: options.baseDelayMs ?? 20 };
-
-  const retrying = (name: string, call: () => unknown): unknown => {
-    const first = call();
-    if (first === null || typeof first !== 'object' || typeof (first as PromiseLike<unknown>).then !== 'function') return first;
-    let run: Promise<unknown> | undefined;
-    const execute = (): Promise<unknown> =>
-      (run ??= replayWhileTransient(name, first as PromiseLike<unknown>, call, tuning, options.onRetry));
-    // Prisma's promise is lazy: nothing runs until `then`. Its other members stay reachable
-    // (`requestTransaction`, used when the call is passed to a batch `$transaction([...])`).
-    return new Proxy(first, {
-      get(target, property) {
-        if (property === 'then') return (onFulfilled?: never, onRejected?: never) => execute().then(onFulfilled, onRejected);
-        if (property === 'catch') return (onRejected?: never) => execute().catch(onRejected);
-        if (property === 'finally') return (onFinally?: never) => execute().finally(onFinally);
-        const value: unknown = Reflect.get(target, property);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-  };
-
-  const delegates = new WeakMap<object, object>();
-  const wrapDelegate = (model: string, delegate: object): object => {
-    let wrapped = delegates.get(delegate);
-    if (!wrapped) {
-      wrapped = new Proxy(delegate, {
-        get(target, method) {
-          const value: unknown = Reflect.get(target, method);
-          if (typeof method !== 'string' || typeof value !== 'function' || !MODEL_WRITES.has(method)) return value;
-          return (...args: unknown[]) => retrying(`${model}.${method}`, () => (value as (...a: unknown[]) => unknown).apply(target, args));
-        },
-      });
-      delegates.set(delegate, wrapped);
-    }
-    return wrapped;
-  };
-
-  return new Proxy(client, {
-    get(target, property) {
-      const value: unknown = Reflect.get(target, property);
-      if (typeof property !== 'string') return value;
-      if (typeof value === 'function') {
-        if (property === '$extends')
-          return (...args: unknown[]) => retryTransientWrites((value as (...a: unknown[]) => C).apply(target, args), options);
-        if (RAW_CALLS.has(property))
-          return (...args: unknown[]) => retrying(property, () => (value as (...a: unknown[]) => unknown).apply(target, args));
-        return value;
-      }
-      if (isModelDelegate(property, value)) return wrapDelegate(property, value as object);
-      return value;
-    },
-  });
+  return wrapWriteCalls(client, { run: (name, first, again) => replayWhileTransient(name, first, again, tuning, options.onRetry) });
 }
 
 async function replayWhileTransient(

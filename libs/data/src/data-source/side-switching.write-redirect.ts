@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeRedirectOf, type WriteRedirect } from '../cutover/write-guard.js';
-import { classifyPrismaCall, isModelDelegate } from '../prisma-call/index.js';
+import { wrapWriteCalls } from '../prisma-call/index.js';
 import type { SideChooser } from '../selection/side-switching-client.js';
 import type { OperationKind, Side } from '../selection/side.js';
 
@@ -69,7 +69,6 @@ export interface RedirectRetryOptions {
   readonly flags: WriteSideSource;
   readonly tuning?: WriteRedirectTuning;
   readonly onRedirect?: (event: RedirectEvent) => void;
-  readonly classify?: (path: readonly [string] | readonly [string, string]) => OperationKind;
 }
 
 /**
@@ -84,67 +83,14 @@ export interface RedirectRetryOptions {
  * retry. Bound for one call: `maxRetries × (flagWaitMs + the guard's own wait)`.
  */
 export function retryRedirectedWrites<C extends object>(client: C, options: RedirectRetryOptions): C {
-  const classify = options.classify ?? classifyPrismaCall;
   const tuning = {
     flagWaitMs: options.tuning?.flagWaitMs ?? DEFAULT_FLAG_WAIT_MS,
     maxRetries: options.tuning?.maxRetries ?? DEFAULT_MAX_RETRIES,
     pollMs: options.tuning?.pollMs ?? DEFAULT_POLL_MS,
   };
-
-  const retrying = (call: () => unknown): unknown => {
-    const first = call();
-    if (first === null || typeof first !== 'object' || typeof (first as PromiseLike<unknown>).then !== 'function') return first;
-    let run: Promise<unknown> | undefined;
-    const execute = (): Promise<unknown> => (run ??= runWithRetries(first as PromiseLike<unknown>, call, options, tuning));
-    // Keep the Prisma promise's own members (`requestTransaction`, its tag) so the call still
-    // works inside a batch `$transaction([...])`, where Prisma runs it without `then`.
-    return new Proxy(first, {
-      get(target, property) {
-        if (property === 'then') return (onFulfilled?: never, onRejected?: never) => execute().then(onFulfilled, onRejected);
-        if (property === 'catch') return (onRejected?: never) => execute().catch(onRejected);
-        if (property === 'finally') return (onFinally?: never) => execute().finally(onFinally);
-        const value: unknown = Reflect.get(target, property);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-  };
-
-  const wrapDelegate = (delegate: object, model: string): object =>
-    new Proxy(delegate, {
-      get(target, method) {
-        const value: unknown = Reflect.get(target, method);
-        if (typeof method !== 'string' || typeof value !== 'function' || classify([model, method]) !== 'write') return value;
-        return (...args: unknown[]) => retrying(() => (Reflect.get(target, method) as (...a: unknown[]) => unknown).apply(target, args));
-      },
-    });
-
-  // A model's wrapped delegate, made once: model delegates are read on every call.
-  const delegates = new Map<string, object>();
-  return new Proxy(client, {
-    get(target, property) {
-      const known = typeof property === 'string' ? delegates.get(property) : undefined;
-      if (known) return known;
-      const value: unknown = Reflect.get(target, property);
-      if (typeof property !== 'string') return value;
-      if (typeof value === 'function') {
-        if (property === '$extends')
-          return (...args: unknown[]) => retryRedirectedWrites((value as (...a: unknown[]) => C).apply(target, args), options);
-        if (property === '$transaction') {
-          return (...args: unknown[]) =>
-            typeof args[0] === 'function'
-              ? retrying(() => (value as (...a: unknown[]) => unknown).apply(target, args))
-              : (value as (...a: unknown[]) => unknown).apply(target, args);
-        }
-        if (property.startsWith('$executeRaw') || property.startsWith('$queryRaw')) {
-          return (...args: unknown[]) => retrying(() => (value as (...a: unknown[]) => unknown).apply(target, args));
-        }
-        return value;
-      }
-      if (!isModelDelegate(property, value)) return value;
-      const wrapped = wrapDelegate(value as object, property);
-      delegates.set(property, wrapped);
-      return wrapped;
-    },
+  return wrapWriteCalls(client, {
+    interactiveTransactions: true,
+    run: (_name, first, again) => runWithRetries(first, again, options, tuning),
   });
 }
 

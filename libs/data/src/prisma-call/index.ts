@@ -15,3 +15,4 @@ export { callDelegate, delegateNameOf, isModelDelegate, modelDelegateOf, modelNa
 export { LazyCall } from './lazy-call.js';
 export { RelationFields, type RuntimeDataModelLike } from './relation-fields.js';
 export { FluentCalls, FLUENT_OPERATIONS } from './fluent-call.js';
+export { wrapWriteCalls, type RunWriteCall, type WriteCallOptions } from './write-calls.js';

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { wrapWriteCalls, type RunWriteCall } from './write-calls.js';
+
+/** A lazy promise like Prisma's: records when it starts, and carries Prisma's batch hook. */
+function lazy(value: string, started: string[]): PromiseLike<string> & { requestTransaction: () => string } {
+  return {
+    then: (onFulfilled, onRejected) => {
+      started.push(value);
+      return Promise.resolve(value).then(onFulfilled, onRejected);
+    },
+    requestTransaction: () => `batched ${value}`,
+  };
+}
+
+function fakeClient(started: string[]) {
+  const client = {
+    user: {
+      findMany: () => lazy('user.findMany', started),
+      create: () => lazy('user.create', started),
+      somethingNew: () => lazy('user.somethingNew', started),
+    },
+    $executeRaw: () => lazy('$executeRaw', started),
+    $transaction: (arg: unknown) => (typeof arg === 'function' ? lazy('interactive', started) : lazy('batch', started)),
+    $extends: () => fakeClient(started),
+  };
+  return client;
+}
+
+function recordingRun(names: string[]): RunWriteCall {
+  return (name, first) => {
+    names.push(name);
+    return Promise.resolve(first);
+  };
+}
+
+describe('wrapWriteCalls', () => {
+  it('hands model writes and raw SQL to run, and leaves reads alone', async () => {
+    const names: string[] = [];
+    const client = wrapWriteCalls(fakeClient([]), { run: recordingRun(names) });
+    await client.user.findMany();
+    await client.user.create();
+    await client.user.somethingNew();
+    await client.$executeRaw();
+    expect(names).toEqual(['user.create', 'user.somethingNew', '$executeRaw']);
+  });
+
+  it('wraps interactive transactions only when asked, and never a batch', async () => {
+    const names: string[] = [];
+    const plain = wrapWriteCalls(fakeClient([]), { run: recordingRun(names) });
+    await plain.$transaction(() => undefined);
+    expect(names).toEqual([]);
+    const interactive = wrapWriteCalls(fakeClient([]), { run: recordingRun(names), interactiveTransactions: true });
+    await interactive.$transaction(() => undefined);
+    await interactive.$transaction([]);
+    expect(names).toEqual(['$transaction']);
+  });
+
+  it('stays lazy and keeps the promise usable in a batch transaction', async () => {
+    const started: string[] = [];
+    const client = wrapWriteCalls(fakeClient(started), { run: recordingRun([]) });
+    const call = client.user.create();
+    expect(started).toEqual([]);
+    expect((call as unknown as { requestTransaction: () => string }).requestTransaction()).toBe('batched user.create');
+    await call;
+    await call;
+    expect(started).toEqual(['user.create']);
+  });
+
+  it('replays through the attempt maker run is given', async () => {
+    const started: string[] = [];
+    const client = wrapWriteCalls(fakeClient(started), {
+      run: async (_name, first, again) => {
+        await first;
+        return again();
+      },
+    });
+    await client.user.create();
+    expect(started).toEqual(['user.create', 'user.create']);
+  });
+
+  it('keeps wrapping the client $extends returns', async () => {
+    const names: string[] = [];
+    const client = wrapWriteCalls(fakeClient([]), { run: recordingRun(names) });
+    await client.$extends().user.create();
+    expect(names).toEqual(['user.create']);
+  });
+});

@@ -1,0 +1,77 @@
+import { isModelDelegate } from './model-delegates.js';
+import { classifyPrismaCall, RAW_EXECUTES, RAW_QUERIES } from './operations.js';
+
+/** How a wrapped write runs: given its first attempt, and a way to make another attempt of the same call. */
+export type RunWriteCall = (name: string, first: PromiseLike<unknown>, again: () => unknown) => Promise<unknown>;
+
+export interface WriteCallOptions {
+  /** Runs each write (e.g. awaits `first` and replays `again()` on some errors). */
+  readonly run: RunWriteCall;
+  /** Also hand interactive `$transaction(async (tx) => …)` calls to `run` (the whole function again). Default false. */
+  readonly interactiveTransactions?: boolean;
+}
+
+const RAW_CALLS: ReadonlySet<string> = new Set([...RAW_QUERIES, ...RAW_EXECUTES]);
+
+/**
+ * Wraps a Prisma client so that every write — model writes (`create`, `update`, `deleteMany`, …),
+ * raw SQL and, when asked, interactive transactions — goes through `options.run`. Reads and
+ * everything else pass through untouched. `$extends` keeps the wrapping.
+ *
+ * The returned call stays a lazy Prisma promise: nothing runs until it is awaited, and its own
+ * members (`requestTransaction`) stay reachable so it still joins a batch `$transaction([...])`,
+ * where Prisma runs it itself, without `run`.
+ */
+export function wrapWriteCalls<C extends object>(client: C, options: WriteCallOptions): C {
+  const wrapped = (name: string, call: () => unknown): unknown => {
+    const first = call();
+    if (first === null || typeof first !== 'object' || typeof (first as PromiseLike<unknown>).then !== 'function') return first;
+    let started: Promise<unknown> | undefined;
+    const execute = (): Promise<unknown> => (started ??= options.run(name, first as PromiseLike<unknown>, call));
+    return new Proxy(first, {
+      get(target, property) {
+        if (property === 'then') return (onFulfilled?: never, onRejected?: never) => execute().then(onFulfilled, onRejected);
+        if (property === 'catch') return (onRejected?: never) => execute().catch(onRejected);
+        if (property === 'finally') return (onFinally?: never) => execute().finally(onFinally);
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+
+  const wrapDelegate = (model: string, delegate: object): object =>
+    new Proxy(delegate, {
+      get(target, method) {
+        const value: unknown = Reflect.get(target, method);
+        if (typeof method !== 'string' || typeof value !== 'function' || classifyPrismaCall([model, method]) !== 'write') return value;
+        // Looked up again on each attempt: a routing client may answer with another delegate by then.
+        return (...args: unknown[]) =>
+          wrapped(`${model}.${method}`, () => (Reflect.get(target, method) as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
+
+  // A model's wrapped delegate, made once: model delegates are read on every call.
+  const delegates = new Map<string, object>();
+  return new Proxy(client, {
+    get(target, property) {
+      const known = typeof property === 'string' ? delegates.get(property) : undefined;
+      if (known) return known;
+      const value: unknown = Reflect.get(target, property);
+      if (typeof property !== 'string') return value;
+      if (typeof value === 'function') {
+        const method = value as (...a: unknown[]) => unknown;
+        if (property === '$extends') return (...args: unknown[]) => wrapWriteCalls(method.apply(target, args) as C, options);
+        if (RAW_CALLS.has(property)) return (...args: unknown[]) => wrapped(property, () => method.apply(target, args));
+        if (property === '$transaction' && options.interactiveTransactions) {
+          return (...args: unknown[]) =>
+            typeof args[0] === 'function' ? wrapped(property, () => method.apply(target, args)) : method.apply(target, args);
+        }
+        return value;
+      }
+      if (!isModelDelegate(property, value)) return value;
+      const delegate = wrapDelegate(property, value as object);
+      delegates.set(property, delegate);
+      return delegate;
+    },
+  });
+}
