@@ -1,8 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataFlagsOptions, Topology } from '@neo/data';
 import { DataHealthModule, DataMetricsModule, DataModule } from '@neo/data/nest';
-import { ItemsModule } from './items/items.module.js';
+import { partitionLogin } from '@neo/data/partitioning';
+import { DefinitionsModule } from './definitions/definitions.module.js';
 import { PrismaClient } from './generated/prisma/client.js';
+import { InputsModule } from './inputs/inputs.module.js';
+import {
+  CLOCK,
+  PARTITION_LOGIN,
+  RETENTION_SETTINGS,
+  retentionFromTopologyOf,
+  type Clock,
+  type ReportingRetention,
+} from './partitions/retention-settings.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 /** The name of this service in the topology. */
 export const REPORTING_SERVICE = 'reporting';
@@ -12,6 +23,10 @@ export interface ReportingAppConfig {
   topology: Topology;
   /** Where the `UseShardedDatabase.reporting.*` flags come from; the environment (`NEO_FLAGS`) when absent. */
   flags?: DataFlagsOptions;
+  /** Partitioning and retention of the inputs and the reports; the topology's `partitioning` when absent. */
+  retention?: ReportingRetention;
+  /** The time partitions are made and dropped by, and windows are checked against (tests move it). */
+  clock?: Clock;
 }
 
 @Module({})
@@ -19,6 +34,14 @@ export class AppModule {
   static forRoot(config: ReportingAppConfig): DynamicModule {
     return {
       module: AppModule,
+      // Global: the feature modules' services inject the settings and the clock.
+      global: true,
+      providers: [
+        { provide: RETENTION_SETTINGS, useValue: config.retention ?? retentionFromTopologyOf(config.topology, REPORTING_SERVICE) },
+        { provide: CLOCK, useValue: config.clock ?? (() => new Date()) },
+        { provide: PARTITION_LOGIN, useValue: partitionLogin(config.topology, REPORTING_SERVICE) },
+      ],
+      exports: [RETENTION_SETTINGS, CLOCK, PARTITION_LOGIN],
       imports: [
         DataModule.forRoot({
           service: REPORTING_SERVICE,
@@ -28,7 +51,9 @@ export class AppModule {
           isGlobal: true,
         }),
         DataMetricsModule,
-        ItemsModule,
+        InputsModule,
+        DefinitionsModule,
+        ReportsModule,
         DataHealthModule,
       ],
     };
