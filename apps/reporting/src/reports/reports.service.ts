@@ -85,12 +85,12 @@ export class ReportsService {
 
 /** Refuses a window the kept inputs cannot cover, naming the field; decided before any query. */
 function checkWindowBounds(window: { from?: Date; to?: Date }, kept: { from: Date; to: Date }): void {
-  const range = `[${kept.from.toISOString()}, ${kept.to.toISOString()}]`;
+  const [from, to] = [kept.from.toISOString(), kept.to.toISOString()];
   if (window.from !== undefined && (window.from < kept.from || window.from >= kept.to)) {
-    throw new InvalidReportWindowError('from', `(${window.from.toISOString()}) is outside the window inputs are kept in, ${range}`);
+    throw new InvalidReportWindowError('from', `(${window.from.toISOString()}) is outside the window inputs are kept in: [${from}, ${to})`);
   }
   if (window.to !== undefined && (window.to <= kept.from || window.to > kept.to)) {
-    throw new InvalidReportWindowError('to', `(${window.to.toISOString()}) is outside the window inputs are kept in, ${range}`);
+    throw new InvalidReportWindowError('to', `(${window.to.toISOString()}) is outside the window inputs are kept in: (${from}, ${to}]`);
   }
   if (window.from !== undefined && window.to !== undefined && window.to <= window.from) {
     throw new InvalidReportWindowError('to', `(${window.to.toISOString()}) must be after from (${window.from.toISOString()})`);
