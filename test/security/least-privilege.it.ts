@@ -227,6 +227,7 @@ describe('least privilege from the topology', () => {
     const replica = topology.clusters['core']!.replicas[0]!;
     const own = findService(topology, 'storage').database;
     const login = rolesOf('storage').readonly;
+    if (!login) throw new Error('config/topology.yaml declares no readonly role for storage');
     await expect
       .poll(() => attempt(login, { host: replica.host!, port: replica.port! }, own, 'read'), { timeout: 30_000 })
       .toEqual({ outcome: 'allowed' });
