@@ -6,9 +6,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * The security matrix of config/topology.yaml on real servers (the core cluster and the monolith):
- * every role of every core service, the replication and cluster roles, and a stranger, each
- * tried against each database with each action. The table is printed; each cell is also asserted.
+ * The security matrix of config/topology.yaml on real servers (the core and analytics clusters and
+ * the monolith): every role of every service on those clusters, the replication and cluster roles,
+ * and a stranger, each tried against each database with each action. The table is printed; each
+ * cell is also asserted.
  */
 
 type Action = 'connect' | 'read' | 'write' | 'ddl' | 'replication';
@@ -24,29 +25,40 @@ interface Cell {
   reason?: string;
 }
 
-const SERVICES = ['storage', 'keymanagement', 'security'] as const;
+/** The clusters started: core (replicas, shards, read-only roles) and analytics (owner and app roles only). */
+const CLUSTERS = ['core', 'analytics'] as const;
 /** A table every service has in its own database and in its monolith schema (storage's come from its migrations). */
 const PROBE_TABLE = 'probe_items';
 
 let running: RunningTopology;
 let topology: Topology;
+/** Every service on the started clusters. */
+let services: string[];
 let primary: { host: string; port: number };
 let monolithServer: { host: string; port: number };
 const matrix: Cell[] = [];
 
+/** The primary server of the cluster a service lives on. */
+function serverOf(service: string): { host: string; port: number } {
+  const cluster = topology.clusters[findService(topology, service).cluster]!;
+  return { host: cluster.primary.host!, port: cluster.primary.port! };
+}
+
 beforeAll(async () => {
-  running = await startIsolatedTopology({ clusters: ['core', 'monolith'] });
+  running = await startIsolatedTopology({ clusters: [...CLUSTERS, 'monolith'] });
   topology = running.topology;
-  const core = topology.clusters['core']!;
-  primary = { host: core.primary.host!, port: core.primary.port! };
+  services = Object.keys(topology.services).filter((service) =>
+    (CLUSTERS as readonly string[]).includes(findService(topology, service).cluster),
+  );
+  primary = serverOf('storage');
   const monolith = topology.clusters['monolith']!;
   monolithServer = { host: monolith.primary.host!, port: monolith.primary.port! };
   // Real migrations, run as storage's owner role; the other services get a table made by their owner role.
   await migrateFleet({ topology, services: ['storage'] });
-  for (const service of SERVICES) {
+  for (const service of services) {
     const owner = rolesOf(service).owner;
     for (const [server, database, schema] of [
-      [primary, findService(topology, service).database, 'public'],
+      [serverOf(service), findService(topology, service).database, 'public'],
       [monolithServer, topology.monolith.database, service],
     ] as const) {
       await withClient({ ...server, database, ...owner }, (client) =>
@@ -60,10 +72,10 @@ afterAll(async () => {
   await running?.stop();
 });
 
-function rolesOf(service: string): { owner: Credentials; app: Credentials; readonly: Credentials } {
+function rolesOf(service: string): { owner: Credentials; app: Credentials; readonly?: Credentials } {
   const roles = findService(topology, service).roles;
-  if (!roles?.readonly) throw new Error(`config/topology.yaml declares no owner, app and readonly roles for ${service}`);
-  return { owner: roles.owner, app: roles.app, readonly: roles.readonly };
+  if (!roles) throw new Error(`config/topology.yaml declares no owner and app roles for ${service}`);
+  return { owner: roles.owner, app: roles.app, ...(roles.readonly ? { readonly: roles.readonly } : {}) };
 }
 
 /** Runs one action as `login` and records whether the server allowed it. */
@@ -115,22 +127,24 @@ async function check(
 
 describe('least privilege from the topology', () => {
   it('gives each service role exactly its own databases and monolith schema', async () => {
-    for (const service of SERVICES) {
+    for (const service of services) {
       const roles = rolesOf(service);
       const own = findService(topology, service).database;
-      const others = SERVICES.filter((other) => other !== service);
+      const server = serverOf(service);
+      const others = services.filter((other) => other !== service);
       const monolith = topology.monolith.database;
-      for (const [kind, login] of [
+      const logins: Array<['owner' | 'app' | 'readonly', Credentials]> = [
         ['owner', roles.owner],
         ['app', roles.app],
-        ['readonly', roles.readonly],
-      ] as const) {
+      ];
+      if (roles.readonly) logins.push(['readonly', roles.readonly]);
+      for (const [kind, login] of logins) {
         const role = login.user;
         const mayWrite: Outcome = kind === 'readonly' ? 'refused' : 'allowed';
         const mayDdl: Outcome = kind === 'owner' ? 'allowed' : 'refused';
-        await check({ role, place: own, action: 'read', expected: 'allowed' }, login, primary, own);
-        await check({ role, place: own, action: 'write', expected: mayWrite }, login, primary, own);
-        await check({ role, place: own, action: 'ddl', expected: mayDdl }, login, primary, own);
+        await check({ role, place: own, action: 'read', expected: 'allowed' }, login, server, own);
+        await check({ role, place: own, action: 'write', expected: mayWrite }, login, server, own);
+        await check({ role, place: own, action: 'ddl', expected: mayDdl }, login, server, own);
         await check(
           { role, place: `${monolith}.${service}`, action: 'read', expected: 'allowed' },
           login,
@@ -148,10 +162,11 @@ describe('least privilege from the topology', () => {
         await check({ role, place: `${monolith}.${service}`, action: 'ddl', expected: mayDdl }, login, monolithServer, monolith, service);
         for (const other of others) {
           const theirs = findService(topology, other).database;
-          await check({ role, place: theirs, action: 'connect', expected: 'refused' }, login, primary, theirs);
+          // On its own server, where this role exists too when both services share the cluster.
+          await check({ role, place: theirs, action: 'connect', expected: 'refused' }, login, serverOf(other), theirs);
           await check({ role, place: `${monolith}.${other}`, action: 'read', expected: 'refused' }, login, monolithServer, monolith, other);
         }
-        await check({ role, place: own, action: 'replication', expected: 'refused' }, login, primary, own);
+        await check({ role, place: own, action: 'replication', expected: 'refused' }, login, server, own);
       }
     }
     // Storage's shards belong to storage's roles only.
@@ -194,11 +209,16 @@ describe('least privilege from the topology', () => {
 
   it('refuses CONNECT to a role that was granted nothing (revoked from PUBLIC)', async () => {
     const stranger = { user: 'neo_stranger', password: 'stranger-pw' };
-    await withClient({ ...primary, database: 'postgres', ...running.admin['core']! }, (client) =>
-      client.query(`drop role if exists neo_stranger; create role neo_stranger login password '${stranger.password}'`),
-    );
-    for (const database of [...SERVICES.map((service) => findService(topology, service).database)]) {
-      await check({ role: stranger.user, place: database, action: 'connect', expected: 'refused' }, stranger, primary, database);
+    // On every server: a role that exists and was granted nothing (not one the server does not know).
+    for (const cluster of CLUSTERS) {
+      const server = topology.clusters[cluster]!.primary;
+      await withClient({ host: server.host!, port: server.port!, database: 'postgres', ...running.admin[cluster]! }, (client) =>
+        client.query(`drop role if exists neo_stranger; create role neo_stranger login password '${stranger.password}'`),
+      );
+    }
+    for (const service of services) {
+      const database = findService(topology, service).database;
+      await check({ role: stranger.user, place: database, action: 'connect', expected: 'refused' }, stranger, serverOf(service), database);
     }
     assertMatrix();
   });
@@ -207,6 +227,7 @@ describe('least privilege from the topology', () => {
     const replica = topology.clusters['core']!.replicas[0]!;
     const own = findService(topology, 'storage').database;
     const login = rolesOf('storage').readonly;
+    if (!login) throw new Error('config/topology.yaml declares no readonly role for storage');
     await expect
       .poll(() => attempt(login, { host: replica.host!, port: replica.port! }, own, 'read'), { timeout: 30_000 })
       .toEqual({ outcome: 'allowed' });

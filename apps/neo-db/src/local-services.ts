@@ -22,4 +22,5 @@ export const localServices: readonly LocalService[] = [
   { topologyService: 'automation', app: 'automation', port: 3109 },
   { topologyService: 'voting', app: 'voting', port: 3110 },
   { topologyService: 'analytics', app: 'analytics', port: 3111 },
+  { topologyService: 'reporting', app: 'reporting', port: 3112 },
 ];
