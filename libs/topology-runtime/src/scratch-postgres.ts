@@ -39,7 +39,7 @@ export async function startScratchPostgres(options: ScratchPostgresOptions = {})
   const dataDir = path.join(root, 'data');
   let guard: GuardedServer | undefined;
   try {
-    const template = await createDataDirFromTemplate(dataDir, user, options.log);
+    const template = await createDataDirFromTemplate(dataDir, binaries, user, options.log);
     const server = new PostgresServer({
       dataDir,
       port: await getPort(),
