@@ -14,14 +14,7 @@ import { endpointKey, type StartTopologyOptions } from '../topology-runtime.type
 import { choosePort } from './choose-port.js';
 import { cloneReplica } from './clone-replica.js';
 import { createDataDirFromTemplate } from './copy-template.js';
-import {
-  BINARIES_CHOICES,
-  findPgBasebackup,
-  hasPgaudit,
-  serverBinaries,
-  type BinariesChoice,
-  type ServerBinaries,
-} from './postgres-binaries.js';
+import { binariesChoice, findPgBasebackup, hasPgaudit, serverBinaries, type ServerBinaries } from './postgres-binaries.js';
 import { PostgresServer, removeStalePidFile } from './postgres-server.js';
 import { assertNotInUse, readRuntimeState, writeRuntimeState, type RuntimeState } from './runtime-state.js';
 import { reachableDataDir } from './reachable-data-dir.js';
@@ -347,18 +340,6 @@ async function wipeDataDir(
     await rm(clusterDir, { recursive: true, force: true });
   }
   log(`wiped ${plans.map((plan) => plan.name).join(', ')} under ${dataDir}`);
-}
-
-/** `binaries` of the options, else `NEO_PG_BINARIES`, else embedded. */
-function binariesChoice(options: StartTopologyOptions): BinariesChoice {
-  const choice = options.binaries ?? (options.env ?? process.env)['NEO_PG_BINARIES'] ?? 'embedded';
-  if (!(BINARIES_CHOICES as readonly string[]).includes(choice)) {
-    throw new TopologyRuntimeError(
-      'RUNTIME_BAD_OPTION',
-      `binaries must be one of ${BINARIES_CHOICES.join(', ')} (got "${choice}"; from NEO_PG_BINARIES when not given).`,
-    );
-  }
-  return choice as BinariesChoice;
 }
 
 /** One line on what pgaudit logs and where, or why audit is off, when the topology declares any. */

@@ -31,6 +31,8 @@ describe('server binaries', () => {
   it('refuses an unknown choice from NEO_PG_BINARIES before starting anything, naming the choices', async () => {
     const start = startTopology(sampleTopology(), { provider: 'embedded', env: { NEO_PG_BINARIES: 'debian' } });
     await expect(start).rejects.toMatchObject({ code: 'RUNTIME_BAD_OPTION' });
-    await expect(start).rejects.toThrow('binaries must be one of embedded, system, auto (got "debian"; from NEO_PG_BINARIES when not given)');
+    await expect(start).rejects.toThrow(
+      'binaries must be one of embedded, system, auto (got "debian"; from NEO_PG_BINARIES when not given)',
+    );
   });
 });

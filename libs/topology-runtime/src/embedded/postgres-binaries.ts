@@ -64,6 +64,18 @@ export function findPgBasebackup(env: NodeJS.ProcessEnv = process.env): Promise<
 export type BinariesChoice = 'embedded' | 'system' | 'auto';
 export const BINARIES_CHOICES: readonly BinariesChoice[] = ['embedded', 'system', 'auto'];
 
+/** `binaries` of the options, else `NEO_PG_BINARIES`, else embedded. */
+export function binariesChoice(options: { binaries?: BinariesChoice; env?: NodeJS.ProcessEnv }): BinariesChoice {
+  const choice = options.binaries ?? (options.env ?? process.env)['NEO_PG_BINARIES'] ?? 'embedded';
+  if (!(BINARIES_CHOICES as readonly string[]).includes(choice)) {
+    throw new TopologyRuntimeError(
+      'RUNTIME_BAD_OPTION',
+      `binaries must be one of ${BINARIES_CHOICES.join(', ')} (got "${choice}"; from NEO_PG_BINARIES when not given).`,
+    );
+  }
+  return choice as BinariesChoice;
+}
+
 /** The major version every server of the runtime runs (the template and data directories are of this format). */
 const SERVER_MAJOR = 15;
 
