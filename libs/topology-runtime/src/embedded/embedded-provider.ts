@@ -347,10 +347,11 @@ function logAudit(plans: ClusterPlan[], context: Context): void {
   const audited = plans.filter((plan) => plan.audit);
   if (audited.length === 0) return;
   if (!context.pgaudit) {
-    context.log(
-      `audit: off, the ${context.binaries.source} PostgreSQL binaries have no pgaudit; for DDL, role and write audit install ` +
-        'postgresql-15-pgaudit (Debian) and start with --binaries system (NEO_PG_BINARIES=system)',
-    );
+    const how =
+      context.binaries.source === 'system'
+        ? `install postgresql-15-pgaudit (Debian) beside ${path.dirname(context.binaries.postgres)}`
+        : 'install postgresql-15-pgaudit (Debian) and start with --binaries system (NEO_PG_BINARIES=system)';
+    context.log(`audit: off, the ${context.binaries.source} PostgreSQL binaries have no pgaudit; for DDL, role and write audit ${how}`);
     return;
   }
   const what = audited.map((plan) => {
