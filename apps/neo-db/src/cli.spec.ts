@@ -56,6 +56,10 @@ describe('neo-db command line', () => {
     expect(await runCli(['copy'], missing, paths)).toBe(2);
     expect(missing.stderr).toContain('neo-db copy needs a service name, e.g. neo-db copy storage');
 
+    const binaries = captured();
+    expect(await runCli(['up', '--binaries', 'debian'], binaries, paths)).toBe(2);
+    expect(binaries.stderr).toContain('--binaries must be one of embedded, system, auto (got "debian")');
+
     const noCommand = captured();
     expect(await runCli(['cutover'], noCommand, paths)).toBe(2);
     expect(noCommand.stderr).toContain('there is no command "cutover"');

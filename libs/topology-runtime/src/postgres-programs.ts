@@ -71,7 +71,8 @@ async function embeddedBinDir(): Promise<string | undefined> {
   }
 }
 
-async function majorVersionOf(program: string): Promise<number> {
+/** The major version a PostgreSQL program reports with `--version` (`postgres (PostgreSQL) 15.20` → 15); 0 when it does not run. */
+export async function majorVersionOf(program: string): Promise<number> {
   try {
     const { stdout } = await execFileAsync(program, ['--version']);
     return Number(/(\d+)(?:\.\d+)?/.exec(stdout)?.[1] ?? 0);

@@ -2,7 +2,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import getPort from 'get-port';
 import { createDataDirFromTemplate } from './embedded/copy-template.js';
-import { embeddedBinaries } from './embedded/postgres-binaries.js';
+import { binariesChoice, serverBinaries } from './embedded/postgres-binaries.js';
 import { PostgresServer } from './embedded/postgres-server.js';
 import { serverOsUser } from './embedded/server-os-user.js';
 import { serverReachableTempDir } from './embedded/server-user-access.js';
@@ -11,6 +11,8 @@ import { guardServer, releaseServer, type GuardedServer } from './lifecycle/serv
 
 export interface ScratchPostgresOptions {
   log?: (line: string) => void;
+  /** Which PostgreSQL 15 programs run it, as `startTopology`'s `binaries` (default `NEO_PG_BINARIES`, else embedded). */
+  binaries?: 'embedded' | 'system' | 'auto';
 }
 
 /** A throwaway PostgreSQL 15 server: superuser credentials in `url`, everything deleted by `stop()`. */
@@ -32,14 +34,14 @@ export interface ScratchPostgres {
  * exits or is killed.
  */
 export async function startScratchPostgres(options: ScratchPostgresOptions = {}): Promise<ScratchPostgres> {
-  const [binaries, user] = await Promise.all([embeddedBinaries(), serverOsUser()]);
+  const [binaries, user] = await Promise.all([serverBinaries(binariesChoice(options)), serverOsUser()]);
   const root = await mkdtemp(path.join(await serverReachableTempDir(user), 'neo-scratch-pg-'));
   // The server's OS user writes its log next to the data directory.
   if (user) await chown(root, user.uid, user.gid);
   const dataDir = path.join(root, 'data');
   let guard: GuardedServer | undefined;
   try {
-    const template = await createDataDirFromTemplate(dataDir, user, options.log);
+    const template = await createDataDirFromTemplate(dataDir, binaries, user, options.log);
     const server = new PostgresServer({
       dataDir,
       port: await getPort(),

@@ -36,6 +36,9 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
       run = await startExternalTopology(plans, options);
       break;
   }
+  if (provider !== 'embedded' && plans.some((plan) => plan.audit)) {
+    log(`audit: not set up by the ${provider} provider; its servers log what their own configuration says`);
+  }
   let bound = bindRunningTopology(topology, run);
   let pgbouncers: RunningPgBouncers | undefined;
   if (options.pgbouncer) {

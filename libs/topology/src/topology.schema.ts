@@ -211,6 +211,32 @@ export const tlsSchema = guided(
 );
 export type TlsSettings = z.infer<typeof tlsSchema>;
 
+/**
+ * pgaudit's session audit on a cluster's servers, where they have pgaudit (Debian's
+ * postgresql-15-pgaudit beside the system PostgreSQL 15): `ddl` logs schema changes, `role` logs
+ * role and grant changes. Statement parameters are never logged (pgaudit.log_parameter off).
+ */
+export const clusterAuditSchema = guided(
+  z.strictObject({
+    ddl: guided(z.boolean(), { expects: 'true or false', hint: 'true logs every CREATE, ALTER and DROP' }).default(true),
+    role: guided(z.boolean(), { expects: 'true or false', hint: 'true logs every role, GRANT and REVOKE change' }).default(true),
+  }),
+  { expects: 'a block { ddl?, role? }', hint: 'write "audit: {}" to log DDL and role changes; see config/README.md (audit)' },
+);
+export type ClusterAudit = z.infer<typeof clusterAuditSchema>;
+
+/** What pgaudit logs of one service beyond its cluster's audit: the writes to its data. */
+export const serviceAuditSchema = guided(
+  z.strictObject({
+    writes: guided(z.boolean(), {
+      expects: 'true or false',
+      hint: "true logs every INSERT, UPDATE, DELETE and TRUNCATE on the service's databases and monolith schema",
+    }).default(false),
+  }),
+  { expects: 'a block { writes }', hint: 'e.g. "audit: { writes: true }"; see config/README.md (audit)' },
+);
+export type ServiceAudit = z.infer<typeof serviceAuditSchema>;
+
 export const clusterSchema = z.strictObject({
   temperature: guided(z.enum(['hot', 'warm', 'cold']), {
     expects: 'one of hot, warm, cold',
@@ -240,6 +266,8 @@ export const clusterSchema = z.strictObject({
   /** Services reach the cluster through this PgBouncer when it runs; absent: they connect to the servers directly. */
   pgbouncer: pgbouncerSchema.optional(),
   tls: tlsSchema.optional(),
+  /** DDL and role changes logged by pgaudit, where the servers have it. */
+  audit: clusterAuditSchema.optional(),
   /** Regular backups (application cluster in the seed). */
   backups: guided(
     z.strictObject({
@@ -442,6 +470,8 @@ export const serviceSchema = z.strictObject({
   pool: poolOverridesSchema.optional(),
   /** The service's own roles; without them it connects with its cluster's `credentials`. */
   roles: serviceRolesSchema.optional(),
+  /** Writes logged by pgaudit, where the servers have it. */
+  audit: serviceAuditSchema.optional(),
 });
 export type ServiceDatabase = z.infer<typeof serviceSchema>;
 

