@@ -2,7 +2,9 @@
  * Replica-aware client benchmarks, each figure a ratio against a baseline measured in the same run:
  *  1. per-query overhead of the routed client against bare Prisma and raw `pg` on the same node
  *     (primary-key read on a replica, single-row insert on the primary; concurrency 1 and 16;
- *     median of several interleaved runs), with `@prisma/extension-read-replicas` for reference;
+ *     median of several interleaved runs), with `@prisma/extension-read-replicas` for reference,
+ *     and of the client a database without replicas gets (`connectDatabase` on a primary alone,
+ *     as for the application and analytics clusters and the monolith side);
  *  2. replica lag p50/p95 as the lag monitor sees it under a write load (seed target < 100 ms);
  *  3. connection reuse (1 - connections opened / acquisitions) under a steady load (seed target > 80 %).
  *
@@ -18,7 +20,9 @@ import { parseArgs } from 'node:util';
 import { serviceTargets, toPgPoolConfig, topologySchema, type DataNode } from '@neo/topology';
 import { startTopology } from '@neo/topology-runtime';
 import { PrismaClient } from '../libs/data/src/generated/replica-fixture/client.js';
+import { connectDatabase } from '../libs/data/src/data-source/connect-database.js';
 import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
+import { NodePools } from '../libs/data/src/pool/node-pools.js';
 import { createReplicaSet } from '../libs/data/src/replication/replica-set.js';
 
 const { values: cli } = parseArgs({ options: { runs: { type: 'string', default: '15' }, seconds: { type: 'string', default: '0.5' } } });
@@ -138,6 +142,12 @@ try {
     metrics,
   });
   await set.ready();
+  // A database of a cluster without replicas: the same library path, the primary alone.
+  const singlePools = new NodePools({ metrics });
+  const single = connectDatabase(
+    { primary, replicas: [] },
+    { createClient: (adapter) => new PrismaClient({ adapter }), pools: singlePools, reads: topology.services['bench']!.reads, metrics },
+  );
 
   const variants: Record<string, Target> = {
     'raw pg': {
@@ -156,6 +166,10 @@ try {
       read: (id) => set.client.item.findUnique({ where: { id } }),
       insert: (name) => set.client.item.create({ data: { name } }),
     },
+    'single primary': {
+      read: (id) => single.client.item.findUnique({ where: { id } }),
+      insert: (name) => single.client.item.create({ data: { name } }),
+    },
   };
 
   // Warm up every client (connections, Prisma's query compiler).
@@ -168,9 +182,9 @@ try {
     `\n## Per-query overhead (${runs} interleaved runs of ${runMs} ms; medians of ops/s and, in brackets, client CPU µs per op; ratios are medians of per-run ratios)\n`,
   );
   console.log(
-    '| scenario | raw pg | bare Prisma | official extension | routed client | routed / bare Prisma (ops/s; CPU) | routed / raw pg (ops/s) | official / bare Prisma (ops/s; CPU) |',
+    '| scenario | raw pg | bare Prisma | official extension | routed client | single primary | routed / bare Prisma (ops/s; CPU) | routed / raw pg (ops/s) | official / bare Prisma (ops/s; CPU) | single primary / bare Prisma (ops/s; CPU) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [scenario, concurrency, kind] of [
     ['PK read, c=1', 1, 'read'],
     ['PK read, c=16', 16, 'read'],
@@ -197,9 +211,10 @@ try {
       median(series[a]!.map((value, run) => value / series[b]![run]!)).toFixed(3);
     const cell = (name: string) => `${m[name]!.toFixed(0)} (${c[name]!.toFixed(0)} µs)`;
     console.log(
-      `| ${scenario} | ${cell('raw pg')} | ${cell('bare Prisma')} | ${cell('official extension')} | ${cell('routed client')} | ` +
+      `| ${scenario} | ${cell('raw pg')} | ${cell('bare Prisma')} | ${cell('official extension')} | ${cell('routed client')} | ${cell('single primary')} | ` +
         `${pairedRatio(results, 'routed client', 'bare Prisma')}; CPU ${pairedRatio(cpuResults, 'routed client', 'bare Prisma')} | ${pairedRatio(results, 'routed client', 'raw pg')} | ` +
-        `${pairedRatio(results, 'official extension', 'bare Prisma')}; CPU ${pairedRatio(cpuResults, 'official extension', 'bare Prisma')} |`,
+        `${pairedRatio(results, 'official extension', 'bare Prisma')}; CPU ${pairedRatio(cpuResults, 'official extension', 'bare Prisma')} | ` +
+        `${pairedRatio(results, 'single primary', 'bare Prisma')}; CPU ${pairedRatio(cpuResults, 'single primary', 'bare Prisma')} |`,
     );
   }
   const [primaryStatus, replicaStatus] = set.status();
@@ -295,7 +310,8 @@ try {
   );
   for (const line of text.split('\n').filter((l) => l.startsWith('neo_data_pool_connection_reuse_ratio{'))) console.log(`  ${line}`);
 
-  await Promise.all([set.close(), lagSet.close(), reuseSet.close()]);
+  await Promise.all([set.close(), lagSet.close(), reuseSet.close(), single.close()]);
+  await singlePools.closeAll();
   await Promise.all([barePrimary.$disconnect(), bareReplica.$disconnect(), official.$disconnect()]);
   await Promise.all(ownPools.map((pool) => pool.end()));
 } finally {

@@ -37,6 +37,17 @@ const router = new ReadWriteRouter(
 );
 const routed = createRoutedClient(router);
 const direct = instantClient();
+// A database without replicas (single-primary clusters, the monolith side): the same router, the primary alone.
+const alone = node('primary-alone', 'primary');
+const aloneSessions = new SessionWrites();
+const routedAlone = createRoutedClient(
+  new ReadWriteRouter(
+    alone,
+    new ReplicaSelector(alone, [], new RoundRobinPicker(), allFresh, aloneSessions),
+    aloneSessions,
+    (target, reason) => metrics.recordRouting({ database: 'bench', node: target.label, role: target.role }, reason),
+  ),
+);
 
 async function microsPerCall(call: (i: number) => Promise<unknown>, calls = 200_000): Promise<number> {
   const started = performance.now();
@@ -51,9 +62,17 @@ for (let run = 0; run < 5; run++) {
   (rows['routed read in a request context'] ??= []).push(
     await runWithRequestContext({ userId: 'u', requestId: 'r' }, () => microsPerCall((i) => routed.item.findUnique({ where: { id: i } }))),
   );
+  (rows['routed read, primary alone, in a request context'] ??= []).push(
+    await runWithRequestContext({ userId: 'u', requestId: 'r' }, () =>
+      microsPerCall((i) => routedAlone.item.findUnique({ where: { id: i } })),
+    ),
+  );
   (rows['direct write'] ??= []).push(await microsPerCall((i) => direct.item.create({ data: { i } })));
   (rows['routed write in a request context'] ??= []).push(
     await runWithRequestContext({ userId: 'u', requestId: 'r' }, () => microsPerCall((i) => routed.item.create({ data: { i } }))),
+  );
+  (rows['routed write, primary alone, in a request context'] ??= []).push(
+    await runWithRequestContext({ userId: 'u', requestId: 'r' }, () => microsPerCall((i) => routedAlone.item.create({ data: { i } }))),
   );
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

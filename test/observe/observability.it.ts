@@ -1,7 +1,9 @@
 // The monitoring stack against a running topology: real Prometheus and a postgres_exporter per
-// server (Debian packages), the oracle service serving /metrics under load. Every query of the
-// Grafana dashboard must return series, the seed's three queries among them; the replica-lag and
-// primary-down alerts must fire when those faults are caused.
+// server (Debian packages), three services serving /metrics under load: oracle on its replica set,
+// voting on its single-primary database, crosschain on its schema in the monolith. Every query of
+// the Grafana dashboard must return series, the seed's three queries among them (latency for each
+// of the three kinds of database); the replica-lag and primary-down alerts must fire when those
+// faults are caused.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,9 @@ import { migrateFleet } from '@neo/data/migrations';
 import { startObservability, startTopology, type RunningObservability, type RunningTopology } from '@neo/topology-runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCrosschainApp } from '../../apps/crosschain/src/create-crosschain-app.js';
 import { createOracleApp } from '../../apps/oracle/src/create-oracle-app.js';
+import { createVotingApp } from '../../apps/voting/src/create-voting-app.js';
 
 const workspaceRoot = new URL('../../', import.meta.url).pathname;
 const dashboard = JSON.parse(readFileSync(join(workspaceRoot, 'deploy/grafana/dashboards/neo-data-layer.json'), 'utf8')) as {
@@ -28,9 +32,9 @@ const SEED_QUERIES = [
 
 let running: RunningTopology;
 let observe: RunningObservability;
-let app: INestApplication;
+const apps: INestApplication[] = [];
 let workDir: string;
-let load: Load;
+const loads: Load[] = [];
 /** What the service logged, as its JSON logger would write it (one object per line). */
 const logged: Array<{ level: string; message: unknown; context?: string }> = [];
 const capturingLogger = {
@@ -40,47 +44,85 @@ const capturingLogger = {
   debug: () => undefined,
   verbose: () => undefined,
 };
-/** The primary's breaker states as logged, in order. */
+/** The oracle primary's breaker states as logged by the oracle service, in order. */
 const breakerStates = () =>
-  dataEvents()
+  dataEvents('oracle')
     .filter((event) => event.event === 'breaker' && event['node'] === 'blockchain/blockchain-primary')
     .map((event) => event['state']);
-/** The data-layer events logged so far. */
-const dataEvents = () =>
-  logged.filter((line) => line.context === 'neo-data').map((line) => line.message as Record<string, unknown> & { event: string });
+/** The data-layer events one service logged so far (crosschain follows the blockchain cluster too). */
+const dataEvents = (service: string) =>
+  logged
+    .filter((line) => line.context === 'neo-data')
+    .map((line) => line.message as Record<string, unknown> & { event: string })
+    .filter((event) => event['service'] === service);
 
-/** Requests against the oracle service until stopped: feeds registered and read back. */
+/** One round of requests a load worker sends; resolves to the number of requests. */
+type LoadStep = (url: string, worker: number, i: number) => Promise<number>;
+
+async function send(url: string, path: string, init: RequestInit & { expect: number }): Promise<Response> {
+  const response = await fetch(`${url}${path}`, init);
+  if (response.status !== init.expect) throw new Error(`${init.method ?? 'GET'} ${path} ${response.status}`);
+  return response;
+}
+
+/** Oracle: feeds registered and read back. */
+const oracleStep: LoadStep = async (url, worker, i) => {
+  const user = `user-${worker}-${i % 5}`;
+  const created = await send(url, '/feeds', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-user-id': user },
+    body: JSON.stringify({ name: `OBS-${worker}-${i}-${Date.now()}`, decimals: 2, source: 'observe-test' }),
+    expect: 201,
+  });
+  const { id } = (await created.json()) as { id: string };
+  for (const path of [`/feeds/${id}`, '/feeds?limit=5']) {
+    // Read by the user who wrote it: read-your-writes sends it to a node that has the feed
+    // (another user may be served by a replica that has not replayed it yet, and get 404).
+    await (await send(url, path, { headers: { 'x-user-id': user }, expect: 200 })).arrayBuffer();
+  }
+  return 3;
+};
+
+/** Voting: proposals made and read back. */
+const votingStep: LoadStep = async (url, worker, i) => {
+  const created = await send(url, '/proposals', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: `Observed ${worker}-${i}`, choices: ['yes', 'no'] }),
+    expect: 201,
+  });
+  const { id } = (await created.json()) as { id: string };
+  await (await send(url, `/proposals/${id}`, { expect: 200 })).arrayBuffer();
+  return 2;
+};
+
+/** Crosschain: a user's transfers listed. */
+const crosschainStep: LoadStep = async (url, worker) => {
+  await (await send(url, `/transfers?userId=observer-${worker}`, { expect: 200 })).arrayBuffer();
+  return 1;
+};
+
+/** Requests against one service until stopped. */
 class Load {
   private stopped = false;
   private readonly runners: Promise<void>[] = [];
   requests = 0;
   failures: string[] = [];
 
-  constructor(private readonly url: string) {}
+  constructor(
+    readonly service: string,
+    private readonly url: string,
+    private readonly step: LoadStep,
+  ) {}
 
-  start(workers = 4): void {
+  start(workers: number): void {
     for (let worker = 0; worker < workers; worker++) this.runners.push(this.run(worker));
   }
 
   private async run(worker: number): Promise<void> {
     for (let i = 0; !this.stopped; i++) {
       try {
-        const user = `user-${worker}-${i % 5}`;
-        const created = await fetch(`${this.url}/feeds`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-user-id': user },
-          body: JSON.stringify({ name: `OBS-${worker}-${i}-${Date.now()}`, decimals: 2, source: 'observe-test' }),
-        });
-        if (created.status !== 201) throw new Error(`POST /feeds ${created.status}`);
-        const { id } = (await created.json()) as { id: string };
-        for (const path of [`/feeds/${id}`, '/feeds?limit=5']) {
-          // Read by the user who wrote it: read-your-writes sends it to a node that has the feed
-          // (another user may be served by a replica that has not replayed it yet, and get 404).
-          const read = await fetch(`${this.url}${path}`, { headers: { 'x-user-id': user } });
-          await read.arrayBuffer();
-          if (read.status !== 200) throw new Error(`GET ${path} ${read.status}`);
-        }
-        this.requests += 3;
+        this.requests += await this.step(this.url, worker, i);
       } catch (error) {
         this.failures.push((error as Error).message);
       }
@@ -123,8 +165,13 @@ async function firing(alertname: string, node: string) {
 
 beforeAll(async () => {
   const declared: Topology = loadTopology({ path: locateTopologyFile() });
-  running = await startTopology(declared, { provider: 'embedded', clusters: ['blockchain', declared.monolith.cluster] });
-  await migrateFleet({ topology: running.topology, services: ['oracle'], prismaRoot: join(workspaceRoot, 'prisma'), monolith: true });
+  running = await startTopology(declared, { provider: 'embedded', clusters: ['blockchain', 'application', declared.monolith.cluster] });
+  await migrateFleet({
+    topology: running.topology,
+    services: ['oracle', 'voting', 'crosschain'],
+    prismaRoot: join(workspaceRoot, 'prisma'),
+    monolith: true,
+  });
 
   // The cutover phase the monolith records (what `neo-db copy` writes as it starts).
   const monolith = superuser(
@@ -140,21 +187,35 @@ beforeAll(async () => {
 
   workDir = mkdtempSync(join(tmpdir(), 'neo-observe-'));
   const flagsFile = join(workDir, 'flags.yaml');
-  // The service after its cutover: writes on its own database, and reads with them, on its replica set
-  // (the monolith side is a single primary, which records no query latency).
+  // Oracle and voting after their cutover: writes on their own databases, and reads with them
+  // (oracle's a replica set, voting's a single primary); crosschain before it, on the monolith.
   writeFileSync(
     flagsFile,
-    'version: 1\nflags:\n  UseShardedDatabase.oracle.reads: { rollout: 0 }\n  UseShardedDatabase.oracle.writes: true\n',
+    'version: 1\nflags:\n' +
+      '  UseShardedDatabase.oracle.reads: { rollout: 0 }\n  UseShardedDatabase.oracle.writes: true\n' +
+      '  UseShardedDatabase.voting.reads: { rollout: 100 }\n  UseShardedDatabase.voting.writes: true\n',
   );
-  app = await createOracleApp({ topology: running.topology, flags: { provider: 'file', path: flagsFile } }, { logger: capturingLogger });
-  await app.listen(0, '127.0.0.1');
-  const url = await app.getUrl();
-  load = new Load(url);
-  load.start();
+  const config = { topology: running.topology, flags: { provider: 'file' as const, path: flagsFile } };
+  const services: Array<[string, Promise<INestApplication>, LoadStep, number]> = [
+    ['oracle', createOracleApp(config, { logger: capturingLogger }), oracleStep, 4],
+    ['voting', createVotingApp(config, { logger: capturingLogger }), votingStep, 1],
+    ['crosschain', createCrosschainApp(config, { logger: capturingLogger }), crosschainStep, 1],
+  ];
+  const scraped: Array<{ service: string; address: string }> = [];
+  for (const [service, created, step, workers] of services) {
+    const app = await created;
+    apps.push(app);
+    await app.listen(0, '127.0.0.1');
+    const url = await app.getUrl();
+    const load = new Load(service, url, step);
+    loads.push(load);
+    load.start(workers);
+    scraped.push({ service, address: new URL(url).host });
+  }
 
   observe = await startObservability(running, {
     workDir: join(workDir, 'prometheus'),
-    services: [{ service: 'oracle', address: new URL(url).host }],
+    services: scraped,
     scrapeInterval: '1s',
     evaluationInterval: '1s',
     alertFor: '2s',
@@ -162,8 +223,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await load?.stop();
-  await app?.close();
+  await Promise.allSettled(loads.map((load) => load.stop()));
+  await Promise.allSettled(apps.map((app) => app.close()));
   await observe?.stop();
   await running?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
@@ -180,13 +241,16 @@ describe('Prometheus on the running topology', () => {
         .filter((target) => target.labels['job'] === 'postgres')
         .map((target) => target.labels['node'])
         .sort(),
-    ).toEqual([
-      'blockchain/blockchain-primary',
-      'blockchain/blockchain-replica-1',
-      'blockchain/blockchain-replica-2',
-      'monolith/monolith-primary',
-    ]);
-    expect(targets.filter((target) => target.labels['job'] === 'neo-services')).toHaveLength(1);
+    ).toEqual(
+      [
+        'blockchain/blockchain-primary',
+        'blockchain/blockchain-replica-1',
+        'blockchain/blockchain-replica-2',
+        'monolith/monolith-primary',
+        'application/application-primary',
+      ].sort(),
+    );
+    expect(targets.filter((target) => target.labels['job'] === 'neo-services')).toHaveLength(3);
   });
 
   it("answers the seed's three queries as written, with the labels they group by", async () => {
@@ -197,7 +261,25 @@ describe('Prometheus on the running topology', () => {
     );
     expect(connections!.map((sample) => sample.metric)).toContainEqual({ service: 'oracle', database: 'neo_oracle' });
     expect(connections!.map((sample) => sample.metric)).toContainEqual({ service: 'monolith', database: 'neo_service_layer' });
-    expect(latency!.map((sample) => sample.metric['service'])).toEqual(['oracle']);
+    expect(latency!.length).toBeGreaterThan(0);
+    // Every service's latency, whatever its database: a replica set (oracle), a single primary
+    // (voting) and the service's schema in the monolith (crosschain).
+    const latencyQuery = SEED_QUERIES[1]!;
+    const services = await until('latency of every service', async () => {
+      const names = (await observe.client.query(latencyQuery)).map((sample) => sample.metric['service']).sort();
+      return names.length === 3 ? names : undefined;
+    });
+    expect(services).toEqual(['crosschain', 'oracle', 'voting']);
+    const byDatabase = await observe.client.query(
+      'sum by (service, database, node, role) (rate(postgresql_query_duration_seconds_count[5m]))',
+    );
+    const where = (service: string) =>
+      byDatabase
+        .filter((sample) => sample.metric['service'] === service)
+        .map(({ metric }) => `${metric['database']} ${metric['node']} ${metric['role']}`);
+    expect(where('voting')).toEqual(['neo_voting application/application-primary primary']);
+    expect(where('crosschain')).toEqual(['neo_service_layer.crosschain monolith/monolith-primary primary']);
+    expect(where('oracle')).toContain('neo_oracle blockchain/blockchain-primary primary');
     expect(lag!.map((sample) => sample.metric['node']).sort()).toEqual([
       'blockchain/blockchain-replica-1',
       'blockchain/blockchain-replica-2',
@@ -216,10 +298,12 @@ describe('Prometheus on the running topology', () => {
       }
     }
     expect(empty).toEqual([]);
-    expect(load.requests).toBeGreaterThan(20);
-    expect(load.failures).toEqual([]);
+    for (const load of loads) {
+      expect(load.requests, load.service).toBeGreaterThan(5);
+      expect(load.failures, load.service).toEqual([]);
+    }
     // The flags placed the service once at start; nothing changed them since.
-    expect(dataEvents().filter((event) => event.event === 'flags')).toEqual([
+    expect(dataEvents('oracle').filter((event) => event.event === 'flags')).toEqual([
       expect.objectContaining({ service: 'oracle', writes: 'service', reads: 'service' }),
     ]);
   }, 600_000);
@@ -257,7 +341,7 @@ describe('alerts', () => {
     }
     // The service saw the replica leave rotation and come back: each change logged once, with its place.
     const rotation = () =>
-      dataEvents().filter((event) => event.event === 'replica-rotation' && event['node'] === 'blockchain/blockchain-replica-1');
+      dataEvents('oracle').filter((event) => event.event === 'replica-rotation' && event['node'] === 'blockchain/blockchain-replica-1');
     await until('the replica to return to rotation in the log', async () =>
       rotation().some((event) => event['inRotation'] === true) ? true : undefined,
     );
@@ -273,7 +357,7 @@ describe('alerts', () => {
   }, 240_000);
 
   it('fires NeoPrimaryDown when a primary stops', async () => {
-    await load.stop();
+    await Promise.all(loads.map((load) => load.stop()));
     expect(
       (await observe.client.alerts()).filter((alert) => alert.labels['alertname'] === 'NeoPrimaryDown'),
       'no primary is down yet',

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bindTopology, loadTopology, type Endpoints, type Topology } from '@neo/data';
-import { FileFlagWriter, UnleashFlagWriter, type AdminLogin, type CutoverContext, type FlagWriter } from '@neo/data/cutover';
+import {
+  cutoverEventLogger,
+  FileFlagWriter,
+  UnleashFlagWriter,
+  type AdminLogin,
+  type CutoverContext,
+  type FlagWriter,
+} from '@neo/data/cutover';
 import { copyCommand } from './commands/copy.command.js';
 import { rollbackCommand } from './commands/rollback.command.js';
 import { statusCommand } from './commands/status.command.js';
@@ -76,7 +83,15 @@ export function cutoverContextFromWorkspace(
   env: NodeJS.ProcessEnv = process.env,
 ): CutoverContext {
   const topology = runningTopology(paths);
-  return { topology, admin: adminLogins(topology, paths, env), flags: flagWriter(paths, options, env), prismaRoot: paths.prismaRoot, log };
+  return {
+    topology,
+    admin: adminLogins(topology, paths, env),
+    flags: flagWriter(paths, options, env),
+    prismaRoot: paths.prismaRoot,
+    log,
+    // Each step once as a data-layer event, in the services' format, on stderr (stdout is the command's answer).
+    events: cutoverEventLogger(env),
+  };
 }
 
 /** The superuser login per cluster: $NEO_ADMIN_USER, else the one `npm start` made, else the cluster's own role. */

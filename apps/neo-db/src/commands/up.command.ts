@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import getPort from 'get-port';
 import { loadTopology, type Topology } from '@neo/data';
 import { migrateFleet } from '@neo/data/migrations';
 import { startObservability, startTopology, type RunningObservability, type RunningTopology } from '@neo/topology-runtime';
@@ -64,8 +65,6 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   const stopAll = (): Promise<void> =>
     (stopping ??= (async () => {
       clearInterval(keepAlive);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       options.log('stopping services and servers…');
       await observability?.stop();
       await Promise.allSettled(services.map((s) => s.stop()));
@@ -74,13 +73,18 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       removeLocalUnleashRecord(paths);
       await running?.stop();
       options.log('everything stopped; data kept in ' + paths.localDataDir);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     })());
 
   function onSignal(): void {
     void stopAll().then(() => process.exit(0));
   }
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Listening until everything stopped: the runtime's server guard re-raises the signal (ending
+  // this process at once) as soon as no one else listens for it, which left PgBouncers,
+  // exporters and Prometheus running when Ctrl-C came.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     running = await startTopology(declared, {
@@ -127,8 +131,12 @@ export async function up(options: UpOptions): Promise<UpHandle> {
         NEO_LOG_FORMAT: process.env['NEO_LOG_FORMAT'] ?? (process.stdout.isTTY ? 'pretty' : 'json'),
         ...flagsEnv,
       };
-      for (const service of localServices) {
-        services.push(await startServiceProcess(service, { root: paths.root, env, log: options.log }));
+      // The services the topology declares (a smaller topology file runs fewer), each on its own
+      // port, or on any free one with NEO_SERVICE_PORTS=any (several topologies on one machine).
+      const anyPort = process.env['NEO_SERVICE_PORTS'] === 'any';
+      for (const service of localServices.filter((local) => declared.services[local.topologyService] !== undefined)) {
+        const port = anyPort ? await getPort() : service.port;
+        services.push(await startServiceProcess({ ...service, port }, { root: paths.root, env, log: options.log }));
       }
     }
     if (options.observe) {

@@ -1,5 +1,6 @@
 import { migrateFleet } from '../migrations/migrate-fleet.js';
 import { dataNodeLabel } from '@neo/topology';
+import { loggedStep } from './step-events.js';
 import { connectAdmin, enterStep, logOf, subscriptionConninfo, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import type { CutoverPlan, CutoverTarget } from './cutover-plan.js';
@@ -31,7 +32,17 @@ export interface CopyResult {
  * Every step checks what exists first, so a rerun (also after a kill) picks up where the
  * last run stopped; the initial copy itself goes on in the servers while no command runs.
  */
-export async function copyService(context: CutoverContext, service: string): Promise<CopyResult> {
+export function copyService(context: CutoverContext, service: string): Promise<CopyResult> {
+  return loggedStep(
+    context,
+    service,
+    'copy',
+    () => copy(context, service),
+    (result) => (result.started ? {} : { outcome: 'nothing-to-do' }),
+  );
+}
+
+async function copy(context: CutoverContext, service: string): Promise<CopyResult> {
   const log = logOf(context);
   const timeouts = timeoutsOf(context);
   const plan = await loadCutoverPlan(context, service);

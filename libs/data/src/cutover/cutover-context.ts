@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { type DataNode, dataNodeLabel, type Topology } from '@neo/topology';
 import { CutoverError } from './cutover.error.js';
+import type { EventLogger } from '../logging/index.js';
 import type { FlagWriter } from './flag-writer.js';
 
 /** A role allowed to create subscriptions: PostgreSQL 15 requires a superuser for that. */
@@ -42,6 +43,12 @@ export interface CutoverContext {
   prismaRoot?: string;
   timeouts?: Partial<CutoverTimeouts>;
   log?: (line: string) => void;
+  /**
+   * Where each operator step (copy, verify, switch-reads, switch-writes, rollback) is logged once
+   * as a data-layer event, `cutover-step` (see step-events.ts); `neo-db` passes the services' JSON
+   * logger on stderr. Absent: steps are not logged as events.
+   */
+  events?: EventLogger;
   /**
    * Called (and awaited) as each step begins, with the step's name: progress for people, and a
    * place where tests stop or kill the process at a known point.

@@ -21,5 +21,7 @@ export { switchReads } from './switch-reads.js';
 export { moveWrites, type MoveWritesResult } from './move-writes.js';
 export { rollbackService } from './rollback-service.js';
 export { cutoverStatus, type ServiceCutoverStatus } from './cutover-status.js';
+// Each operator step logged once as a data-layer event (`cutover-step`).
+export { cutoverEventLogger, type CutoverStep } from './step-events.js';
 export type { LinkHealth } from './replication-health.js';
 export { replicationName, type ReplicationDirection } from './replication-names.js';

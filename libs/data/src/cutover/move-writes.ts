@@ -11,7 +11,8 @@ import { assertLinksHealthy, inspectLink } from './replication-health.js';
 import { monolithSide, replicationLinks, serviceSide, type ReplicationLink, type SideDatabase } from './replication-links.js';
 import { advanceSequence, maxOf, sequenceColumns } from './sync-sequences.js';
 import { dropSubscription, ensureSlot, ensureSubscription } from './subscriptions.js';
-import { verifyService } from './verify.js';
+import { loggedStep } from './step-events.js';
+import { compareSides } from './verify.js';
 import { WriteFence } from './write-fence.js';
 import { readGuard, setGuard, type GuardSide } from './write-guard.js';
 
@@ -59,7 +60,28 @@ export interface MoveWritesResult {
  * were). After step 5 a rerun finishes steps 6 and 7 (each step checks what exists). A write
  * waits at most fenceLockMs + catchUpMs on the old side and guardWaitMs on the new one.
  */
-export async function moveWrites(context: CutoverContext, service: string, to: WriteSide): Promise<MoveWritesResult> {
+export function moveWrites(context: CutoverContext, service: string, to: WriteSide): Promise<MoveWritesResult> {
+  return loggedStep(
+    context,
+    service,
+    to === 'service' ? 'switch-writes' : 'rollback',
+    () => shiftWrites(context, service, to),
+    writeStepDetails,
+  );
+}
+
+/** What a step that moves writes adds to its event: where writes went, and how long writers waited. */
+export function writeStepDetails(result: MoveWritesResult): { outcome?: 'nothing-to-do' } & Record<string, unknown> {
+  return {
+    to: result.side,
+    ...(result.alreadyThere ? { outcome: 'nothing-to-do' as const } : {}),
+    ...(result.pausedMs !== undefined ? { writePauseMs: Math.round(result.pausedMs) } : {}),
+    ...(result.fencedMs !== undefined ? { fencedMs: Math.round(result.fencedMs) } : {}),
+  };
+}
+
+/** `moveWrites` without its step event: for rollback, which moves writes as part of its own step. */
+export async function shiftWrites(context: CutoverContext, service: string, to: WriteSide): Promise<MoveWritesResult> {
   const log = logOf(context);
   const from: WriteSide = to === 'service' ? 'monolith' : 'service';
   const plan = await loadCutoverPlan(context, service);
@@ -79,8 +101,8 @@ export async function moveWrites(context: CutoverContext, service: string, to: W
   }
   if (phase === MOVING[from]) {
     log(`${service}: an interrupted ${from === 'service' ? 'switch-writes' : 'rollback'} is finished first`);
-    await moveWrites(context, service, from);
-    return moveWrites(context, service, to);
+    await shiftWrites(context, service, from);
+    return shiftWrites(context, service, to);
   }
   const sides = { monolith: monolithSide(plan), service: serviceSide(plan) };
   const oldLinks = replicationLinks(plan, from === 'monolith' ? 'forward' : 'reverse');
@@ -91,7 +113,7 @@ export async function moveWrites(context: CutoverContext, service: string, to: W
     await assertLinksHealthy(context, oldLinks, timeouts.workerStartMs, what);
     if (to === 'service') {
       await enterStep(context, 'switch:verify');
-      const report = await verifyService(context, service);
+      const report = await compareSides(context, service);
       if (!report.ok) {
         throw new CutoverError(
           'CUTOVER_VERIFY_FAILED',

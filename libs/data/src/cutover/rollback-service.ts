@@ -2,7 +2,8 @@ import { logOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import { readPhase } from './cutover-state.js';
 import { loadCutoverPlan } from './load-plan.js';
-import { moveWrites, type MoveWritesResult } from './move-writes.js';
+import { shiftWrites, writeStepDetails, type MoveWritesResult } from './move-writes.js';
+import { loggedStep } from './step-events.js';
 
 /**
  * `rollback <service>`: every read and write back on the monolith in one command. Reads first
@@ -10,7 +11,11 @@ import { moveWrites, type MoveWritesResult } from './move-writes.js';
  * direction; the service's databases go on following the monolith, so switching again
  * later needs no new copy.
  */
-export async function rollbackService(context: CutoverContext, service: string): Promise<MoveWritesResult> {
+export function rollbackService(context: CutoverContext, service: string): Promise<MoveWritesResult> {
+  return loggedStep(context, service, 'rollback', () => rollBack(context, service), writeStepDetails);
+}
+
+async function rollBack(context: CutoverContext, service: string): Promise<MoveWritesResult> {
   const plan = await loadCutoverPlan(context, service);
   const phase = await withAdmin(context, plan.monolith, (client) => readPhase(client, service));
   if (phase === undefined) {
@@ -22,5 +27,5 @@ export async function rollbackService(context: CutoverContext, service: string):
     await context.flags.setWriteSide(service, 'monolith');
     return { service, side: 'monolith', alreadyThere: true };
   }
-  return moveWrites(context, service, 'monolith');
+  return shiftWrites(context, service, 'monolith');
 }

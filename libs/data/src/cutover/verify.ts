@@ -11,6 +11,7 @@ import { monolithSide, replicationLinks, serviceSide, type ReplicationLink } fro
 import { qualified } from './sql-text.js';
 import { readTableShape } from './table-catalog.js';
 import { describeRowDifferences, rowHashes, STABLE_TEXT_SETTINGS, tableChecksum, type TableChecksum } from './table-checksum.js';
+import { loggedStep } from './step-events.js';
 import { WriteFence } from './write-fence.js';
 
 export interface TableComparison {
@@ -49,7 +50,21 @@ const FOLLOWING: Partial<Record<CutoverPhase, 'forward' | 'reverse'>> = { replic
  * each database opens a REPEATABLE READ snapshot, and the fence is lifted before any
  * comparing starts, so writes wait only for the catch-up.
  */
-export async function verifyService(context: CutoverContext, service: string): Promise<VerifyReport> {
+export function verifyService(context: CutoverContext, service: string): Promise<VerifyReport> {
+  return loggedStep(
+    context,
+    service,
+    'verify',
+    () => compareSides(context, service),
+    (report) => ({
+      consistent: report.consistent,
+      ...(report.ok ? {} : { outcome: 'differences' as const, differences: report.differences.length }),
+    }),
+  );
+}
+
+/** `verifyService` without its step event: for steps that verify as part of their own work. */
+export async function compareSides(context: CutoverContext, service: string): Promise<VerifyReport> {
   const plan = await loadCutoverPlan(context, service);
   const phase = await withAdmin(context, plan.monolith, (client) => readPhase(client, service));
   if (phase === undefined) {

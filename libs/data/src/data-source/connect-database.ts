@@ -1,9 +1,8 @@
 import type { ReadSettings, ReplicaSetTargets } from '@neo/topology';
 import type { DataMetrics } from '../metrics/index.js';
-import { queryTimeoutsOf, type NodePools } from '../pool/index.js';
+import type { NodePools } from '../pool/index.js';
 import { createReplicaSet, type ReplicaSetOptions } from '../replication/index.js';
 import type { ConnectedDatabase, CreateDataClient, DataClient } from './data-source.js';
-import { withDefaultTransactionTimeout } from './default-transaction-timeout.js';
 import { retryTransientWrites } from './retry-transient-writes.js';
 
 /** Replica-set settings a service may tune; the rest comes from the topology. */
@@ -21,27 +20,27 @@ export interface ConnectSettings<TClient extends DataClient> {
 }
 
 /**
- * Connects one database: a replica set when `targets` has replicas (reads to fresh, healthy
- * replicas, everything else to the primary, read-your-writes per session; see `ReplicaSet`),
- * else one client on the primary. Either way the pools come from `settings.pools`.
+ * Connects one database as a `ReplicaSet`: reads to fresh, healthy replicas, everything else to
+ * the primary, read-your-writes per session. A database without replicas (a single-primary
+ * cluster, the service's schema in the monolith) is a set of its primary alone, so every call of
+ * every database takes the one path that times it (`neo_data_query_duration_seconds`), counts it,
+ * guards it with a breaker and answers a lost primary with `PrimaryUnavailableError`. The pools
+ * come from `settings.pools`.
  */
 export function connectDatabase<TClient extends DataClient>(
   targets: ReplicaSetTargets,
   settings: ConnectSettings<TClient>,
 ): ConnectedDatabase<TClient> {
   // Writes go to the primary only, so only its client replays a deadlock or serialization victim.
-  const createNodeClient = settings.createClient;
-  const createClient: CreateDataClient<TClient> = (adapter, node) => {
-    const client = createNodeClient(adapter, node);
-    return node.role === 'primary' ? retryTransientWrites(client) : client;
+  const createClient = (adapter: Parameters<CreateDataClient<TClient>>[0], node: Parameters<CreateDataClient<TClient>>[1]) => {
+    const client = settings.createClient(adapter, node);
+    return (node.role === 'primary' ? retryTransientWrites(client) : client) as TClient & object;
   };
-  settings = { ...settings, createClient };
-  if (targets.replicas.length === 0) return connectPrimary(targets, settings);
   const set = createReplicaSet<TClient & object>({
     primary: targets.primary,
     replicas: targets.replicas,
     reads: settings.reads,
-    createClient: (adapter, node) => settings.createClient(adapter, node) as TClient & object,
+    createClient,
     pools: settings.pools,
     ...(settings.metrics ? { metrics: settings.metrics } : {}),
     ...settings.replicaSet,
@@ -52,27 +51,5 @@ export function connectDatabase<TClient extends DataClient>(
     ready: () => set.ready(),
     status: () => set.status(),
     close: () => set.close(),
-  };
-}
-
-/** The primary alone: no routing, so no query metrics; its pool is followed like any other (`NodePools`). */
-function connectPrimary<TClient extends DataClient>(
-  { primary }: ReplicaSetTargets,
-  settings: ConnectSettings<TClient>,
-): ConnectedDatabase<TClient> {
-  const client = withDefaultTransactionTimeout(
-    settings.createClient(settings.pools.adapterFor(primary), primary),
-    queryTimeoutsOf(primary.pool).transactionTimeoutMs,
-  );
-  let closing: Promise<void> | undefined;
-  return {
-    client,
-    nodes: [{ node: primary, pool: settings.pools.poolFor(primary) }],
-    ready: () => Promise.resolve(),
-    status: () => [],
-    close() {
-      closing ??= client.$disconnect().catch(() => undefined);
-      return closing;
-    },
   };
 }

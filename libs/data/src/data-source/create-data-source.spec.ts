@@ -59,10 +59,13 @@ describe('createDataSource', () => {
     for (const { pool } of source.nodes) expect(pool.ended).toBe(true);
   });
 
-  it('builds the primary alone when the cluster has no replicas', async () => {
+  it('builds the primary alone when the cluster has no replicas, routed like any replica set', async () => {
     const source = createDataSource({ service: 'oracle', topology: topology([]), createClient: () => new FakeClient() });
     expect(source.nodes).toHaveLength(1);
-    expect(source.status?.()).toEqual([]);
+    expect(source.status?.().map((status) => `${status.role}:${status.label}`)).toEqual([
+      'primary:blockchain/blockchain-primary/neo_oracle',
+    ]);
+    expect(typeof (source.client as unknown as { $primary: unknown }).$primary).toBe('function');
     await expect(source.ready()).resolves.toBeUndefined();
     await source.close();
   });

@@ -24,7 +24,7 @@ export interface DataSourceOptions<TClient extends DataClient> {
 
 /**
  * The data source on the service's own database(s), as its topology declares them: one database
- * (a replica set when its cluster has replicas, else the primary alone), or for a service that
+ * (a replica set, of the primary alone when its cluster has no replicas), or for a service that
  * declares `sharding` one such database per shard behind a sharded client. Plain Prisma calls
  * either way, so callers keep calling this one function. (With flags, `openDataSource` adds the
  * monolith side.)

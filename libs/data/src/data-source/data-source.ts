@@ -39,7 +39,7 @@ export interface DataSource<TClient extends DataClient = DataClient> {
    * then reads go to the primary. Resolves at once for a source without replicas.
    */
   ready(): Promise<void>;
-  /** What routing knows of each node of a replica set (breaker, rotation, lag, counters); empty without replicas. */
+  /** What routing knows of each node (breaker, rotation and lag of replicas, counters); a primary alone has its own entry. */
   status?(): readonly NodeStatus[];
   /** Disconnects the client and ends every pool; safe to call more than once. */
   close(): Promise<void>;
@@ -47,7 +47,7 @@ export interface DataSource<TClient extends DataClient = DataClient> {
 
 /**
  * One database (a service's database, a shard, the service's schema in the monolith) as a data
- * source connects it: a replica set when its cluster has replicas, else its primary alone.
+ * source connects it: a replica set, of its primary alone when its cluster has no replicas.
  */
 export interface ConnectedDatabase<TClient> {
   readonly client: TClient;

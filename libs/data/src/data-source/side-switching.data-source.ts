@@ -67,10 +67,13 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   let monolith: ConnectedDatabase<TClient>;
   try {
     own = connectOwnDatabases(options, pools);
+    // Timed, counted and guarded like the own side's databases: the same metrics, breaker and tuning.
     const settings: ConnectSettings<TClient> = {
       createClient: options.createClient,
       pools,
       reads: findService(topology, service).reads,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.replicaSet ? { replicaSet: options.replicaSet } : {}),
     };
     monolith = connectDatabase({ primary: monolithTarget(topology, service), replicas: [] }, settings);
   } catch (error) {

@@ -20,7 +20,7 @@ export interface EventPlace {
 
 /** One logged data-layer event: always the service, the request (when inside one) and the place. */
 export interface DataEvent extends Partial<EventPlace> {
-  event: 'replica-rotation' | 'breaker' | 'flags' | 'write-redirect';
+  event: 'replica-rotation' | 'breaker' | 'flags' | 'write-redirect' | 'cutover-step';
   service: string;
   requestId?: string;
   [detail: string]: unknown;
@@ -33,11 +33,23 @@ export function eventPlace(node: DataNode): EventPlace {
   return { side: node.schema === undefined ? 'service' : 'monolith', shard: node.database, node: `${node.cluster}/${node.node}` };
 }
 
+/** One operator step of a cutover (`neo-db copy`, `verify`, `switch-reads`, `switch-writes`, `rollback`), as it ended. */
+export interface CutoverStepEvent {
+  step: 'copy' | 'verify' | 'switch-reads' | 'switch-writes' | 'rollback';
+  /** The phase recorded in the monolith before and after the step; `null` when no cutover has started. */
+  phaseBefore: string | null;
+  phaseAfter: string | null;
+  durationMs: number;
+  /** `done`; `nothing-to-do` (already so); `differences` (verify found some); `failed` (with `code` and `error`). */
+  outcome: 'done' | 'nothing-to-do' | 'differences' | 'failed';
+  [detail: string]: unknown;
+}
+
 /**
  * The data layer's changes as structured log events, each change once: a replica leaving or
  * returning to rotation, a breaker opening or closing, a flag change moving the service, a write
- * redirected by the cutover write guard. Lag polls and queries call in on every round; only a
- * state different from the last one logged for the same node is written.
+ * redirected by the cutover write guard, an operator's cutover step. Lag polls and queries call
+ * in on every round; only a state different from the last one logged for the same node is written.
  */
 export class DataEventLog {
   private readonly last = new Map<string, string>();
@@ -91,6 +103,17 @@ export class DataEventLog {
       ...(shard ? { shard } : {}),
       flagsAgreed,
       msg: `write redirected to the ${to} (the write guard moved writes${flagsAgreed ? '' : ' before the flags said so'})`,
+    });
+  }
+
+  /** A cutover step ended (the operator's command runs it once); `warn` when it failed or found differences. */
+  cutoverStep(step: CutoverStepEvent): void {
+    const ended = step.outcome === 'failed' ? 'failed' : step.outcome === 'differences' ? 'found differences' : 'done';
+    this.write(step.outcome === 'done' || step.outcome === 'nothing-to-do' ? 'log' : 'warn', {
+      event: 'cutover-step',
+      ...step,
+      durationMs: Math.round(step.durationMs),
+      msg: `cutover ${step.step} ${ended} (phase ${step.phaseBefore ?? 'none'} → ${step.phaseAfter ?? 'none'})`,
     });
   }
 

@@ -64,6 +64,10 @@ export interface NodeStatus {
  * `connectionTimeoutMs` (topology, default 5 s) when the host does not answer; once the primary's
  * breaker is open (2 failures in a row) writes fail at once, without touching the network,
  * until a probe finds it back. Reads keep going to replicas.
+ *
+ * With no replicas (a single-primary cluster, a service's schema in the monolith) the set is its
+ * primary alone: no lag monitor runs, and every call still goes through `NodeClient.run`, so it is
+ * timed and counted like any other.
  */
 export class ReplicaSet<C extends object> {
   readonly client: ReplicatedClient<C>;
@@ -128,8 +132,13 @@ export class ReplicaSet<C extends object> {
     );
     this.client = createRoutedClient(router, { transactionTimeoutMs: queryTimeoutsOf(options.primary.pool).transactionTimeoutMs });
 
-    this.firstRound = this.monitor.afterRounds(1);
-    this.monitor.start();
+    // A primary alone has no lag to follow: no polling connection, and nothing to wait for.
+    if (this.replicas.length === 0) {
+      this.firstRound = Promise.resolve();
+    } else {
+      this.firstRound = this.monitor.afterRounds(1);
+      this.monitor.start();
+    }
   }
 
   /** Resolves once the lag monitor has polled every node once; before that every read goes to the primary. */
