@@ -14,7 +14,7 @@ import { parse, parseDocument } from 'yaml';
  * small topology (oracle on a primary and a replica, voting on a single primary, the monolith),
  * with the services on free ports (NEO_SERVICE_PORTS=any). Prometheus must scrape every target of
  * the configuration it was given, the seed's three queries must answer, and Ctrl-C must leave no
- * process behind. The services run from their builds (`npm run build` first; CI builds before testing).
+ * process behind. The services run from their builds (neo-db's test target builds oracle and voting first: project.json).
  */
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const SEED_QUERIES = [
