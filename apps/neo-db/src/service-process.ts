@@ -25,6 +25,8 @@ export interface StartServiceOptions {
   readyTimeoutMs?: number;
   /** How long it may sit without progress (no new log line, no CPU time spent) before it is given up (default 60 s). */
   stallTimeoutMs?: number;
+  /** Aborted when the operator stops everything (Ctrl-C) while services are still starting: the service is stopped. */
+  signal?: AbortSignal;
 }
 
 /** Why a service did not come up: names it and carries the last lines of its log. */
@@ -67,6 +69,7 @@ export async function startServiceProcess(service: LocalService, options: StartS
     await waitUntilHealthy(child, `${url}/health`, output, {
       readyTimeoutMs: options.readyTimeoutMs ?? 180_000,
       stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {
     await stopChild(child, 2_000);
@@ -107,7 +110,7 @@ async function waitUntilHealthy(
   child: ChildProcess,
   healthUrl: string,
   output: FollowedOutput,
-  bounds: { readyTimeoutMs: number; stallTimeoutMs: number },
+  bounds: { readyTimeoutMs: number; stallTimeoutMs: number; signal?: AbortSignal },
 ): Promise<void> {
   const started = Date.now();
   let exit: string | undefined;
@@ -118,6 +121,7 @@ async function waitUntilHealthy(
   let lastProgressAt = Date.now();
   for (;;) {
     if (exit !== undefined) throw new Error(`exited with ${exit} before it answered ${healthUrl}`);
+    if (bounds.signal?.aborted) throw new Error('was stopped while it was starting');
     try {
       const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;

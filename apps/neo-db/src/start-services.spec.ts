@@ -29,6 +29,8 @@ const PROGRAMS = {
     console.log('loading the topology');
     console.error('Error: NEO_TOPOLOGY points at a file that does not exist');
     process.exit(3);`,
+  /** Says its pid, then stays alive without listening: a service still starting. */
+  slow: `console.log('pid ' + process.pid); setInterval(() => undefined, 60_000);`,
   /** Stays alive, silent and idle, never listening: a hung service. */
   hangs: `setInterval(() => undefined, 60_000);`,
 };
@@ -115,6 +117,37 @@ describe('startServices', () => {
 
     expect(failure).toBeInstanceOf(ServiceStartError);
     expect((failure as ServiceStartError).message).toMatch(/^hung made no progress for 1500 ms .*; it wrote no log$/);
+  });
+});
+
+describe('startServices stopped while starting', () => {
+  it('stops the services still starting when the operator stops everything', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'neo-start-abort-'));
+    chmodSync(root, 0o755);
+    try {
+      mkdirSync(join(root, 'apps', 'slow', 'dist'), { recursive: true });
+      writeFileSync(join(root, 'apps', 'slow', 'dist', 'main.js'), PROGRAMS.slow);
+      const abort = new AbortController();
+      let pid: number | undefined;
+      const log = (line: string) => {
+        const said = /^\[slow\] pid (\d+)$/.exec(line);
+        if (said) {
+          pid = Number(said[1]);
+          abort.abort();
+        }
+      };
+      const started: RunningService[] = [];
+      const service = { topologyService: 'slow', app: 'slow', port: await freePort() };
+      const failure = await startServices([service], started, { root, env: process.env, log, concurrency: 1, signal: abort.signal }).catch(
+        (error: unknown) => error,
+      );
+      expect((failure as Error).message).toMatch(/^slow was stopped while it was starting/);
+      expect(started).toEqual([]);
+      expect(pid).toBeGreaterThan(0);
+      expect(() => process.kill(pid!, 0)).toThrow();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -11,7 +11,8 @@ export interface StartServicesOptions extends StartServiceOptions {
  * Starts the services side by side, `concurrency` at a time, each pushed into `started` as soon as
  * it is healthy (so a caller that stops everything after a failure stops those too). After the
  * first service that fails no new one starts; those under way finish starting, and the first
- * failure is thrown. `started` ends in the order of `services`.
+ * failure is thrown. `started` ends in the order of `services`. Once `signal` is aborted nothing
+ * new starts and those starting are stopped.
  */
 export async function startServices(
   services: readonly LocalService[],
@@ -24,7 +25,7 @@ export async function startServices(
   const outcomes = await Promise.allSettled(
     services.map((service) =>
       limit(async () => {
-        if (failed) return;
+        if (failed || startOptions.signal?.aborted) return;
         try {
           started.push(await startServiceProcess(service, startOptions));
         } catch (error) {

@@ -63,6 +63,9 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   let pgbouncerMetrics: PgBouncerMetricsServer | undefined;
   let observability: RunningObservability | undefined;
   let stopping: Promise<void> | undefined;
+  // Ctrl-C while services are still starting stops those too, before the servers go.
+  const startAbort = new AbortController();
+  let starting: Promise<void> | undefined;
 
   // Nothing else may keep this process alive (with --no-services, no child process does), and its
   // servers stop when it exits: it waits for Ctrl-C.
@@ -74,6 +77,8 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       process.off('SIGTERM', onSignal);
       options.log('stopping services and servers…');
       await observability?.stop();
+      startAbort.abort();
+      await starting?.catch(() => undefined);
       await Promise.allSettled(services.map((s) => s.stop()));
       await unleash?.server.stop();
       await pgbouncerMetrics?.close();
@@ -134,12 +139,14 @@ export async function up(options: UpOptions): Promise<UpHandle> {
         NODE_COMPILE_CACHE: process.env['NODE_COMPILE_CACHE'] ?? join(dirname(paths.localDataDir), 'compile-cache'),
         ...flagsEnv,
       };
-      await startServices(localServices, services, {
+      starting = startServices(localServices, services, {
         root: paths.root,
         env,
         log: options.log,
+        signal: startAbort.signal,
         concurrency: options.startConcurrency ?? (Number(process.env['NEO_START_CONCURRENCY']) || DEFAULT_START_CONCURRENCY),
       });
+      await starting;
     }
     if (options.observe) {
       observability = await startObservability(running, {
