@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { DataFlagsOptions, Topology } from '@neo/data';
 import { DataHealthModule, DataMetricsModule, DataModule } from '@neo/data/nest';
-import { MasterKey } from './envelope/master-key.js';
+import { MasterKey } from '@neo/data/envelope';
+import { KEYMANAGEMENT_MASTER_KEY } from './envelope/master-key.js';
 import { KeysModule } from './keys/keys.module.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -21,7 +22,7 @@ export interface KeymanagementAppConfig {
 export class AppModule {
   static forRoot(config: KeymanagementAppConfig): DynamicModule {
     // Read at start, so a missing or malformed master key stops the service before it serves anything.
-    const masterKey = config.masterKey ?? MasterKey.fromEnv();
+    const masterKey = config.masterKey ?? MasterKey.fromEnv(KEYMANAGEMENT_MASTER_KEY);
     return {
       module: AppModule,
       // Global: the keys module's services inject it.

@@ -11,7 +11,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYMANAGEMENT_SERVICE } from './app.module.js';
 import { createKeymanagementApp } from './create-keymanagement-app.js';
-import { MasterKey } from './envelope/master-key.js';
+import { MasterKey } from '@neo/data/envelope';
+import { KEYMANAGEMENT_MASTER_KEY } from './envelope/master-key.js';
 
 /* The key management service on its own database: neo_keymanagement on the core cluster (a primary and a streaming replica). */
 
@@ -88,7 +89,7 @@ describe('key management service on its own databases', () => {
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.wrapped_key.length).toBe(12 + 16 + 32);
-    expect(rows[0]!.master_key_id).toBe(MasterKey.fromEnv().id);
+    expect(rows[0]!.master_key_id).toBe(MasterKey.fromEnv(KEYMANAGEMENT_MASTER_KEY).id);
     expect(JSON.stringify((await http.get(`/keys/${id}`).expect(200)).body)).not.toMatch(/wrapped|material/i);
   });
 

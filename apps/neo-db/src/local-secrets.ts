@@ -15,6 +15,8 @@ interface LocalSecret {
 const LOCAL_SECRETS: readonly LocalSecret[] = [
   // The key management service's master key: 32 random bytes, base64.
   { env: 'NEO_KEYMANAGEMENT_MASTER_KEY', file: 'keymanagement-master-key', make: () => randomBytes(32).toString('base64') },
+  // The security service's master key, wrapping its secrets' data keys: its own, so neither service can open the other's data.
+  { env: 'NEO_SECURITY_MASTER_KEY', file: 'security-master-key', make: () => randomBytes(32).toString('base64') },
 ];
 
 /**

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { KEY_BYTES } from '../envelope/aes-gcm.js';
-import type { MasterKey } from '../envelope/master-key.js';
+import { KEY_BYTES, type MasterKey } from '@neo/data/envelope';
 
 /**
  * What a data key is bound to when wrapped and when used: its key and version. A wrapped key

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataClient } from '@neo/data/nest';
 import { withReadConsistency } from '@neo/data';
-import { open, seal, SealBrokenError } from '../envelope/aes-gcm.js';
-import { MasterKey } from '../envelope/master-key.js';
+import { MasterKey, open, seal, SealBrokenError } from '@neo/data/envelope';
 import type { KeymanagementDb } from '../keymanagement-db.js';
 import type { KeyVersion } from '../generated/prisma/client.js';
 import { keyVersionContext } from './data-keys.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataClient } from '@neo/data/nest';
 import { newestFirstPages, Uuidv7Generator, withReadConsistency, type Page } from '@neo/data';
-import { MasterKey } from '../envelope/master-key.js';
+import { MasterKey } from '@neo/data/envelope';
 import type { KeymanagementDb } from '../keymanagement-db.js';
 import { newWrappedDataKey } from './data-keys.js';
 import { toKeyResponse, type KeyResponse } from './dto/key.response.js';

@@ -6,7 +6,9 @@ import { migrateFleet } from '@neo/data/migrations';
 import { startObservability, startTopology, type RunningObservability, type RunningTopology } from '@neo/topology-runtime';
 import { localServiceSecrets } from '../local-secrets.js';
 import { localServices } from '../local-services.js';
-import { startServiceProcess, type RunningService } from '../service-process.js';
+import { type RunningService } from '../service-process.js';
+import { startServices } from '../start-services.js';
+import { formatMemory, measureMemory } from '../memory-report.js';
 import { workspacePaths } from '../workspace-paths.js';
 import { printSummary } from '../print-summary.js';
 import {
@@ -35,7 +37,12 @@ export interface UpOptions {
   /** Also run Prometheus and a postgres_exporter per server, scraping the services (deploy/prometheus). */
   observe?: boolean;
   log: (line: string) => void;
+  /** How many services start at once (default: `$NEO_START_CONCURRENCY`, else 4). */
+  startConcurrency?: number;
 }
+
+/** Services start a few at a time once the databases are migrated: see apps/neo-db/README.md for the measurement. */
+const DEFAULT_START_CONCURRENCY = 4;
 
 export interface UpHandle {
   running: RunningTopology;
@@ -50,6 +57,7 @@ export interface UpHandle {
  * the services with their flags, print where everything is, and stop it all cleanly on Ctrl-C.
  */
 export async function up(options: UpOptions): Promise<UpHandle> {
+  const began = Date.now();
   const paths = workspacePaths();
   const declared: Topology = loadTopology({ path: paths.topologyFile });
   let running: RunningTopology | undefined;
@@ -58,6 +66,9 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   let pgbouncerMetrics: PgBouncerMetricsServer | undefined;
   let observability: RunningObservability | undefined;
   let stopping: Promise<void> | undefined;
+  // Ctrl-C while services are still starting stops those too, before the servers go.
+  const startAbort = new AbortController();
+  let starting: Promise<void> | undefined;
 
   // Nothing else may keep this process alive (with --no-services, no child process does), and its
   // servers stop when it exits: it waits for Ctrl-C.
@@ -67,6 +78,8 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       clearInterval(keepAlive);
       options.log('stopping services and servers…');
       await observability?.stop();
+      startAbort.abort();
+      await starting?.catch(() => undefined);
       await Promise.allSettled(services.map((s) => s.stop()));
       await unleash?.server.stop();
       await pgbouncerMetrics?.close();
@@ -129,15 +142,25 @@ export async function up(options: UpOptions): Promise<UpHandle> {
         NEO_ENDPOINTS: paths.endpointsFile,
         // The services' output comes here through a pipe: readable lines when a person watches this terminal, JSON otherwise.
         NEO_LOG_FORMAT: process.env['NEO_LOG_FORMAT'] ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+        // Node (22.1+) keeps the compiled code of the services' modules here: later starts skip the compiling.
+        NODE_COMPILE_CACHE: process.env['NODE_COMPILE_CACHE'] ?? join(dirname(paths.localDataDir), 'compile-cache'),
         ...flagsEnv,
       };
       // The services the topology declares (a smaller topology file runs fewer), each on its own
       // port, or on any free one with NEO_SERVICE_PORTS=any (several topologies on one machine).
       const anyPort = process.env['NEO_SERVICE_PORTS'] === 'any';
+      const toStart = [];
       for (const service of localServices.filter((local) => declared.services[local.topologyService] !== undefined)) {
-        const port = anyPort ? await getPort() : service.port;
-        services.push(await startServiceProcess({ ...service, port }, { root: paths.root, env, log: options.log }));
+        toStart.push({ ...service, port: anyPort ? await getPort() : service.port });
       }
+      starting = startServices(toStart, services, {
+        root: paths.root,
+        env,
+        log: options.log,
+        signal: startAbort.signal,
+        concurrency: options.startConcurrency ?? (Number(process.env['NEO_START_CONCURRENCY']) || DEFAULT_START_CONCURRENCY),
+      });
+      await starting;
     }
     if (options.observe) {
       observability = await startObservability(running, {
@@ -158,12 +181,20 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       options.log(`  dashboard for Grafana: deploy/grafana/dashboards/neo-data-layer.json (provisioning beside it)`);
     }
     printFlags(options, flagsFile, unleash);
+    for (const line of formatMemory(measureMemory(running, services))) options.log(line);
+    options.log(`ready in ${((Date.now() - startedAt(began)) / 1000).toFixed(1)} s`);
     options.log('press Ctrl-C to stop');
     return { running, services, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** `npm start` passes when it began (before its build), so "ready in" is what the operator waited. */
+function startedAt(upBegan: number): number {
+  const given = Number(process.env['NEO_STARTED_AT']);
+  return Number.isFinite(given) && given > 0 ? given : upBegan;
 }
 
 /** Where the flags live and how to change them; only local development defaults are ever shown, as env var names. */

@@ -1,11 +1,12 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pLimit from 'p-limit';
 import { findService, toPgPoolConfig, type Topology } from '@neo/topology';
-import { readLocalMigrations } from './local-migrations.js';
+import { readLocalMigrations, type LocalMigration } from './local-migrations.js';
 import { migrateTarget } from './migrate-target.js';
 import { MigrationError } from './migration.error.js';
-import { planMigrationTargets, type MigrationTargetKind } from './plan-migration-targets.js';
+import { planMigrationTargets, type PlannedMigrationTarget, type MigrationTargetKind } from './plan-migration-targets.js';
 
 /** `prisma/` at the workspace root (the same four levels up from src/migrations and dist/migrations). */
 export const DEFAULT_PRISMA_ROOT = fileURLToPath(new URL('../../../../prisma', import.meta.url));
@@ -25,7 +26,12 @@ export interface MigrateFleetOptions {
   log?: (line: string) => void;
   /** How long to wait for another run holding a target's migration lock. */
   lockTimeoutMs?: number;
+  /** How many targets migrate at once (default 4). */
+  concurrency?: number;
 }
+
+/** Each target holds one connection while it migrates; a few at once keeps a laptop's servers responsive. */
+const DEFAULT_MIGRATION_CONCURRENCY = 4;
 
 export interface FleetMigrationResult {
   service: string;
@@ -40,31 +46,49 @@ export interface FleetMigrationResult {
 
 /**
  * Applies each service's Prisma migrations to every target the topology gives it (its database
- * or shards, and its schema in the monolith), in order, each target once, recording them in
- * `_prisma_migrations` as Prisma does. Safe to rerun: applied migrations are skipped.
+ * or shards, and its schema in the monolith), in order within a target, each target once and a
+ * few targets at a time, recording them in `_prisma_migrations` as Prisma does. Safe to rerun:
+ * applied migrations are skipped.
  *
- * Stops at the first target that refuses or fails, throwing its `MigrationError` (targets
- * migrated before it stay migrated; a rerun continues where this one stopped).
+ * After the first target that refuses or fails, no new target starts; those under way finish and
+ * its `MigrationError` is thrown (targets migrated stay migrated; a rerun continues from there).
  */
 export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetMigrationResult[]> {
   const prismaRoot = options.prismaRoot ?? DEFAULT_PRISMA_ROOT;
   const log = options.log ?? (() => undefined);
   const services = await servicesToMigrate(options.topology, options.services, prismaRoot, log);
-  const results: FleetMigrationResult[] = [];
+  const jobs: { service: string; target: PlannedMigrationTarget; migrations: LocalMigration[] }[] = [];
   for (const service of services) {
     const migrations = await readLocalMigrations(migrationsDirectory(options.topology, service, prismaRoot));
     const targets = planMigrationTargets(options.topology, service, { monolith: options.monolith ?? true });
     log(`${service}: ${migrations.length} migration(s), ${targets.length} target(s)`);
-    for (const target of targets) {
-      const result = await migrateTarget(
-        { label: target.label, connection: toPgPoolConfig(target.node), ...(target.node.schema ? { schema: target.node.schema } : {}) },
-        migrations,
-        { log, ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) },
-      );
-      results.push({ service, kind: target.kind, ...(target.shard ? { shard: target.shard } : {}), ...result });
-    }
+    for (const target of targets) jobs.push({ service, target, migrations });
   }
-  return results;
+  // Targets are separate databases or schemas: they migrate side by side, a few at a time. Two
+  // targets in one database (the monolith's schemas) still take turns on Prisma's advisory lock.
+  const limit = pLimit(options.concurrency ?? DEFAULT_MIGRATION_CONCURRENCY);
+  let failed = false;
+  const settled = await Promise.allSettled(
+    jobs.map(({ service, target, migrations }) =>
+      limit(async (): Promise<FleetMigrationResult | undefined> => {
+        if (failed) return undefined; // after a failure, start nothing new: a rerun continues
+        try {
+          const result = await migrateTarget(
+            { label: target.label, connection: toPgPoolConfig(target.node), ...(target.node.schema ? { schema: target.node.schema } : {}) },
+            migrations,
+            { log, ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) },
+          );
+          return { service, kind: target.kind, ...(target.shard ? { shard: target.shard } : {}), ...result };
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }),
+    ),
+  );
+  const rejected = settled.find((outcome) => outcome.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  return settled.flatMap((outcome) => (outcome.status === 'fulfilled' && outcome.value ? [outcome.value] : []));
 }
 
 /** `prisma/<prismaDir or service>/migrations`. */

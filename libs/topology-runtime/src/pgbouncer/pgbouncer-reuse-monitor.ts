@@ -66,6 +66,9 @@ export class PgBouncerReuseMonitor {
       password: options.admin.password,
       database: 'pgbouncer',
     });
+    // PgBouncer going away (Ctrl-C reaches it too) must not crash the process that watches it:
+    // the next poll fails and is ignored, and stop() ends the client.
+    client.on('error', () => undefined);
     await client.connect();
     const monitor = new PgBouncerReuseMonitor(client, options);
     try {

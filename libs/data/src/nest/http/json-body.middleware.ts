@@ -68,7 +68,7 @@ export function jsonBodyMiddleware(routeLimits: readonly RouteBodyLimit[] = []):
           400,
           'Bad Request',
           'MALFORMED_JSON',
-          `the request body is not valid JSON: ${failure.message ?? 'it does not parse'}`,
+          `the request body is not valid JSON: ${parseProblem(failure.message)}`,
         );
       }
       const status = typeof failure.status === 'number' && failure.status >= 400 && failure.status < 500 ? failure.status : 400;
@@ -104,4 +104,13 @@ function formatBytes(bytes: number): string {
   if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
   if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
   return `${bytes} bytes`;
+}
+
+/**
+ * The parser's reason without the excerpt of the body V8 quotes (`…, "{"value": "s3cr"... is not
+ * valid JSON`): a body may carry a secret, and an error answer or its log line must not.
+ */
+function parseProblem(message: string | undefined): string {
+  if (!message) return 'it does not parse';
+  return message.replace(/,\s*".*" is not valid JSON$/s, '');
 }
