@@ -3,8 +3,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { WorkspacePaths } from './workspace-paths.js';
 
-/** A secret a local service needs that is not a database password (those come from the topology). */
-interface LocalSecret {
+/** A secret a service needs that is not a database password (those come from the topology). */
+export interface ServiceSecret {
+  /** The topology service that reads it. */
+  service: string;
   /** The environment variable the service reads. */
   env: string;
   /** Its file beside the local data. */
@@ -12,11 +14,17 @@ interface LocalSecret {
   make(): string;
 }
 
-const LOCAL_SECRETS: readonly LocalSecret[] = [
+/** Every such secret; deploy files reference them (`neo-db render`), `neo-db up` makes local ones. */
+export const SERVICE_SECRETS: readonly ServiceSecret[] = [
   // The key management service's master key: 32 random bytes, base64.
-  { env: 'NEO_KEYMANAGEMENT_MASTER_KEY', file: 'keymanagement-master-key', make: () => randomBytes(32).toString('base64') },
+  {
+    service: 'keymanagement',
+    env: 'NEO_KEYMANAGEMENT_MASTER_KEY',
+    file: 'keymanagement-master-key',
+    make: () => randomBytes(32).toString('base64'),
+  },
   // The security service's master key, wrapping its secrets' data keys: its own, so neither service can open the other's data.
-  { env: 'NEO_SECURITY_MASTER_KEY', file: 'security-master-key', make: () => randomBytes(32).toString('base64') },
+  { service: 'security', env: 'NEO_SECURITY_MASTER_KEY', file: 'security-master-key', make: () => randomBytes(32).toString('base64') },
 ];
 
 /**
@@ -26,7 +34,7 @@ const LOCAL_SECRETS: readonly LocalSecret[] = [
  */
 export function localServiceSecrets(paths: WorkspacePaths, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const secrets: Record<string, string> = {};
-  for (const secret of LOCAL_SECRETS) {
+  for (const secret of SERVICE_SECRETS) {
     const given = env[secret.env];
     if (given) {
       secrets[secret.env] = given;

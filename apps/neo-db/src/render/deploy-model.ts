@@ -1,5 +1,6 @@
 import { databasesByCluster, type Cluster, type Topology } from '@neo/topology';
 import { localServices } from '../local-services.js';
+import { SERVICE_SECRETS } from '../local-secrets.js';
 
 /** What both renderers need from the topology, named once. */
 export interface DeployModel {
@@ -25,6 +26,8 @@ export interface DeployService {
   clusters: string[];
   /** The variables its own roles' passwords come from (`app`, `readonly`), when the topology declares roles. */
   roleVariables: Array<{ role: 'app' | 'readonly'; variable: string }>;
+  /** Variables of its other secrets (a master key), each read from a secret, never written in a deploy file. */
+  secretVariables: string[];
 }
 
 /** The HTTP port every service listens on inside its container or pod. */
@@ -75,6 +78,7 @@ export function deployModel(
         topologyService: service.topologyService,
         clusters: [...new Set(used)],
         roleVariables: roleVariables[service.topologyService] ?? [],
+        secretVariables: SERVICE_SECRETS.filter((secret) => secret.service === service.topologyService).map((secret) => secret.env),
       };
     });
   return { clusters, services };

@@ -111,8 +111,13 @@ export function renderCompose(model: DeployModel): RenderedFile[] {
         NEO_FLAGS_FILE: '/etc/neo/flags.yaml',
         PORT: String(SERVICE_PORT),
         HOST: '0.0.0.0',
+        // The cluster roles', the service's own roles' and its other secrets' variables, from the operator's environment.
         ...Object.fromEntries(
-          clusters.map((cluster) => [cluster.passwordVariable, `\${${cluster.passwordVariable}:?set ${cluster.passwordVariable}}`]),
+          [
+            ...clusters.map((cluster) => cluster.passwordVariable),
+            ...service.roleVariables.map(({ variable }) => variable),
+            ...service.secretVariables,
+          ].map((variable) => [variable, `\${${variable}:?set ${variable}}`]),
         ),
       },
       volumes: [

@@ -87,6 +87,29 @@ describe('neo-db render: deploy/ from config/topology.yaml', () => {
     });
   });
 
+  it('hands each service its own role passwords and master key from secrets, in compose and Kubernetes alike', () => {
+    const [deployment] = documentsOf(rendered.get('k8s/services/security.yaml')!);
+    const env = (deployment as { spec: { template: { spec: { containers: Array<{ env: unknown[] }> } } } }).spec.template.spec
+      .containers[0]!.env;
+    expect(env).toContainEqual({
+      name: 'SECURITY_APP_DB_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'neo-security-credentials', key: 'app' } },
+    });
+    expect(env).toContainEqual({
+      name: 'NEO_SECURITY_MASTER_KEY',
+      valueFrom: { secretKeyRef: { name: 'neo-security-credentials', key: 'NEO_SECURITY_MASTER_KEY' } },
+    });
+    const compose = parse(rendered.get('compose/docker-compose.yml')!) as {
+      services: Record<string, { environment: Record<string, string> }>;
+    };
+    expect(compose.services['security']!.environment).toMatchObject({
+      SECURITY_APP_DB_PASSWORD: '${SECURITY_APP_DB_PASSWORD:?set SECURITY_APP_DB_PASSWORD}',
+      NEO_SECURITY_MASTER_KEY: '${NEO_SECURITY_MASTER_KEY:?set NEO_SECURITY_MASTER_KEY}',
+    });
+    expect(compose.services['reporting']!.environment).toHaveProperty('REPORTING_APP_DB_PASSWORD');
+    expect(compose.services['storage']!.environment).not.toHaveProperty('NEO_SECURITY_MASTER_KEY');
+  });
+
   it('writes no password: not the topology’s local defaults, not a value from the environment', () => {
     const everything = [...rendered.values()].join('\n');
     for (const secret of ['neo_core_local_pw', 'neo_blockchain_local_pw', 'neo_monolith_local_pw', 'render-placeholder'])

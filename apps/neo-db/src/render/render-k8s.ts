@@ -246,6 +246,11 @@ function serviceObjects(model: DeployModel, app: string): object[] {
                     name: variable,
                     valueFrom: { secretKeyRef: { name: `neo-${service.topologyService}-credentials`, key: role } },
                   })),
+                  // Its other secrets (a master key): in the same Secret, keyed by the variable's name.
+                  ...service.secretVariables.map((variable) => ({
+                    name: variable,
+                    valueFrom: { secretKeyRef: { name: `neo-${service.topologyService}-credentials`, key: variable } },
+                  })),
                 ],
                 volumeMounts: [{ name: 'neo-config', mountPath: '/etc/neo', readOnly: true }],
                 livenessProbe: probe('/health/live', 10),
