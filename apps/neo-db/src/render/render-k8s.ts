@@ -90,6 +90,17 @@ function endpointsJson(model: DeployModel): string {
   return JSON.stringify(endpoints, null, 2) + '\n';
 }
 
+/**
+ * The cluster's declared audit as pgaudit settings (CloudNativePG loads pgaudit when any is set);
+ * parameters are never logged. The per-database write audit the local runtime adds
+ * (`ALTER DATABASE … SET pgaudit.log`) has no CloudNativePG field: deploy/README.md says how.
+ */
+function pgauditParameters(declared: DeployCluster['declared']): Record<string, string> {
+  if (!declared.audit) return {};
+  const classes = [...(declared.audit.ddl ? ['ddl'] : []), ...(declared.audit.role ? ['role'] : [])];
+  return { 'pgaudit.log': classes.join(', ') || 'none', 'pgaudit.log_parameter': 'off', 'pgaudit.log_relation': 'off' };
+}
+
 function clusterObjects(cluster: DeployCluster): object[] {
   const names = k8sNames(cluster.name);
   const { declared } = cluster;
@@ -108,7 +119,7 @@ function clusterObjects(cluster: DeployCluster): object[] {
           initdb: { database: cluster.databases[0] ?? 'app', owner: declared.credentials.user, secret: { name: names.credentials } },
         },
         postgresql: {
-          parameters: { wal_level: 'logical', max_replication_slots: '10', max_wal_senders: '10' },
+          parameters: { wal_level: 'logical', max_replication_slots: '10', max_wal_senders: '10', ...pgauditParameters(declared) },
           shared_preload_libraries: ['pg_stat_statements'],
         },
         storage: { size: declared.temperature === 'cold' ? '50Gi' : '20Gi' },
