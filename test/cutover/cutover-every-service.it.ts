@@ -52,7 +52,12 @@ beforeAll(async () => {
   for (const cluster of Object.values(topology.clusters)) cluster.replicas = [];
   const clusters = [...new Set([topology.monolith.cluster, ...covered.map(({ service }) => topology.services[service]!.cluster)])];
   running = await startTopology(topology, { provider: 'embedded', clusters });
-  await migrateFleet({ topology: running.topology, services: covered.map(({ service }) => service), prismaRoot: prismaRoot(), monolith: true });
+  await migrateFleet({
+    topology: running.topology,
+    services: covered.map(({ service }) => service),
+    prismaRoot: prismaRoot(),
+    monolith: true,
+  });
   flagsDir = await mkdtemp(join(tmpdir(), 'neo-cutover-every-'));
   const flagsFile = join(flagsDir, 'flags.yaml');
   await writeFile(flagsFile, 'version: 1\nflags: {}\n');

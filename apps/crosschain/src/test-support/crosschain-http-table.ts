@@ -67,4 +67,3 @@ export const httpTable: ServiceHttpTable<CrosschainContext> = {
     { method: 'GET', path: '/transfers/:id', valid: ({ transferId }) => ({ params: { id: transferId } }), fields: [transferParam] },
   ],
 };
-

@@ -75,4 +75,3 @@ export const httpTable: ServiceHttpTable<KeymanagementContext> = {
     },
   ],
 };
-

@@ -73,4 +73,3 @@ export const httpTable: ServiceHttpTable<undefined> = {
     },
   ],
 };
-

@@ -57,4 +57,3 @@ export const httpTable: ServiceHttpTable<NotificationContext> = {
     { method: 'GET', path: '/messages/:id', valid: ({ messageId }) => ({ params: { id: messageId } }), fields: [messageParam] },
   ],
 };
-

@@ -77,4 +77,3 @@ export const httpTable: ServiceHttpTable<VotingContext> = {
     { method: 'GET', path: '/proposals/:id/tally', valid: ({ proposalId }) => ({ params: { id: proposalId } }), fields: [proposalParam] },
   ],
 };
-

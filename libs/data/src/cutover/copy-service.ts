@@ -71,7 +71,8 @@ export async function copyService(context: CutoverContext, service: string): Pro
       await withAdmin(context, target.node, async (client) => {
         for (const table of target.tables) {
           const created = await copyPartitionLayout(monolith, plan.monolith.schema, client, 'public', table.table);
-          if (created.length > 0) log(`${service}: ${dataNodeLabel(target.node)} got the monolith's partitions of ${table.table}: ${created.join(', ')}`);
+          if (created.length > 0)
+            log(`${service}: ${dataNodeLabel(target.node)} got the monolith's partitions of ${table.table}: ${created.join(', ')}`);
         }
       });
     }
