@@ -28,6 +28,7 @@ import { startTopology, startUnleashServer, type RunningTopology, type RunningUn
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmartContractsApp } from '../../apps/smart-contracts/src/create-smart-contracts-app.js';
 import { createStorageApp } from '../../apps/storage/src/create-storage-app.js';
+import { afterFlagChange } from './support/after-flag-change.js';
 import { HttpLoad, timedStep, writeRedirects, type WriteAndRead } from './support/http-load.js';
 import { missingAndDoubled, type SideName } from './support/side-rows.js';
 
@@ -73,18 +74,9 @@ beforeAll(async () => {
     topology: running.topology,
     admin: (cluster) => running.admin[cluster]!,
     // The steps' flag writes, timed: the propagation is measured from the moment Unleash took the change.
-    flags: {
-      read: (service) => writer.read(service),
-      describe: () => writer.describe(),
-      setReadPercent: async (service, percent) => {
-        await writer.setReadPercent(service, percent);
-        flagChangesAt.push(performance.now());
-      },
-      setWriteSide: async (service, side) => {
-        await writer.setWriteSide(service, side);
-        flagChangesAt.push(performance.now());
-      },
-    },
+    flags: afterFlagChange(writer, () => {
+      flagChangesAt.push(performance.now());
+    }),
     prismaRoot: prismaRoot(),
     log: (line) => console.log(`  [cutover] ${line}`),
   };

@@ -30,6 +30,7 @@ import { startTopology, type RunningTopology } from '@neo/topology-runtime';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterFlagChange } from './support/after-flag-change.js';
 import { localServices } from '../../apps/neo-db/src/local-services.js';
 
 type Side = 'monolith' | 'service';
@@ -67,18 +68,7 @@ beforeAll(async () => {
   context = {
     topology: running.topology,
     admin: (cluster) => running.admin[cluster]!,
-    flags: {
-      read: (service) => writer.read(service),
-      describe: () => writer.describe(),
-      setReadPercent: async (service, percent) => {
-        await writer.setReadPercent(service, percent);
-        await flags.reload();
-      },
-      setWriteSide: async (service, side) => {
-        await writer.setWriteSide(service, side);
-        await flags.reload();
-      },
-    },
+    flags: afterFlagChange(writer, () => flags.reload()),
     prismaRoot: prismaRoot(),
   };
 }, 300_000);
