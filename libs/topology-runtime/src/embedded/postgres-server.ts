@@ -40,6 +40,10 @@ export const SERVER_SETTINGS: Record<string, string | number> = {
   max_replication_slots: 40,
   max_logical_replication_workers: 32,
   max_worker_processes: 40,
+  // The replication launcher starts the apply worker of a subscription made soon after another
+  // only after this pause (default 5 s), which a writes switch waits for; a standby also retries
+  // its WAL source this often.
+  wal_retrieve_retry_interval: "'1s'",
   hot_standby: 'on',
   // Replicas tell the primary which rows their queries still need, so vacuum does not cancel them.
   hot_standby_feedback: 'on',

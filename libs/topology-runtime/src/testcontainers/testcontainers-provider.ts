@@ -31,6 +31,8 @@ const SERVER_FLAGS = [
   '-c',
   'max_worker_processes=40',
   '-c',
+  'wal_retrieve_retry_interval=1s',
+  '-c',
   'hot_standby=on',
   '-c',
   'hot_standby_feedback=on',
