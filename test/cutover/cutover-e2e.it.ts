@@ -25,16 +25,15 @@ import {
 } from '@neo/data';
 import { migrateFleet } from '@neo/data/migrations';
 import { startTopology, startUnleashServer, type RunningTopology, type RunningUnleashServer } from '@neo/topology-runtime';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmartContractsApp } from '../../apps/smart-contracts/src/create-smart-contracts-app.js';
 import { createStorageApp } from '../../apps/storage/src/create-storage-app.js';
+import { afterFlagChange } from './support/after-flag-change.js';
+import { HttpLoad, timedStep, writeRedirects, type WriteAndRead } from './support/http-load.js';
+import { missingAndDoubled, type SideName } from './support/side-rows.js';
 
 const INSTANCES = 2;
-const WRITERS_PER_SERVICE = 3;
 const USERS = 40;
-
-type SideName = 'monolith' | 'service';
 
 /** One service under test: its instances, the table whose rows the load writes, and its load. */
 interface ServiceUnderTest {
@@ -75,18 +74,9 @@ beforeAll(async () => {
     topology: running.topology,
     admin: (cluster) => running.admin[cluster]!,
     // The steps' flag writes, timed: the propagation is measured from the moment Unleash took the change.
-    flags: {
-      read: (service) => writer.read(service),
-      describe: () => writer.describe(),
-      setReadPercent: async (service, percent) => {
-        await writer.setReadPercent(service, percent);
-        flagChangesAt.push(performance.now());
-      },
-      setWriteSide: async (service, side) => {
-        await writer.setWriteSide(service, side);
-        flagChangesAt.push(performance.now());
-      },
-    },
+    flags: afterFlagChange(writer, () => {
+      flagChangesAt.push(performance.now());
+    }),
     prismaRoot: prismaRoot(),
     log: (line) => console.log(`  [cutover] ${line}`),
   };
@@ -108,8 +98,8 @@ beforeAll(async () => {
       target.urls.push(await app.getUrl());
     }
   }
-  storage.load = new HttpLoad(storage.urls, storageWrite);
-  smartContracts.load = new HttpLoad(smartContracts.urls, await transactionWrite(smartContracts.urls[0]!));
+  storage.load = new HttpLoad(storage.urls, storageWrite, { users: USERS });
+  smartContracts.load = new HttpLoad(smartContracts.urls, await transactionWrite(smartContracts.urls[0]!), { users: USERS });
 }, 300_000);
 
 afterAll(async () => {
@@ -182,7 +172,7 @@ describe('services move out of the monolith and back, flags from Unleash, under 
       await checkWrites(target, 'service', 'switch-writes again');
       expect((await verifyService(context, target.service)).ok).toBe(true);
       console.log(
-        `${target.service} load: ${target.load.acknowledged.size} writes and ${target.load.reads} reads acknowledged, ${target.load.failures.length} failed; writes retried after a guard redirect: ${await redirectsOf(target)}`,
+        `${target.service} load: ${target.load.acknowledged.size} writes and ${target.load.reads} reads acknowledged, ${target.load.failures.length} failed; writes retried after a guard redirect: ${await writeRedirects(target.urls)}`,
       );
       expect(target.load.failures).toEqual([]);
     }
@@ -191,16 +181,6 @@ describe('services move out of the monolith and back, flags from Unleash, under 
     expect(metrics).toMatch(/neo_data_side_decisions_total\{[^}]*side="service"/);
   }, 900_000);
 });
-
-/** `neo_data_write_redirects_total` of the service's instances, summed. */
-async function redirectsOf(target: ServiceUnderTest): Promise<number> {
-  let total = 0;
-  for (const url of target.urls) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    for (const match of text.matchAll(/^neo_data_write_redirects_total\{[^}]*\} (\d+)/gm)) total += Number(match[1]);
-  }
-  return total;
-}
 
 function sources(service?: string): SideSwitchingDataSource[] {
   return services
@@ -261,75 +241,27 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
-async function timed(target: ServiceUnderTest, label: string, step: () => Promise<unknown>): Promise<void> {
-  const from = performance.now();
-  await step();
-  const to = performance.now();
-  const waits = target.load.writeLatenciesBetween(from, to);
-  console.log(
-    `${target.service} ${label}: ${(to - from).toFixed(0)} ms; write pause of the ${waits.length} writes started meanwhile: p50 ${percentile(waits, 50)} ms, p95 ${percentile(waits, 95)} ms, max ${percentile(waits, 100)} ms`,
-  );
+function timed(target: ServiceUnderTest, label: string, step: () => Promise<unknown>): Promise<void> {
+  return timedStep(target.service, label, target.load, step);
 }
 
 /** Every acknowledged write is on the side of record exactly once (and no request failed). */
 async function checkWrites(target: ServiceUnderTest, side: SideName, step: string): Promise<void> {
   const { load } = target;
   const ids = [...load.acknowledged];
-  const counts = new Map<string, number>();
-  for (const { node, table } of sideTables(target, side)) {
-    const client = new pg.Client({
-      host: node.host,
-      port: node.port,
-      user: running.admin[node.cluster]!.user,
-      password: running.admin[node.cluster]!.password,
-      database: node.database,
-    });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ id: string; n: string }>(
-        `SELECT id::text, count(*) AS n FROM ${table} WHERE id = ANY($1::uuid[]) GROUP BY id`,
-        [ids],
-      );
-      for (const row of rows) counts.set(row.id, (counts.get(row.id) ?? 0) + Number(row.n));
-    } finally {
-      await client.end();
-    }
-  }
-  const missing = ids.filter((id) => !counts.has(id));
-  const doubled = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+  const { missing, doubled } = await missingAndDoubled({
+    topology: running.topology,
+    admin: (cluster) => running.admin[cluster]!,
+    service: target.service,
+    table: target.table,
+    side,
+    ids,
+  });
   console.log(
     `${target.service} ${step}: ${ids.length} acknowledged writes on the ${side} side: ${missing.length} missing, ${doubled.length} doubled; ${load.failures.length} failed requests`,
   );
   expect({ step, missing, doubled, failures: load.failures }).toEqual({ step, missing: [], doubled: [], failures: [] });
 }
-
-function sideTables(
-  target: ServiceUnderTest,
-  side: SideName,
-): Array<{ node: { cluster: string; host: string; port: number; database: string }; table: string }> {
-  const topology = running.topology;
-  const declared = topology.services[target.service]!;
-  if (side === 'monolith') {
-    const cluster = topology.monolith.cluster;
-    const primary = topology.clusters[cluster]!.primary;
-    return [
-      {
-        node: { cluster, host: primary.host!, port: primary.port!, database: topology.monolith.database },
-        table: `${declared.monolithSchema ?? target.service}.${target.table}`,
-      },
-    ];
-  }
-  const databases = declared.sharding
-    ? declared.sharding.shards.map((shard) => ({ cluster: shard.cluster ?? declared.cluster, database: shard.database }))
-    : [{ cluster: declared.cluster, database: declared.database }];
-  return databases.map(({ cluster, database }) => {
-    const primary = topology.clusters[cluster]!.primary;
-    return { node: { cluster, host: primary.host!, port: primary.port!, database }, table: `public.${target.table}` };
-  });
-}
-
-/** One write of the load and the read that follows it, for one user on one instance. */
-type WriteAndRead = (url: string, user: number) => Promise<{ id: string; writeMs: number } | { failure: string }>;
 
 /** Storage: create an object, then list the owner's objects. */
 const storageWrite: WriteAndRead = async (url, user) => {
@@ -376,65 +308,6 @@ async function transactionWrite(registerAt: string): Promise<WriteAndRead> {
     await read.body?.cancel().catch(() => undefined);
     return { id, writeMs };
   };
-}
-
-/**
- * A steady mixed load over HTTP: each writer writes for a user on the next instance and reads
- * back. Every answer other than the expected one is a failure.
- */
-class HttpLoad {
-  readonly acknowledged = new Set<string>();
-  readonly failures: string[] = [];
-  reads = 0;
-  private readonly writes: Array<{ startedAt: number; ms: number }> = [];
-  private running = false;
-  private workers: Promise<void>[] = [];
-
-  constructor(
-    private readonly urls: readonly string[],
-    private readonly writeAndRead: WriteAndRead,
-  ) {}
-
-  start(): void {
-    this.running = true;
-    this.workers = Array.from({ length: WRITERS_PER_SERVICE }, (_, n) => this.work(n));
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.workers);
-  }
-
-  writeLatenciesBetween(from: number, to: number): number[] {
-    return this.writes.filter((write) => write.startedAt >= from && write.startedAt <= to).map((write) => write.ms);
-  }
-
-  private async work(worker: number): Promise<void> {
-    let i = 0;
-    while (this.running) {
-      const url = this.urls[i++ % this.urls.length]!;
-      const user = (worker * 7919 + i) % USERS;
-      try {
-        const startedAt = performance.now();
-        const outcome = await this.writeAndRead(url, user);
-        if ('failure' in outcome) {
-          this.failures.push(outcome.failure);
-          continue;
-        }
-        this.writes.push({ startedAt, ms: outcome.writeMs });
-        this.acknowledged.add(outcome.id);
-        this.reads++;
-      } catch (error) {
-        this.failures.push(`request failed: ${(error as Error).message}`);
-      }
-    }
-  }
-}
-
-function percentile(values: readonly number[], p: number): string {
-  if (values.length === 0) return '-';
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!.toFixed(0);
 }
 
 function prismaRoot(): string {

@@ -7,6 +7,7 @@ import type { CutoverPlan, CutoverTarget } from './cutover-plan.js';
 import { ensureStateTable, readPhase, writePhase, type CutoverPhase } from './cutover-state.js';
 import { readCopyProgress, type TableCopyProgress } from './copy-progress.js';
 import { loadCutoverPlan } from './load-plan.js';
+import { copyPartitionLayout } from './partition-layout.js';
 import { ensurePublication } from './publications.js';
 import { ensureReplicaIdentityFull } from './replica-identity.js';
 import { ensureReplicationAlias } from './replication-alias.js';
@@ -75,6 +76,19 @@ async function copy(context: CutoverContext, service: string): Promise<CopyResul
   await enterStep(context, 'copy:check-targets');
   for (const target of plan.targets) await refuseUnrelatedData(context, plan, target);
 
+  await enterStep(context, 'copy:partitions');
+  await withAdmin(context, plan.monolith, async (monolith) => {
+    for (const target of plan.targets) {
+      await withAdmin(context, target.node, async (client) => {
+        for (const table of target.tables) {
+          const created = await copyPartitionLayout(monolith, plan.monolith.schema, client, 'public', table.table);
+          if (created.length > 0)
+            log(`${service}: ${dataNodeLabel(target.node)} got the monolith's partitions of ${table.table}: ${created.join(', ')}`);
+        }
+      });
+    }
+  });
+
   await enterStep(context, 'copy:guards');
   await withAdmin(context, plan.monolith, async (client) => {
     await ensureGuardInfrastructure(client);
@@ -119,6 +133,8 @@ async function copy(context: CutoverContext, service: string): Promise<CopyResul
           table: table.table,
           ...(table.filter ? { filter: table.filter } : {}),
         })),
+        // A partitioned table's changes go out under its own name: the target's partitions may differ.
+        { viaRoot: true },
       );
     }
   });

@@ -32,8 +32,8 @@ export async function checkServerLimits(context: CutoverContext, links: readonly
     if (Number(settings.workers) < needed || Number(settings.processes) < needed + 2) {
       problems.push(
         `${node.cluster}/${node.node} needs max_logical_replication_workers >= ${needed} and max_worker_processes >= ${needed + 2} ` +
-          `(it has ${settings.workers} and ${settings.processes}): ALTER SYSTEM SET max_logical_replication_workers = ${Math.max(16, needed)}; ` +
-          `ALTER SYSTEM SET max_worker_processes = ${Math.max(24, needed + 2)}; then restart that server`,
+          `(it has ${settings.workers} and ${settings.processes}): ALTER SYSTEM SET max_logical_replication_workers = ${Math.max(32, needed)}; ` +
+          `ALTER SYSTEM SET max_worker_processes = ${Math.max(40, needed + 2)}; then restart that server`,
       );
     }
   }

@@ -33,11 +33,17 @@ export const SERVER_SETTINGS: Record<string, string | number> = {
   unix_socket_directories: "''",
   // Logical replication is used to move a service out of the monolith.
   wal_level: 'logical',
-  max_wal_senders: 20,
-  max_replication_slots: 20,
-  // One apply worker per subscription: a cutover subscribes every shard database of a server.
-  max_logical_replication_workers: 16,
-  max_worker_processes: 24,
+  // Once every service took its writes, the monolith subscribes to each of their databases and
+  // shards (one apply worker, slot and sender a link: 19 for the seed's eleven services with their
+  // shards), and an initial copy adds table-sync workers with temporary slots.
+  max_wal_senders: 40,
+  max_replication_slots: 40,
+  max_logical_replication_workers: 32,
+  max_worker_processes: 40,
+  // The replication launcher starts the apply worker of a subscription made soon after another
+  // only after this pause (default 5 s), which a writes switch waits for; a standby also retries
+  // its WAL source this often.
+  wal_retrieve_retry_interval: "'1s'",
   hot_standby: 'on',
   // Replicas tell the primary which rows their queries still need, so vacuum does not cancel them.
   hot_standby_feedback: 'on',
