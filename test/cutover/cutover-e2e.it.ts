@@ -25,6 +25,7 @@ import {
 } from '@neo/data';
 import { migrateFleet } from '@neo/data/migrations';
 import { startTopology, startUnleashServer, type RunningTopology, type RunningUnleashServer } from '@neo/topology-runtime';
+import { pgClientConfig } from '@neo/topology';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmartContractsApp } from '../../apps/smart-contracts/src/create-smart-contracts-app.js';
@@ -65,7 +66,10 @@ beforeAll(async () => {
   // Before any cutover the service lives in its schema in the monolith.
   await migrateFleet({ topology: running.topology, services: services.map((s) => s.service), prismaRoot: prismaRoot(), monolith: true });
 
-  unleash = await startUnleashServer({ databaseUrl: superuserUrl(running.topology.monolith.cluster) });
+  unleash = await startUnleashServer({
+    databaseUrl: superuserUrl(running.topology.monolith.cluster),
+    databaseTls: running.admin[running.topology.monolith.cluster]!.tls,
+  });
   for (const { service } of services) {
     await unleash.createFlag(`UseShardedDatabase.${service}.reads`);
     await unleash.createFlag(`UseShardedDatabase.${service}.writes`);
@@ -277,13 +281,9 @@ async function checkWrites(target: ServiceUnderTest, side: SideName, step: strin
   const ids = [...load.acknowledged];
   const counts = new Map<string, number>();
   for (const { node, table } of sideTables(target, side)) {
-    const client = new pg.Client({
-      host: node.host,
-      port: node.port,
-      user: running.admin[node.cluster]!.user,
-      password: running.admin[node.cluster]!.password,
-      database: node.database,
-    });
+    const client = new pg.Client(
+      pgClientConfig({ host: node.host, port: node.port, ...running.admin[node.cluster]!, database: node.database }),
+    );
     await client.connect();
     try {
       const { rows } = await client.query<{ id: string; n: string }>(

@@ -13,6 +13,7 @@ writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nlocal CA\n-----END CERTIFICATE--
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const login = { host: '127.0.0.1', port: 5433, user: 'neo_admin', password: "it's secret", database: 'postgres' };
+const pool = { max: 1, min: 0, idleTimeoutMs: 1, connectionTimeoutMs: 1 };
 
 describe('connection settings from a login and its cluster TLS', () => {
   it('gives node-postgres verify-full: the CA, and a host check against the node, not "localhost"', () => {
@@ -44,9 +45,10 @@ describe('connection settings from a login and its cluster TLS', () => {
       role: 'primary',
       weight: 1,
       database: 'neo_storage',
+      pool,
       tls: { ca },
     };
-    const url = new URL(toConnectionUrl({ ...node, pool: { max: 1, min: 0, idleTimeoutMs: 1, connectionTimeoutMs: 1 } }, { redact: true }));
+    const url = new URL(toConnectionUrl(node, { redact: true }));
     expect(Object.fromEntries(url.searchParams)).toEqual({ sslmode: 'verify-full', sslrootcert: ca, sslcert: noClientCertificate });
     expect(url.password).toBe('***');
   });
