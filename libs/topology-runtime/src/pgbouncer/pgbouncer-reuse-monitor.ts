@@ -61,6 +61,9 @@ export class PgBouncerReuseMonitor {
   /** Connects to the admin console and takes the starting point: what was served and opened before is not counted. */
   static async start(options: PgBouncerReuseMonitorOptions): Promise<PgBouncerReuseMonitor> {
     const client = new pg.Client(pgClientConfig({ host: options.host, port: options.port, ...options.admin, database: 'pgbouncer' }));
+    // PgBouncer going away (Ctrl-C reaches it too) ends this connection: the next poll fails with it,
+    // rather than an unhandled 'error' event ending the process.
+    client.on('error', () => undefined);
     await client.connect();
     const monitor = new PgBouncerReuseMonitor(client, options);
     try {
