@@ -103,8 +103,3 @@ export function libpqTlsEnv(tls: TlsSettings | undefined): Record<string, string
   const names: Record<string, string> = { sslmode: 'PGSSLMODE', sslrootcert: 'PGSSLROOTCERT', sslcert: 'PGSSLCERT', sslkey: 'PGSSLKEY' };
   return Object.fromEntries(libpqTlsKeywords(tls).map(([key, value]) => [names[key]!, value]));
 }
-
-/** The TLS query of a `postgresql://` URL (`sslmode=verify-full&sslrootcert=…`), empty for a plain cluster. */
-export function libpqTlsQuery(tls: TlsSettings | undefined): URLSearchParams {
-  return new URLSearchParams(libpqTlsKeywords(tls));
-}
