@@ -64,7 +64,10 @@ beforeAll(async () => {
   // Before any cutover the service lives in its schema in the monolith.
   await migrateFleet({ topology: running.topology, services: services.map((s) => s.service), prismaRoot: prismaRoot(), monolith: true });
 
-  unleash = await startUnleashServer({ databaseUrl: superuserUrl(running.topology.monolith.cluster) });
+  unleash = await startUnleashServer({
+    databaseUrl: superuserUrl(running.topology.monolith.cluster),
+    databaseTls: running.admin[running.topology.monolith.cluster]!.tls,
+  });
   for (const { service } of services) {
     await unleash.createFlag(`UseShardedDatabase.${service}.reads`);
     await unleash.createFlag(`UseShardedDatabase.${service}.writes`);

@@ -27,6 +27,7 @@ import { migrateFleet } from '@neo/data/migrations';
 import { DATA_SOURCE } from '@neo/data/nest';
 import type { ServiceHttpTable } from '@neo/service-testing';
 import { startTopology, type RunningTopology } from '@neo/topology-runtime';
+import { pgClientConfig } from '@neo/topology';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,7 +147,7 @@ async function rowKeys(plan: CutoverPlan, side: Side): Promise<Map<string, strin
       : plan.targets.map((target) => ({ node: target.node, schema: 'public', tables: target.reverseTables }));
   for (const { node, schema, tables } of places) {
     const admin = running.admin[node.cluster]!;
-    const client = new pg.Client({ host: node.host, port: node.port, user: admin.user, password: admin.password, database: node.database });
+    const client = new pg.Client(pgClientConfig({ host: node.host, port: node.port, ...admin, database: node.database, tls: node.tls }));
     await client.connect();
     try {
       for (const table of tables) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplication } from '@nestjs/common';
 import { loadTopology, locateTopologyFile, type Topology } from '@neo/data';
+import { pgClientConfig } from '@neo/topology';
 import { CUTOVER_SCHEMA } from '@neo/data/cutover';
 import { migrateFleet } from '@neo/data/migrations';
 import { startObservability, startTopology, type RunningObservability, type RunningTopology } from '@neo/topology-runtime';
@@ -138,7 +139,7 @@ class Load {
 function superuser(cluster: string, node: string, database = 'postgres'): pg.Client {
   const endpoint = running.endpoints[`${cluster}/${node}`]!;
   const admin = running.admin[cluster]!;
-  return new pg.Client({ host: endpoint.host, port: endpoint.port, user: admin.user, password: admin.password, database });
+  return new pg.Client(pgClientConfig({ ...endpoint, ...admin, database }));
 }
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {

@@ -1,5 +1,5 @@
 import { migrateFleet } from '@neo/data/migrations';
-import { findService, replicationCredentials, type Credentials, type Topology } from '@neo/topology';
+import { findService, pgClientConfig, replicationCredentials, type Credentials, type TlsSettings, type Topology } from '@neo/topology';
 import type { RunningTopology } from '@neo/topology-runtime';
 import { startIsolatedTopology, withClient } from '@neo/testing';
 import pg from 'pg';
@@ -32,16 +32,17 @@ const PROBE_TABLE = 'probe_items';
 
 let running: RunningTopology;
 let topology: Topology;
+type Server = { host: string; port: number; tls?: TlsSettings | undefined };
 /** Every service on the started clusters. */
 let services: string[];
-let primary: { host: string; port: number };
-let monolithServer: { host: string; port: number };
+let primary: Server;
+let monolithServer: Server;
 const matrix: Cell[] = [];
 
 /** The primary server of the cluster a service lives on. */
-function serverOf(service: string): { host: string; port: number } {
+function serverOf(service: string): Server {
   const cluster = topology.clusters[findService(topology, service).cluster]!;
-  return { host: cluster.primary.host!, port: cluster.primary.port! };
+  return { host: cluster.primary.host!, port: cluster.primary.port!, tls: cluster.tls };
 }
 
 beforeAll(async () => {
@@ -52,7 +53,7 @@ beforeAll(async () => {
   );
   primary = serverOf('storage');
   const monolith = topology.clusters['monolith']!;
-  monolithServer = { host: monolith.primary.host!, port: monolith.primary.port! };
+  monolithServer = { host: monolith.primary.host!, port: monolith.primary.port!, tls: monolith.tls };
   // Real migrations, run as storage's owner role; the other services get a table made by their owner role.
   await migrateFleet({ topology, services: ['storage'] });
   for (const service of services) {
@@ -81,16 +82,13 @@ function rolesOf(service: string): { owner: Credentials; app: Credentials; reado
 /** Runs one action as `login` and records whether the server allowed it. */
 async function attempt(
   login: Credentials,
-  server: { host: string; port: number },
+  server: Server,
   database: string,
   action: Action,
   schema = 'public',
 ): Promise<{ outcome: Outcome; reason?: string }> {
   const client = new pg.Client({
-    ...server,
-    database,
-    user: login.user,
-    ...(login.password === undefined ? {} : { password: login.password }),
+    ...pgClientConfig({ ...server, database, ...login }),
     ...(action === 'replication' ? { replication: 'database' } : {}),
     connectionTimeoutMillis: 10_000,
   } as pg.ClientConfig);
@@ -114,13 +112,7 @@ async function attempt(
   }
 }
 
-async function check(
-  cell: Omit<Cell, 'actual' | 'reason'>,
-  login: Credentials,
-  server: { host: string; port: number },
-  database: string,
-  schema?: string,
-) {
+async function check(cell: Omit<Cell, 'actual' | 'reason'>, login: Credentials, server: Server, database: string, schema?: string) {
   const result = await attempt(login, server, database, cell.action, schema);
   matrix.push({ ...cell, actual: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
 }
@@ -229,7 +221,9 @@ describe('least privilege from the topology', () => {
     const login = rolesOf('storage').readonly;
     if (!login) throw new Error('config/topology.yaml declares no readonly role for storage');
     await expect
-      .poll(() => attempt(login, { host: replica.host!, port: replica.port! }, own, 'read'), { timeout: 30_000 })
+      .poll(() => attempt(login, { host: replica.host!, port: replica.port!, tls: topology.clusters['core']!.tls }, own, 'read'), {
+        timeout: 30_000,
+      })
       .toEqual({ outcome: 'allowed' });
     matrix.push({ role: login.user, place: `${own} (replica)`, action: 'read', expected: 'allowed', actual: 'allowed' });
   });

@@ -1,9 +1,17 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serviceTargets, toPgPoolConfig, topologySchema, type DataNode } from '@neo/topology';
-import { ensureLocalCertificates, type RunningTopology } from '@neo/topology-runtime';
-import { startIsolatedTopology } from '@neo/testing';
+import {
+  libpqConninfo,
+  pgClientConfig,
+  serviceTargets,
+  throughPgBouncer,
+  toPgPoolConfig,
+  topologySchema,
+  type DataNode,
+} from '@neo/topology';
+import { ensureLocalCertificates, findPgBouncer, findPostgresProgram, runProgram, type RunningTopology } from '@neo/topology-runtime';
+import { loadTestTopology, startIsolatedTopology } from '@neo/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -22,6 +30,7 @@ const topology = topologySchema.parse({
       tls: {},
       primary: { name: 'vault-primary' },
       replicas: [{ name: 'vault-replica-1' }],
+      pgbouncer: {},
     },
   },
   services: { vault: { cluster: 'vaultcluster', database: 'neo_vault' } },
@@ -34,7 +43,7 @@ let replica: DataNode;
 let scratch: string;
 
 beforeAll(async () => {
-  running = await startIsolatedTopology({ topology });
+  running = await startIsolatedTopology({ topology, pgbouncer: true });
   ({
     primary,
     replicas: [replica],
@@ -103,5 +112,37 @@ describe('TLS from the topology', () => {
     const ca = await readFile(first.caFile, 'utf8');
     const again = await ensureLocalCertificates(dir, { hosts: ['127.0.0.1'] });
     expect(await readFile(again.caFile, 'utf8')).toBe(ca);
+  });
+
+  it('is on for every cluster of the default topology (config/topology.yaml)', () => {
+    const clusters = Object.entries(loadTestTopology().clusters);
+    expect(clusters.filter(([, cluster]) => !cluster.tls).map(([name]) => name)).toEqual([]);
+    expect(clusters.length).toBeGreaterThan(0);
+  });
+
+  it('gives libpq programs verify-full with the CA, and they fail against another CA', async () => {
+    const admin = { ...running.endpoints['vaultcluster/vault-primary']!, ...running.admin['vaultcluster']!, database: 'neo_vault' };
+    const pgDump = await findPostgresProgram('pg_dump', 15);
+    const dump = ['--schema-only', `--host=${admin.host}`, `--port=${admin.port}`, `--username=${admin.user}`, '--dbname=neo_vault'];
+    expect(await runProgram(pgDump, dump, { password: admin.password, tls: admin.tls })).toContain('PostgreSQL database dump');
+    const other = await ensureLocalCertificates(path.join(scratch, 'other-for-libpq'), { hosts: ['127.0.0.1'] });
+    await expect(runProgram(pgDump, dump, { password: admin.password, tls: { ca: other.caFile } })).rejects.toThrow(
+      /certificate verify failed/,
+    );
+    // A subscription's CONNECTION (libpq in the server): verify-full with the CA, the password inside.
+    expect(libpqConninfo(admin)).toMatch(/sslmode='verify-full' sslrootcert='[^']+\/tls\/ca\.crt'/);
+  });
+
+  it.skipIf(!findPgBouncer())('puts PgBouncer on TLS both ways: verified to the servers, TLS only from its clients', async () => {
+    const viaPgBouncer = throughPgBouncer(primary);
+    expect(viaPgBouncer.port).not.toBe(primary.port);
+    // The client verifies PgBouncer (the local certificate names 127.0.0.1) and PgBouncer the server.
+    expect(await query<{ ssl: boolean }>(toPgPoolConfig(viaPgBouncer), 'select ssl from pg_stat_ssl where pid = pg_backend_pid()')).toEqual(
+      [{ ssl: true }],
+    );
+    const { ssl: _ssl, ...plain } = toPgPoolConfig(viaPgBouncer);
+    await expect(query(plain, 'select 1')).rejects.toThrow(/SSL required/);
+    const admin = running.pgbouncers[0]!.admin;
+    expect(await query(pgClientConfig({ ...viaPgBouncer, ...admin, database: 'pgbouncer' }), 'show version')).toHaveLength(1);
   });
 });

@@ -39,7 +39,7 @@ describe('key management service on its own databases', () => {
   function onReplica(sql: string): Promise<unknown[]> {
     const endpoint = shared.endpoints[`core/${REPLICA}`]!;
     const admin = shared.admin['core']!;
-    return withClient({ ...endpoint, database: 'neo_keymanagement', user: admin.user, password: admin.password }, async (client) => {
+    return withClient({ ...endpoint, ...admin, database: 'neo_keymanagement' }, async (client) => {
       return (await client.query(sql)).rows;
     });
   }

@@ -157,7 +157,8 @@ export const COMMANDS: readonly CommandUsage[] = [
     args: '<backup> --into <target>',
     summary: "restore a backup's databases into a server, then verify every table's rows and checksum against its manifest",
     details: [
-      '<target> is a cluster of the running topology or postgres://user@host:port (password in the URL or $PGPASSWORD).',
+      '<target> is a cluster of the running topology or postgres://user@host:port (password in the URL or $PGPASSWORD;',
+      '?sslmode=verify-full&sslrootcert=<ca file> for a TLS server; a cluster of the topology brings its own TLS).',
       'A database that already exists there is not replaced unless --force is given. Exit 1 when any table differs.',
       'Point in time (hot clusters, from their pgBackRest WAL archive): neo-db restore --cluster core --to 2026-11-30T06:00:00Z',
       'restores the cluster as it was then into a new server left running (--into: its data folder, default .neo/restores/…).',

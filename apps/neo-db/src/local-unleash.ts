@@ -46,6 +46,7 @@ export async function startLocalUnleash(
   const port = await getPort({ port: wanted });
   const server = await startUnleashServer({
     databaseUrl: serverUrl.toString(),
+    databaseTls: running.topology.clusters[clusterName]?.tls,
     databaseName: LOCAL_UNLEASH_DEFAULTS.database,
     port,
     adminToken,

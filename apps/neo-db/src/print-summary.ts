@@ -39,5 +39,13 @@ export function printSummary(
     for (const s of services) log(`  ${s.service.app.padEnd(16)} ${s.url}  (health: ${s.url}/health)`);
     log('  their logs follow here, each line prefixed with [service]');
   }
+  const tls = Object.entries(topology.clusters).filter(([, cluster]) => cluster.tls);
+  if (tls.length > 0) {
+    const ca = tls[0]![1].tls?.ca;
+    log(
+      `TLS only (verify-full) on ${tls.map(([name]) => name).join(', ')}${ca ? `; CA ${ca}` : ''}: ` +
+        `psql "host=127.0.0.1 port=<port> dbname=<database> user=<user> sslmode=verify-full${ca ? ` sslrootcert=${ca}` : ''}"`,
+    );
+  }
   log(`endpoints for tools and services: ${paths.endpointsFile}`);
 }

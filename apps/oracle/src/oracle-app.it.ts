@@ -73,10 +73,7 @@ describe('oracle service on the shared blockchain cluster', () => {
   function onNode<T>(node: string, sql: string): Promise<T[]> {
     const endpoint = shared.endpoints[`blockchain/${node}`]!;
     const admin = shared.admin['blockchain']!;
-    return withClient(
-      { ...endpoint, database: 'neo_oracle', user: admin.user, password: admin.password },
-      async (client) => (await client.query(sql)).rows as T[],
-    );
+    return withClient({ ...endpoint, ...admin, database: 'neo_oracle' }, async (client) => (await client.query(sql)).rows as T[]);
   }
 
   beforeAll(async () => {
@@ -344,14 +341,12 @@ describe('oracle service on the shared blockchain cluster', () => {
     /** A value written behind the service's back, straight into the primary: the cache cannot know of it. */
     async function insertBehindTheServicesBack(feedId: string, value: string): Promise<void> {
       const { primary } = serviceTargets(shared.topology, 'oracle');
-      await withClient(
-        { host: primary.host!, port: primary.port!, database: primary.database, user: primary.user, password: primary.password },
-        (client) =>
-          client.query('INSERT INTO feed_values (id, feed_id, value, observed_at, published_at) VALUES ($1, $2, $3, now(), now())', [
-            uuidv7(),
-            feedId,
-            value,
-          ]),
+      await withClient(primary, (client) =>
+        client.query('INSERT INTO feed_values (id, feed_id, value, observed_at, published_at) VALUES ($1, $2, $3, now(), now())', [
+          uuidv7(),
+          feedId,
+          value,
+        ]),
       );
     }
 

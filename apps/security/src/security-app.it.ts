@@ -26,7 +26,7 @@ describe('security service on its own databases', () => {
   function onReplica(sql: string): Promise<unknown[]> {
     const endpoint = shared.endpoints[`core/${REPLICA}`]!;
     const admin = shared.admin['core']!;
-    return withClient({ ...endpoint, database: 'neo_security', user: admin.user, password: admin.password }, async (client) => {
+    return withClient({ ...endpoint, ...admin, database: 'neo_security' }, async (client) => {
       return (await client.query(sql)).rows;
     });
   }

@@ -1,24 +1,17 @@
+import { pgClientConfig, type ServerLogin } from '@neo/topology';
 import pg from 'pg';
 
-/** Anything that says where a server is and how to log in: a DataNode, or an endpoint plus login. */
-export interface ClientTarget {
-  host: string;
-  port: number;
+/**
+ * Anything that says where a server is and how to log in: a DataNode, or an endpoint plus an
+ * admin login (`{ ...endpoint, ...admin, database }`, whose `tls` is the cluster's).
+ */
+export interface ClientTarget extends ServerLogin {
   database: string;
-  user: string;
-  password?: string | undefined;
 }
 
-/** A connected `pg.Client`; the caller ends it (`await client.end()`). */
+/** A connected `pg.Client` (verified TLS for a TLS cluster); the caller ends it (`await client.end()`). */
 export async function connectClient(target: ClientTarget): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: target.host,
-    port: target.port,
-    database: target.database,
-    user: target.user,
-    ...(target.password === undefined ? {} : { password: target.password }),
-    connectionTimeoutMillis: 5_000,
-  });
+  const client = new pg.Client({ ...pgClientConfig(target), connectionTimeoutMillis: 5_000 });
   await client.connect();
   return client;
 }

@@ -18,6 +18,7 @@ describe('startIsolatedTopology', () => {
       user: core.credentials.user,
       password: core.credentials.password,
       database: 'postgres',
+      tls: running.topology.clusters['core']!.tls,
     };
     await expect(withClient(login, async (client) => (await client.query('select 1 as one')).rows)).resolves.toEqual([{ one: 1 }]);
 

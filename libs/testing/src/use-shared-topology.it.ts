@@ -9,8 +9,11 @@ describe('useSharedTopology', () => {
   it('binds every started node of config/topology.yaml to a running server', () => {
     for (const [name, cluster] of Object.entries(topology.clusters)) {
       for (const node of [cluster.primary, ...cluster.replicas]) {
-        if (!endpoints[`${name}/${node.name}`]) continue;
-        expect(node).toMatchObject(endpoints[`${name}/${node.name}`]!);
+        const endpoint = endpoints[`${name}/${node.name}`];
+        if (!endpoint) continue;
+        expect(node).toMatchObject({ host: endpoint.host, port: endpoint.port });
+        // The CA the runtime made travels with the endpoints, and the cluster's clients verify with it.
+        if (endpoint.ca) expect(cluster.tls?.ca).toBe(endpoint.ca);
       }
     }
     expect(Object.keys(endpoints).length).toBeGreaterThan(0);
@@ -27,6 +30,7 @@ describe('useSharedTopology', () => {
           user: serviceCredentials(cluster, service, 'primary').user,
           password: serviceCredentials(cluster, service, 'primary').password,
           database: service.database,
+          tls: cluster.tls,
         },
         async (client) => (await client.query<{ db: string }>('select current_database() as db')).rows[0]?.db,
       );

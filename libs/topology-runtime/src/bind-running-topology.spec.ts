@@ -46,4 +46,14 @@ describe('bindRunningTopology', () => {
     expect(bound.services['storage']?.sharding?.shards.map((shard) => shard.database)).toEqual(['neo_storage_2024', 't1_neo_storage_2025']);
     expect(bound.monolith.database).toBe('t1_neo_service_layer');
   });
+
+  it('binds the local CA to a TLS cluster, and runs a cluster whose provider made none as its servers are', () => {
+    const topology = sampleTopology();
+    topology.clusters['core']!.tls = {};
+    topology.clusters['app']!.tls = {};
+    const endpoints = { 'core/core-primary': { host: '127.0.0.1', port: 5001 }, 'app/app-primary': { host: '127.0.0.1', port: 5002 } };
+    const bound = bindRunningTopology(topology, run({ endpoints, tls: { core: { ca: '/data/tls/ca.crt' } } }));
+    expect(bound.clusters['core']?.tls).toEqual({ ca: '/data/tls/ca.crt' });
+    expect(bound.clusters['app']?.tls).toBeUndefined();
+  });
 });

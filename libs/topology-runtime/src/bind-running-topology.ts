@@ -20,6 +20,9 @@ export function bindRunningTopology(topology: Topology, run: ProviderRun): Topol
     cluster.replicas = cluster.replicas.flatMap((replica) => bindNode(name, replica) ?? []);
     const tls = run.tls?.[name];
     if (tls && cluster.tls) cluster.tls = { ...cluster.tls, ca: cluster.tls.ca ?? tls.ca };
+    // `tls: {}` asks the runtime for a local CA; a provider that made none (servers given by URL,
+    // containers) runs this cluster as its servers are, so clients do not expect TLS there.
+    else if (cluster.tls && cluster.tls.ca === undefined) delete cluster.tls;
     const credentials = run.credentials?.[name];
     if (credentials) cluster.credentials = { ...credentials };
   }

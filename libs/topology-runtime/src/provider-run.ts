@@ -1,3 +1,4 @@
+import type { LocalCertificates } from './provisioning/tls-certificates.js';
 import type { AdminAccess, Endpoints } from './topology-runtime.types.js';
 
 /** What a provider hands back before the topology is bound: where nodes listen and how to stop them. */
@@ -11,6 +12,8 @@ export interface ProviderRun {
   credentials?: Record<string, { user: string; password?: string }>;
   /** Embedded: the CA that clients of each TLS cluster verify its servers with. */
   tls?: Record<string, { ca: string }>;
+  /** Embedded: the local servers' certificate, which a local PgBouncer presents to its clients too. */
+  serverCertificates?: LocalCertificates;
   /** External: clusters whose replicas are not available. */
   withoutReplicas?: string[];
   stopNode(cluster: string, node: string): Promise<void>;

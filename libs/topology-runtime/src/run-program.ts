@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { libpqTlsEnv, type TlsSettings } from '@neo/topology';
 import { TopologyRuntimeError } from './errors.js';
 import type { ServerOsUser } from './embedded/server-os-user.js';
 
@@ -10,6 +11,8 @@ export interface RunProgramOptions {
   secrets?: string[];
   /** The password of a PostgreSQL client program: given as PGPASSWORD, never on the command line where `ps` shows it. */
   password?: string | undefined;
+  /** The server's TLS (a cluster's `tls`): given as PGSSLMODE=verify-full, PGSSLROOTCERT, … */
+  tls?: TlsSettings | undefined;
 }
 
 /**
@@ -26,6 +29,7 @@ export function runProgram(program: string, args: string[], options: RunProgramO
         LC_ALL: 'C',
         LC_MESSAGES: 'C',
         ...(options.password !== undefined ? { PGPASSWORD: options.password } : {}),
+        ...libpqTlsEnv(options.tls),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),

@@ -40,10 +40,17 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
     log(`audit: not set up by the ${provider} provider; its servers log what their own configuration says`);
   }
   let bound = bindRunningTopology(topology, run);
+  const withoutTls = Object.keys(bound.clusters).filter((name) => topology.clusters[name]?.tls && !bound.clusters[name]?.tls);
+  if (withoutTls.length > 0) log(`tls: the ${provider} provider makes no local CA; ${withoutTls.join(', ')} connect as the servers allow`);
   let pgbouncers: RunningPgBouncers | undefined;
   if (options.pgbouncer) {
     try {
-      pgbouncers = await startPgBouncers(bound, { log, admin: run.admin, ...(options.env ? { env: options.env } : {}) });
+      pgbouncers = await startPgBouncers(bound, {
+        log,
+        admin: run.admin,
+        ...(run.serverCertificates ? { certificates: run.serverCertificates } : {}),
+        ...(options.env ? { env: options.env } : {}),
+      });
     } catch (error) {
       await run.stop();
       throw error;

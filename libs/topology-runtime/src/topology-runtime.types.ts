@@ -1,4 +1,4 @@
-import type { Endpoints, Topology } from '@neo/topology';
+import type { Endpoints, TlsSettings, Topology } from '@neo/topology';
 import type { RunningPgBouncer } from './pgbouncer/pgbouncer-process.js';
 
 export { endpointKey, type Endpoints } from '@neo/topology';
@@ -47,6 +47,8 @@ export interface StartTopologyOptions {
 export interface AdminAccess {
   user: string;
   password?: string;
+  /** The cluster's TLS (its CA): `pgClientConfig({ ...endpoint, ...admin, database })` connects verified. */
+  tls?: TlsSettings;
 }
 
 export interface RunningTopology {

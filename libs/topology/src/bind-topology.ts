@@ -1,8 +1,11 @@
 import { TopologyError } from './topology.error.js';
 import type { DeclaredNode, Topology } from './topology.schema.js';
 
-/** Where the topology runtime started each node: keyed by `"<cluster>/<node>"`. */
-export type Endpoints = Record<string, { host: string; port: number }>;
+/**
+ * Where the topology runtime started each node: keyed by `"<cluster>/<node>"`. `ca`: the CA file
+ * the runtime made for a cluster that declares `tls` without one, which its clients verify with.
+ */
+export type Endpoints = Record<string, { host: string; port: number; ca?: string }>;
 
 /** The key of a node in `Endpoints`: `core/core-primary`. */
 export function endpointKey(cluster: string, node: string): string {
@@ -16,7 +19,8 @@ export function pgbouncerEndpointKey(cluster: string): string {
 
 /**
  * A copy of the topology in which every node that was declared without host/port takes
- * them from `endpoints`, and so does each declared `pgbouncer` the runtime started.
+ * them from `endpoints`, and so does each declared `pgbouncer` the runtime started; a cluster
+ * that declares `tls` without a CA takes the one the runtime made (the endpoint's `ca`).
  * Declared hosts and ports are kept: those servers run elsewhere.
  * An endpoint for a node the topology does not declare is refused (it means the runtime
  * and the topology disagree).
@@ -32,6 +36,8 @@ export function bindTopology(topology: Topology, endpoints: Endpoints): Topology
       if (endpoint && !isBound(node)) {
         node.host = endpoint.host;
         node.port = endpoint.port;
+        // A new block: clusters may share one declared block (a YAML alias).
+        if (endpoint.ca && cluster.tls && cluster.tls.ca === undefined) cluster.tls = { ...cluster.tls, ca: endpoint.ca };
       }
     }
     if (cluster.pgbouncer) {

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import type { PoolConfig } from 'pg';
 import { REDACTED } from './redact-secrets.js';
+import { libpqTlsKeywords, pgClientConfig } from './server-connection.js';
 import type { PoolSettings, Role, TlsSettings } from './topology.schema.js';
 
 /**
@@ -44,11 +43,7 @@ export function dataNodeLabel(n: DataNode): string {
 /** node-postgres pool settings for this target; a schema becomes the connection's search_path. */
 export function toPgPoolConfig(n: DataNode): PoolConfig {
   return {
-    host: n.host,
-    port: n.port,
-    database: n.database,
-    user: n.user,
-    ...(n.password !== undefined ? { password: n.password } : {}),
+    ...pgClientConfig(n),
     max: n.pool.max,
     min: n.pool.min,
     idleTimeoutMillis: n.pool.idleTimeoutMs,
@@ -56,23 +51,6 @@ export function toPgPoolConfig(n: DataNode): PoolConfig {
     // Shows which target a server connection belongs to in pg_stat_activity.
     application_name: `neo:${n.node}`,
     ...(n.schema !== undefined ? { options: `-c search_path=${n.schema}` } : {}),
-    ...(n.tls ? { ssl: verifyFull(n.host, n.tls) } : {}),
-  };
-}
-
-/**
- * node-postgres TLS options of sslmode=verify-full: the chain must lead to the CA, and the
- * certificate must name the host (or `serverName`). node-postgres checks IP hosts against
- * "localhost", so the host is checked here explicitly.
- */
-export function verifyFull(host: string, settings: TlsSettings): ConnectionOptions {
-  const expected = settings.serverName ?? host;
-  return {
-    rejectUnauthorized: true,
-    ...(settings.ca ? { ca: readFileSync(settings.ca, 'utf8') } : {}),
-    ...(settings.cert ? { cert: readFileSync(settings.cert, 'utf8') } : {}),
-    ...(settings.key ? { key: readFileSync(settings.key, 'utf8') } : {}),
-    checkServerIdentity: (_name, certificate) => checkServerIdentity(expected, certificate),
   };
 }
 
@@ -89,12 +67,16 @@ export function throughPgBouncer(n: DataNode): DataNode {
 /**
  * `postgresql://user:password@host:port/database`, password URL-encoded, or `***` with
  * `redact: true`. A schema is passed as `options=-c search_path=<schema>`, which psql,
- * pg_dump and node-postgres all understand.
+ * pg_dump and node-postgres all understand; a TLS cluster adds `sslmode=verify-full` and its CA.
  */
 export function toConnectionUrl(n: DataNode, options: { redact?: boolean } = {}): string {
   const user = encodeURIComponent(n.user);
   const password = n.password === undefined ? '' : `:${options.redact ? REDACTED : encodeURIComponent(n.password)}`;
   const host = n.host.includes(':') ? `[${n.host}]` : n.host;
-  const query = n.schema === undefined ? '' : `?options=${encodeURIComponent(`-c search_path=${n.schema}`)}`;
+  const params = [
+    ...(n.schema === undefined ? [] : [`options=${encodeURIComponent(`-c search_path=${n.schema}`)}`]),
+    ...libpqTlsKeywords(n.tls).map(([key, value]) => `${key}=${encodeURIComponent(value)}`),
+  ];
+  const query = params.length === 0 ? '' : `?${params.join('&')}`;
   return `postgresql://${user}${password}@${host}:${n.port}/${encodeURIComponent(n.database)}${query}`;
 }

@@ -15,6 +15,7 @@ export type { AppSettings } from './seed-service-config.js';
 export { validateReferences } from './validate-references.js';
 export { REDACTED, redactSecrets } from './redact-secrets.js';
 export * from './data-node.js';
+export * from './server-connection.js';
 export * from './bind-topology.js';
 export * from './resolve-targets.js';
 export * from './pgbouncer-entries.js';

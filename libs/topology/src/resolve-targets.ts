@@ -36,6 +36,8 @@ export interface PhysicalNode {
   /** False for a node the topology runtime still has to start. */
   bound: boolean;
   weight: number;
+  /** The cluster's TLS: how a client verifies this server (see `pgClientConfig`). */
+  tls?: TlsSettings;
 }
 
 /**
@@ -105,6 +107,7 @@ export function allPhysicalNodes(topology: Topology): PhysicalNode[] {
         ...(node.port !== undefined ? { port: node.port } : {}),
         bound: isBound(node),
         weight: node.weight,
+        ...(cluster.tls ? { tls: cluster.tls } : {}),
       }),
     ),
   );

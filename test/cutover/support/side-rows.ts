@@ -1,5 +1,6 @@
 import type { Topology } from '@neo/data';
 import type { AdminLogin } from '@neo/data/cutover';
+import { pgClientConfig } from '@neo/topology';
 import pg from 'pg';
 
 export type SideName = 'monolith' | 'service';
@@ -21,7 +22,9 @@ export async function countIdsOnSide(query: SideRowsQuery): Promise<Map<string, 
   for (const { cluster, database, table } of sideTables(query)) {
     const primary = query.topology.clusters[cluster]!.primary;
     const admin = query.admin(cluster);
-    const client = new pg.Client({ host: primary.host, port: primary.port, user: admin.user, password: admin.password, database });
+    const client = new pg.Client(
+      pgClientConfig({ host: primary.host!, port: primary.port!, ...admin, database, tls: query.topology.clusters[cluster]!.tls }),
+    );
     await client.connect();
     try {
       const { rows } = await client.query<{ id: string; n: string }>(

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pgClientConfig, type TlsSettings } from '@neo/topology';
 import { STABLE_TEXT_SETTINGS, type AdminLogin } from '@neo/data/cutover';
 import { sha256Of, type DumpEntry } from './backup-manifest.js';
 import type { BackupTarget } from './backup-targets.js';
@@ -12,6 +13,8 @@ export interface DumpSource {
   host: string;
   port: number;
   login: AdminLogin;
+  /** The cluster's TLS (verify-full), for the snapshot's connection and pg_dump alike. */
+  tls?: TlsSettings | undefined;
 }
 
 /**
@@ -23,11 +26,7 @@ export interface DumpSource {
 export async function dumpDatabase(target: BackupTarget, source: DumpSource, folder: string): Promise<DumpEntry> {
   const started = Date.now();
   const client = new pg.Client({
-    host: source.host,
-    port: source.port,
-    database: target.database,
-    user: source.login.user,
-    ...(source.login.password !== undefined ? { password: source.login.password } : {}),
+    ...pgClientConfig({ host: source.host, port: source.port, database: target.database, ...source.login, tls: source.tls }),
     application_name: 'neo-db backup',
   });
   await client.connect();
@@ -56,7 +55,7 @@ export async function dumpDatabase(target: BackupTarget, source: DumpSource, fol
     // exported it stays open until both are done.
     const [tables] = await Promise.all([
       snapshotTables(client),
-      runProgram(pgDump, args, { password: source.login.password, cwd: process.cwd() }),
+      runProgram(pgDump, args, { password: source.login.password, tls: source.tls, cwd: process.cwd() }),
     ]);
     await client.query('COMMIT');
     const path = join(folder, file);

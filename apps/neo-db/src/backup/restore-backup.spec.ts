@@ -45,4 +45,11 @@ describe('restoreTargetFromUrl', () => {
     expect(restoreTargetFromUrl('postgresql://admin@db', { PGPASSWORD: 'pw' })?.login).toEqual({ user: 'admin', password: 'pw' });
     expect(restoreTargetFromUrl('core', {})).toBeUndefined();
   });
+
+  it('restores over verified TLS when the URL asks for verify-full, with its CA', () => {
+    expect(restoreTargetFromUrl('postgres://admin@db:5432?sslmode=verify-full&sslrootcert=/etc/neo/ca.crt', {})?.tls).toEqual({
+      ca: '/etc/neo/ca.crt',
+    });
+    expect(restoreTargetFromUrl('postgres://admin@db:5432', {})).not.toHaveProperty('tls');
+  });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import pLimit from 'p-limit';
+import { pgClientConfig } from '@neo/topology';
 import { quoteIdent, STABLE_TEXT_SETTINGS } from '@neo/data/cutover';
 import { readManifest, sha256Of, type DumpEntry } from './backup-manifest.js';
 import { targetLabel, type BackupScope } from './backup-targets.js';
@@ -109,7 +110,7 @@ async function restoreOne(dump: DumpEntry, pgRestore: string, options: RestoreOp
     file,
   ];
   try {
-    await runProgram(pgRestore, args, { password: options.into.login.password, cwd: process.cwd() });
+    await runProgram(pgRestore, args, { password: options.into.login.password, tls: options.into.tls, cwd: process.cwd() });
   } catch (cause) {
     throw new Error(`${label}: restoring into ${options.into.label} failed: ${(cause as Error).message}`, { cause });
   }
@@ -170,11 +171,7 @@ async function recreateDatabase(dump: DumpEntry, into: RestoreTarget): Promise<b
 
 async function connect(into: RestoreTarget, database: string): Promise<pg.Client> {
   const client = new pg.Client({
-    host: into.host,
-    port: into.port,
-    database,
-    user: into.login.user,
-    ...(into.login.password !== undefined ? { password: into.login.password } : {}),
+    ...pgClientConfig({ host: into.host, port: into.port, database, ...into.login, tls: into.tls }),
     application_name: 'neo-db restore',
   });
   try {

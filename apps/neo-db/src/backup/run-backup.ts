@@ -52,7 +52,13 @@ export async function runBackup(options: BackupOptions): Promise<BackupResult> {
         try {
           entry = await dumpDatabase(
             target,
-            { node: primary.name, host: primary.host, port: primary.port, login: options.admin(target.cluster) },
+            {
+              node: primary.name,
+              host: primary.host,
+              port: primary.port,
+              login: options.admin(target.cluster),
+              tls: topology.clusters[target.cluster]!.tls,
+            },
             folder,
           );
         } catch (cause) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topologySchema } from '@neo/topology';
+import { pgClientConfig, topologySchema } from '@neo/topology';
 import { startScratchPostgres, startTopology, type RunningTopology, type ScratchPostgres } from '@neo/topology-runtime';
 import type { BackupManifest } from '../backup/backup-manifest.js';
 import { workspacePaths } from '../workspace-paths.js';
@@ -31,6 +31,8 @@ describe('neo-db backup and restore', () => {
         core: {
           temperature: 'hot',
           credentials: { user: 'neo_core', password: 'core-secret' },
+          // TLS only: pg_dump, pg_restore and the checks connect verified; the scratch target is plain.
+          tls: {},
           primary: { name: 'core-primary' },
           backups: { schedule: '0 2 * * *', keepDays: 7 },
         },
@@ -88,7 +90,7 @@ describe('neo-db backup and restore', () => {
     const core = running.topology.clusters['core']!.primary;
     const admin = running.admin['core']!;
     const client = new pg.Client(
-      server ? { ...server, database } : { host: core.host!, port: core.port!, user: admin.user, password: admin.password ?? '', database },
+      pgClientConfig(server ? { ...server, database } : { host: core.host!, port: core.port!, ...admin, database }),
     );
     await client.connect();
     try {

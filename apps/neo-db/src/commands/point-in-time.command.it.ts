@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topologySchema } from '@neo/topology';
+import { pgClientConfig, topologySchema } from '@neo/topology';
 import { findPgBackRest, pgBackRestPaths, startTopology, type RunningTopology } from '@neo/topology-runtime';
 import { workspacePaths } from '../workspace-paths.js';
 import { backupCommand } from './backup.command.js';
@@ -30,7 +30,13 @@ describe('neo-db restore --cluster --to (point-in-time recovery)', () => {
     const topology = topologySchema.parse({
       version: 1,
       clusters: {
-        core: { temperature: 'hot', credentials: { user: 'neo_core', password: 'core-secret' }, primary: { name: 'core-primary' } },
+        // TLS only: pgBackRest, the restored server and its clients all go through it.
+        core: {
+          temperature: 'hot',
+          credentials: { user: 'neo_core', password: 'core-secret' },
+          tls: {},
+          primary: { name: 'core-primary' },
+        },
         archive: {
           temperature: 'cold',
           credentials: { user: 'neo_archive', password: 'archive-secret' },
@@ -70,7 +76,7 @@ describe('neo-db restore --cluster --to (point-in-time recovery)', () => {
     });
   const query = async (port: number, sql: string): Promise<string[]> => {
     const admin = running.admin['core']!;
-    const client = new pg.Client({ host: '127.0.0.1', port, user: admin.user, password: admin.password ?? '', database: 'neo_ledger' });
+    const client = new pg.Client(pgClientConfig({ host: '127.0.0.1', port, ...admin, database: 'neo_ledger' }));
     await client.connect();
     try {
       const results = await client.query<{ note: string }>(sql);

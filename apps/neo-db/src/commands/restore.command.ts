@@ -73,7 +73,13 @@ function restoreTarget(into: string, paths: WorkspacePaths, env: NodeJS.ProcessE
       'usage',
     );
   }
-  return { label: into, host: cluster.primary.host!, port: cluster.primary.port!, login: adminLogins(topology, paths, env)(into) };
+  return {
+    label: into,
+    host: cluster.primary.host!,
+    port: cluster.primary.port!,
+    login: adminLogins(topology, paths, env)(into),
+    ...(cluster.tls ? { tls: cluster.tls } : {}),
+  };
 }
 
 /**
@@ -112,6 +118,7 @@ async function pointInTimeCommand(
     target,
     intoDir,
     admin: adminLogins(topology, paths, env)(values.cluster),
+    tls: cluster.tls,
     log,
   });
   log(

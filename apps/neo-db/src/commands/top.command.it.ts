@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceTargets, toPgPoolConfig, topologySchema } from '@neo/topology';
+import { pgClientConfig, serviceTargets, toPgPoolConfig, topologySchema } from '@neo/topology';
 import { startTopology, type RunningTopology } from '@neo/topology-runtime';
 import { NeoDbError } from '../neo-db.error.js';
 import { topCommand, topOptions, type ServerKeyMetrics } from './top.command.js';
@@ -17,6 +17,7 @@ describe('neo-db top', () => {
         app: {
           temperature: 'hot',
           credentials: { user: 'neo_app', password: 'app-secret' },
+          tls: {},
           primary: { name: 'app-primary' },
           replicas: [{ name: 'app-replica-1' }],
         },
@@ -27,7 +28,7 @@ describe('neo-db top', () => {
     running = await startTopology(topology, { provider: 'embedded' });
     // Statistics from here on: creating the databases took longer than anything the test runs.
     const endpoint = running.endpoints['app/app-primary']!;
-    const superuser = new pg.Client({ ...endpoint, ...admin('app'), database: 'postgres' });
+    const superuser = new pg.Client(pgClientConfig({ ...endpoint, ...admin('app'), database: 'postgres' }));
     await superuser.connect();
     await superuser.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await superuser.query('SELECT pg_stat_statements_reset()');

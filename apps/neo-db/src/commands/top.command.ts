@@ -1,4 +1,4 @@
-import { allPhysicalNodes, endpointKey, type Topology } from '@neo/topology';
+import { allPhysicalNodes, endpointKey, pgClientConfig, type Topology } from '@neo/topology';
 import { readKeyMetrics, type KeyMetrics } from '@neo/topology-runtime';
 import type { AdminLogin } from '@neo/data/cutover';
 import { NeoDbError } from '../neo-db.error.js';
@@ -38,7 +38,7 @@ export async function topCommand(topology: Topology, admin: (cluster: string) =>
     const name = endpointKey(node.cluster, node.node);
     try {
       const metrics = await readKeyMetrics(
-        { host: node.host, port: node.port, ...admin(node.cluster), connectionTimeoutMillis: 5000 },
+        { ...pgClientConfig({ host: node.host!, port: node.port!, ...admin(node.cluster), tls: node.tls }), connectionTimeoutMillis: 5000 },
         { limit: options.limit, primary: node.role === 'primary' },
       );
       results.push({ node: name, role: node.role, ...metrics });

@@ -1,4 +1,5 @@
 import { endpointKey, type Endpoints } from '@neo/topology';
+import { deployedTopologyYaml } from './deployed-topology.js';
 import { PGBOUNCER_PORT, PGBOUNCER_SETTINGS, POSTGRES_PORT, SERVICE_PORT, type DeployCluster, type DeployModel } from './deploy-model.js';
 
 /** A rendered file: its path under deploy/ and its content (YAML documents as objects, or text). */
@@ -18,7 +19,7 @@ const REPLICATION_ROLE = 'neo_replicator';
  * join the networks of the clusters they use; Prometheus and Grafana watch everything.
  * Passwords are never written here: containers read them from the environment as compose secrets.
  */
-export function renderCompose(model: DeployModel): RenderedFile[] {
+export function renderCompose(model: DeployModel, topologyYaml: string): RenderedFile[] {
   const services: Record<string, object> = {};
   const volumes: Record<string, object> = {};
   const secrets: Record<string, object> = {};
@@ -121,7 +122,7 @@ export function renderCompose(model: DeployModel): RenderedFile[] {
         ),
       },
       volumes: [
-        '../../config/topology.yaml:/etc/neo/topology.yaml:ro',
+        './topology.yaml:/etc/neo/topology.yaml:ro',
         './endpoints.json:/etc/neo/endpoints.json:ro',
         '../../config/flags.yaml:/etc/neo/flags.yaml:ro',
       ],
@@ -167,6 +168,7 @@ export function renderCompose(model: DeployModel): RenderedFile[] {
   return [
     { path: 'compose/docker-compose.yml', content: { name: 'neo', services, networks, volumes, secrets } },
     { path: 'compose/endpoints.json', content: JSON.stringify(endpoints, null, 2) + '\n' },
+    { path: 'compose/topology.yaml', content: deployedTopologyYaml(topologyYaml) },
     ...model.clusters.map((cluster) => ({ path: `compose/initdb/${cluster.name}.sh`, content: initScript(cluster) })),
     ...model.clusters.map((cluster) => ({ path: `compose/pgbouncer/${cluster.name}.ini`, content: pgbouncerIni(cluster) })),
     { path: 'compose/scripts/replica-entrypoint.sh', content: REPLICA_ENTRYPOINT },

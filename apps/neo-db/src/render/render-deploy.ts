@@ -24,7 +24,7 @@ export async function renderDeploy(input: RenderInput): Promise<Map<string, stri
   const topology = loadTopology({ path: input.topologyFile }, { env: emptyEnvWithRequiredVariables(topologyYaml) });
   const raw = parse(topologyYaml) as unknown;
   const model = deployModel(topology, passwordVariablesOf(raw), roleVariablesOf(raw));
-  const files = [...renderCompose(model), ...renderK8s(model, topologyYaml, flagsYaml)];
+  const files = [...renderCompose(model, topologyYaml), ...renderK8s(model, topologyYaml, flagsYaml)];
   return new Map(files.map((file) => [file.path, serialize(file)]));
 }
 

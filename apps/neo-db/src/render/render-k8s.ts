@@ -1,4 +1,5 @@
 import { endpointKey, type Endpoints } from '@neo/topology';
+import { deployedTopologyYaml } from './deployed-topology.js';
 import { PGBOUNCER_SETTINGS, POSTGRES_PORT, SERVICE_PORT, withSeconds, type DeployCluster, type DeployModel } from './deploy-model.js';
 import type { RenderedFile } from './render-compose.js';
 
@@ -39,7 +40,7 @@ export function renderK8s(model: DeployModel, topologyYaml: string, flagsYaml: s
       path: 'k8s/config.yaml',
       content: [
         configMap('neo-topology', {
-          'topology.yaml': withoutPasswordDefaults(topologyYaml),
+          'topology.yaml': deployedTopologyYaml(topologyYaml),
           'endpoints.json': endpointsJson(model),
           'flags.yaml': flagsYaml,
         }),
@@ -59,15 +60,6 @@ export function renderK8s(model: DeployModel, topologyYaml: string, flagsYaml: s
     },
   });
   return files;
-}
-
-/**
- * The topology as the pods read it: every `${CORE_DB_PASSWORD:-laptop default}` (clusters, roles,
- * replication) becomes `${CORE_DB_PASSWORD}`, so a pod whose Secret is missing fails at start
- * instead of trying a laptop password. The topology writes `${…}` only for passwords.
- */
-function withoutPasswordDefaults(topologyYaml: string): string {
-  return topologyYaml.replaceAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):-[^}]*\}/g, (_match, variable: string) => `\${${variable}}`);
 }
 
 function metadata(name: string, labels: Record<string, string> = {}): object {

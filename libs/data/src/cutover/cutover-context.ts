@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type DataNode, dataNodeLabel, type Topology } from '@neo/topology';
+import { type DataNode, dataNodeLabel, libpqConninfo, pgClientConfig, type Topology } from '@neo/topology';
 import { CutoverError } from './cutover.error.js';
 import type { EventLogger } from '../logging/index.js';
 import type { FlagWriter } from './flag-writer.js';
@@ -72,11 +72,7 @@ export async function enterStep(context: CutoverContext, step: string): Promise<
 export function adminConfig(context: CutoverContext, node: DataNode, database: string = node.database): pg.ClientConfig {
   const login = context.admin(node.cluster);
   return {
-    host: node.host,
-    port: node.port,
-    database,
-    user: login.user,
-    ...(login.password !== undefined ? { password: login.password } : {}),
+    ...pgClientConfig({ host: node.host, port: node.port, database, user: login.user, password: login.password, tls: node.tls }),
     application_name: 'neo-cutover',
     connectionTimeoutMillis: 10_000,
   };
@@ -116,14 +112,19 @@ export async function withAdmin<T>(
 
 /**
  * A libpq connection string for a subscription to reach `node` (stored in pg_subscription,
- * which only superusers can read). Never log it: use `dataNodeLabel`.
+ * which only superusers can read), with sslmode=verify-full and the CA for a TLS cluster: the
+ * subscriber's server reads that CA file. Never log it: use `dataNodeLabel`.
  */
 export function subscriptionConninfo(context: CutoverContext, node: DataNode): string {
   const login = context.admin(node.cluster);
-  const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const parts = [`host=${quote(node.host)}`, `port=${node.port}`, `dbname=${quote(node.database)}`, `user=${quote(login.user)}`];
-  if (login.password !== undefined) parts.push(`password=${quote(login.password)}`);
-  return parts.join(' ');
+  return libpqConninfo({
+    host: node.host,
+    port: node.port,
+    database: node.database,
+    user: login.user,
+    password: login.password,
+    tls: node.tls,
+  });
 }
 
 export { dataNodeLabel };

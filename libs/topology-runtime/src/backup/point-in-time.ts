@@ -1,10 +1,13 @@
 import { access, chown, mkdir, readFile } from 'node:fs/promises';
 import getPort from 'get-port';
+import path from 'node:path';
+import { pgClientConfig, type TlsSettings } from '@neo/topology';
 import pg from 'pg';
 import { TopologyRuntimeError } from '../errors.js';
 import { embeddedBinaries } from '../embedded/postgres-binaries.js';
 import { PostgresServer } from '../embedded/postgres-server.js';
 import { serverOsUser } from '../embedded/server-os-user.js';
+import { ensureLocalCertificates } from '../provisioning/tls-certificates.js';
 import { findPgBackRest, pgBackRestPaths, runPgBackRest, type PgBackRestPaths } from './pgbackrest.js';
 
 export interface PointInTimeCluster {
@@ -15,6 +18,8 @@ export interface PointInTimeCluster {
   primaryPort: number;
   /** A superuser of the cluster (pgBackRest reads the server's state with it). */
   admin: { user: string; password?: string };
+  /** The cluster's TLS: the restored server then accepts TLS only, with the local servers' certificate. */
+  tls?: TlsSettings | undefined;
 }
 
 /**
@@ -79,13 +84,17 @@ export async function restoreToPointInTime(options: PointInTimeRestoreOptions): 
     port: await getPort(),
     binaries: await embeddedBinaries(),
     user,
+    // The certificates the runtime made for this data folder (kept there, so this finds them).
+    tls: options.tls
+      ? await ensureLocalCertificates(path.join(options.dataDir, 'tls'), { hosts: ['127.0.0.1', 'localhost'], user })
+      : undefined,
     // A copy: it must not push WAL into the original cluster's archive.
     extraSettings: { archive_mode: 'off' },
     log,
   });
   await server.start();
   try {
-    await waitForPromotion(server, options.admin);
+    await waitForPromotion(server, { ...options.admin, tls: options.tls });
   } catch (error) {
     await server.stop().catch(() => undefined);
     throw error;
@@ -114,17 +123,15 @@ async function prepared(cluster: PointInTimeCluster): Promise<{ program: string;
 }
 
 /** Recovery replays WAL with the server already accepting reads; it is done once promoted. */
-async function waitForPromotion(server: PostgresServer, admin: { user: string; password?: string }, timeoutMs = 300_000): Promise<void> {
+async function waitForPromotion(
+  server: PostgresServer,
+  admin: { user: string; password?: string | undefined; tls?: TlsSettings | undefined },
+  timeoutMs = 300_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!(await server.isRunning())) break;
-    const client = new pg.Client({
-      host: '127.0.0.1',
-      port: server.port,
-      database: 'postgres',
-      user: admin.user,
-      ...(admin.password !== undefined ? { password: admin.password } : {}),
-    });
+    const client = new pg.Client(pgClientConfig({ host: '127.0.0.1', port: server.port, database: 'postgres', ...admin }));
     try {
       await client.connect();
       const { rows } = await client.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering');

@@ -50,8 +50,8 @@ async function cloneWithPgBasebackup(options: CloneReplicaOptions, pgBasebackup:
     ],
     {
       user: options.user,
-      env: { ...process.env, ...(primary.password === undefined ? {} : { PGPASSWORD: primary.password }) },
-      ...(primary.password === undefined ? {} : { secrets: [primary.password] }),
+      password: primary.password,
+      tls: primary.tls,
     },
   );
 }

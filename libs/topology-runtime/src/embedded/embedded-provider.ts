@@ -118,13 +118,21 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
   await writeRuntimeState(dataDir, context.state);
   log(`embedded topology up in ${Math.round(performance.now() - started)} ms: ${nodes.size} servers under ${dataDir}`);
 
-  const endpoints = Object.fromEntries(
-    [...nodes.values()].map((node) => [endpointKey(node.cluster.name, node.name), { host: HOST, port: node.server.port }]),
-  );
-  const admin = Object.fromEntries(plans.map((plan) => [plan.name, { user: SUPERUSER, password: context.superuserPassword }]));
+  const endpointOf = (node: RunningNode) => ({
+    host: HOST,
+    port: node.server.port,
+    ...(node.cluster.cluster.tls && context.tls ? { ca: context.tls.caFile } : {}),
+  });
+  const endpoints = Object.fromEntries([...nodes.values()].map((node) => [endpointKey(node.cluster.name, node.name), endpointOf(node)]));
   // Clients of a TLS cluster verify its servers against the local CA.
   const tls = Object.fromEntries(
-    plans.flatMap((plan) => (plan.cluster.tls && context.tls ? [[plan.name, { ca: context.tls.caFile }]] : [])),
+    plans.flatMap((plan) => (plan.cluster.tls && context.tls ? [[plan.name, { ...plan.cluster.tls, ca: context.tls.caFile }]] : [])),
+  );
+  const admin = Object.fromEntries(
+    plans.map((plan) => [
+      plan.name,
+      { user: SUPERUSER, password: context.superuserPassword, ...(tls[plan.name] ? { tls: tls[plan.name] } : {}) },
+    ]),
   );
   const nodeOf = (cluster: string, name: string): RunningNode => {
     const node = nodes.get(endpointKey(cluster, name));
@@ -141,6 +149,7 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
     endpoints,
     admin,
     tls,
+    ...(context.tls ? { serverCertificates: context.tls } : {}),
     dataDir,
     async stopNode(cluster, name) {
       await nodeOf(cluster, name).server.stop();
@@ -149,7 +158,7 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
       const node = nodeOf(cluster, name);
       if (node.role === 'replica') await configureReplica(node, nodes, context);
       await node.server.start();
-      endpoints[endpointKey(cluster, name)] = { host: HOST, port: node.server.port };
+      endpoints[endpointKey(cluster, name)] = endpointOf(node);
       if (node.role === 'replica') {
         const primary = nodeOf(cluster, node.cluster.cluster.primary.name);
         if (await primary.server.isRunning()) await waitForReplicaStreaming(superuserTarget(primary, context), [name]);

@@ -1,5 +1,6 @@
 import { chown, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { libpqTlsKeywords } from '@neo/topology';
 import type { ServerOsUser } from './server-os-user.js';
 
 export interface StandbySource {
@@ -30,14 +31,7 @@ export async function writeStandbyConfig(dataDir: string, source: StandbySource,
     ['user', source.user],
     ...(source.password === undefined ? [] : [['password', source.password]]),
     ['application_name', source.applicationName],
-    // No client certificate: libpq would otherwise look under $HOME/.postgresql, which the server's OS user may not read.
-    ...(source.caFile === undefined
-      ? []
-      : [
-          ['sslmode', 'verify-full'],
-          ['sslrootcert', source.caFile],
-          ['sslcert', path.join(path.dirname(source.caFile), 'no-client-certificate')],
-        ]),
+    ...libpqTlsKeywords(source.caFile === undefined ? undefined : { ca: source.caFile }),
   ]
     .map(([key, value]) => `${key}=${quoteConninfoValue(value ?? '')}`)
     .join(' ');

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { allPhysicalNodes, endpointKey } from '@neo/topology';
+import { allPhysicalNodes, endpointKey, libpqTlsKeywords, pgClientConfig } from '@neo/topology';
 import getPort from 'get-port';
 import pg from 'pg';
 import type { RunningTopology } from '../topology-runtime.types.js';
@@ -25,11 +25,12 @@ export async function startPostgresExporters(
       const admin = running.admin[node.cluster];
       if (!endpoint || !admin) continue;
       const database = node.cluster === running.topology.monolith.cluster ? running.topology.monolith.database : 'postgres';
-      const login = { host: endpoint.host, port: endpoint.port, user: admin.user, password: admin.password, database };
-      if (node.role === 'primary') await createStatementStatistics({ ...login, database: 'postgres' });
+      if (node.role === 'primary') await createStatementStatistics(pgClientConfig({ ...endpoint, ...admin, database: 'postgres' }));
       const port = await getPort();
       const address = `127.0.0.1:${port}`;
-      const dsn = `postgresql://${encodeURIComponent(admin.user)}${admin.password ? `:${encodeURIComponent(admin.password)}` : ''}@${endpoint.host}:${endpoint.port}/${database}?sslmode=disable`;
+      // lib/pq (the exporter's driver) reads the libpq URL keywords: verify-full and the CA for a TLS cluster.
+      const query = new URLSearchParams(admin.tls ? libpqTlsKeywords(admin.tls) : [['sslmode', 'disable']]);
+      const dsn = `postgresql://${encodeURIComponent(admin.user)}${admin.password ? `:${encodeURIComponent(admin.password)}` : ''}@${endpoint.host}:${endpoint.port}/${database}?${query.toString()}`;
       exporters.set(
         key,
         await spawnObserved({

@@ -37,6 +37,21 @@ describe('renderPgBouncerIni', () => {
     }
   });
 
+  it('verifies the servers (verify-full) and takes TLS clients only, for a TLS cluster; no TLS lines otherwise', () => {
+    const tls = { ca: '/data/tls/ca.crt', certFile: '/data/tls/server.crt', keyFile: '/data/tls/server.key' };
+    const lines = renderPgBouncerIni(plan({ tls })).split('\n');
+    for (const line of [
+      'server_tls_sslmode = verify-full',
+      'server_tls_ca_file = /data/tls/ca.crt',
+      'client_tls_sslmode = require',
+      'client_tls_cert_file = /data/tls/server.crt',
+      'client_tls_key_file = /data/tls/server.key',
+    ]) {
+      expect(lines).toContain(line);
+    }
+    expect(renderPgBouncerIni(plan())).not.toMatch(/_tls_/);
+  });
+
   it('gives each database a read-write entry to the primary, a _ro entry and one entry per replica', () => {
     const lines = renderPgBouncerIni(plan()).split('\n');
     expect(lines).toContain('neo_storage = host=127.0.0.1 port=5433 dbname=neo_storage');

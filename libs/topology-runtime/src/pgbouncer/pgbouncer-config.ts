@@ -36,6 +36,12 @@ export interface PgBouncerPlan {
   admin: { user: string; password: string };
   /** Where the auth file, log and pid file live. */
   dir: string;
+  /**
+   * TLS on both sides, when the cluster's servers take nothing else: PgBouncer verifies them
+   * (verify-full against `ca`) and accepts TLS clients only, presenting `certFile` (the local
+   * servers' own certificate, which names 127.0.0.1), so clients verify it with the same CA.
+   */
+  tls?: { ca: string; certFile: string; keyFile: string } | undefined;
 }
 
 /**
@@ -83,6 +89,16 @@ export function renderPgBouncerIni(plan: PgBouncerPlan): string {
     // `options` is not ignored on purpose: it carries a search_path, which PgBouncer would drop
     // silently; refused, the client learns it must connect directly.
     'ignore_startup_parameters = extra_float_digits,statement_timeout',
+    ...(plan.tls
+      ? [
+          'server_tls_sslmode = verify-full',
+          `server_tls_ca_file = ${plan.tls.ca}`,
+          'client_tls_sslmode = require',
+          `client_tls_cert_file = ${plan.tls.certFile}`,
+          `client_tls_key_file = ${plan.tls.keyFile}`,
+          `client_tls_ca_file = ${plan.tls.ca}`,
+        ]
+      : []),
     `logfile = ${plan.dir}/pgbouncer.log`,
     `pidfile = ${plan.dir}/pgbouncer.pid`,
     '',

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import getPort from 'get-port';
-import type { PgBouncerSettings } from '@neo/topology';
+import type { PgBouncerSettings, TlsSettings } from '@neo/topology';
 import { serverOsUser } from '../embedded/server-os-user.js';
 import { TopologyRuntimeError } from '../errors.js';
 import { renderPgBouncerAuthFile, renderPgBouncerIni, type PgBouncerPlan, type PgBouncerServer } from './pgbouncer-config.js';
@@ -19,6 +19,8 @@ export interface StartPgBouncerOptions {
   databases: string[];
   credentials: PgBouncerPlan['credentials'];
   logins?: PgBouncerPlan['logins'];
+  /** TLS to the servers and from the clients (see `PgBouncerPlan.tls`). */
+  tls?: PgBouncerPlan['tls'];
   /** The `pgbouncer` program (see `findPgBouncer`). */
   binary: string;
   /** How long to wait for it to accept connections (default 10 s). */
@@ -30,8 +32,8 @@ export interface RunningPgBouncer {
   cluster: string;
   host: string;
   port: number;
-  /** The admin console's login (database `pgbouncer`): `SHOW STATS`, `SHOW POOLS`. */
-  admin: { user: string; password: string };
+  /** The admin console's login (database `pgbouncer`): `SHOW STATS`, `SHOW POOLS`; `tls` when it accepts TLS only. */
+  admin: { user: string; password: string; tls?: TlsSettings };
   /** The generated configuration, for people who want to read it. */
   configFile: string;
   stop(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startPgBouncer(options: StartPgBouncerOptions): Promise<Ru
     ...(options.logins ? { logins: options.logins } : {}),
     admin: { user: ADMIN_USER, password: randomBytes(18).toString('base64url') },
     dir,
+    ...(options.tls ? { tls: options.tls } : {}),
   };
   const configFile = path.join(dir, 'pgbouncer.ini');
   await writeFile(configFile, renderPgBouncerIni(plan));
@@ -109,7 +112,14 @@ export async function startPgBouncer(options: StartPgBouncerOptions): Promise<Ru
       { cause },
     );
   }
-  return { cluster: options.cluster, host: plan.listen.host, port: plan.listen.port, admin: plan.admin, configFile, stop };
+  return {
+    cluster: options.cluster,
+    host: plan.listen.host,
+    port: plan.listen.port,
+    admin: { ...plan.admin, ...(plan.tls ? { tls: { ca: plan.tls.ca } } : {}) },
+    configFile,
+    stop,
+  };
 }
 
 async function waitUntilListening(address: { host: string; port: number }, exited: Promise<void>, timeoutMs: number): Promise<void> {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { pgClientConfig, type TlsSettings } from '@neo/topology';
 import { Counter, Gauge, Registry } from 'prom-client';
 
 /** How well one PgBouncer entry reuses its server connections since the monitor started. */
@@ -18,7 +19,7 @@ export interface PgBouncerReuseMonitorOptions {
   host: string;
   port: number;
   /** The admin console's login (`RunningPgBouncer.admin`). */
-  admin: { user: string; password: string };
+  admin: { user: string; password: string; tls?: TlsSettings | undefined };
   /** Where the `neo_pgbouncer_*` series go; several monitors may share one registry. */
   registry?: Registry;
   /** How often `SHOW SERVERS` is read (default 1000 ms); a server connection opened and closed between two reads is missed. */
@@ -59,15 +60,9 @@ export class PgBouncerReuseMonitor {
 
   /** Connects to the admin console and takes the starting point: what was served and opened before is not counted. */
   static async start(options: PgBouncerReuseMonitorOptions): Promise<PgBouncerReuseMonitor> {
-    const client = new pg.Client({
-      host: options.host,
-      port: options.port,
-      user: options.admin.user,
-      password: options.admin.password,
-      database: 'pgbouncer',
-    });
-    // PgBouncer going away (Ctrl-C reaches it too) must not crash the process that watches it:
-    // the next poll fails and is ignored, and stop() ends the client.
+    const client = new pg.Client(pgClientConfig({ host: options.host, port: options.port, ...options.admin, database: 'pgbouncer' }));
+    // PgBouncer going away (Ctrl-C reaches it too) ends this connection: the next poll fails with it,
+    // rather than an unhandled 'error' event ending the process.
     client.on('error', () => undefined);
     await client.connect();
     const monitor = new PgBouncerReuseMonitor(client, options);

@@ -3,11 +3,13 @@ import {
   isBound,
   pgbouncerEndpointKey,
   pgbouncerSchema,
+  pgClientConfig,
   type Credentials,
   type Endpoints,
   type Topology,
 } from '@neo/topology';
 import { discardLogLine } from '../log-line.js';
+import type { LocalCertificates } from '../provisioning/tls-certificates.js';
 import type { AdminAccess } from '../topology-runtime.types.js';
 import pg from 'pg';
 import { findPgBouncer } from './pgbouncer-binary.js';
@@ -19,6 +21,8 @@ export interface StartPgBouncersOptions {
   env?: NodeJS.ProcessEnv;
   /** Superusers per cluster: PgBouncer is given the role's SCRAM secret from the server, not its password (see `PgBouncerPlan`). */
   admin?: Record<string, AdminAccess>;
+  /** The local servers' certificate: a TLS cluster's PgBouncer presents it to its clients. */
+  certificates?: LocalCertificates;
 }
 
 /** The PgBouncers of a running topology: their endpoints (`<cluster>:pgbouncer`) and how to stop them. */
@@ -70,6 +74,9 @@ export async function startPgBouncers(topology: Topology, options: StartPgBounce
           databases: databases[name] ?? [],
           credentials: { ...cluster.credentials, scramSecret: secrets.get(cluster.credentials.user) },
           logins: logins.map((login) => ({ ...login, scramSecret: secrets.get(login.user) })),
+          ...(cluster.tls?.ca && options.certificates
+            ? { tls: { ca: cluster.tls.ca, certFile: options.certificates.certFile, keyFile: options.certificates.keyFile } }
+            : {}),
         }),
       );
     }
@@ -107,7 +114,7 @@ async function serverScramSecrets(
 ): Promise<Map<string, string>> {
   const secrets = new Map<string, string>();
   if (!admin) return secrets;
-  const client = new pg.Client({ host: server.host, port: server.port, user: admin.user, password: admin.password, database: 'postgres' });
+  const client = new pg.Client(pgClientConfig({ host: server.host, port: server.port, ...admin, database: 'postgres' }));
   try {
     await client.connect();
     const { rows } = await client.query<{ role: string; secret: string | null }>(

@@ -1,4 +1,4 @@
-import { verifyFull, type TlsSettings } from '@neo/topology';
+import { pgClientConfig, type TlsSettings } from '@neo/topology';
 import pg from 'pg';
 import type { ClusterPlan } from '../topology-plan.js';
 import { scramSha256Verifier } from './scram-verifier.js';
@@ -77,15 +77,7 @@ async function upsertRole(admin: pg.Client, plan: ClusterPlan): Promise<void> {
 }
 
 export async function connect(target: ProvisionTarget, database: string): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    database,
-    connectionTimeoutMillis: 10_000,
-    ...(target.tls ? { ssl: verifyFull(target.host, target.tls) } : {}),
-  });
+  const client = new pg.Client({ ...pgClientConfig({ ...target, database }), connectionTimeoutMillis: 10_000 });
   await client.connect();
   return client;
 }

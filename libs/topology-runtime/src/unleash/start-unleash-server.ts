@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import getPort from 'get-port';
+import { verifyFull, type TlsSettings } from '@neo/topology';
 import pg from 'pg';
 import { startScratchPostgres } from '../scratch-postgres.js';
 import { UnleashAdmin, type AdminStrategy } from './unleash-admin.js';
@@ -20,6 +21,8 @@ export interface UnleashServerOptions {
    * named database, dropped by `stop()`.
    */
   readonly databaseName?: string;
+  /** `databaseUrl`'s server takes verified TLS only (its cluster's `tls`, with the CA). */
+  readonly databaseTls?: TlsSettings | undefined;
   /** The port to listen on; default a free one. */
   readonly port?: number;
   /** Tokens to create at start; default random ones. Local development only: set them from the environment. */
@@ -58,7 +61,8 @@ export interface RunningUnleashServer {
  * fresh database and its own admin and client tokens.
  */
 export async function startUnleashServer(options: UnleashServerOptions = {}): Promise<RunningUnleashServer> {
-  const database = await createDatabase(options.databaseUrl, options.databaseName);
+  const tls = options.databaseTls;
+  const database = await createDatabase(options.databaseUrl, options.databaseName, tls);
   const secret = randomBytes(12).toString('hex');
   const adminToken = options.adminToken ?? `*:*.${secret}admin`;
   const clientToken = options.clientToken ?? `default:development.${secret}client`;
@@ -67,7 +71,7 @@ export async function startUnleashServer(options: UnleashServerOptions = {}): Pr
   const timeoutMs = options.startTimeoutMs ?? 180_000;
 
   const launch = async (): Promise<void> => {
-    child = await launchServer({ databaseUrl: database.url, port, adminToken, clientToken, timeoutMs });
+    child = await launchServer({ databaseUrl: database.url, databaseTls: tls, port, adminToken, clientToken, timeoutMs });
   };
 
   try {
@@ -116,6 +120,7 @@ export async function startUnleashServer(options: UnleashServerOptions = {}): Pr
 
 interface LaunchOptions {
   readonly databaseUrl: string;
+  readonly databaseTls: TlsSettings | undefined;
   readonly port: number;
   readonly adminToken: string;
   readonly clientToken: string;
@@ -137,6 +142,8 @@ async function launchServer(options: LaunchOptions): Promise<ChildProcess> {
       ...process.env,
       NODE_ENV: 'production',
       NEO_UNLEASH_DATABASE_URL: options.databaseUrl,
+      // The child cannot import the workspace's sources: it gets the settings and applies them as verifyFull does.
+      ...(options.databaseTls ? { NEO_UNLEASH_DATABASE_TLS: JSON.stringify(options.databaseTls) } : {}),
       NEO_UNLEASH_PORT: String(options.port),
       INIT_ADMIN_API_TOKENS: options.adminToken,
       INIT_BACKEND_API_TOKENS: options.clientToken,
@@ -196,8 +203,12 @@ interface UnleashDatabase {
 }
 
 /** A fresh database for Unleash: on the given server, or on a scratch server of its own. */
-async function createDatabase(serverUrl: string | undefined, keptName: string | undefined): Promise<UnleashDatabase> {
-  if (serverUrl && keptName) return keepDatabaseOn(serverUrl, keptName);
+async function createDatabase(
+  serverUrl: string | undefined,
+  keptName: string | undefined,
+  tls: TlsSettings | undefined,
+): Promise<UnleashDatabase> {
+  if (serverUrl && keptName) return keepDatabaseOn(serverUrl, keptName, tls);
   if (!serverUrl) {
     const scratch = await startScratchPostgres();
     try {
@@ -208,12 +219,12 @@ async function createDatabase(serverUrl: string | undefined, keptName: string | 
       throw error;
     }
   }
-  return createDatabaseOn(serverUrl);
+  return createDatabaseOn(serverUrl, tls);
 }
 
-async function createDatabaseOn(serverUrl: string): Promise<UnleashDatabase> {
+async function createDatabaseOn(serverUrl: string, tls?: TlsSettings): Promise<UnleashDatabase> {
   const name = `neo_unleash_${randomBytes(6).toString('hex')}`;
-  await withAdminClient(serverUrl, (client) => client.query(`create database ${name}`));
+  await withAdminClient(serverUrl, (client) => client.query(`create database ${name}`), tls);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   let dropped: Promise<void> | undefined;
@@ -221,29 +232,38 @@ async function createDatabaseOn(serverUrl: string): Promise<UnleashDatabase> {
     url: url.toString(),
     label: `${name} at ${url.host}`,
     drop: () => {
-      dropped ??= withAdminClient(serverUrl, async (client) => {
-        await client.query(`drop database if exists ${name} with (force)`);
-      });
+      dropped ??= withAdminClient(
+        serverUrl,
+        async (client) => {
+          await client.query(`drop database if exists ${name} with (force)`);
+        },
+        tls,
+      );
       return dropped;
     },
   };
 }
 
 /** A database that outlives the server: created when missing, never dropped. */
-async function keepDatabaseOn(serverUrl: string, name: string): Promise<UnleashDatabase> {
+async function keepDatabaseOn(serverUrl: string, name: string, tls: TlsSettings | undefined): Promise<UnleashDatabase> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name))
     throw new Error(`Unleash database name ${JSON.stringify(name)} must be a plain lower-case identifier`);
-  await withAdminClient(serverUrl, async (client) => {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (!rowCount) await client.query(`create database ${name}`);
-  });
+  await withAdminClient(
+    serverUrl,
+    async (client) => {
+      const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+      if (!rowCount) await client.query(`create database ${name}`);
+    },
+    tls,
+  );
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), label: `${name} at ${url.host}`, drop: () => Promise.resolve() };
 }
 
-async function withAdminClient<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
+async function withAdminClient<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>, tls?: TlsSettings): Promise<T> {
+  const ssl = tls ? { ssl: verifyFull(new URL(serverUrl).hostname, tls) } : {};
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000, ...ssl });
   await client.connect();
   try {
     return await work(client);

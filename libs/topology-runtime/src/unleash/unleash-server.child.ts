@@ -2,9 +2,12 @@
 // unleash-server installs process-wide handlers and schedulers and logs a lot; a child process
 // keeps all of that out of the test process, and killing it leaves nothing behind.
 //
-// Input (environment): NEO_UNLEASH_DATABASE_URL, NEO_UNLEASH_PORT, and unleash-server's own
+// Input (environment): NEO_UNLEASH_DATABASE_URL, NEO_UNLEASH_DATABASE_TLS (JSON of a cluster's `tls`:
+// verified TLS as @neo/topology's verifyFull does it), NEO_UNLEASH_PORT, and unleash-server's own
 // INIT_ADMIN_API_TOKENS / INIT_BACKEND_API_TOKENS. Output (IPC): { type: 'ready' } or
 // { type: 'failed', message }.
+import { readFileSync } from 'node:fs';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import { start } from 'unleash-server';
 
 interface ChildMessage {
@@ -18,6 +21,28 @@ function report(message: ChildMessage): void {
 
 const databaseUrl = process.env['NEO_UNLEASH_DATABASE_URL'];
 const port = Number(process.env['NEO_UNLEASH_PORT']);
+const tls = process.env['NEO_UNLEASH_DATABASE_TLS'];
+
+/** sslmode=verify-full: the CA, and the server's name (node-postgres would check IP hosts against "localhost"). */
+function verifiedTls(
+  url: string,
+  settings: { ca?: string; cert?: string; key?: string; serverName?: string },
+): {
+  rejectUnauthorized: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  checkServerIdentity: ConnectionOptions['checkServerIdentity'];
+} {
+  const expected = settings.serverName ?? new URL(url).hostname;
+  return {
+    rejectUnauthorized: true,
+    ...(settings.ca ? { ca: readFileSync(settings.ca, 'utf8') } : {}),
+    ...(settings.cert ? { cert: readFileSync(settings.cert, 'utf8') } : {}),
+    ...(settings.key ? { key: readFileSync(settings.key, 'utf8') } : {}),
+    checkServerIdentity: (_name, certificate) => checkServerIdentity(expected, certificate),
+  };
+}
 
 // The parent going away (test runner crash, Ctrl-C) closes the IPC channel: follow it out.
 process.on('disconnect', () => process.exit(0));
@@ -29,7 +54,7 @@ try {
   const quiet = { debug: ignore, info: ignore, warn: ignore, error: console.error, fatal: console.error };
   const instance = await start({
     databaseUrl,
-    db: { ssl: false },
+    db: { ssl: tls ? verifiedTls(databaseUrl, JSON.parse(tls) as Record<string, string>) : false },
     server: { port, host: '127.0.0.1' },
     versionCheck: { enable: false },
     telemetry: false,
