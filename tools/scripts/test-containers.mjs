@@ -1,6 +1,7 @@
 // `npm run test:containers`: the integration tests that matter most, once more against containers
 // (the testcontainers provider): the runtime's own provider tests and clean-up proof (primaries,
-// streaming replicas, stop/start, wipe), and sharding. Needs a container engine and the
+// streaming replicas, stop/start, wipe), replica routing with its fault tests (paused and stopped
+// replicas, a stopped primary), and sharding. Needs a container engine and the
 // PostgreSQL image: `npm run containers:setup` prepares both. Prints which provider ran and how long each part took.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +16,8 @@ const suites = [
   {
     project: 'libs/data',
     // Not here yet: the cutover (its logical replication connects cluster to cluster by the 127.0.0.1
-    // endpoints, which inside a container name the container itself) and replica-set.it.ts (its
-    // routing counts and fault tests do not pass against containers yet). NEO_CONTAINER_SUITE=all adds it.
-    files: [
-      'src/sharding/sharded-client.it.ts',
-      ...(process.env['NEO_CONTAINER_SUITE'] === 'all' ? ['src/replication/replica-set.it.ts'] : []),
-    ],
+    // endpoints, which inside a container name the container itself).
+    files: ['src/replication/replica-set.it.ts', 'src/sharding/sharded-client.it.ts'],
   },
 ];
 

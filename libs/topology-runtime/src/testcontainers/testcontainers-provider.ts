@@ -41,6 +41,13 @@ const SERVER_FLAGS = [
 ];
 
 /**
+ * Ready means the server accepts connections over TCP: the image's first-start server (initdb's
+ * set-up) listens on its socket only, and a replica answers only once it is consistent. Unlike
+ * counting log lines, this holds after a restart too (testcontainers waits again on `restart()`).
+ */
+const READY_OVER_TCP = 'pg_isready -q -h 127.0.0.1 -p 5432';
+
+/**
  * Each cluster as PostgreSQL 15 containers on one container network: the primary, and replicas
  * that clone it with pg_basebackup at start. Each node keeps its host port for the whole run, so
  * stopping and starting a node leaves its endpoint as it was. Every container and network is
@@ -94,7 +101,7 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
           })
           .withCommand([...SERVER_FLAGS])
           .withExposedPorts({ container: 5432, host: primaryPort })
-          .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+          .withWaitStrategy(Wait.forSuccessfulCommand(READY_OVER_TCP))
           .withStartupTimeout(120_000)
           .start();
         containers.set(endpointKey(plan.name, primaryName), primary);
@@ -127,7 +134,7 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
             .withEnvironment({ PGDATA: '/var/lib/postgresql/data/pgdata', REPLICATION_PASSWORD: password })
             .withEntrypoint(['bash', '-c', script])
             .withExposedPorts({ container: 5432, host: replicaPort })
-            .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept read-only connections/))
+            .withWaitStrategy(Wait.forSuccessfulCommand(READY_OVER_TCP))
             .withStartupTimeout(120_000)
             .start();
           containers.set(endpointKey(plan.name, replica.name), container);
