@@ -33,7 +33,7 @@ export default [
   {
     // the testing library is for tests only: production sources of apps and libs may not import it
     files: ['apps/*/src/**/*.ts', 'libs/data/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.it.ts', '**/*.test.ts', '**/test/**'],
+    ignores: ['**/*.spec.ts', '**/*.it.ts', '**/*.test.ts', '**/test/**', '**/test-support/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,7 +1,7 @@
 // `npm run test:containers`: the integration tests that matter most, once more against containers
 // (the testcontainers provider): the runtime's own provider tests and clean-up proof (primaries,
 // streaming replicas, stop/start, wipe), replica routing with its fault tests (paused and stopped
-// replicas, a stopped primary), and sharding. Needs a container engine and the
+// replicas, a stopped primary), sharding, and a cutover of a sharded service under load. Needs a container engine and the
 // PostgreSQL image: `npm run containers:setup` prepares both. Prints which provider ran and how long each part took.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,8 @@ const suites = [
   },
   {
     project: 'libs/data',
-    // Not here yet: the cutover (its logical replication connects cluster to cluster by the 127.0.0.1
-    // endpoints, which inside a container name the container itself).
-    files: ['src/replication/replica-set.it.ts', 'src/sharding/sharded-client.it.ts'],
+    // The cutover's subscriptions connect server to server by the containers' network aliases.
+    files: ['src/replication/replica-set.it.ts', 'src/sharding/sharded-client.it.ts', 'src/cutover/cutover-sharded.it.ts'],
   },
 ];
 

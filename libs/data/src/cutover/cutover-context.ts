@@ -109,12 +109,16 @@ export async function withAdmin<T>(
 
 /**
  * A libpq connection string for a subscription to reach `node` (stored in pg_subscription,
- * which only superusers can read). Never log it: use `dataNodeLabel`.
+ * which only superusers can read). Never log it: use `dataNodeLabel`. The subscriber's server
+ * connects with it, so it names the address servers reach `node` at (`replicationHost`), which for
+ * containers is not the host/port this process uses.
  */
 export function subscriptionConninfo(context: CutoverContext, node: DataNode): string {
   const login = context.admin(node.cluster);
   const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const parts = [`host=${quote(node.host)}`, `port=${node.port}`, `dbname=${quote(node.database)}`, `user=${quote(login.user)}`];
+  const host = node.replicationHost ?? node.host;
+  const port = node.replicationPort ?? node.port;
+  const parts = [`host=${quote(host)}`, `port=${port}`, `dbname=${quote(node.database)}`, `user=${quote(login.user)}`];
   if (login.password !== undefined) parts.push(`password=${quote(login.password)}`);
   return parts.join(' ');
 }

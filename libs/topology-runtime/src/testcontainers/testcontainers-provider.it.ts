@@ -37,6 +37,9 @@ describe.skipIf(!engine)('testcontainers topology', () => {
       'core/core-replica-1',
       'core/core-replica-2',
     ]);
+    // Server-to-server links (a cutover's subscriptions) use the node's alias on the run's network.
+    expect(running.endpoints['app/app-primary']).toMatchObject({ replicationHost: 'app-primary.app', replicationPort: 5432 });
+    expect(running.topology.clusters['core']!.replicas[0]).toMatchObject({ replicationHost: 'core-replica-1.core', replicationPort: 5432 });
     const rows = await queryRows<{ application_name: string; state: string; slot_name: string }>(
       endpoint('core/core-primary'),
       { ...running.admin['core']!, database: 'postgres' },

@@ -48,9 +48,24 @@ const SERVER_FLAGS = [
 const READY_OVER_TCP = 'pg_isready -q -h 127.0.0.1 -p 5432';
 
 /**
+ * A node's name on the run's container network: `<node>.<cluster>`, unique across clusters (node
+ * names are unique only within one, and neither holds a dot).
+ */
+function networkAliasFor(cluster: string, node: string): string {
+  return `${node}.${cluster}`;
+}
+
+/** How the other containers reach a node: its alias, on PostgreSQL's own port. */
+function inNetwork(alias: string): { replicationHost: string; replicationPort: number } {
+  return { replicationHost: alias, replicationPort: 5432 };
+}
+
+/**
  * Each cluster as PostgreSQL 15 containers on one container network: the primary, and replicas
- * that clone it with pg_basebackup at start. Each node keeps its host port for the whole run, so
- * stopping and starting a node leaves its endpoint as it was. Every container and network is
+ * that clone it with pg_basebackup at start. Every endpoint carries the node's in-network address
+ * (`replicationHost`/`replicationPort`), which server-to-server links such as a cutover's
+ * subscriptions use: inside a container, 127.0.0.1 names the container itself. Each node keeps
+ * its host port for the whole run, so stopping and starting a node leaves its endpoint as it was. Every container and network is
  * labelled with this run's id and removed by `stop()`, or by a watchdog process when this process
  * ends without stopping (testcontainers' own reaper needs a registry; it is used only when its
  * image is on the machine).
@@ -89,10 +104,11 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
     await Promise.all(
       plans.map(async (plan) => {
         const primaryName = plan.cluster.primary.name;
+        const primaryAlias = networkAliasFor(plan.name, primaryName);
         const primaryPort = await getPort();
         const primary = await new GenericContainer(image)
           .withNetwork(startedNetwork)
-          .withNetworkAliases(primaryName)
+          .withNetworkAliases(primaryAlias)
           .withLabels(labels)
           .withEnvironment({
             POSTGRES_PASSWORD: superuserPassword,
@@ -106,7 +122,7 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
           .start();
         containers.set(endpointKey(plan.name, primaryName), primary);
         const target = { host: HOST, port: primaryPort, user: 'postgres', password: superuserPassword };
-        endpoints[endpointKey(plan.name, primaryName)] = { host: HOST, port: primaryPort };
+        endpoints[endpointKey(plan.name, primaryName)] = { host: HOST, port: primaryPort, ...inNetwork(primaryAlias) };
         await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log });
         await provisionRoles(target, plan, log);
         // The image's pg_hba.conf has no line for replication connections from other containers.
@@ -122,14 +138,15 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
             // A restarted replica container keeps its data directory.
             'if [ ! -f "$PGDATA/PG_VERSION" ]; then',
             // -R writes primary_conninfo from this connection (application_name and the password included, quoted by pg_basebackup).
-            `  gosu postgres env PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup -d "application_name=${replica.name}" -h ${primaryName} -U ${user} -D "$PGDATA" -X stream -C -S ${slot} -R --checkpoint=fast`,
+            `  gosu postgres env PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup -d "application_name=${replica.name}" -h ${primaryAlias} -U ${user} -D "$PGDATA" -X stream -C -S ${slot} -R --checkpoint=fast`,
             'fi',
             `exec gosu postgres ${SERVER_FLAGS.join(' ')}`,
           ].join('\n');
           const replicaPort = await getPort();
+          const replicaAlias = networkAliasFor(plan.name, replica.name);
           const container = await new GenericContainer(image)
             .withNetwork(startedNetwork)
-            .withNetworkAliases(replica.name)
+            .withNetworkAliases(replicaAlias)
             .withLabels(labels)
             .withEnvironment({ PGDATA: '/var/lib/postgresql/data/pgdata', REPLICATION_PASSWORD: password })
             .withEntrypoint(['bash', '-c', script])
@@ -138,7 +155,7 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
             .withStartupTimeout(120_000)
             .start();
           containers.set(endpointKey(plan.name, replica.name), container);
-          endpoints[endpointKey(plan.name, replica.name)] = { host: HOST, port: replicaPort };
+          endpoints[endpointKey(plan.name, replica.name)] = { host: HOST, port: replicaPort, ...inNetwork(replicaAlias) };
         }
         await waitForReplicaStreaming(
           target,
