@@ -1,3 +1,4 @@
+import type { PgBouncerLauncher } from './pgbouncer/pgbouncer-process.js';
 import type { AdminAccess, Endpoints } from './topology-runtime.types.js';
 
 /** What a provider hands back before the topology is bound: where nodes listen and how to stop them. */
@@ -13,6 +14,8 @@ export interface ProviderRun {
   tls?: Record<string, { ca: string }>;
   /** External: clusters whose replicas are not available. */
   withoutReplicas?: string[];
+  /** Testcontainers: starts PgBouncers in containers beside the servers (else PgBouncer runs as a local program). */
+  launchPgBouncer?: PgBouncerLauncher;
   stopNode(cluster: string, node: string): Promise<void>;
   startNode(cluster: string, node: string): Promise<void>;
   stop(): Promise<void>;

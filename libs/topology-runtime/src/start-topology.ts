@@ -40,7 +40,12 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
   let pgbouncers: RunningPgBouncers | undefined;
   if (options.pgbouncer) {
     try {
-      pgbouncers = await startPgBouncers(bound, { log, admin: run.admin, ...(options.env ? { env: options.env } : {}) });
+      pgbouncers = await startPgBouncers(bound, {
+        log,
+        admin: run.admin,
+        ...(options.env ? { env: options.env } : {}),
+        ...(run.launchPgBouncer ? { launch: run.launchPgBouncer } : {}),
+      });
     } catch (error) {
       await run.stop();
       throw error;

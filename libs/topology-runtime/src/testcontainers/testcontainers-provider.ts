@@ -13,6 +13,7 @@ import type { ClusterPlan } from '../topology-plan.js';
 import { endpointKey, type Endpoints, type StartTopologyOptions } from '../topology-runtime.types.js';
 import { discardLogLine } from '../log-line.js';
 import { networkNameFor, OWNER_LABEL, startContainerWatchdog } from './container-watchdog.js';
+import { LOCAL_PGBOUNCER_IMAGE, startPgBouncerContainer } from './pgbouncer-container.js';
 import { choosePostgresImage, imageExists } from './postgres-image.js';
 
 const RYUK_IMAGE = 'testcontainers/ryuk:0.14.0';
@@ -76,6 +77,9 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
   const { GenericContainer, Network, Wait, getContainerRuntimeClient } = await import('testcontainers');
   const client = await getContainerRuntimeClient();
   const image = await choosePostgresImage(client, env);
+  // PgBouncer in a container when its image is here; otherwise the runtime runs the local program (if any).
+  const pgbouncerImage =
+    env['NEO_PGBOUNCER_IMAGE'] || ((await imageExists(client, LOCAL_PGBOUNCER_IMAGE)) ? LOCAL_PGBOUNCER_IMAGE : undefined);
   if (process.env['TESTCONTAINERS_RYUK_DISABLED'] === undefined && !(await imageExists(client, RYUK_IMAGE))) {
     // testcontainers reads this when it first needs its reaper; the watchdog below does the clean-up.
     process.env['TESTCONTAINERS_RYUK_DISABLED'] = 'true';
@@ -91,8 +95,10 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
   const containers = new Map<string, StartedTestContainer>();
   const endpoints: Endpoints = {};
   let network: StartedNetwork | undefined;
+  const pgbouncerContainers: StartedTestContainer[] = [];
   const stop = async (): Promise<void> => {
-    await Promise.allSettled([...containers.values()].map((container) => container.stop({ remove: true, removeVolumes: true })));
+    const all = [...pgbouncerContainers.splice(0), ...containers.values()];
+    await Promise.allSettled(all.map((container) => container.stop({ remove: true, removeVolumes: true })));
     containers.clear();
     await network?.stop().catch(() => undefined);
   };
@@ -176,8 +182,23 @@ export async function startContainerTopology(plans: ClusterPlan[], options: Star
     return container;
   };
   let stopping: Promise<void> | undefined;
+  const pgbouncerNetwork = network;
   return {
     endpoints,
+    ...(pgbouncerImage && pgbouncerNetwork
+      ? {
+          launchPgBouncer: (launch) =>
+            startPgBouncerContainer(launch, {
+              GenericContainer,
+              Wait,
+              image: pgbouncerImage,
+              network: pgbouncerNetwork,
+              labels,
+              inNetwork: (cluster, node) => ({ host: networkAliasFor(cluster, node), port: 5432 }),
+              started: (container) => pgbouncerContainers.push(container),
+            }),
+        }
+      : {}),
     admin: Object.fromEntries(plans.map((plan) => [plan.name, { user: 'postgres', password: superuserPassword }])),
     // The server is the container's main process: stopping it stops the container, which keeps its data.
     async stopNode(cluster, node) {

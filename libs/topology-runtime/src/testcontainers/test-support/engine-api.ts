@@ -10,6 +10,12 @@ export async function listRunContainers(runId: string): Promise<{ containers: st
   return { containers: containers.map((c) => c.Id), networks: networks.map((n) => n.Id) };
 }
 
+/** Whether the engine has `image` (name:tag). */
+export async function imagePresent(image: string): Promise<boolean> {
+  const images = await engineGet<unknown[]>(`/images/json?filters=${encodeURIComponent(JSON.stringify({ reference: [image] }))}`);
+  return images.length > 0;
+}
+
 function engineGet<T>(path: string): Promise<T> {
   const socketPath = (process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
   return new Promise((resolve, reject) => {
