@@ -3,6 +3,7 @@ import getPort from 'get-port';
 import type { GenericContainer as GenericContainerClass, StartedNetwork, StartedTestContainer, Wait as WaitClass } from 'testcontainers';
 import { TopologyRuntimeError } from '../errors.js';
 import { renderPgBouncerAuthFile, renderPgBouncerIni, type PgBouncerPlan, type PgBouncerServer } from '../pgbouncer/pgbouncer-config.js';
+import { PUBLISHED_HOST } from './loopback-container.js';
 import { PGBOUNCER_ADMIN_USER, type PgBouncerLaunch, type RunningPgBouncer } from '../pgbouncer/pgbouncer-process.js';
 
 /** Built by `npm run containers:setup` on the PostgreSQL image's file system (Debian bookworm's PgBouncer 1.18). */
@@ -12,6 +13,7 @@ const CONFIG_DIR = '/etc/neo-pgbouncer';
 const PGBOUNCER_PORT = 6432;
 
 export interface PgBouncerContainerSetting {
+  /** testcontainers' class, publishing on 127.0.0.1 only (`loopbackContainer`). */
   GenericContainer: typeof GenericContainerClass;
   Wait: typeof WaitClass;
   image: string;
@@ -69,7 +71,7 @@ export async function startPgBouncerContainer(launch: PgBouncerLaunch, setting: 
   setting.started(container);
   return {
     cluster: launch.cluster,
-    host: '127.0.0.1',
+    host: PUBLISHED_HOST,
     port: hostPort,
     admin: plan.admin,
     configFile: `${container.getName().replace(/^\//, '')}:${CONFIG_DIR}/pgbouncer.ini`,

@@ -6,7 +6,7 @@ import { sampleTopology } from '../test-support/sample-topology.js';
 import type { RunningTopology } from '../topology-runtime.types.js';
 import { containerRuntimeAvailable } from './container-runtime-detection.js';
 import { LOCAL_PGBOUNCER_IMAGE } from './pgbouncer-container.js';
-import { imagePresent, listRunContainers } from './test-support/engine-api.js';
+import { imagePresent, listRunContainers, publishedAddresses } from './test-support/engine-api.js';
 
 // The same behaviours the embedded provider's test proves, against containers.
 const engine = await containerRuntimeAvailable();
@@ -19,6 +19,13 @@ core.pgbouncer = pgbouncerSchema.parse({});
 const pgbouncerInContainer = engine && (await imagePresent(LOCAL_PGBOUNCER_IMAGE));
 if (engine && !pgbouncerInContainer) console.log(`the PgBouncer container test is skipped: no ${LOCAL_PGBOUNCER_IMAGE} image`);
 const coreLogin = (database: string) => ({ user: core.credentials.user, password: core.credentials.password, database });
+
+/** The run id the provider announces with its containers ("testcontainers: image …, run <id>"). */
+function runIdOf(lines: string[]): string {
+  const runId = lines.map((line) => /run (\S+)/.exec(line)?.[1]).find(Boolean);
+  if (!runId) throw new Error('the provider announced no run id');
+  return runId;
+}
 
 describe.skipIf(!engine)('testcontainers topology', () => {
   let running: RunningTopology;
@@ -43,6 +50,8 @@ describe.skipIf(!engine)('testcontainers topology', () => {
         .filter((key) => key.includes('/'))
         .sort(),
     ).toEqual(['app/app-primary', 'core/core-primary', 'core/core-replica-1', 'core/core-replica-2']);
+    // Published for this machine only, like the embedded servers.
+    expect(await publishedAddresses(runIdOf(lines))).toEqual(['127.0.0.1']);
     // Server-to-server links (a cutover's subscriptions) use the node's alias on the run's network.
     expect(running.endpoints['app/app-primary']).toMatchObject({ replicationHost: 'app-primary.app', replicationPort: 5432 });
     expect(running.topology.clusters['core']!.replicas[0]).toMatchObject({ replicationHost: 'core-replica-1.core', replicationPort: 5432 });
@@ -157,11 +166,10 @@ describe.skipIf(!engine)('testcontainers topology', () => {
   });
 
   it('removes every container and network it made on stop, and starts empty again (a wipe)', async () => {
-    const runId = lines.map((line) => /run (\S+)/.exec(line)?.[1]).find(Boolean);
-    expect(runId).toBeTruthy();
-    expect((await listRunContainers(runId!)).containers).toHaveLength(pgbouncerInContainer ? 5 : 4);
+    const runId = runIdOf(lines);
+    expect((await listRunContainers(runId)).containers).toHaveLength(pgbouncerInContainer ? 5 : 4);
     await running.stop();
-    expect(await listRunContainers(runId!)).toEqual({ containers: [], networks: [] });
+    expect(await listRunContainers(runId)).toEqual({ containers: [], networks: [] });
 
     running = await startTopology(topology, { provider: 'testcontainers', clusters: ['core'] });
     const [table] = await queryRows<{ t: string | null }>(

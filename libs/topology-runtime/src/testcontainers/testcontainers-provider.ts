@@ -13,12 +13,13 @@ import type { ClusterPlan } from '../topology-plan.js';
 import { endpointKey, type Endpoints, type StartTopologyOptions } from '../topology-runtime.types.js';
 import { discardLogLine } from '../log-line.js';
 import { networkNameFor, OWNER_LABEL, startContainerWatchdog } from './container-watchdog.js';
+import { loopbackContainer, PUBLISHED_HOST } from './loopback-container.js';
 import { LOCAL_PGBOUNCER_IMAGE, startPgBouncerContainer } from './pgbouncer-container.js';
 import { choosePostgresImage, imageExists } from './postgres-image.js';
 
 const RYUK_IMAGE = 'testcontainers/ryuk:0.14.0';
 /** Published on the loopback only, like the embedded servers. */
-const HOST = '127.0.0.1';
+const HOST = PUBLISHED_HOST;
 const SERVER_FLAGS = [
   'postgres',
   '-c',
@@ -74,7 +75,9 @@ function inNetwork(alias: string): { replicationHost: string; replicationPort: n
 export async function startContainerTopology(plans: ClusterPlan[], options: StartTopologyOptions): Promise<ProviderRun> {
   const env = options.env ?? process.env;
   const log = options.log ?? discardLogLine;
-  const { GenericContainer, Network, Wait, getContainerRuntimeClient } = await import('testcontainers');
+  const testcontainers = await import('testcontainers');
+  const { Network, Wait, getContainerRuntimeClient } = testcontainers;
+  const GenericContainer = loopbackContainer(testcontainers.GenericContainer);
   const client = await getContainerRuntimeClient();
   const image = await choosePostgresImage(client, env);
   // PgBouncer in a container when its image is here; otherwise the runtime runs the local program (if any).
