@@ -62,23 +62,37 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   const stopAll = (): Promise<void> =>
     (stopping ??= (async () => {
       clearInterval(keepAlive);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       options.log('stopping services and servers…');
-      await observability?.stop();
-      await Promise.allSettled(services.map((s) => s.stop()));
-      await unleash?.server.stop();
-      await pgbouncerMetrics?.close();
-      removeLocalUnleashRecord(paths);
-      await running?.stop();
-      options.log('everything stopped; data kept in ' + paths.localDataDir);
+      try {
+        await observability?.stop();
+        await Promise.allSettled(services.map((s) => s.stop()));
+        await unleash?.server.stop();
+        await pgbouncerMetrics?.close();
+        removeLocalUnleashRecord(paths);
+        await running?.stop();
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      options.log(
+        running?.provider === 'testcontainers'
+          ? 'everything stopped; the containers were removed with their data'
+          : 'everything stopped; data kept in ' + paths.localDataDir,
+      );
     })());
 
+  // The signals stay handled until everything is stopped: an exit hook of a library (signal-exit,
+  // which testcontainers loads) raises a signal again once no one else listens to it, and that
+  // would end this process before its containers are removed. A second Ctrl-C only says so.
   function onSignal(): void {
+    if (stopping) {
+      options.log('still stopping: removing the servers (and containers) this run started…');
+      return;
+    }
     void stopAll().then(() => process.exit(0));
   }
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     running = await startTopology(declared, {

@@ -75,6 +75,13 @@ function inNetwork(alias: string): { replicationHost: string; replicationPort: n
 export async function startContainerTopology(plans: ClusterPlan[], options: StartTopologyOptions): Promise<ProviderRun> {
   const env = options.env ?? process.env;
   const log = options.log ?? discardLogLine;
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    // testcontainers 12 fails at import on older Node, with an error that names none of this.
+    throw new TopologyRuntimeError(
+      'RUNTIME_PROVIDER_UNAVAILABLE',
+      `The testcontainers provider needs Node 22 or later (this is Node ${process.versions.node}); run it through npm (npm start, npm run test:containers), which uses the Node 24 that npm ci installs.`,
+    );
+  }
   const testcontainers = await import('testcontainers');
   const { Network, Wait, getContainerRuntimeClient } = testcontainers;
   const GenericContainer = loopbackContainer(testcontainers.GenericContainer);
