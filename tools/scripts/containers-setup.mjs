@@ -2,10 +2,13 @@
 //
 // Where a container engine answers and the official `postgres:15` image can be had, it does nothing.
 // Otherwise, as root on Debian/Ubuntu: installs the engine (`docker.io`) when none is installed, starts
-// `dockerd` when none answers, and builds the PostgreSQL 15 image locally from Debian packages
-// (debootstrap + docker import), because no image registry may be reachable. The built image is the
-// cache: a second run finds it and skips the build. Every step says how long it took.
+// `dockerd` when none answers, and builds the images locally from Debian packages (debootstrap +
+// docker import), because no image registry may be reachable: PostgreSQL 15, and PgBouncer 1.18 on
+// the same root file system (for topologies that ask for PgBouncer). The built images are the cache:
+// a second run finds them and skips the build, unless the recipe (packages, entrypoints) changed.
+// Every step says how long it took.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
@@ -23,12 +26,30 @@ import { fileURLToPath } from 'node:url';
 
 /** The image the testcontainers provider prefers when present (see libs/topology-runtime/src/testcontainers/postgres-image.ts). */
 const LOCAL_IMAGE = 'neo-postgres:15-bookworm';
+/** The image the provider runs PgBouncer from (see libs/topology-runtime/src/testcontainers/pgbouncer-container.ts). */
+const PGBOUNCER_IMAGE = 'neo-pgbouncer:1.18-bookworm';
 const OFFICIAL_IMAGE = 'postgres:15';
 const DOCKERD_LOG = '/var/log/neo-dockerd.log';
-/** The image's entrypoint, beside this script. */
-const ENTRYPOINT = fileURLToPath(new URL('./containers/postgres-entrypoint.sh', import.meta.url));
+/** The images' entrypoints, beside this script. */
+const ENTRYPOINTS = {
+  '/usr/local/bin/docker-entrypoint.sh': fileURLToPath(new URL('./containers/postgres-entrypoint.sh', import.meta.url)),
+  '/usr/local/bin/pgbouncer-entrypoint.sh': fileURLToPath(new URL('./containers/pgbouncer-entrypoint.sh', import.meta.url)),
+};
+const PACKAGES = ['postgresql-15', 'pgbouncer', 'gosu'];
+const CACHE_DIR = '/var/cache/neo-containers';
 /** debootstrap's result is kept here, so a failed or repeated import does not download it again. */
-const ROOTFS_CACHE = '/var/cache/neo-containers/rootfs-bookworm-postgresql-15';
+const ROOTFS_CACHE = path.join(CACHE_DIR, `rootfs-bookworm-${PACKAGES.join('-')}`);
+/** Packages and entrypoints: an image whose label differs was built from another recipe and is built again. */
+const RECIPE = createHash('sha256')
+  .update(JSON.stringify(PACKAGES))
+  .update(
+    Object.values(ENTRYPOINTS)
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\0'),
+  )
+  .digest('hex')
+  .slice(0, 12);
+const RECIPE_LABEL = 'neo.containers.recipe';
 
 const started = performance.now();
 const log = (line) => console.log(`containers:setup: ${line}`);
@@ -52,6 +73,9 @@ function quiet(program, args, options = {}) {
 
 const engineAnswers = () => quiet('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 15_000 }).status === 0;
 const imagePresent = (image) => quiet('docker', ['image', 'inspect', image]).status === 0;
+/** Present and built from this recipe. */
+const imageCurrent = (image) =>
+  quiet('docker', ['image', 'inspect', '--format', `{{index .Config.Labels "${RECIPE_LABEL}"}}`, image]).stdout?.trim() === RECIPE;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 if (quiet('docker', ['--version']).status !== 0 || !existsDockerd()) {
@@ -71,10 +95,11 @@ if (!engineAnswers()) {
 
 if (imagePresent(OFFICIAL_IMAGE)) {
   log(`${OFFICIAL_IMAGE} is present: the provider uses the official image, nothing to build`);
-} else if (imagePresent(LOCAL_IMAGE)) {
-  log(`${LOCAL_IMAGE} is cached on this machine, nothing to build`);
+} else if (imageCurrent(LOCAL_IMAGE) && imageCurrent(PGBOUNCER_IMAGE)) {
+  log(`${LOCAL_IMAGE} and ${PGBOUNCER_IMAGE} are cached on this machine (recipe ${RECIPE}), nothing to build`);
 } else if (
-  await step(`try to pull ${OFFICIAL_IMAGE}`, () => quiet('docker', ['pull', '-q', OFFICIAL_IMAGE], { timeout: 60_000 }).status === 0)
+  !imagePresent(LOCAL_IMAGE) &&
+  (await step(`try to pull ${OFFICIAL_IMAGE}`, () => quiet('docker', ['pull', '-q', OFFICIAL_IMAGE], { timeout: 60_000 }).status === 0))
 ) {
   log(`pulled ${OFFICIAL_IMAGE}: a registry is reachable, the provider uses the official image`);
 } else {
@@ -118,9 +143,9 @@ function debianMirror() {
   return 'http://deb.debian.org/debian';
 }
 
-function listDir(dir) {
+function listDir(dir, pattern = /\.(list|sources)$/) {
   try {
-    return readdirSync(dir).filter((name) => /\.(list|sources)$/.test(name));
+    return readdirSync(dir).filter((name) => pattern.test(name));
   } catch {
     return [];
   }
@@ -130,20 +155,29 @@ async function buildLocalImage() {
   if (quiet('sh', ['-c', 'command -v debootstrap']).status !== 0) {
     await step('install debootstrap (apt-get)', () => run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'debootstrap']));
   }
-  if (!existsSync(path.join(ROOTFS_CACHE, 'usr/lib/postgresql/15/bin/postgres'))) {
-    mkdirSync(path.dirname(ROOTFS_CACHE), { recursive: true });
+  // Root file systems of other recipes (other package lists) are not used again; a build under way
+  // (a staging folder, with /proc mounted inside while debootstrap runs) is left alone.
+  for (const name of listDir(CACHE_DIR, /^rootfs-(?!.*-staging-)/)) {
+    if (path.join(CACHE_DIR, name) !== ROOTFS_CACHE) rmSync(path.join(CACHE_DIR, name), { recursive: true, force: true });
+  }
+  if (
+    !existsSync(path.join(ROOTFS_CACHE, 'usr/lib/postgresql/15/bin/postgres')) ||
+    !existsSync(path.join(ROOTFS_CACHE, 'usr/sbin/pgbouncer'))
+  ) {
+    mkdirSync(CACHE_DIR, { recursive: true });
     const staging = mkdtempSync(`${ROOTFS_CACHE}-staging-`);
     try {
       const mirror = debianMirror();
-      await step(`debootstrap bookworm with postgresql-15 and gosu (${mirror})`, () =>
-        run('debootstrap', ['--variant=minbase', '--include=postgresql-15,gosu', 'bookworm', staging, mirror], {
+      await step(`debootstrap bookworm with ${PACKAGES.join(', ')} (${mirror})`, () =>
+        run('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', staging, mirror], {
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
       );
-      // The Debian package's own cluster, docs, downloaded packages and apt lists are not needed in the image.
+      // The Debian packages' own cluster and settings, docs, downloaded packages and apt lists are not needed in the image.
       for (const dir of [
         'var/lib/postgresql/15',
         'etc/postgresql/15',
+        'etc/pgbouncer',
         'var/cache/apt',
         'var/lib/apt/lists',
         'usr/share/doc',
@@ -158,14 +192,22 @@ async function buildLocalImage() {
   } else {
     log(`using the cached root file system ${ROOTFS_CACHE}`);
   }
-  const entrypoint = path.join(ROOTFS_CACHE, 'usr/local/bin/docker-entrypoint.sh');
-  copyFileSync(ENTRYPOINT, entrypoint);
-  chmodSync(entrypoint, 0o755);
+  for (const [target, source] of Object.entries(ENTRYPOINTS)) {
+    const file = path.join(ROOTFS_CACHE, target);
+    copyFileSync(source, file);
+    chmodSync(file, 0o755);
+  }
+  const label = `LABEL ${RECIPE_LABEL}=${RECIPE}`;
+  // The images of an older recipe are removed once replaced (an image still in use stays).
+  const replaced = [LOCAL_IMAGE, PGBOUNCER_IMAGE].map((image) =>
+    quiet('docker', ['image', 'inspect', '--format', '{{.Id}}', image]).stdout?.trim(),
+  );
   await step(`docker import as ${LOCAL_IMAGE}`, () => {
     const changes = [
       'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       'ENV PGDATA=/var/lib/postgresql/data',
       'ENV LANG=C.UTF-8',
+      label,
       'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
       'CMD ["postgres"]',
       'EXPOSE 5432',
@@ -179,6 +221,24 @@ async function buildLocalImage() {
       LOCAL_IMAGE,
     ]);
   });
+  // The same file system with PgBouncer's entrypoint: a commit of an unstarted container changes only the settings.
+  await step(`${PGBOUNCER_IMAGE} from ${LOCAL_IMAGE}`, () => {
+    const created = quiet('docker', ['create', LOCAL_IMAGE]);
+    if (created.status !== 0) fail(`docker create ${LOCAL_IMAGE} failed: ${created.stderr.trim()}`);
+    const container = created.stdout.trim();
+    try {
+      const changes = [
+        label,
+        'ENTRYPOINT ["/usr/local/bin/pgbouncer-entrypoint.sh"]',
+        'CMD ["/etc/neo-pgbouncer/pgbouncer.ini"]',
+        'EXPOSE 6432',
+      ].flatMap((change) => ['--change', change]);
+      run('docker', ['commit', ...changes, container, PGBOUNCER_IMAGE], { stdio: ['ignore', 'ignore', 'inherit'] });
+    } finally {
+      quiet('docker', ['rm', '-f', container]);
+    }
+  });
+  for (const id of replaced) if (id) quiet('docker', ['image', 'rm', id]);
 }
 
 function shellQuote(word) {

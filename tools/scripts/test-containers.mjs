@@ -1,7 +1,9 @@
 // `npm run test:containers`: the integration tests that matter most, once more against containers
 // (the testcontainers provider): the runtime's own provider tests and clean-up proof (primaries,
-// streaming replicas, stop/start, wipe), and sharding. Needs a container engine and the
-// PostgreSQL image: `npm run containers:setup` prepares both. Prints which provider ran and how long each part took.
+// streaming replicas, PgBouncer, stop/start, wipe), replica routing with its fault tests (paused and
+// stopped replicas, a stopped primary), sharding, a cutover of a sharded service under load, and
+// `neo-db up` in containers stopped by Ctrl-C. Needs a container engine and the images:
+// `npm run containers:setup` prepares both. Prints which provider ran and how long each part took.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -14,13 +16,13 @@ const suites = [
   },
   {
     project: 'libs/data',
-    // Not here yet: the cutover (its logical replication connects cluster to cluster by the 127.0.0.1
-    // endpoints, which inside a container name the container itself) and replica-set.it.ts (its
-    // routing counts and fault tests do not pass against containers yet). NEO_CONTAINER_SUITE=all adds it.
-    files: [
-      'src/sharding/sharded-client.it.ts',
-      ...(process.env['NEO_CONTAINER_SUITE'] === 'all' ? ['src/replication/replica-set.it.ts'] : []),
-    ],
+    // The cutover's subscriptions connect server to server by the containers' network aliases.
+    files: ['src/replication/replica-set.it.ts', 'src/sharding/sharded-client.it.ts', 'src/cutover/cutover-sharded.it.ts'],
+  },
+  {
+    project: 'apps/neo-db',
+    // npm start -- --provider testcontainers (without the services): up, and Ctrl-C removes everything.
+    files: ['src/commands/up-containers.it.ts'],
   },
 ];
 

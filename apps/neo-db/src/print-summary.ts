@@ -12,7 +12,11 @@ export function printSummary(
 ): void {
   const { topology } = running;
   log('');
-  log(`topology (${running.provider}), data in ${running.dataDir ?? paths.localDataDir}`);
+  log(
+    running.provider === 'testcontainers'
+      ? 'topology (testcontainers), data inside the containers (removed with them when this stops)'
+      : `topology (${running.provider}), data in ${running.dataDir ?? paths.localDataDir}`,
+  );
   for (const [clusterName, cluster] of Object.entries(topology.clusters)) {
     const databases = Object.entries(topology.services)
       .flatMap(([, s]) => [

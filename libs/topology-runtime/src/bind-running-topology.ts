@@ -1,4 +1,4 @@
-import type { DeclaredNode, Topology } from '@neo/topology';
+import { endpointFields, type DeclaredNode, type Topology } from '@neo/topology';
 import type { ProviderRun } from './provider-run.js';
 import { endpointKey } from './topology-runtime.types.js';
 
@@ -11,7 +11,7 @@ export function bindRunningTopology(topology: Topology, run: ProviderRun): Topol
   const bound = structuredClone(topology);
   const bindNode = (cluster: string, node: DeclaredNode): DeclaredNode | undefined => {
     const endpoint = run.endpoints[endpointKey(cluster, node.name)];
-    return endpoint ? { ...node, host: endpoint.host, port: endpoint.port } : undefined;
+    return endpoint ? { ...node, ...endpointFields(endpoint) } : undefined;
   };
   for (const [name, cluster] of Object.entries(bound.clusters)) {
     const primary = bindNode(name, cluster.primary);

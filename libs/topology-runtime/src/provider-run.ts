@@ -1,3 +1,4 @@
+import type { PgBouncerLauncher } from './pgbouncer/pgbouncer-process.js';
 import type { LocalCertificates } from './provisioning/tls-certificates.js';
 import type { AdminAccess, Endpoints } from './topology-runtime.types.js';
 
@@ -16,6 +17,8 @@ export interface ProviderRun {
   serverCertificates?: LocalCertificates;
   /** External: clusters whose replicas are not available. */
   withoutReplicas?: string[];
+  /** Testcontainers: starts PgBouncers in containers beside the servers (else PgBouncer runs as a local program). */
+  launchPgBouncer?: PgBouncerLauncher;
   stopNode(cluster: string, node: string): Promise<void>;
   startNode(cluster: string, node: string): Promise<void>;
   stop(): Promise<void>;

@@ -50,6 +50,7 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
         admin: run.admin,
         ...(run.serverCertificates ? { certificates: run.serverCertificates } : {}),
         ...(options.env ? { env: options.env } : {}),
+        ...(run.launchPgBouncer ? { launch: run.launchPgBouncer } : {}),
       });
     } catch (error) {
       await run.stop();

@@ -2,10 +2,21 @@ import { TopologyError } from './topology.error.js';
 import type { DeclaredNode, Topology } from './topology.schema.js';
 
 /**
- * Where the topology runtime started each node: keyed by `"<cluster>/<node>"`. `ca`: the CA file
- * the runtime made for a cluster that declares `tls` without one, which its clients verify with.
+ * Where the topology runtime started each node: keyed by `"<cluster>/<node>"`. `host`/`port` is
+ * where clients (this machine's processes) connect; `replicationHost`/`replicationPort`, when the
+ * servers reach one another elsewhere (containers on their own network), is for server-to-server links.
+ * `ca`: the CA file the runtime made for a cluster that declares `tls` without one, which its clients
+ * verify with.
  */
-export type Endpoints = Record<string, { host: string; port: number; ca?: string }>;
+export type Endpoints = Record<string, Endpoint>;
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  ca?: string;
+  replicationHost?: string;
+  replicationPort?: number;
+}
 
 /** The key of a node in `Endpoints`: `core/core-primary`. */
 export function endpointKey(cluster: string, node: string): string {
@@ -34,8 +45,7 @@ export function bindTopology(topology: Topology, endpoints: Endpoints): Topology
       known.add(key);
       const endpoint = endpoints[key];
       if (endpoint && !isBound(node)) {
-        node.host = endpoint.host;
-        node.port = endpoint.port;
+        Object.assign(node, endpointFields(endpoint));
         // A new block: clusters may share one declared block (a YAML alias).
         if (endpoint.ca && cluster.tls && cluster.tls.ca === undefined) cluster.tls = { ...cluster.tls, ca: endpoint.ca };
       }
@@ -57,6 +67,16 @@ export function bindTopology(topology: Topology, endpoints: Endpoints): Topology
     );
   }
   return bound;
+}
+
+/** The node fields an endpoint sets: host and port, and the server-to-server address when it has one. */
+export function endpointFields(endpoint: Endpoint): Pick<DeclaredNode, 'host' | 'port' | 'replicationHost' | 'replicationPort'> {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    ...(endpoint.replicationHost !== undefined ? { replicationHost: endpoint.replicationHost } : {}),
+    ...(endpoint.replicationPort !== undefined ? { replicationPort: endpoint.replicationPort } : {}),
+  };
 }
 
 /** True when the node has an address: declared as external, or bound to a started server. */

@@ -17,6 +17,12 @@ export interface DataNode {
   host: string;
   port: number;
   database: string;
+  /**
+   * Where the other servers reach this one (`replicationHost`/`replicationPort` of the node), set
+   * only when it differs from host/port: a subscription's CONNECTION uses it, clients never do.
+   */
+  replicationHost?: string;
+  replicationPort?: number;
   /** A schema inside the database, e.g. a service's schema inside the monolith. */
   schema?: string;
   user: string;

@@ -57,6 +57,7 @@ describe('numeric fields', () => {
     expect([...numberFieldNames(topologySchema, appSettingsSchema)].sort()).toEqual(
       [
         'port',
+        'replicationPort',
         'weight',
         'max',
         'min',

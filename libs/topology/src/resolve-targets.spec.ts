@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bindTopology, endpointKey, type Endpoints } from './bind-topology.js';
 import { dataNodeLabel } from './data-node.js';
 import { loadTopology } from './load-topology.js';
+import { topologySchema } from './topology.schema.js';
 import {
   allPhysicalNodes,
   databasesByCluster,
@@ -79,6 +80,18 @@ describe('bindTopology', () => {
     expect(declared.clusters['core']!.primary.host).toBeUndefined();
     const rebound = bindTopology(declared, { ...endpoints, 'archive/archive-primary': { host: 'elsewhere', port: 1 } });
     expect(rebound.clusters['archive']!.primary).toMatchObject({ host: 'archive.internal', port: 6432 });
+  });
+
+  it("carries a node's server-to-server address into its targets, only where the runtime gave one", () => {
+    const inContainers = bindTopology(declared, {
+      ...endpoints,
+      'core/core-primary': { host: '127.0.0.1', port: 40001, replicationHost: 'core-primary.core', replicationPort: 5432 },
+    });
+    const { primary, replicas } = serviceTargets(inContainers, 'keymanagement');
+    expect(primary).toMatchObject({ host: '127.0.0.1', port: 40001, replicationHost: 'core-primary.core', replicationPort: 5432 });
+    expect(replicas[0]).not.toHaveProperty('replicationHost');
+    // A bound topology is still a valid topology (services and neo-db load it from files).
+    expect(topologySchema.parse(inContainers).clusters['core']!.primary.replicationHost).toBe('core-primary.core');
   });
 
   it('refuses endpoints for nodes the topology does not declare', () => {

@@ -192,6 +192,8 @@ function toDataNode(
     role,
     host: node.host,
     port: node.port,
+    ...(node.replicationHost !== undefined ? { replicationHost: node.replicationHost } : {}),
+    ...(node.replicationPort !== undefined ? { replicationPort: node.replicationPort } : {}),
     database,
     user: credentials.user,
     ...(credentials.password !== undefined ? { password: credentials.password } : {}),

@@ -51,6 +51,20 @@ export const nodeSchema = z.strictObject({
     expects: 'a number from 1 to 65535',
     hint: `use the server's port, e.g. 5432, ${RUNTIME_NODE}`,
   }).optional(),
+  /**
+   * Where the topology's other servers reach this one, when that differs from host/port (a server
+   * in a container network, or behind a private address): used only for server-to-server links,
+   * e.g. a cutover's logical replication. Default: host and port. The runtime sets it for the
+   * servers it starts in containers.
+   */
+  replicationHost: guided(z.string().min(1), {
+    expects: 'a host name or IP address',
+    hint: "the name the other servers resolve to this one, e.g. core-primary.internal; leave it out when it is the node's host",
+  }).optional(),
+  replicationPort: guided(z.number().int().min(1).max(65535), {
+    expects: 'a number from 1 to 65535',
+    hint: "the port the other servers reach this one on; leave it out when it is the node's port",
+  }).optional(),
   /** Share of reads for the `weighted` replica policy. */
   weight: guided(z.number().positive(), {
     expects: 'a number above 0',

@@ -3,7 +3,7 @@
 # official postgres image's entrypoint offers and the testcontainers provider uses: POSTGRES_PASSWORD,
 # POSTGRES_INITDB_ARGS, POSTGRES_HOST_AUTH_METHOD and PGDATA; root hands over to the postgres user with gosu.
 # Like the official one it initialises an empty PGDATA with a socket-only temporary server first, so
-# "ready to accept connections" is logged twice, and the second time means "reachable over TCP".
+# a server that answers over TCP (pg_isready -h 127.0.0.1, the provider's readiness check) is the real one.
 set -euo pipefail
 : "${PGDATA:=/var/lib/postgresql/data}"
 export PGDATA

@@ -77,25 +77,37 @@ export async function up(options: UpOptions): Promise<UpHandle> {
     (stopping ??= (async () => {
       clearInterval(keepAlive);
       options.log('stopping services and servers…');
-      await observability?.stop();
-      startAbort.abort();
-      await starting?.catch(() => undefined);
-      await Promise.allSettled(services.map((s) => s.stop()));
-      await unleash?.server.stop();
-      await pgbouncerMetrics?.close();
-      removeLocalUnleashRecord(paths);
-      await running?.stop();
-      options.log('everything stopped; data kept in ' + paths.localDataDir);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      try {
+        await observability?.stop();
+        startAbort.abort();
+        await starting?.catch(() => undefined);
+        await Promise.allSettled(services.map((s) => s.stop()));
+        await unleash?.server.stop();
+        await pgbouncerMetrics?.close();
+        removeLocalUnleashRecord(paths);
+        await running?.stop();
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      options.log(
+        running?.provider === 'testcontainers'
+          ? 'everything stopped; the containers were removed with their data'
+          : 'everything stopped; data kept in ' + paths.localDataDir,
+      );
     })());
 
+  // The signals stay handled until everything is stopped: an exit hook (the runtime's server guard,
+  // and signal-exit, which testcontainers loads) raises a signal again once no one else listens to
+  // it, which would end this process before its PgBouncers, exporters or containers are gone. A
+  // second Ctrl-C only says so.
   function onSignal(): void {
+    if (stopping) {
+      options.log('still stopping: removing the servers (and containers) this run started…');
+      return;
+    }
     void stopAll().then(() => process.exit(0));
   }
-  // Listening until everything stopped: the runtime's server guard re-raises the signal (ending
-  // this process at once) as soon as no one else listens for it, which left PgBouncers,
-  // exporters and Prometheus running when Ctrl-C came.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 

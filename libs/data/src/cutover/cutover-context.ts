@@ -113,13 +113,15 @@ export async function withAdmin<T>(
 /**
  * A libpq connection string for a subscription to reach `node` (stored in pg_subscription,
  * which only superusers can read), with sslmode=verify-full and the CA for a TLS cluster: the
- * subscriber's server reads that CA file. Never log it: use `dataNodeLabel`.
+ * subscriber's server reads that CA file. Never log it: use `dataNodeLabel`. The subscriber's server
+ * connects with it, so it names the address servers reach `node` at (`replicationHost`), which for
+ * containers is not the host/port this process uses.
  */
 export function subscriptionConninfo(context: CutoverContext, node: DataNode): string {
   const login = context.admin(node.cluster);
   return libpqConninfo({
-    host: node.host,
-    port: node.port,
+    host: node.replicationHost ?? node.host,
+    port: node.replicationPort ?? node.port,
     database: node.database,
     user: login.user,
     password: login.password,

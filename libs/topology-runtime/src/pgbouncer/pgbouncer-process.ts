@@ -11,7 +11,8 @@ import { serverOsUser } from '../embedded/server-os-user.js';
 import { TopologyRuntimeError } from '../errors.js';
 import { renderPgBouncerAuthFile, renderPgBouncerIni, type PgBouncerPlan, type PgBouncerServer } from './pgbouncer-config.js';
 
-export interface StartPgBouncerOptions {
+/** What one cluster's PgBouncer is started with, wherever it runs. */
+export interface PgBouncerLaunch {
   cluster: string;
   settings: PgBouncerSettings;
   primary: PgBouncerServer;
@@ -21,6 +22,12 @@ export interface StartPgBouncerOptions {
   logins?: PgBouncerPlan['logins'];
   /** TLS to the servers and from the clients (see `PgBouncerPlan.tls`). */
   tls?: PgBouncerPlan['tls'];
+}
+
+/** Starts one cluster's PgBouncer: a process on this machine (`startPgBouncer`), or a container beside the servers. */
+export type PgBouncerLauncher = (launch: PgBouncerLaunch) => Promise<RunningPgBouncer>;
+
+export interface StartPgBouncerOptions extends PgBouncerLaunch {
   /** The `pgbouncer` program (see `findPgBouncer`). */
   binary: string;
   /** How long to wait for it to accept connections (default 10 s). */
@@ -34,13 +41,14 @@ export interface RunningPgBouncer {
   port: number;
   /** The admin console's login (database `pgbouncer`): `SHOW STATS`, `SHOW POOLS`; `tls` when it accepts TLS only. */
   admin: { user: string; password: string; tls?: TlsSettings };
-  /** The generated configuration, for people who want to read it. */
+  /** The generated configuration, for people who want to read it (in a container: `<container>:<path>`). */
   configFile: string;
   stop(): Promise<void>;
 }
 
 const LISTEN_HOST = '127.0.0.1';
-const ADMIN_USER = 'neo_pgbouncer_admin';
+/** The admin console's user: PgBouncer's own, no server role. */
+export const PGBOUNCER_ADMIN_USER = 'neo_pgbouncer_admin';
 /** Each running PgBouncer and its folder, for the exit hook. */
 const running = new Map<ChildProcess, string>();
 
@@ -62,7 +70,7 @@ export async function startPgBouncer(options: StartPgBouncerOptions): Promise<Ru
     databases: options.databases,
     credentials: options.credentials,
     ...(options.logins ? { logins: options.logins } : {}),
-    admin: { user: ADMIN_USER, password: randomBytes(18).toString('base64url') },
+    admin: { user: PGBOUNCER_ADMIN_USER, password: randomBytes(18).toString('base64url') },
     dir,
     ...(options.tls ? { tls: options.tls } : {}),
   };

@@ -13,7 +13,7 @@ import type { LocalCertificates } from '../provisioning/tls-certificates.js';
 import type { AdminAccess } from '../topology-runtime.types.js';
 import pg from 'pg';
 import { findPgBouncer } from './pgbouncer-binary.js';
-import { startPgBouncer, type RunningPgBouncer } from './pgbouncer-process.js';
+import { startPgBouncer, type PgBouncerLauncher, type RunningPgBouncer } from './pgbouncer-process.js';
 
 export interface StartPgBouncersOptions {
   log?: (line: string) => void;
@@ -23,6 +23,11 @@ export interface StartPgBouncersOptions {
   admin?: Record<string, AdminAccess>;
   /** The local servers' certificate: a TLS cluster's PgBouncer presents it to its clients. */
   certificates?: LocalCertificates;
+  /**
+   * Starts each PgBouncer; default: the `pgbouncer` program of this machine. The testcontainers
+   * provider gives its own, which runs PgBouncer in a container on the servers' network.
+   */
+  launch?: PgBouncerLauncher;
 }
 
 /** The PgBouncers of a running topology: their endpoints (`<cluster>:pgbouncer`) and how to stop them. */
@@ -49,8 +54,8 @@ export async function startPgBouncers(topology: Topology, options: StartPgBounce
     await Promise.allSettled(started.map((pgbouncer) => pgbouncer.stop()));
   };
   if (wanted.length === 0) return { pgbouncers: started, endpoints: {}, stop };
-  const binary = findPgBouncer(options.env);
-  if (!binary) {
+  const launch = options.launch ?? programLauncher(options.env);
+  if (!launch) {
     log('pgbouncer: not installed (apt-get install -y pgbouncer): services connect to the servers directly');
     return { pgbouncers: started, endpoints: {}, stop };
   }
@@ -65,10 +70,9 @@ export async function startPgBouncers(topology: Topology, options: StartPgBounce
         options.admin?.[name],
       );
       started.push(
-        await startPgBouncer({
+        await launch({
           cluster: name,
           settings,
-          binary,
           primary: server(primary),
           replicas: cluster.replicas.filter(isBound).map(server),
           databases: databases[name] ?? [],
@@ -93,6 +97,12 @@ export async function startPgBouncers(topology: Topology, options: StartPgBounce
   }
   const endpoints = Object.fromEntries(started.map((p) => [pgbouncerEndpointKey(p.cluster), { host: p.host, port: p.port }]));
   return { pgbouncers: started, endpoints, stop };
+}
+
+/** PgBouncer as a process of this machine, where the program is installed. */
+function programLauncher(env: NodeJS.ProcessEnv | undefined): PgBouncerLauncher | undefined {
+  const binary = findPgBouncer(env);
+  return binary ? (launch) => startPgBouncer({ ...launch, binary }) : undefined;
 }
 
 /** The app and readonly logins of the services with a database (or a shard) on `cluster`, each once. */

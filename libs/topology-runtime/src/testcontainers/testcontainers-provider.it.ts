@@ -1,18 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgbouncerEntryName, pgbouncerReadOnlyEntryName, pgbouncerSchema } from '@neo/topology';
 import { startTopology } from '../start-topology.js';
 import { eventually, portIsClosed, queryRows } from '../test-support/pg-helpers.js';
 import { sampleTopology } from '../test-support/sample-topology.js';
 import type { RunningTopology } from '../topology-runtime.types.js';
 import { containerRuntimeAvailable } from './container-runtime-detection.js';
-import { listRunContainers } from './test-support/engine-api.js';
+import { LOCAL_PGBOUNCER_IMAGE } from './pgbouncer-container.js';
+import { imagePresent, listRunContainers, publishedAddresses } from './test-support/engine-api.js';
 
 // The same behaviours the embedded provider's test proves, against containers.
 const engine = await containerRuntimeAvailable();
 if (!engine) console.log('testcontainers-provider.it.ts skipped: no container engine answers (npm run containers:setup starts one)');
 
+// core asks for a PgBouncer: in a container of its own where the image was built (npm run containers:setup).
 const topology = sampleTopology();
 const core = topology.clusters['core']!;
+core.pgbouncer = pgbouncerSchema.parse({});
+const pgbouncerInContainer = engine && (await imagePresent(LOCAL_PGBOUNCER_IMAGE));
+if (engine && !pgbouncerInContainer) console.log(`the PgBouncer container test is skipped: no ${LOCAL_PGBOUNCER_IMAGE} image`);
 const coreLogin = (database: string) => ({ user: core.credentials.user, password: core.credentials.password, database });
+
+/** The run id the provider announces with its containers ("testcontainers: image …, run <id>"). */
+function runIdOf(lines: string[]): string {
+  const runId = lines.map((line) => /run (\S+)/.exec(line)?.[1]).find(Boolean);
+  if (!runId) throw new Error('the provider announced no run id');
+  return runId;
+}
 
 describe.skipIf(!engine)('testcontainers topology', () => {
   let running: RunningTopology;
@@ -21,7 +34,7 @@ describe.skipIf(!engine)('testcontainers topology', () => {
 
   beforeAll(async () => {
     const started = performance.now();
-    running = await startTopology(topology, { provider: 'testcontainers', log: (line) => lines.push(line) });
+    running = await startTopology(topology, { provider: 'testcontainers', pgbouncer: true, log: (line) => lines.push(line) });
     console.log(`container topology (3 + 1 containers) started in ${Math.round(performance.now() - started)} ms; ${lines[0]}`);
   }, 300_000);
 
@@ -31,12 +44,17 @@ describe.skipIf(!engine)('testcontainers topology', () => {
 
   it('runs every node, with both replicas streaming through their own slots', async () => {
     expect(running.provider).toBe('testcontainers');
-    expect(Object.keys(running.endpoints).sort()).toEqual([
-      'app/app-primary',
-      'core/core-primary',
-      'core/core-replica-1',
-      'core/core-replica-2',
-    ]);
+    // The servers' endpoints ("<cluster>/<node>"; a PgBouncer's is "<cluster>:pgbouncer").
+    expect(
+      Object.keys(running.endpoints)
+        .filter((key) => key.includes('/'))
+        .sort(),
+    ).toEqual(['app/app-primary', 'core/core-primary', 'core/core-replica-1', 'core/core-replica-2']);
+    // Published for this machine only, like the embedded servers.
+    expect(await publishedAddresses(runIdOf(lines))).toEqual(['127.0.0.1']);
+    // Server-to-server links (a cutover's subscriptions) use the node's alias on the run's network.
+    expect(running.endpoints['app/app-primary']).toMatchObject({ replicationHost: 'app-primary.app', replicationPort: 5432 });
+    expect(running.topology.clusters['core']!.replicas[0]).toMatchObject({ replicationHost: 'core-replica-1.core', replicationPort: 5432 });
     const rows = await queryRows<{ application_name: string; state: string; slot_name: string }>(
       endpoint('core/core-primary'),
       { ...running.admin['core']!, database: 'postgres' },
@@ -90,6 +108,25 @@ describe.skipIf(!engine)('testcontainers topology', () => {
     ).rejects.toThrow(/read-only transaction/);
   });
 
+  it.skipIf(!pgbouncerInContainer)(
+    "runs the cluster's PgBouncer in a container beside the servers: writes reach the primary, reads the replicas",
+    async () => {
+      const [pgbouncer] = running.pgbouncers;
+      expect(pgbouncer).toMatchObject({ cluster: 'core', host: '127.0.0.1' });
+      expect(pgbouncer!.configFile).toMatch(/^[\w.-]+:\/etc\/neo-pgbouncer\/pgbouncer\.ini$/);
+      expect(running.topology.clusters['core']!.pgbouncer).toMatchObject({ host: '127.0.0.1', port: pgbouncer!.port });
+      const through = { host: pgbouncer!.host, port: pgbouncer!.port };
+      const inRecovery = async (database: string) =>
+        (await queryRows<{ r: boolean }>(through, coreLogin(database), 'select pg_is_in_recovery() as r'))[0]?.r;
+      expect(await inRecovery('neo_storage')).toBe(false);
+      expect(await inRecovery(pgbouncerReadOnlyEntryName('neo_storage'))).toBe(true);
+      expect(await inRecovery(pgbouncerEntryName('neo_storage', { role: 'replica', node: 'core-replica-2' }))).toBe(true);
+      await expect(queryRows(through, { user: 'neo_core', password: 'wrong', database: 'neo_storage' }, 'select 1')).rejects.toThrow(
+        /SASL authentication failed/,
+      );
+    },
+  );
+
   it('lets a replica lag while its replay is paused, and catch up when resumed', async () => {
     const paused = endpoint('core/core-replica-2');
     const admin = { ...running.admin['core']!, database: 'neo_storage' };
@@ -129,11 +166,10 @@ describe.skipIf(!engine)('testcontainers topology', () => {
   });
 
   it('removes every container and network it made on stop, and starts empty again (a wipe)', async () => {
-    const runId = lines.map((line) => /run (\S+)/.exec(line)?.[1]).find(Boolean);
-    expect(runId).toBeTruthy();
-    expect((await listRunContainers(runId!)).containers).toHaveLength(4);
+    const runId = runIdOf(lines);
+    expect((await listRunContainers(runId)).containers).toHaveLength(pgbouncerInContainer ? 5 : 4);
     await running.stop();
-    expect(await listRunContainers(runId!)).toEqual({ containers: [], networks: [] });
+    expect(await listRunContainers(runId)).toEqual({ containers: [], networks: [] });
 
     running = await startTopology(topology, { provider: 'testcontainers', clusters: ['core'] });
     const [table] = await queryRows<{ t: string | null }>(

@@ -2,7 +2,8 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTopology, type RunningTopology } from '@neo/topology-runtime';
+import { startIsolatedTopology } from '@neo/testing';
+import type { RunningTopology } from '@neo/topology-runtime';
 import { migrateFleet } from '../../migrations/migrate-fleet.js';
 import { findService, loadTopology, locateTopologyFile, type Topology } from '@neo/topology';
 import type { CutoverContext, CutoverTimeouts } from '../cutover-context.js';
@@ -47,8 +48,8 @@ export async function startCutoverFixture(options: CutoverFixtureOptions): Promi
   if (options.unsharded) delete findService(declared, options.service).sharding;
   const serviceCluster = findService(declared, options.service).cluster;
   const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-'));
-  // Embedded servers in a fresh temporary directory, as @neo/testing's startIsolatedTopology starts them.
-  const running = await startTopology(declared, { provider: 'embedded', clusters: [declared.monolith.cluster, serviceCluster] });
+  // Servers of the test's own: embedded in a fresh temporary directory, or containers under NEO_TEST_PROVIDER=testcontainers.
+  const running = await startIsolatedTopology({ topology: declared, clusters: [declared.monolith.cluster, serviceCluster] });
   try {
     const prismaRoot = join(dir, 'prisma');
     await cp(join(workspaceRoot, 'prisma/storage'), join(prismaRoot, 'storage'), { recursive: true });

@@ -10,6 +10,19 @@ export async function listRunContainers(runId: string): Promise<{ containers: st
   return { containers: containers.map((c) => c.Id), networks: networks.map((n) => n.Id) };
 }
 
+/** The host addresses the run's containers publish their ports on (each once). */
+export async function publishedAddresses(runId: string): Promise<string[]> {
+  const containerFilter = encodeURIComponent(JSON.stringify({ label: [`${OWNER_LABEL}=${runId}`] }));
+  const containers = await engineGet<{ Ports: { IP?: string; PublicPort?: number }[] }[]>(`/containers/json?filters=${containerFilter}`);
+  return [...new Set(containers.flatMap((c) => c.Ports.filter((port) => port.PublicPort).map((port) => port.IP ?? '')))];
+}
+
+/** Whether the engine has `image` (name:tag). */
+export async function imagePresent(image: string): Promise<boolean> {
+  const images = await engineGet<unknown[]>(`/images/json?filters=${encodeURIComponent(JSON.stringify({ reference: [image] }))}`);
+  return images.length > 0;
+}
+
 function engineGet<T>(path: string): Promise<T> {
   const socketPath = (process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
   return new Promise((resolve, reject) => {
