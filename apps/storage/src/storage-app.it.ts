@@ -338,6 +338,8 @@ describe('storage service when its database is down', () => {
         inUse: true,
         status: 'down',
         reason: 'ECONNREFUSED',
+        // No query has failed yet: only the health probe has tried the node.
+        breaker: 'closed',
       });
     } finally {
       await app.close();
