@@ -53,6 +53,7 @@ export async function startExternalTopology(plans: ClusterPlan[], options: Start
   const admin: Record<string, { user: string; password?: string }> = {};
   const withoutReplicas: string[] = [];
   const created: { target: ProvisionTarget; database: string }[] = [];
+  let rolesMade = false;
 
   // One at a time: clusters often share one server, and CREATE DATABASE copies template1.
   for (const plan of renamedPlans) {
@@ -84,12 +85,21 @@ export async function startExternalTopology(plans: ClusterPlan[], options: Start
       if (facts) {
         const rolesPlan = externalRolesPlan(plan, databaseNames, facts.clusterRoleExists ? plan.cluster.credentials.user : user);
         await provisionRoles(target, rolesPlan, log);
+        rolesMade = true;
         if (rolesPlan.audit && facts.pgaudit) await provisionAudit(target, rolesPlan, rolesPlan.audit);
         if (plan.audit) log(`cluster ${plan.name}: audit ${facts.pgaudit ? 'settings made' : 'not set, the server does not load pgaudit'}`);
       }
     } catch (cause) {
       await dropDatabases(created).catch(() => undefined);
       if (cause instanceof TopologyRuntimeError) throw cause;
+      const unreachable = connectionProblem(cause);
+      if (unreachable) {
+        throw new TopologyRuntimeError(
+          'RUNTIME_COMMAND_FAILED',
+          `Cluster "${plan.name}": ${unreachable} ${primary.host}:${primary.port} as ${user}; check ${variable} and that the server runs.`,
+          { cause },
+        );
+      }
       throw new TopologyRuntimeError(
         'RUNTIME_COMMAND_FAILED',
         `Preparing cluster "${plan.name}" on ${primary.host}:${primary.port} as ${user} failed: ${(cause as Error).message}. ` +
@@ -114,6 +124,7 @@ export async function startExternalTopology(plans: ClusterPlan[], options: Start
     admin,
     databaseNames,
     credentials,
+    rolesMade,
     withoutReplicas,
     stopNode: async () => notOurs(),
     startNode: async () => notOurs(),
@@ -137,4 +148,15 @@ async function dropDatabases(created: { target: ProvisionTarget; database: strin
       await client.end();
     }
   }
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
+
+/** What went wrong when the server could not be reached or refused the login, else undefined. */
+function connectionProblem(cause: unknown): string | undefined {
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return `cannot reach (${code})`;
+  if (code === '28P01' || code === '28000') return 'the server refused the login at';
+  if (/timeout/i.test((cause as Error).message ?? '')) return 'no answer (timeout) from';
+  return undefined;
 }
