@@ -147,12 +147,18 @@ describe('external provider against a server this run did not start', () => {
         provider: 'external',
         env: { NEO_PG_URL_MAIN: `postgresql://${login}:not-shown@127.0.0.1:5432/postgres` },
         databasePrefix: `${rolePrefix}x_`,
-      }).catch((error: unknown) => error as Error & { code?: string });
+      }).then(
+        async (unexpected) => {
+          await unexpected.stop();
+          return new Error('started although the login is not a superuser') as Error & { code?: string };
+        },
+        (error: unknown) => error as Error & { code?: string },
+      );
       expect(failure).toMatchObject({ code: 'RUNTIME_LOGIN_NOT_PRIVILEGED' });
-      expect(failure?.message).toContain(`"${login}"`);
-      expect(failure?.message).toContain('NEO_PG_URL_MAIN');
-      expect(failure?.message).not.toContain('not-shown');
-      expect(failure?.message).not.toContain('\n');
+      expect(failure.message).toContain(`"${login}"`);
+      expect(failure.message).toContain('NEO_PG_URL_MAIN');
+      expect(failure.message).not.toContain('not-shown');
+      expect(failure.message).not.toContain('\n');
       const left = await queryRows(server, admin, 'select datname from pg_database where datname like $1', [`${rolePrefix}x_%`]);
       expect(left).toEqual([]);
     });
