@@ -70,6 +70,11 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
       const { backupCommand } = await import('./commands/backup.command.js');
       return await backupCommand(parsed.values, parsed.positionals, where, io.out);
     }
+    if (command.name === 'provision') {
+      if (parsed.positionals.length > 0) throw new NeoDbError(`takes no arguments (got ${parsed.positionals.join(' ')})`, 'usage');
+      const { provisionCommand } = await import('./commands/provision.command.js');
+      return await provisionCommand(where, { migrate: parsed.values['migrate'] === true, env: process.env, log: io.out });
+    }
     if (command.name === 'render') {
       const { renderCommand } = await import('./commands/render.command.js');
       return await renderCommand(parsed.values, parsed.positionals, where, io.out);

@@ -136,6 +136,19 @@ export const COMMANDS: readonly CommandUsage[] = [
     optionHelp: [['--no-monolith', "leave the services' schemas in the monolith alone"]],
   },
   {
+    name: 'provision',
+    args: '',
+    summary: "make on running servers what the topology needs: databases, schemas, the services' roles and grants, audit settings",
+    details: [
+      "Connects to each cluster's primary given by NEO_PG_URL_<CLUSTER> (or NEO_PG_URL for all), as a superuser: creates the missing",
+      "databases and monolith schemas, the services' owner/app/readonly roles and the replication role (passwords from the topology's",
+      '${VAR}s), hands each service its databases and schema, revokes CONNECT from PUBLIC, and sets the per-database pgaudit settings',
+      'where the server loads pgaudit. Safe to run again. Prints one line per cluster. Deployments run it once before the services start.',
+    ],
+    options: { migrate: { type: 'boolean', default: false } },
+    optionHelp: [['--migrate', "then apply every service's pending migrations (as `neo-db migrate` does), as each service's owner role"]],
+  },
+  {
     name: 'backup',
     args: '',
     summary: 'dump every database and shard (pg_dump) into a dated folder with a manifest: sizes, sha256, row counts and checksums',

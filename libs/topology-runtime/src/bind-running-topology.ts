@@ -32,13 +32,13 @@ export function bindRunningTopology(topology: Topology, run: ProviderRun): Topol
     for (const shard of service.sharding?.shards ?? []) shard.database = rename(shard.database);
   }
   bound.monolith.database = rename(bound.monolith.database);
-  if (run.credentials) withoutManagedRoles(bound);
+  if (run.credentials && !run.rolesMade) withoutManagedRoles(bound);
   return bound;
 }
 
 /**
- * Servers given by URL are not ours to make roles on: every connection uses the URL's user,
- * so the services' declared roles and the replication role are set aside.
+ * Servers given by URL where no roles were made: every connection uses the URL's user, so the
+ * services' declared roles and the replication role are set aside.
  */
 function withoutManagedRoles(topology: Topology): void {
   for (const service of Object.values(topology.services)) delete service.roles;

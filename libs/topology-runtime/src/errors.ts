@@ -13,7 +13,8 @@ export type TopologyRuntimeErrorCode =
   | 'RUNTIME_PROVIDER_UNAVAILABLE'
   | 'RUNTIME_EXTERNAL_URL_MISSING'
   | 'RUNTIME_EXTERNAL_URL_INVALID'
-  | 'RUNTIME_BAD_OPTION';
+  | 'RUNTIME_BAD_OPTION'
+  | 'RUNTIME_LOGIN_NOT_PRIVILEGED';
 
 /** Something went wrong while bringing real PostgreSQL servers up or down. */
 export class TopologyRuntimeError extends DataError {

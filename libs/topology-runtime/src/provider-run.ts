@@ -11,6 +11,8 @@ export interface ProviderRun {
   databaseNames?: Record<string, string>;
   /** External: credentials per cluster that replace the topology's. */
   credentials?: Record<string, { user: string; password?: string }>;
+  /** External: the topology's service and replication roles were made on the servers, so clients keep logging in as them. */
+  rolesMade?: boolean;
   /** Embedded: the CA that clients of each TLS cluster verify its servers with. */
   tls?: Record<string, { ca: string }>;
   /** Embedded: the local servers' certificate, which a local PgBouncer presents to its clients too. */

@@ -36,7 +36,7 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
       run = await startExternalTopology(plans, options);
       break;
   }
-  if (provider !== 'embedded' && plans.some((plan) => plan.audit)) {
+  if (provider === 'testcontainers' && plans.some((plan) => plan.audit)) {
     log(`audit: not set up by the ${provider} provider; its servers log what their own configuration says`);
   }
   let bound = bindRunningTopology(topology, run);

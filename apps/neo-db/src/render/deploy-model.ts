@@ -6,6 +6,8 @@ import { SERVICE_SECRETS } from '../local-secrets.js';
 export interface DeployModel {
   clusters: DeployCluster[];
   services: DeployService[];
+  /** Every password variable of the topology and its Secret, which `neo-db provision` reads. */
+  passwordSecrets: SecretVariable[];
 }
 
 export interface DeployCluster {
@@ -15,6 +17,8 @@ export interface DeployCluster {
   databases: string[];
   /** The environment variable that holds the cluster role's password (`CORE_DB_PASSWORD`). */
   passwordVariable: string;
+  /** Database → the owner role of the service it belongs to, where the service declares roles (`neo-db provision` hands it over). */
+  databaseOwners: Record<string, string>;
 }
 
 export interface DeployService {
@@ -53,6 +57,7 @@ export function deployModel(
   topology: Topology,
   passwordVariables: Record<string, string>,
   roleVariables: Record<string, DeployService['roleVariables']> = {},
+  passwordSecrets: SecretVariable[] = [],
 ): DeployModel {
   const databases = databasesByCluster(topology);
   const clusters = Object.entries(topology.clusters).map(([name, declared]) => {
@@ -62,7 +67,15 @@ export function deployModel(
         `clusters.${name}.credentials.password must be written as \${SOME_DB_PASSWORD} (optionally with :-a local default) so deploy files reference a secret instead of holding the password`,
       );
     }
-    return { name, declared, databases: databases[name] ?? [], passwordVariable };
+    const databaseOwners: Record<string, string> = {};
+    for (const service of Object.values(topology.services)) {
+      if (!service.roles) continue;
+      if (service.cluster === name) databaseOwners[service.database] = service.roles.owner.user;
+      for (const shard of service.sharding?.shards ?? []) {
+        if ((shard.cluster ?? service.cluster) === name) databaseOwners[shard.database] = service.roles.owner.user;
+      }
+    }
+    return { name, declared, databases: databases[name] ?? [], passwordVariable, databaseOwners };
   });
   const services = localServices
     .filter((service) => Object.hasOwn(topology.services, service.topologyService))
@@ -81,7 +94,7 @@ export function deployModel(
         secretVariables: SERVICE_SECRETS.filter((secret) => secret.service === service.topologyService).map((secret) => secret.env),
       };
     });
-  return { clusters, services };
+  return { clusters, services, passwordSecrets };
 }
 
 /**
@@ -118,4 +131,38 @@ export function roleVariablesOf(rawTopology: unknown): Record<string, DeployServ
 /** `0 2 * * *` (cron) → `0 0 2 * * *` (CloudNativePG's schedule has a seconds field first). */
 export function withSeconds(cron: string): string {
   return cron.trim().split(/\s+/).length === 5 ? `0 ${cron.trim()}` : cron.trim();
+}
+
+/** Where one `${VAR}` of the topology comes from in Kubernetes: a Secret's key. */
+export interface SecretVariable {
+  variable: string;
+  secret: string;
+  key: string;
+}
+
+/**
+ * Every password variable the topology names, with the Secret and key it comes from in
+ * Kubernetes: a cluster's role (`neo-<cluster>-credentials`, `password`) and its replication role
+ * (same Secret, `replication`), a service's roles (`neo-<service>-credentials`, `owner`/`app`/`readonly`).
+ * `neo-db provision` needs them all: it loads the whole topology and sets every role's password.
+ */
+export function passwordSecretsOf(rawTopology: unknown): SecretVariable[] {
+  type RawLogin = { password?: unknown } | undefined;
+  const raw = rawTopology as {
+    clusters?: Record<string, { credentials?: RawLogin; replication?: RawLogin }>;
+    services?: Record<string, { roles?: Record<string, RawLogin> }>;
+  };
+  const result: SecretVariable[] = [];
+  const add = (login: RawLogin, secret: string, key: string): void => {
+    const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(String(login?.password ?? ''));
+    if (match) result.push({ variable: match[1]!, secret, key });
+  };
+  for (const [name, cluster] of Object.entries(raw.clusters ?? {})) {
+    add(cluster.credentials, `neo-${name}-credentials`, 'password');
+    add(cluster.replication, `neo-${name}-credentials`, 'replication');
+  }
+  for (const [name, service] of Object.entries(raw.services ?? {})) {
+    for (const [role, login] of Object.entries(service.roles ?? {})) add(login, `neo-${name}-credentials`, role);
+  }
+  return result;
 }

@@ -10,6 +10,8 @@ export interface RenderedFile {
 
 const POSTGRES_IMAGE = 'postgres:15-bookworm';
 const REPLICATION_ROLE = 'neo_replicator';
+/** The compose service (and Kubernetes Job) that provisions the servers before the services start. */
+export const PROVISION = 'neo-provision';
 
 /**
  * deploy/compose: the seed's Phase 1 docker-compose grown to the whole topology. Each cluster
@@ -101,6 +103,8 @@ export function renderCompose(model: DeployModel, topologyYaml: string): Rendere
     };
   });
 
+  services[PROVISION] = provisionService(model);
+
   for (const service of model.services) {
     const clusters = model.clusters.filter((cluster) => service.clusters.includes(cluster.name));
     services[service.app] = {
@@ -127,7 +131,11 @@ export function renderCompose(model: DeployModel, topologyYaml: string): Rendere
         '../../config/flags.yaml:/etc/neo/flags.yaml:ro',
       ],
       networks: [...clusters.map((cluster) => cluster.name), 'monitoring'],
-      depends_on: Object.fromEntries(clusters.map((cluster) => [cluster.declared.primary.name, { condition: 'service_healthy' }])),
+      depends_on: {
+        ...Object.fromEntries(clusters.map((cluster) => [cluster.declared.primary.name, { condition: 'service_healthy' }])),
+        // Its roles, grants and migrations exist before it logs in.
+        [PROVISION]: { condition: 'service_completed_successfully' },
+      },
       healthcheck: {
         test: [
           'CMD',
@@ -182,6 +190,46 @@ export function renderCompose(model: DeployModel, topologyYaml: string): Rendere
     },
     { path: 'compose/service.Dockerfile', content: SERVICE_DOCKERFILE },
   ];
+}
+
+/**
+ * The one-shot `neo-db provision --migrate` (image neo/neo-db, built like the services'): once
+ * every primary is healthy it makes the databases, schemas, the services' roles and grants and
+ * applies the migrations; the services start after it ends successfully. It logs in to each
+ * primary as the cluster's role, the servers' superuser here (POSTGRES_USER): the URL names no
+ * user, so the password comes from the topology's variable. The servers have no TLS here
+ * (sslmode=disable, as the exporters connect).
+ */
+function provisionService(model: DeployModel): object {
+  return {
+    image: 'neo/neo-db:latest',
+    build: { context: '../..', dockerfile: 'deploy/compose/service.Dockerfile', args: { APP: 'neo-db' } },
+    command: ['node', '--enable-source-maps', 'apps/neo-db/dist/main.js', 'provision', '--migrate'],
+    environment: {
+      NEO_TOPOLOGY: '/etc/neo/topology.yaml',
+      ...Object.fromEntries(
+        model.clusters.map((cluster) => [
+          `NEO_PG_URL_${envName(cluster.name)}`,
+          `postgresql://${cluster.declared.primary.name}:${POSTGRES_PORT}/postgres?sslmode=disable`,
+        ]),
+      ),
+      ...Object.fromEntries(
+        [...new Set(model.passwordSecrets.map(({ variable }) => variable))].map((variable) => [
+          variable,
+          `\${${variable}:?set ${variable}}`,
+        ]),
+      ),
+    },
+    volumes: ['./topology.yaml:/etc/neo/topology.yaml:ro'],
+    networks: model.clusters.map((cluster) => cluster.name),
+    depends_on: Object.fromEntries(model.clusters.map((cluster) => [cluster.declared.primary.name, { condition: 'service_healthy' }])),
+    restart: 'no',
+  };
+}
+
+/** `core` → `CORE`: how `neo-db provision` names a cluster's URL variable (NEO_PG_URL_CORE). */
+export function envName(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
 /** `CORE_DB_PASSWORD` → `core_db_password`: the compose secret holding that variable's value. */

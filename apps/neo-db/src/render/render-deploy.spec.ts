@@ -60,6 +60,7 @@ describe('neo-db render: deploy/ from config/topology.yaml', () => {
     expect(problems).toEqual([]);
     expect(Object.fromEntries(kinds)).toMatchObject({
       Cluster: 5,
+      Job: 1,
       NetworkPolicy: 5,
       // a Deployment and a Service per service that npm start runs
       Deployment: localServices.length,
@@ -110,9 +111,70 @@ describe('neo-db render: deploy/ from config/topology.yaml', () => {
     expect(compose.services['storage']!.environment).not.toHaveProperty('NEO_SECURITY_MASTER_KEY');
   });
 
+  it('provisions roles, grants and migrations once before the services start: a compose one-shot and a Kubernetes Job', () => {
+    const compose = parse(rendered.get('compose/docker-compose.yml')!) as {
+      services: Record<string, { command?: string[]; environment: Record<string, string>; depends_on: Record<string, unknown> }>;
+    };
+    const provision = compose.services['neo-provision']!;
+    expect(provision.command?.slice(-2)).toEqual(['provision', '--migrate']);
+    expect(provision.depends_on).toMatchObject({
+      'core-primary': { condition: 'service_healthy' },
+      'monolith-primary': { condition: 'service_healthy' },
+    });
+    expect(provision.environment).toMatchObject({
+      NEO_PG_URL_CORE: 'postgresql://core-primary:5432/postgres?sslmode=disable',
+      CORE_DB_PASSWORD: '${CORE_DB_PASSWORD:?set CORE_DB_PASSWORD}',
+      STORAGE_OWNER_DB_PASSWORD: '${STORAGE_OWNER_DB_PASSWORD:?set STORAGE_OWNER_DB_PASSWORD}',
+      CORE_REPLICATION_PASSWORD: '${CORE_REPLICATION_PASSWORD:?set CORE_REPLICATION_PASSWORD}',
+    });
+    for (const service of localServices) {
+      expect(compose.services[service.app]!.depends_on).toMatchObject({ 'neo-provision': { condition: 'service_completed_successfully' } });
+    }
+
+    const [job] = documentsOf(rendered.get('k8s/provision.yaml')!) as Array<{
+      kind: string;
+      metadata: { name: string };
+      spec: {
+        template: { metadata: { labels: Record<string, string> }; spec: { containers: Array<{ command: string[]; env: unknown[] }> } };
+      };
+    }>;
+    expect(job!.kind).toBe('Job');
+    expect(job!.metadata.name).toMatch(/^neo-provision-[0-9a-f]{10}$/);
+    const container = job!.spec.template.spec.containers[0]!;
+    expect(container.command.slice(-2)).toEqual(['provision', '--migrate']);
+    expect(container.env).toContainEqual({
+      name: 'NEO_PG_SUPERUSER_PASSWORD_CORE',
+      valueFrom: { secretKeyRef: { name: 'neo-core-superuser', key: 'password' } },
+    });
+    expect(container.env).toContainEqual({
+      name: 'NEO_PG_URL_CORE',
+      value: 'postgresql://$(NEO_PG_SUPERUSER_CORE):$(NEO_PG_SUPERUSER_PASSWORD_CORE)@neo-core-rw:5432/postgres',
+    });
+    expect(container.env).toContainEqual({
+      name: 'STORAGE_OWNER_DB_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'neo-storage-credentials', key: 'owner' } },
+    });
+    // Every cluster lets it in (its NetworkPolicy admits its client label), and gives it a superuser.
+    for (const name of ['core', 'blockchain', 'application', 'analytics', 'monolith']) {
+      expect(job!.spec.template.metadata.labels[`neo.io/client-of-${name}`]).toBe('true');
+      const [cluster] = documentsOf(rendered.get(`k8s/clusters/${name}.yaml`)!);
+      expect(cluster).toMatchObject({ spec: { enableSuperuserAccess: true } });
+    }
+    expect(parse(rendered.get('k8s/kustomization.yaml')!.replace(/^#.*\n/, ''))).toMatchObject({
+      resources: expect.arrayContaining(['provision.yaml']),
+    });
+  });
+
   it('writes no password: not the topology’s local defaults, not a value from the environment', () => {
     const everything = [...rendered.values()].join('\n');
-    for (const secret of ['neo_core_local_pw', 'neo_blockchain_local_pw', 'neo_monolith_local_pw', 'render-placeholder'])
+    for (const secret of [
+      'neo_core_local_pw',
+      'neo_blockchain_local_pw',
+      'neo_monolith_local_pw',
+      'neo_storage_owner_local_pw',
+      'neo_core_replication_local_pw',
+      'render-placeholder',
+    ])
       expect(everything).not.toContain(secret);
   });
 

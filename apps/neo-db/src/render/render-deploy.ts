@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadTopology } from '@neo/topology';
-import { deployModel, passwordVariablesOf, roleVariablesOf } from './deploy-model.js';
+import { deployModel, passwordSecretsOf, passwordVariablesOf, roleVariablesOf } from './deploy-model.js';
 import { renderCompose, type RenderedFile } from './render-compose.js';
 import { renderK8s } from './render-k8s.js';
 
@@ -23,7 +23,7 @@ export async function renderDeploy(input: RenderInput): Promise<Map<string, stri
   // this machine's environment can end up in a file; passwords stay references.
   const topology = loadTopology({ path: input.topologyFile }, { env: emptyEnvWithRequiredVariables(topologyYaml) });
   const raw = parse(topologyYaml) as unknown;
-  const model = deployModel(topology, passwordVariablesOf(raw), roleVariablesOf(raw));
+  const model = deployModel(topology, passwordVariablesOf(raw), roleVariablesOf(raw), passwordSecretsOf(raw));
   const files = [...renderCompose(model, topologyYaml), ...renderK8s(model, topologyYaml, flagsYaml)];
   return new Map(files.map((file) => [file.path, serialize(file)]));
 }

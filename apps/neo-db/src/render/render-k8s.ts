@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { endpointKey, type Endpoints } from '@neo/topology';
 import { deployedTopologyYaml } from './deployed-topology.js';
 import { PGBOUNCER_SETTINGS, POSTGRES_PORT, SERVICE_PORT, withSeconds, type DeployCluster, type DeployModel } from './deploy-model.js';
-import type { RenderedFile } from './render-compose.js';
+import { envName, PROVISION, type RenderedFile } from './render-compose.js';
 
 export const NAMESPACE = 'neo';
 const CNPG = 'postgresql.cnpg.io/v1';
@@ -18,6 +19,10 @@ export function k8sNames(cluster: string) {
     cluster: base,
     /** basic-auth Secret (username, password) of the cluster's role: created by the operator of the system, never rendered. */
     credentials: `${base}-credentials`,
+    /** basic-auth Secret of the `postgres` superuser, made by CloudNativePG (enableSuperuserAccess); the provision Job logs in with it. */
+    superuser: `${base}-superuser`,
+    /** CloudNativePG's Service to the primary. */
+    primary: `${base}-rw`,
     poolerRw: `${base}-pooler-rw`,
     poolerRo: `${base}-pooler-ro`,
     /** Label put on service pods allowed to reach this cluster. */
@@ -48,6 +53,7 @@ export function renderK8s(model: DeployModel, topologyYaml: string, flagsYaml: s
     },
   ];
   for (const cluster of model.clusters) files.push({ path: `k8s/clusters/${cluster.name}.yaml`, content: clusterObjects(cluster) });
+  files.push({ path: 'k8s/provision.yaml', content: [provisionJob(model, deployedTopologyYaml(topologyYaml))] });
   for (const service of model.services)
     files.push({ path: `k8s/services/${service.app}.yaml`, content: serviceObjects(model, service.app) });
   files.push({
@@ -85,7 +91,7 @@ function endpointsJson(model: DeployModel): string {
 /**
  * The cluster's declared audit as pgaudit settings (CloudNativePG loads pgaudit when any is set);
  * parameters are never logged. The per-database write audit the local runtime adds
- * (`ALTER DATABASE … SET pgaudit.log`) has no CloudNativePG field: deploy/README.md says how.
+ * (`ALTER DATABASE … SET pgaudit.log`) has no CloudNativePG field: the provision Job sets it.
  */
 function pgauditParameters(declared: DeployCluster['declared']): Record<string, string> {
   if (!declared.audit) return {};
@@ -106,7 +112,8 @@ function clusterObjects(cluster: DeployCluster): object[] {
       spec: {
         instances: 1 + declared.replicas.length,
         imageName: 'ghcr.io/cloudnative-pg/postgresql:15',
-        enableSuperuserAccess: false,
+        // The provision Job logs in as the superuser: creating the services' roles and handing them their databases needs one.
+        enableSuperuserAccess: true,
         bootstrap: {
           initdb: { database: cluster.databases[0] ?? 'app', owner: declared.credentials.user, secret: { name: names.credentials } },
         },
@@ -140,7 +147,8 @@ function clusterObjects(cluster: DeployCluster): object[] {
       apiVersion: CNPG,
       kind: 'Database',
       metadata: metadata(`${names.cluster}-${database.replace(/_/g, '-')}`, labels),
-      spec: { name: database, owner: declared.credentials.user, cluster: { name: names.cluster } },
+      // The service's owner role, which the provision Job makes and hands the database to: the operator keeps it so.
+      spec: { name: database, owner: cluster.databaseOwners[database] ?? declared.credentials.user, cluster: { name: names.cluster } },
     })),
     pooler(names.poolerRw, names.cluster, 'rw', labels),
     ...(declared.replicas.length > 0 ? [pooler(names.poolerRo, names.cluster, 'ro', labels)] : []),
@@ -202,6 +210,62 @@ function networkPolicy(cluster: DeployCluster): object {
         { from: [fromNamespace(OPERATOR_NAMESPACE)], ports: [{ protocol: 'TCP', port: 8000 }] },
         { from: [fromNamespace(MONITORING_NAMESPACE)], ports: [{ protocol: 'TCP', port: 9187 }] },
       ],
+    },
+  };
+}
+
+/**
+ * The Job `neo-db provision --migrate`: databases, schemas, the services' roles and grants, audit
+ * settings and migrations, as each cluster's superuser (the `<cluster>-superuser` Secret that
+ * CloudNativePG makes with enableSuperuserAccess). Its name carries the topology's hash, so a
+ * changed topology is a new Job that runs again; an unchanged one is left as it is. It carries the
+ * client label of every cluster, which each cluster's NetworkPolicy lets in.
+ */
+function provisionJob(model: DeployModel, deployedTopology: string): object {
+  const digest = createHash('sha256').update(deployedTopology).digest('hex');
+  const labels = { 'app.kubernetes.io/name': PROVISION };
+  const clusterEnv = model.clusters.flatMap((cluster) => {
+    const names = k8sNames(cluster.name);
+    const suffix = envName(cluster.name);
+    return [
+      { name: `NEO_PG_SUPERUSER_${suffix}`, valueFrom: { secretKeyRef: { name: names.superuser, key: 'username' } } },
+      { name: `NEO_PG_SUPERUSER_PASSWORD_${suffix}`, valueFrom: { secretKeyRef: { name: names.superuser, key: 'password' } } },
+      // Kubernetes fills $(VAR) from the variables above: the password never appears in the object.
+      {
+        name: `NEO_PG_URL_${suffix}`,
+        value: `postgresql://$(NEO_PG_SUPERUSER_${suffix}):$(NEO_PG_SUPERUSER_PASSWORD_${suffix})@${names.primary}:${POSTGRES_PORT}/postgres`,
+      },
+    ];
+  });
+  const seen = new Set<string>();
+  const passwordEnv = model.passwordSecrets
+    .filter(({ variable }) => !seen.has(variable) && seen.add(variable))
+    .map(({ variable, secret, key }) => ({ name: variable, valueFrom: { secretKeyRef: { name: secret, key } } }));
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { ...metadata(`${PROVISION}-${digest.slice(0, 10)}`, labels), annotations: { 'neo.io/topology-sha256': digest } },
+    spec: {
+      backoffLimit: 10,
+      template: {
+        metadata: {
+          labels: { ...labels, ...Object.fromEntries(model.clusters.map((cluster) => [k8sNames(cluster.name).clientLabel, 'true'])) },
+        },
+        spec: {
+          // Until the clusters are up, a try fails and the Job tries again.
+          restartPolicy: 'OnFailure',
+          containers: [
+            {
+              name: PROVISION,
+              image: 'neo/neo-db:latest',
+              command: ['node', '--enable-source-maps', 'apps/neo-db/dist/main.js', 'provision', '--migrate'],
+              env: [{ name: 'NEO_TOPOLOGY', value: '/etc/neo/topology.yaml' }, ...clusterEnv, ...passwordEnv],
+              volumeMounts: [{ name: 'neo-config', mountPath: '/etc/neo', readOnly: true }],
+            },
+          ],
+          volumes: [{ name: 'neo-config', configMap: { name: 'neo-topology' } }],
+        },
+      },
     },
   };
 }

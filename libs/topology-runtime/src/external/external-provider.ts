@@ -3,7 +3,10 @@ import type { ProviderRun } from '../provider-run.js';
 import { connect, provisionCluster, type ProvisionTarget } from '../provisioning/provision-cluster.js';
 import type { ClusterPlan } from '../topology-plan.js';
 import { endpointKey, type Endpoints, type StartTopologyOptions } from '../topology-runtime.types.js';
-import { readExternalServers, type ServerUrl } from './external-urls.js';
+import { provisionAudit } from '../provisioning/provision-audit.js';
+import { provisionRoles } from '../provisioning/provision-roles.js';
+import { assertCanProvisionRoles, declaresRoles, externalRolesPlan, readServerFacts } from './external-roles.js';
+import { envName, readExternalServers, type ServerUrl } from './external-urls.js';
 import { discardLogLine } from '../log-line.js';
 
 const PREFIX_PATTERN = /^[a-z_][a-z0-9_]*$/;
@@ -13,7 +16,10 @@ const MAX_IDENTIFIER_LENGTH = 63;
  * Servers this run did not start, given by URL. Connects with each URL's
  * credentials (which replace the topology's for that cluster), creates the
  * databases and monolith schemas that are missing, optionally under a name
- * prefix, and on stop drops what it created when `dropOnStop` is set.
+ * prefix, and on stop drops what it created when `dropOnStop` is set. When the
+ * topology declares roles it also makes them and their grants (`provisionRoles`,
+ * which needs a superuser login) and, where the server loads pgaudit, the
+ * per-database audit settings.
  */
 export async function startExternalTopology(plans: ClusterPlan[], options: StartTopologyOptions): Promise<ProviderRun> {
   const env = options.env ?? process.env;
@@ -47,6 +53,7 @@ export async function startExternalTopology(plans: ClusterPlan[], options: Start
   const admin: Record<string, { user: string; password?: string }> = {};
   const withoutReplicas: string[] = [];
   const created: { target: ProvisionTarget; database: string }[] = [];
+  let rolesMade = false;
 
   // One at a time: clusters often share one server, and CREATE DATABASE copies template1.
   for (const plan of renamedPlans) {
@@ -65,15 +72,40 @@ export async function startExternalTopology(plans: ClusterPlan[], options: Start
       withoutReplicas.push(plan.name);
       log(`cluster ${plan.name}: no URL for replica(s) ${missing.join(', ')}; it runs without them`);
     }
+    const variable = env[`NEO_PG_URL_${envName(plan.name)}`] ? `NEO_PG_URL_${envName(plan.name)}` : 'NEO_PG_URL';
+    const withRoles = declaresRoles(plan);
+    let facts: Awaited<ReturnType<typeof readServerFacts>> | undefined;
     try {
+      if (withRoles) {
+        facts = await readServerFacts(target, plan);
+        assertCanProvisionRoles(plan, target, facts, variable);
+      }
       const result = await provisionCluster(target, plan, { manageRole: false, log });
       created.push(...result.createdDatabases.map((database) => ({ target, database })));
+      if (facts) {
+        const rolesPlan = externalRolesPlan(plan, databaseNames, facts.clusterRoleExists ? plan.cluster.credentials.user : user);
+        await provisionRoles(target, rolesPlan, log);
+        rolesMade = true;
+        if (rolesPlan.audit && facts.pgaudit) await provisionAudit(target, rolesPlan, rolesPlan.audit);
+        if (plan.audit) log(`cluster ${plan.name}: audit ${facts.pgaudit ? 'settings made' : 'not set, the server does not load pgaudit'}`);
+      }
     } catch (cause) {
       await dropDatabases(created).catch(() => undefined);
+      if (cause instanceof TopologyRuntimeError) throw cause;
+      const unreachable = connectionProblem(cause);
+      if (unreachable) {
+        throw new TopologyRuntimeError(
+          'RUNTIME_COMMAND_FAILED',
+          `Cluster "${plan.name}": ${unreachable} ${primary.host}:${primary.port} as ${user}; check ${variable} and that the server runs.`,
+          { cause },
+        );
+      }
       throw new TopologyRuntimeError(
         'RUNTIME_COMMAND_FAILED',
         `Preparing cluster "${plan.name}" on ${primary.host}:${primary.port} as ${user} failed: ${(cause as Error).message}. ` +
-          'The role needs CREATEDB to create missing databases, or create them beforehand.',
+          (withRoles
+            ? `The login needs to be a superuser to create the roles, or give a superuser's URL in ${variable}.`
+            : 'The role needs CREATEDB to create missing databases, or create them beforehand.'),
         { cause },
       );
     }
@@ -92,6 +124,7 @@ export async function startExternalTopology(plans: ClusterPlan[], options: Start
     admin,
     databaseNames,
     credentials,
+    rolesMade,
     withoutReplicas,
     stopNode: async () => notOurs(),
     startNode: async () => notOurs(),
@@ -115,4 +148,15 @@ async function dropDatabases(created: { target: ProvisionTarget; database: strin
       await client.end();
     }
   }
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
+
+/** What went wrong when the server could not be reached or refused the login, else undefined. */
+function connectionProblem(cause: unknown): string | undefined {
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return `cannot reach (${code})`;
+  if (code === '28P01' || code === '28000') return 'the server refused the login at';
+  if (/timeout/i.test((cause as Error).message ?? '')) return 'no answer (timeout) from';
+  return undefined;
 }

@@ -26,7 +26,9 @@ export async function provisionRoles(target: ProvisionTarget, plan: ClusterPlan,
   try {
     if (replication) {
       await upsertLogin(admin, replication, `replication ${NO_POWERS}`);
-      await admin.query(`alter role ${admin.escapeIdentifier(clusterRole)} noreplication`);
+      // A superuser (the login of an external server given no cluster role) keeps what it has.
+      const { rowCount } = await admin.query('select 1 from pg_roles where rolname = $1 and not rolsuper', [clusterRole]);
+      if (rowCount) await admin.query(`alter role ${admin.escapeIdentifier(clusterRole)} noreplication`);
     }
     for (const access of services) {
       for (const login of logins(access)) await upsertLogin(admin, login, `noreplication ${NO_POWERS}`);
