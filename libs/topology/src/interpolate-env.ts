@@ -8,6 +8,17 @@ import { topologySchema } from './topology.schema.js';
 
 export type Env = Record<string, string | undefined>;
 
+export interface InterpolationOptions {
+  /**
+   * Fields (by path, `services.storage.roles.owner.password`) that are left out, rather than
+   * reported, when their variable is unset and has no default.
+   */
+  mayBeUnset?: (path: string) => boolean;
+}
+
+/** What a field left out by `mayBeUnset` becomes while the tree is walked; removed before returning. */
+const LEFT_OUT = Symbol('left out');
+
 export interface InterpolationResult {
   /** The input with every `${VAR}` replaced; a string with an unresolved reference is left as written. */
   value: unknown;
@@ -33,13 +44,14 @@ const EXPRESSION = /^([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
  * secrets are mounted as files); one trailing newline is dropped.
  * A missing variable without a default is reported with the variable and the field path.
  */
-export function interpolateEnv(value: unknown, env: Env): InterpolationResult {
+export function interpolateEnv(value: unknown, env: Env, options: InterpolationOptions = {}): InterpolationResult {
   const problems: TopologyProblem[] = [];
   const secrets = new Set<string>();
 
-  const interpolateString = (text: string, path: PropertyKey[]): string | number => {
+  const interpolateString = (text: string, path: PropertyKey[]): string | number | typeof LEFT_OUT => {
     if (!text.includes('${')) return text;
     let unresolved = false;
+    let leftOut = false;
     const result = text.replace(REFERENCE, (match, expression: string | undefined) => {
       if (match === '$${') return '${';
       const parsed = expression === undefined ? null : EXPRESSION.exec(expression);
@@ -69,6 +81,10 @@ export function interpolateEnv(value: unknown, env: Env): InterpolationResult {
         }
         resolved = fromFile.value;
       }
+      if (resolved === undefined && options.mayBeUnset?.(formatPath(path))) {
+        leftOut = true;
+        return match;
+      }
       if (resolved === undefined) {
         unresolved = true;
         problems.push({
@@ -85,6 +101,7 @@ export function interpolateEnv(value: unknown, env: Env): InterpolationResult {
     if (!unresolved && typeof key === 'string' && NUMERIC_FIELDS.has(key) && /^-?\d+(\.\d+)?$/.test(result.trim())) {
       return Number(result.trim());
     }
+    if (leftOut && !unresolved) return LEFT_OUT;
     return unresolved ? text : result;
   };
 
@@ -92,7 +109,11 @@ export function interpolateEnv(value: unknown, env: Env): InterpolationResult {
     if (typeof v === 'string') return interpolateString(v, path);
     if (Array.isArray(v)) return v.map((item, i) => visit(item, [...path, i]));
     if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, child]) => [k, visit(child, [...path, k])]));
+      return Object.fromEntries(
+        Object.entries(v)
+          .map(([k, child]) => [k, visit(child, [...path, k])])
+          .filter(([, child]) => child !== LEFT_OUT),
+      );
     }
     return v;
   };

@@ -96,6 +96,62 @@ describe('loadTopology: the local default file', () => {
   });
 });
 
+describe('loadTopology for one service: only its own logins need their passwords', () => {
+  const file = {
+    version: 1,
+    clusters: {
+      core: { temperature: 'hot', primary: { name: 'core-primary' }, credentials: { user: 'neo_core', password: '${CORE_PW}' } },
+      blockchain: {
+        temperature: 'hot',
+        primary: { name: 'blockchain-primary' },
+        credentials: { user: 'neo_blockchain', password: '${BLOCKCHAIN_PW}' },
+        replication: { user: 'neo_blockchain_replication', password: '${BLOCKCHAIN_REPLICATION_PW}' },
+      },
+    },
+    monolith: { cluster: 'core' },
+    services: {
+      storage: {
+        cluster: 'core',
+        database: 'neo_storage',
+        roles: {
+          owner: { user: 'neo_storage_owner', password: '${STORAGE_OWNER_PW}' },
+          app: { user: 'neo_storage_app', password: '${STORAGE_APP_PW}' },
+        },
+      },
+      oracle: {
+        cluster: 'blockchain',
+        database: 'neo_oracle',
+        roles: {
+          owner: { user: 'neo_oracle_owner', password: '${ORACLE_OWNER_PW}' },
+          app: { user: 'neo_oracle_app', password: '${ORACLE_APP_PW}' },
+        },
+      },
+    },
+  };
+  const storageEnv = { CORE_PW: 'c', STORAGE_OWNER_PW: 'o', STORAGE_APP_PW: 'a' };
+
+  it("loads with the service's own secrets alone and leaves the others' passwords out", () => {
+    const topology = loadTopology({ object: file }, { env: storageEnv, forService: 'storage' });
+    expect(topology.services['storage']!.roles).toMatchObject({ owner: { password: 'o' }, app: { password: 'a' } });
+    expect(topology.services['oracle']!.roles!.app).toEqual({ user: 'neo_oracle_app' });
+    expect(topology.clusters['blockchain']!.credentials).toEqual({ user: 'neo_blockchain' });
+    expect(topology.clusters['blockchain']!.replication).toEqual({ user: 'neo_blockchain_replication' });
+  });
+
+  it("still names a missing variable of the service's own logins or clusters", () => {
+    expect(() => loadTopology({ object: file }, { env: { ...storageEnv, STORAGE_APP_PW: undefined }, forService: 'storage' })).toThrow(
+      /STORAGE_APP_PW is not set/,
+    );
+    expect(() => loadTopology({ object: file }, { env: { ...storageEnv, CORE_PW: undefined }, forService: 'storage' })).toThrow(
+      /CORE_PW is not set/,
+    );
+  });
+
+  it('needs every variable when loaded for no service in particular', () => {
+    expect(() => loadTopology({ object: file }, { env: storageEnv })).toThrow(/ORACLE_APP_PW is not set/);
+  });
+});
+
 describe('loadTopology: sources', () => {
   let dir: string | undefined;
   afterEach(() => {

@@ -20,6 +20,12 @@ export type TopologySource =
 export interface LoadTopologyOptions {
   /** Variables for `${VAR}` interpolation; `process.env` when not given. */
   env?: Env;
+  /**
+   * Load it as this service's process does: the passwords of logins the service never uses (other
+   * services' roles, the clusters' replication roles) may be unset and are then left out, so a
+   * deployed service is handed its own secrets only.
+   */
+  forService?: string;
 }
 
 /** Where the local default topology lives, relative to the workspace root. */
@@ -41,7 +47,7 @@ export function loadTopology(source: TopologySource, options: LoadTopologyOption
   const env = options.env ?? process.env;
   const { raw, origin } = readSource(source);
 
-  const interpolated = interpolateEnv(raw, env);
+  const interpolated = interpolateEnv(raw, env, options.forService ? { mayBeUnset: passwordsNotUsedBy(options.forService, raw) } : {});
   const expanded = expandAppSettings(interpolated.value);
   const secrets = new Set([...interpolated.secrets, ...collectSecrets(raw), ...collectSecrets(interpolated.value)]);
   const problems: TopologyProblem[] = [...interpolated.problems, ...expanded.problems];
@@ -161,4 +167,30 @@ function applyNodeDefaults<T extends { clusters: Record<string, Cluster> }>(topo
     }
   }
   return topology;
+}
+
+/**
+ * Password fields of logins `service` never uses: other services' roles, every replication role,
+ * the cluster roles of clusters it has no database on, and its own owner role unless it keeps
+ * partitioned tables (whose DDL it runs as that role). Read from the file as written.
+ */
+function passwordsNotUsedBy(service: string, raw: unknown): (path: string) => boolean {
+  type RawService = { cluster?: unknown; sharding?: { shards?: Array<{ cluster?: unknown }> }; partitioning?: unknown };
+  const file = (raw ?? {}) as { services?: Record<string, RawService>; monolith?: { cluster?: unknown } };
+  const own = file.services?.[service];
+  const usedClusters = new Set(
+    [own?.cluster, ...(own?.sharding?.shards ?? []).map((shard) => shard.cluster), file.monolith?.cluster].filter(
+      (cluster): cluster is string => typeof cluster === 'string',
+    ),
+  );
+  const serviceRole = /^services\.([^.]+)\.roles\.([^.]+)\.password$/;
+  const clusterRole = /^clusters\.([^.]+)\.credentials\.password$/;
+  const replicationRole = /^clusters\.[^.]+\.replication\.password$/;
+  return (path) => {
+    if (replicationRole.test(path)) return true;
+    const [, roleOf, role] = serviceRole.exec(path) ?? [];
+    if (roleOf !== undefined) return roleOf !== service || (role === 'owner' && !own?.partitioning);
+    const cluster = clusterRole.exec(path)?.[1];
+    return cluster !== undefined && !usedClusters.has(cluster);
+  };
 }

@@ -29,7 +29,7 @@ export interface DeployService {
   /** Clusters it talks to: its own, its shards', and the monolith's (for rollback). */
   clusters: string[];
   /** The variables its own roles' passwords come from (`app`, `readonly`), when the topology declares roles. */
-  roleVariables: Array<{ role: 'app' | 'readonly'; variable: string }>;
+  roleVariables: Array<{ role: 'owner' | 'app' | 'readonly'; variable: string }>;
   /** Variables of its other secrets (a master key), each read from a secret, never written in a deploy file. */
   secretVariables: string[];
 }
@@ -114,13 +114,15 @@ export function passwordVariablesOf(rawTopology: unknown): Record<string, string
 /**
  * The variables the services' run-time roles take their passwords from, read from the topology
  * as written: `services.storage.roles.app.password: ${STORAGE_APP_DB_PASSWORD:-…}` → `STORAGE_APP_DB_PASSWORD`.
+ * A service that keeps partitioned tables also runs their DDL as its owner role, so it gets that one too.
  */
 export function roleVariablesOf(rawTopology: unknown): Record<string, DeployService['roleVariables']> {
-  type RawRoles = Partial<Record<'app' | 'readonly', { password?: unknown }>>;
-  const services = (rawTopology as { services?: Record<string, { roles?: RawRoles }> }).services ?? {};
+  type RawRoles = Partial<Record<'owner' | 'app' | 'readonly', { password?: unknown }>>;
+  const services = (rawTopology as { services?: Record<string, { roles?: RawRoles; partitioning?: unknown }> }).services ?? {};
   const result: Record<string, DeployService['roleVariables']> = {};
   for (const [name, service] of Object.entries(services)) {
-    result[name] = (['app', 'readonly'] as const).flatMap((role) => {
+    const roles = service.partitioning ? (['owner', 'app', 'readonly'] as const) : (['app', 'readonly'] as const);
+    result[name] = roles.flatMap((role) => {
       const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(String(service.roles?.[role]?.password ?? ''));
       return match ? [{ role, variable: match[1]! }] : [];
     });

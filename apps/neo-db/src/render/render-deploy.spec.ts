@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTopology } from '@neo/topology';
 import { localServices } from '../local-services.js';
 import { findWorkspaceRoot } from '../workspace-paths.js';
 import { diffDeploy, renderDeploy } from './render-deploy.js';
@@ -163,6 +164,21 @@ describe('neo-db render: deploy/ from config/topology.yaml', () => {
     expect(parse(rendered.get('k8s/kustomization.yaml')!.replace(/^#.*\n/, ''))).toMatchObject({
       resources: expect.arrayContaining(['provision.yaml']),
     });
+  });
+
+  it("gives each service every variable its own topology load needs, and no other service's role passwords", () => {
+    const compose = parse(rendered.get('compose/docker-compose.yml')!) as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    const deployedTopology = rendered.get('compose/topology.yaml')!;
+    for (const service of localServices) {
+      const variables = Object.keys(compose.services[service.app]!.environment ?? {});
+      const env = Object.fromEntries(variables.map((variable) => [variable, 'set-by-the-operator']));
+      const topology = loadTopology({ text: deployedTopology }, { env, forService: service.topologyService });
+      expect(topology.services[service.topologyService]!.roles?.app.password).toBe('set-by-the-operator');
+      const others = Object.entries(topology.services).filter(([name]) => name !== service.topologyService);
+      for (const [, other] of others) expect(other.roles?.app.password).toBeUndefined();
+    }
   });
 
   it('writes no password: not the topology’s local defaults, not a value from the environment', () => {

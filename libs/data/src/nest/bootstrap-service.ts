@@ -15,6 +15,8 @@ export interface ServiceStartContext {
 export interface BootstrapServiceOptions {
   /** The service's name: the logger's context and the start of the failure message. */
   name: string;
+  /** Its name in the topology (`services.<name>`), when it differs from `name`: it needs only its own logins' passwords. */
+  topologyService?: string;
   /** The port it listens on when `PORT` is not set. */
   defaultPort: number;
   /** Builds the service's Nest application (not yet listening). */
@@ -38,9 +40,15 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
   }
 }
 
-async function startService({ name, defaultPort, createApp, env = process.env }: BootstrapServiceOptions): Promise<void> {
+async function startService({
+  name,
+  topologyService = name,
+  defaultPort,
+  createApp,
+  env = process.env,
+}: BootstrapServiceOptions): Promise<void> {
   const environment = readServiceEnvironment(env, { defaultPort });
-  const declared = loadTopology({ path: environment.topologyPath }, { env });
+  const declared = loadTopology({ path: environment.topologyPath }, { env, forService: topologyService });
   const endpoints = environment.endpointsPath ? (JSON.parse(await readFile(environment.endpointsPath, 'utf8')) as Endpoints) : {};
   const topology = bindTopology(declared, endpoints);
 
