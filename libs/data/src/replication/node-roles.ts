@@ -24,10 +24,14 @@ export class NodeRoles<N> {
     return this.others;
   }
 
-  /** Makes `node` the primary; the former primary becomes one of the read nodes (read only once it replays as a replica). */
-  promote(node: N): void {
+  /**
+   * Makes `node` the primary; the former primary becomes one of the read nodes (read only once it
+   * replays as a replica). `readNode`: the read client of the same server, when `node` is a
+   * separate client for writes (a replica's read-only login cannot write); it leaves the readers.
+   */
+  promote(node: N, readNode: N = node): void {
     if (node === this.current) return;
     this.current = node;
-    this.others = this.nodes.filter((other) => other !== node);
+    this.others = this.nodes.filter((other) => other !== node && other !== readNode);
   }
 }

@@ -87,6 +87,8 @@ export class ReplicaSet<C extends object> {
   private readonly pools: NodePools;
   private readonly ownsPools: boolean;
   private readonly firstRound: Promise<void>;
+  /** Write clients of promoted replicas whose own login cannot write, by their read client. */
+  private readonly writers = new Map<NodeClient<C>, NodeClient<C>>();
   private closed?: Promise<void>;
 
   constructor(private readonly options: ReplicaSetOptions<C>) {
@@ -123,7 +125,7 @@ export class ReplicaSet<C extends object> {
       onPrimaryChange: (change) => {
         const to = byLabel.get(change.to)!;
         const from = byLabel.get(change.from)!;
-        this.roles.promote(to);
+        this.roles.promote(this.writerFor(to, dataNodeOf.get(to)!), to);
         metrics?.recordPrimaryChange(nodeMetricLabels(dataNodeOf.get(to)!));
         metrics?.events?.primaryChange(eventPlace(dataNodeOf.get(to)!), eventPlace(dataNodeOf.get(from)!).node, change.reason);
         this.emit({ type: 'primary-change', ...change });
@@ -190,20 +192,37 @@ export class ReplicaSet<C extends object> {
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.monitor.stop();
-      const clients = this.roles.nodes.map((node) => node.client as { $disconnect?: () => Promise<void> });
+      const clients = [...this.roles.nodes, ...this.writers.values()].map((node) => node.client as { $disconnect?: () => Promise<void> });
       await Promise.allSettled(clients.map((client) => client.$disconnect?.()));
       if (this.ownsPools) await this.pools.closeAll();
     })();
     return this.closed;
   }
 
-  private connect(node: DataNode): NodeClient<C> {
+  /**
+   * The client that writes to a promoted server: its read client when it logs in as the primary
+   * does, else one more client with the primary's login (replicas may use a read-only role),
+   * made once, at the change, never on a call.
+   */
+  private writerFor(readNode: NodeClient<C>, dataNode: DataNode): NodeClient<C> {
+    const primary = this.options.primary;
+    if (dataNode === primary || (dataNode.user === primary.user && dataNode.password === primary.password)) return readNode;
+    let writer = this.writers.get(readNode);
+    if (!writer) {
+      writer = this.connect({ ...dataNode, role: 'primary', user: primary.user, password: primary.password }, { listed: false });
+      this.writers.set(readNode, writer);
+    }
+    return writer;
+  }
+
+  private connect(node: DataNode, { listed = true } = {}): NodeClient<C> {
     const label = dataNodeLabel(node);
     const pool = this.pools.poolFor(node);
     // A pooled connection the server closed while idle (restart, failover) is reported here;
     // the pool drops it and opens a new one when needed.
     pool.on('error', (error) => this.emit({ type: 'idle-connection-error', node: label, error }));
-    this.connectedNodes.push({ node, pool });
+    // A promoted replica's write client shares its label: health checks probe the read pool.
+    if (listed) this.connectedNodes.push({ node, pool });
     const labels = nodeMetricLabels(node);
     const breaker = new CircuitBreaker({
       ...this.options.breaker,
