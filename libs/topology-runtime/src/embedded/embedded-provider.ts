@@ -215,6 +215,7 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
     target,
     replicas.map((replica) => replica.name),
   );
+  if (plan.cluster.synchronousReplicas) await requireSynchronousReplicas(target, plan.cluster.synchronousReplicas);
   context.log(
     `cluster ${plan.name}: primary :${primary.server.port}` +
       (replicas.length ? `, replicas ${replicas.map((replica) => `:${replica.server.port}`).join(' ')}` : '') +
@@ -236,6 +237,12 @@ async function startNode(
   const archiving =
     role === 'primary' ? await walArchivingSettings(context.dataDir, plan.name, plan.cluster, dataDir, context.user, context.log) : {};
   const audit = plan.audit && context.pgaudit ? pgauditServerSettings(plan.audit) : {};
+  // Replicas get it at start: a standby ignores it, and a promoted one waits for its own replicas at
+  // once. The primary gets it once its replicas stream (see `requireSynchronousReplicas`).
+  const synchronous: Record<string, string> =
+    role === 'replica' && plan.cluster.synchronousReplicas
+      ? { synchronous_standby_names: synchronousStandbyNames(plan.cluster.synchronousReplicas) }
+      : {};
   const server = new PostgresServer({
     dataDir,
     // Keep last run's port when it is still free, so printed URLs stay valid.
@@ -245,7 +252,7 @@ async function startNode(
     trustUsers: plan.cluster.credentials.password === undefined ? [plan.cluster.credentials.user] : [],
     durable: context.durable,
     tls: plan.cluster.tls ? context.tls : undefined,
-    extraSettings: { ...archiving.extraSettings, ...audit },
+    extraSettings: { ...archiving.extraSettings, ...audit, ...synchronous },
     ...(archiving.extraHba ? { extraHba: archiving.extraHba } : {}),
     log: context.log,
   });
@@ -262,6 +269,25 @@ async function startNode(
   await server.start();
   context.state.ports[key] = server.port;
   return node;
+}
+
+function synchronousStandbyNames(replicas: number): string {
+  return `'ANY ${replicas} (*)'`;
+}
+
+/**
+ * Commits on the primary wait for `replicas` replicas from now on. Set only once they stream: the
+ * replication role is created after the replicas start, and a commit waiting for them then would
+ * never return.
+ */
+async function requireSynchronousReplicas(primary: ProvisionTarget, replicas: number): Promise<void> {
+  const client = await connect(primary, 'postgres');
+  try {
+    await client.query(`ALTER SYSTEM SET synchronous_standby_names = ${synchronousStandbyNames(replicas)}`);
+    await client.query('SELECT pg_reload_conf()');
+  } finally {
+    await client.end();
+  }
 }
 
 /** Physical slots for replicas made from the template, created before they first connect. */

@@ -61,7 +61,10 @@ interface ReplicaState {
  *    ALTER SYSTEM and reload, after creating their slot on the new primary; they follow the new
  *    timeline (`recovery_target_timeline = latest`, the default).
  * With the old primary unreachable and asynchronous replication, writes it acknowledged but had
- * not sent yet are lost: that is what replication lag means, and the log says so.
+ * not sent yet are lost: that is what replication lag means, and the log says so. A cluster with
+ * `synchronousReplicas` acknowledges a commit only once a replica has it, so the most caught-up
+ * replica has every acknowledged write; with fewer replicas left than it asks for, the promoted
+ * node's requirement is lowered to what streams (else its commits would wait forever).
  */
 export async function promoteReplica(options: FailoverOptions): Promise<FailoverResult> {
   const log = options.log ?? (() => undefined);
@@ -102,6 +105,13 @@ export async function promoteReplica(options: FailoverOptions): Promise<Failover
     }
   }
   const repointMs = performance.now() - repointStarted;
+  const relaxed = await fitSynchronousReplicas(chosen.node, repointed.length);
+  if (relaxed !== undefined) {
+    log(
+      `${chosen.node.name} has only ${repointed.length} replica(s) left: synchronous_standby_names is now '${relaxed}' so commits do not wait ` +
+        `for replicas that are not there (rejoin or add replicas, then restore it)`,
+    );
+  }
   return {
     promoted: chosen.node.name,
     oldPrimary: fencedAt === undefined ? 'unreachable' : 'read-only',
@@ -250,6 +260,26 @@ async function repoint(replica: ReplicaState, primary: FailoverNode): Promise<vo
     await client.end();
   }
   if (replica.slot !== '') await waitForSlotActive(primary, replica.slot, replica.node.name);
+}
+
+/**
+ * A promoted node keeps the cluster's `synchronous_standby_names` (`ANY n (*)`); with fewer than n
+ * replicas left its commits would wait forever. Lowers n to what streams; the new setting, or
+ * undefined when nothing changed.
+ */
+async function fitSynchronousReplicas(primary: FailoverNode, streaming: number): Promise<string | undefined> {
+  const client = await connect(primary.target, 'postgres');
+  try {
+    const setting = (await client.query<{ s: string }>("SELECT current_setting('synchronous_standby_names') AS s")).rows[0]?.s ?? '';
+    const required = /^\s*ANY\s+(\d+)\s*\(/i.exec(setting)?.[1];
+    if (setting === '' || (required !== undefined && Number(required) <= streaming)) return undefined;
+    const relaxed = streaming === 0 ? '' : `ANY ${streaming} (*)`;
+    await client.query(`ALTER SYSTEM SET synchronous_standby_names = ${client.escapeLiteral(relaxed)}`);
+    await client.query('SELECT pg_reload_conf()');
+    return relaxed;
+  } finally {
+    await client.end();
+  }
 }
 
 async function waitForSlotActive(primary: FailoverNode, slot: string, replica: string): Promise<void> {
