@@ -193,7 +193,8 @@ export const COMMANDS: readonly CommandUsage[] = [
   {
     name: 'status',
     args: '[<service>…]',
-    summary: 'per service: where reads and writes go, the phase, replication each way with its lag; exit 1 if something is broken',
+    summary:
+      'the current primary of each cluster, then per service: where reads and writes go, the phase, replication each way with its lag; exit 1 if something is broken',
     details: ['Needs the topology running (npm start).'],
     options: { ...JSON_OPTION, ...FLAG_SOURCE },
     optionHelp: [['--json', 'print the status as JSON'], ...FLAG_SOURCE_HELP],

@@ -13,6 +13,7 @@ export { ensureLocalCertificates, type LocalCertificates, type LocalCertificateO
 export { planClusterRoles, type ClusterRolesPlan, type ServiceAccess } from './provisioning/roles-plan.js';
 export { waitForReplicaStreaming } from './replication/wait-for-replica-streaming.js';
 export { promoteReplica, type FailoverNode, type FailoverOptions, type FailoverResult } from './replication/promote-replica.js';
+export { readNodeRoles, type NodeRole } from './replication/read-node-roles.js';
 export { containerRuntimeAvailable } from './testcontainers/container-runtime-detection.js';
 export { TopologyRuntimeError, type TopologyRuntimeErrorCode } from './errors.js';
 export {
