@@ -129,19 +129,24 @@ async function fencePrimary(primary: FailoverNode): Promise<bigint | undefined> 
     await client.query('ALTER SYSTEM SET default_transaction_read_only = on');
     await client.query('SELECT pg_reload_conf()');
     // The reload reaches every backend asynchronously: wait until a new session starts read-only.
-    await until(async () => {
+    const fenced = await until(async () => {
       const fresh = await connect(primary.target, 'postgres');
       try {
-        return (await fresh.query<{ on: string }>('SHOW default_transaction_read_only')).rows[0]?.on === 'on';
+        const { rows } = await fresh.query<{ value: string }>("SELECT current_setting('default_transaction_read_only') AS value");
+        return rows[0]?.value === 'on';
       } finally {
         await fresh.end();
       }
     }, 10_000);
+    if (!fenced)
+      refuse(`${primary.name} did not turn read-only after a reload; nothing was promoted. Stop it, then run the failover again.`);
     // Sessions that began a read-write transaction before the reload could still commit: end them.
     await client.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'",
     );
-    const { rows } = await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    // The flush position covers every commit that was acknowledged (a commit returns once flushed);
+    // WAL written after it (aborts of the ended sessions) may wait seconds for the WAL writer.
+    const { rows } = await client.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn');
     return parseLsn(rows[0]!.lsn);
   } finally {
     await client.end();
