@@ -150,6 +150,17 @@ describe('LagMonitor', () => {
     expect(monitor.isWithinLag('p')).toBe(false);
   });
 
+  it('refresh() waits for the round in progress, then runs one that sees a change made meanwhile', async () => {
+    const { monitor, primary, r1 } = setup();
+    const inProgress = monitor.pollOnce();
+    primary.failure = new Error('connect ECONNREFUSED');
+    r1.role = 'primary';
+    const refreshed = monitor.refresh();
+    await inProgress;
+    await refreshed;
+    expect(monitor.primary).toBe('r1');
+  });
+
   it('changes nothing while two other nodes both take writes: it cannot tell which one is the primary', async () => {
     const { monitor, primary, r1, r2 } = setup();
     primary.failure = new Error('connect ECONNREFUSED');
