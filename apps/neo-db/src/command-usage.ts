@@ -212,7 +212,7 @@ export const COMMANDS: readonly CommandUsage[] = [
       'primary_slot_name by ALTER SYSTEM and reload) and records it as the primary in the endpoints file (.neo/endpoints.json).',
       'Refuses, saying why, when no replica answers or the choice would lose WAL another node has. Running services find the new',
       'primary at their next replica poll (they ask every node whether it is in recovery). Exit 1 if a replica could not be',
-      'repointed. Needs the topology running (npm start). Not yet: bringing the old primary back as a replica (rebuild it).',
+      'repointed. Needs the topology running (npm start). Not yet: bringing the old primary back as a replica from the command line (rebuild it).',
     ],
     options: { to: { type: 'string' }, 'max-lag-bytes': { type: 'string' } },
     optionHelp: [

@@ -15,5 +15,7 @@ export interface ProviderRun {
   withoutReplicas?: string[];
   stopNode(cluster: string, node: string): Promise<void>;
   startNode(cluster: string, node: string): Promise<void>;
+  /** Embedded: see `RunningTopology.rejoinAsReplica`. */
+  rejoinAsReplica?(cluster: string, node: string, primary: string): Promise<void>;
   stop(): Promise<void>;
 }

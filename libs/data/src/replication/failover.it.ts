@@ -311,4 +311,28 @@ describe('failover under load', () => {
       code: '25006',
     });
   }, 120_000);
+
+  it('brings the killed primary back as a replica of the new primary: it streams, has every row, and serves reads again', async () => {
+    expect(survivor).toBeDefined();
+    const { running, set } = survivor!;
+    const primary = set.primary.label.split('/')[1]!;
+    await running.rejoinAsReplica!(CLUSTER, 'fo-primary', primary);
+    const total = (await adminQuery<{ n: string }>(running, primary, 'select count(*) as n from item'))[0]!.n;
+    await until(
+      async () => (await adminQuery<{ n: string }>(running, 'fo-primary', 'select count(*) as n from item'))[0]!.n === total,
+      'fo-primary to catch up',
+    );
+    expect((await adminQuery<{ r: boolean }>(running, 'fo-primary', 'select pg_is_in_recovery() as r'))[0]!.r).toBe(true);
+    // The replica set finds it replaying and puts it back into rotation, with no restart.
+    await until(
+      () =>
+        set
+          .status()
+          .some(
+            (node) => node.label === `${CLUSTER}/fo-primary/neo_replica_fixture` && node.role === 'replica' && node.inRotation === true,
+          ),
+      'fo-primary back in rotation',
+    );
+    expect(set.primary.label).toBe(`${CLUSTER}/${primary}/neo_replica_fixture`);
+  }, 120_000);
 });

@@ -155,6 +155,31 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
         if (await primary.server.isRunning()) await waitForReplicaStreaming(superuserTarget(primary, context), [name]);
       }
     },
+    async rejoinAsReplica(cluster, name, primaryName) {
+      const node = nodeOf(cluster, name);
+      const primary = nodeOf(cluster, primaryName);
+      // Whatever it wrote after the primary moved is discarded with its data directory.
+      try {
+        await node.server.stop();
+      } catch (error) {
+        // A killed postmaster not yet reaped still looks alive to pg_ctl; one that answers is not dead.
+        if (await answers(superuserTarget(node, context))) throw error;
+      }
+      await removeStalePidFile(node.server.dataDir);
+      const method = await cloneReplica({
+        primary: superuserTarget(primary, context),
+        primaryDataDir: primary.server.dataDir,
+        replicaDataDir: node.server.dataDir,
+        slot: slotNameFor(name),
+        user: context.user,
+        pgBasebackup: context.pgBasebackup,
+      });
+      await configureReplica(node, nodes, context, primary);
+      await node.server.start();
+      endpoints[endpointKey(cluster, name)] = { host: HOST, port: node.server.port };
+      await waitForReplicaStreaming(superuserTarget(primary, context), [name]);
+      context.log(`${endpointKey(cluster, name)} rejoined as a replica of ${primaryName} (${method})`);
+    },
     stop() {
       stopping ??= stopAll();
       return stopping;
@@ -405,6 +430,15 @@ async function chooseCloneTool(options: StartTopologyOptions): Promise<string | 
 function superuserTarget(node: RunningNode, context: Context): ProvisionTarget {
   const tls = node.cluster.cluster.tls && context.tls ? { tls: { ca: context.tls.caFile } } : {};
   return { host: HOST, port: node.server.port, user: SUPERUSER, password: context.superuserPassword, ...tls };
+}
+
+async function answers(target: ProvisionTarget): Promise<boolean> {
+  try {
+    await (await connect(target, 'postgres')).end();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function exists(file: string): Promise<boolean> {
