@@ -9,6 +9,7 @@
 import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
 import { CircuitBreaker } from '../libs/data/src/replication/circuit-breaker.js';
 import { NodeClient } from '../libs/data/src/replication/node-client.js';
+import { NodeRoles } from '../libs/data/src/replication/node-roles.js';
 import { ReadWriteRouter } from '../libs/data/src/replication/read-write-router.js';
 import { RoundRobinPicker } from '../libs/data/src/replication/replica-pickers.js';
 import { ReplicaSelector } from '../libs/data/src/replication/replica-selector.js';
@@ -29,9 +30,10 @@ const primary = node('primary', 'primary');
 const replicas = [node('replica-1', 'replica'), node('replica-2', 'replica')];
 const allFresh = { isWithinLag: () => true, replayLsn: () => 1n, primaryLsnObservedAfter: () => 0n };
 const sessions = new SessionWrites();
+const roles = new NodeRoles([primary, ...replicas], primary);
 const router = new ReadWriteRouter(
-  primary,
-  new ReplicaSelector(primary, replicas, new RoundRobinPicker(), allFresh, sessions),
+  roles,
+  new ReplicaSelector(roles, new RoundRobinPicker(), allFresh, sessions),
   sessions,
   (target, reason) => metrics.recordRouting({ database: 'bench', node: target.label, role: target.role }, reason),
 );
@@ -40,10 +42,11 @@ const direct = instantClient();
 // A database without replicas (single-primary clusters, the monolith side): the same router, the primary alone.
 const alone = node('primary-alone', 'primary');
 const aloneSessions = new SessionWrites();
+const aloneRoles = new NodeRoles([alone], alone);
 const routedAlone = createRoutedClient(
   new ReadWriteRouter(
-    alone,
-    new ReplicaSelector(alone, [], new RoundRobinPicker(), allFresh, aloneSessions),
+    aloneRoles,
+    new ReplicaSelector(aloneRoles, new RoundRobinPicker(), allFresh, aloneSessions),
     aloneSessions,
     (target, reason) => metrics.recordRouting({ database: 'bench', node: target.label, role: target.role }, reason),
   ),

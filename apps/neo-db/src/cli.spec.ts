@@ -65,6 +65,30 @@ describe('neo-db command line', () => {
     expect(noCommand.stderr).toContain('there is no command "cutover"');
   });
 
+  it('`neo-db failover` names a missing or unknown cluster or replica, and refuses when no replica answers', async () => {
+    const missing = captured();
+    expect(await runCli(['failover'], missing, paths)).toBe(2);
+    expect(missing.stderr).toContain('name the one cluster to fail over, e.g. neo-db failover core');
+
+    const closedPort = await getPort();
+    const topology = loadTopology({ path: paths.topologyFile });
+    const endpoints: Endpoints = {};
+    for (const [cluster, declared] of Object.entries(topology.clusters)) {
+      for (const node of [declared.primary, ...declared.replicas])
+        endpoints[endpointKey(cluster, node.name)] = { host: '127.0.0.1', port: closedPort };
+    }
+    writeFileSync(paths.endpointsFile, JSON.stringify(endpoints));
+    const [cluster, declared] = Object.entries(topology.clusters).find(([, candidate]) => candidate.replicas.length > 0)!;
+
+    const unknownReplica = captured();
+    expect(await runCli(['failover', cluster, '--to', 'nope'], unknownReplica, paths)).toBe(2);
+    expect(unknownReplica.stderr).toContain(`--to nope is not a replica of ${cluster}`);
+
+    const down = captured();
+    expect(await runCli(['failover', cluster], down, paths)).toBe(1);
+    expect(down.stderr).toContain(`no replica of ${cluster} can be promoted: ${declared.replicas[0]!.name} does not answer`);
+  });
+
   it('`neo-db status` before anything was started says to run npm start first', async () => {
     const io = captured();
     expect(await runCli(['status'], io, paths)).toBe(1);

@@ -66,6 +66,24 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
       const topology = runningTopology(where);
       return await topCommand(topology, adminLogins(topology, where, process.env), topOptions(parsed.values, parsed.positionals, io.out));
     }
+    if (command.name === 'failover') {
+      const [{ failoverCommand }, { runningTopology }, { adminLogins }] = await Promise.all([
+        import('./commands/failover.command.js'),
+        import('./running-topology.js'),
+        import('./cutover-commands.js'),
+      ]);
+      if (parsed.positionals.length !== 1) throw new NeoDbError('name the one cluster to fail over, e.g. neo-db failover core', 'usage');
+      const maxLag = parsed.values['max-lag-bytes'] as string | undefined;
+      if (maxLag !== undefined && !/^\d+$/.test(maxLag))
+        throw new NeoDbError(`--max-lag-bytes must be a whole number of bytes (got "${maxLag}")`, 'usage');
+      const topology = runningTopology(where);
+      return await failoverCommand(topology, adminLogins(topology, where, process.env), parsed.positionals, {
+        ...(parsed.values['to'] !== undefined ? { to: parsed.values['to'] as string } : {}),
+        ...(maxLag !== undefined ? { maxLagBytes: Number(maxLag) } : {}),
+        endpointsFile: where.endpointsFile,
+        log: io.out,
+      });
+    }
     if (command.name === 'backup') {
       const { backupCommand } = await import('./commands/backup.command.js');
       return await backupCommand(parsed.values, parsed.positionals, where, io.out);

@@ -207,10 +207,35 @@ export const COMMANDS: readonly CommandUsage[] = [
   {
     name: 'status',
     args: '[<service>…]',
-    summary: 'per service: where reads and writes go, the phase, replication each way with its lag; exit 1 if something is broken',
+    summary:
+      'the current primary of each cluster, then per service: where reads and writes go, the phase, replication each way with its lag; exit 1 if something is broken',
     details: ['Needs the topology running (npm start).'],
     options: { ...JSON_OPTION, ...FLAG_SOURCE },
     optionHelp: [['--json', 'print the status as JSON'], ...FLAG_SOURCE_HELP],
+  },
+  {
+    name: 'failover',
+    args: '<cluster>',
+    summary:
+      'promote a replica to primary (the most caught-up one, or --to), point the others at it, fence the old primary; services follow without a restart',
+    details: [
+      'Fences the primary if it still answers: default_transaction_read_only = on (ALTER SYSTEM, reload) and every client session',
+      'ended, so it acknowledges no more writes but stays up to be inspected (stop it to be certain: a client that asks for a',
+      'read-write transaction, or a superuser, could still write); then waits for a replica to have its last WAL. Promotes the',
+      'replica with the most WAL received (pg_promote), points the other replicas at it through their slots (primary_conninfo,',
+      'primary_slot_name by ALTER SYSTEM and reload) and records it as the primary in the endpoints file (.neo/endpoints.json).',
+      'Refuses, saying why, when no replica answers or the choice would lose WAL another node has. Running services find the new',
+      'primary at their next replica poll (they ask every node whether it is in recovery). Exit 1 if a replica could not be',
+      'repointed. Needs the topology running (npm start). Not yet: bringing the old primary back as a replica from the command line (rebuild it).',
+    ],
+    options: { to: { type: 'string' }, 'max-lag-bytes': { type: 'string' } },
+    optionHelp: [
+      ['--to <replica>', 'promote this replica (default: the one with the most WAL received)'],
+      [
+        '--max-lag-bytes N',
+        "how much WAL the promoted replica may lack compared with the most caught-up node or the old primary's last position (default 0: lose nothing)",
+      ],
+    ],
   },
   {
     name: 'top',

@@ -12,6 +12,8 @@ export { planClusters, type ClusterPlan, type DatabasePlan } from './topology-pl
 export { ensureLocalCertificates, type LocalCertificates, type LocalCertificateOptions } from './provisioning/tls-certificates.js';
 export { planClusterRoles, type ClusterRolesPlan, type ServiceAccess } from './provisioning/roles-plan.js';
 export { waitForReplicaStreaming } from './replication/wait-for-replica-streaming.js';
+export { promoteReplica, type FailoverNode, type FailoverOptions, type FailoverResult } from './replication/promote-replica.js';
+export { readNodeRoles, type NodeRole } from './replication/read-node-roles.js';
 export { containerRuntimeAvailable } from './testcontainers/container-runtime-detection.js';
 export { TopologyRuntimeError, type TopologyRuntimeErrorCode } from './errors.js';
 export {

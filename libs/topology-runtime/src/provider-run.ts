@@ -23,5 +23,7 @@ export interface ProviderRun {
   launchPgBouncer?: PgBouncerLauncher;
   stopNode(cluster: string, node: string): Promise<void>;
   startNode(cluster: string, node: string): Promise<void>;
+  /** Embedded: see `RunningTopology.rejoinAsReplica`. */
+  rejoinAsReplica?(cluster: string, node: string, primary: string): Promise<void>;
   stop(): Promise<void>;
 }

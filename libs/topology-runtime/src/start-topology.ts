@@ -68,6 +68,7 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
     pgbouncers: pgbouncers?.pgbouncers ?? [],
     stopNode: (cluster, node) => run.stopNode(cluster, node),
     startNode: (cluster, node) => run.startNode(cluster, node),
+    ...(run.rejoinAsReplica ? { rejoinAsReplica: run.rejoinAsReplica.bind(run) } : {}),
     // PgBouncers first: they hold connections to the servers.
     stop: () =>
       (stopping ??= (async () => {

@@ -66,6 +66,13 @@ export interface RunningTopology {
   stopNode(cluster: string, node: string): Promise<void>;
   /** Starts a node stopped by `stopNode` again, on the same port. */
   startNode(cluster: string, node: string): Promise<void>;
+  /**
+   * Embedded only: after a failover, brings `node` (the old primary, dead or fenced) back as a
+   * replica of `primary`, the node that took over: a fresh clone (pg_basebackup where installed,
+   * else a file copy; pg_rewind would need wal_log_hints and full page writes, which test servers
+   * run without), its slot on `primary`, streaming before this resolves. Same port.
+   */
+  rejoinAsReplica?(cluster: string, node: string, primary: string): Promise<void>;
   /** Stops everything this run started. Safe to call twice. */
   stop(): Promise<void>;
 }

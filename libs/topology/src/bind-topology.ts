@@ -29,12 +29,21 @@ export function pgbouncerEndpointKey(cluster: string): string {
 }
 
 /**
+ * The key of a cluster's current primary in `Endpoints`: `core:primary`, written by
+ * `neo-db failover` once it promoted a replica; its address is the promoted node's.
+ */
+export function primaryEndpointKey(cluster: string): string {
+  return `${cluster}:primary`;
+}
+
+/**
  * A copy of the topology in which every node that was declared without host/port takes
  * them from `endpoints`, and so does each declared `pgbouncer` the runtime started; a cluster
  * that declares `tls` without a CA takes the one the runtime made (the endpoint's `ca`).
  * Declared hosts and ports are kept: those servers run elsewhere.
  * An endpoint for a node the topology does not declare is refused (it means the runtime
- * and the topology disagree).
+ * and the topology disagree). A cluster's `primaryEndpointKey` (after a failover) naming one of
+ * its replicas' addresses makes that replica the primary and the declared primary a replica.
  */
 export function bindTopology(topology: Topology, endpoints: Endpoints): Topology {
   const bound = structuredClone(topology);
@@ -49,6 +58,15 @@ export function bindTopology(topology: Topology, endpoints: Endpoints): Topology
         // A new block: clusters may share one declared block (a YAML alias).
         if (endpoint.ca && cluster.tls && cluster.tls.ca === undefined) cluster.tls = { ...cluster.tls, ca: endpoint.ca };
       }
+    }
+    const primaryKey = primaryEndpointKey(clusterName);
+    known.add(primaryKey);
+    const current = endpoints[primaryKey];
+    const promoted = current ? cluster.replicas.findIndex((node) => node.host === current.host && node.port === current.port) : -1;
+    if (promoted !== -1) {
+      const declaredPrimary = cluster.primary;
+      cluster.primary = cluster.replicas[promoted]!;
+      cluster.replicas = cluster.replicas.map((node, index) => (index === promoted ? declaredPrimary : node));
     }
     if (cluster.pgbouncer) {
       const key = pgbouncerEndpointKey(clusterName);

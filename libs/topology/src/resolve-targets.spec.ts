@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindTopology, endpointKey, type Endpoints } from './bind-topology.js';
+import { bindTopology, endpointKey, primaryEndpointKey, type Endpoints } from './bind-topology.js';
 import { dataNodeLabel } from './data-node.js';
 import { loadTopology } from './load-topology.js';
 import { topologySchema } from './topology.schema.js';
@@ -92,6 +92,14 @@ describe('bindTopology', () => {
     expect(replicas[0]).not.toHaveProperty('replicationHost');
     // A bound topology is still a valid topology (services and neo-db load it from files).
     expect(topologySchema.parse(inContainers).clusters['core']!.primary.replicationHost).toBe('core-primary.core');
+  });
+
+  it('after a failover, makes the replica at the current primary address the primary, and the declared primary a replica', () => {
+    const failedOver = bindTopology(declared, { ...endpoints, [primaryEndpointKey('core')]: endpoints['core/core-replica-2']! });
+    const core = failedOver.clusters['core']!;
+    expect(core.primary).toMatchObject({ name: 'core-replica-2', port: 40003 });
+    expect(core.replicas.map((node) => node.name)).toEqual(['core-replica-1', 'core-primary']);
+    expect(bound.clusters['core']!.primary.name).toBe('core-primary');
   });
 
   it('refuses endpoints for nodes the topology does not declare', () => {

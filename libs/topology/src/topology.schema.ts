@@ -277,6 +277,16 @@ export const clusterSchema = z.strictObject({
     expects: 'a block { user, password }',
     hint: 'e.g. "replication: { user: neo_core_replication, password: ${CORE_REPLICATION_PASSWORD} }"',
   }).optional(),
+  /**
+   * Commits wait until this many replicas have the WAL (`synchronous_standby_names = 'ANY n (*)'`
+   * on every node, so a promoted replica keeps it): a failover to the most caught-up replica then
+   * loses no acknowledged write. Absent or 0: asynchronous, where a primary that dies can take its
+   * last acknowledged commits with it.
+   */
+  synchronousReplicas: guided(z.number().int().min(0), {
+    expects: 'a whole number of replicas, 0 or more',
+    hint: 'e.g. "synchronousReplicas: 1": a commit returns once one replica has it',
+  }).optional(),
   /** Services reach the cluster through this PgBouncer when it runs; absent: they connect to the servers directly. */
   pgbouncer: pgbouncerSchema.optional(),
   tls: tlsSchema.optional(),

@@ -1,6 +1,6 @@
 import type { LinkHealth, ServiceCutoverStatus } from '@neo/data/cutover';
 import { describe, expect, it } from 'vitest';
-import { formatStatus } from './status.command.js';
+import { formatClusterPrimary, formatStatus } from './status.command.js';
 
 const link = (overrides: Partial<LinkHealth>): LinkHealth => ({
   name: 'neo_fwd_smartcontracts__smartcontracts_1',
@@ -18,6 +18,34 @@ const link = (overrides: Partial<LinkHealth>): LinkHealth => ({
 });
 
 describe('neo-db status, in words', () => {
+  it('names the current primary of a cluster, and says when it moved or when no single node takes writes', () => {
+    expect(
+      formatClusterPrimary('core', 'core-primary', [
+        { name: 'core-primary', state: 'down' },
+        { name: 'core-replica-1', state: 'primary' },
+        { name: 'core-replica-2', state: 'replica' },
+      ]),
+    ).toEqual({
+      line: 'cluster core: primary core-replica-1 (failed over from core-primary) · core-primary down · core-replica-2 replica',
+      broken: false,
+    });
+    expect(
+      formatClusterPrimary('core', 'core-primary', [
+        { name: 'core-primary', state: 'read-only' },
+        { name: 'core-replica-1', state: 'replica' },
+      ]),
+    ).toMatchObject({
+      line: 'cluster core: ! no node takes writes (run neo-db failover core to promote a replica) · core-primary read-only · core-replica-1 replica',
+      broken: true,
+    });
+    expect(
+      formatClusterPrimary('core', 'core-primary', [
+        { name: 'core-primary', state: 'primary' },
+        { name: 'core-replica-1', state: 'primary' },
+      ]).broken,
+    ).toBe(true);
+  });
+
   it('after a rollback says plainly that every read and write is on the monolith again (0 %)', () => {
     const rolledBack: ServiceCutoverStatus = {
       service: 'smartcontracts',

@@ -1,15 +1,50 @@
+import { readNodeRoles, type NodeRole } from '@neo/topology-runtime';
 import { cutoverStatus, type CutoverContext, type LinkHealth, type ServiceCutoverStatus } from '@neo/data/cutover';
 
-/** `neo-db status [service…]`: where reads and writes go, the phase, replication each way. Exit 1 if something is broken. */
+/**
+ * `neo-db status [service…]`: where reads and writes go, the phase, replication each way; in text,
+ * first the current primary of each cluster with replicas. Exit 1 if something is broken.
+ */
 export async function statusCommand(context: CutoverContext, services: string[], options: { json: boolean }): Promise<number> {
   const log = context.log ?? console.log;
   const statuses = await cutoverStatus(context, services.length > 0 ? services : undefined);
+  let primariesBroken = false;
   if (options.json) {
     log(JSON.stringify(statuses, null, 2));
   } else {
+    for (const [name, cluster] of Object.entries(context.topology.clusters)) {
+      if (cluster.replicas.length === 0) continue;
+      const login = context.admin(name);
+      const roles = await readNodeRoles(
+        [cluster.primary, ...cluster.replicas].map((node) => ({
+          name: node.name,
+          target: { host: node.host!, port: node.port!, user: login.user, password: login.password },
+        })),
+      );
+      const { line, broken } = formatClusterPrimary(name, cluster.primary.name, roles);
+      primariesBroken ||= broken;
+      log(line);
+    }
     for (const status of statuses) log(formatStatus(status));
   }
-  return statuses.some((status) => status.problems.length > 0 || status.replication.some((link) => link.problem)) ? 1 : 0;
+  const cutoverBroken = statuses.some((status) => status.problems.length > 0 || status.replication.some((link) => link.problem));
+  return cutoverBroken || primariesBroken ? 1 : 0;
+}
+
+/** One cluster's nodes as they answer: which takes writes, and whether that is one node exactly. */
+export function formatClusterPrimary(cluster: string, boundPrimary: string, roles: readonly NodeRole[]): { line: string; broken: boolean } {
+  const primaries = roles.filter((role) => role.state === 'primary');
+  const others = roles.filter((role) => role.state !== 'primary').map((role) => `${role.name} ${role.state}`);
+  let head: string;
+  if (primaries.length === 1) {
+    const primary = primaries[0]!.name;
+    head = `cluster ${cluster}: primary ${primary}${primary === boundPrimary ? '' : ` (failed over from ${boundPrimary})`}`;
+  } else if (primaries.length === 0) {
+    head = `cluster ${cluster}: ! no node takes writes (run neo-db failover ${cluster} to promote a replica)`;
+  } else {
+    head = `cluster ${cluster}: ! ${primaries.map((role) => role.name).join(' and ')} both take writes: fence one (neo-db failover ${cluster})`;
+  }
+  return { line: [head, ...others].join(' · '), broken: primaries.length !== 1 };
 }
 
 /** What a phase means for the operator, in words. */

@@ -31,11 +31,10 @@ export function connectDatabase<TClient extends DataClient>(
   targets: ReplicaSetTargets,
   settings: ConnectSettings<TClient>,
 ): ConnectedDatabase<TClient> {
-  // Writes go to the primary only, so only its client replays a deadlock or serialization victim.
-  const createClient = (adapter: Parameters<CreateDataClient<TClient>>[0], node: Parameters<CreateDataClient<TClient>>[1]) => {
-    const client = settings.createClient(adapter, node);
-    return (node.role === 'primary' ? retryTransientWrites(client) : client) as TClient & object;
-  };
+  // Every node's client replays a deadlock or serialization victim of a write: after a failover a
+  // declared replica takes the writes. Reads pass through untouched.
+  const createClient = (adapter: Parameters<CreateDataClient<TClient>>[0], node: Parameters<CreateDataClient<TClient>>[1]) =>
+    retryTransientWrites(settings.createClient(adapter, node)) as TClient & object;
   const set = createReplicaSet<TClient & object>({
     primary: targets.primary,
     replicas: targets.replicas,

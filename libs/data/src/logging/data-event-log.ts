@@ -20,7 +20,7 @@ export interface EventPlace {
 
 /** One logged data-layer event: always the service, the request (when inside one) and the place. */
 export interface DataEvent extends Partial<EventPlace> {
-  event: 'replica-rotation' | 'breaker' | 'flags' | 'write-redirect' | 'cutover-step';
+  event: 'replica-rotation' | 'breaker' | 'primary-change' | 'flags' | 'write-redirect' | 'cutover-step';
   service: string;
   requestId?: string;
   [detail: string]: unknown;
@@ -80,6 +80,18 @@ export class DataEventLog {
       state,
       ...(state === 'open' && error instanceof Error ? { cause: error.message } : {}),
       msg: `breaker ${state}`,
+    });
+  }
+
+  /** Writes moved to another node: `place` is the new primary, `from` the node that no longer takes writes and why. */
+  primaryChange(place: EventPlace, from: string, reason: string): void {
+    if (!this.changed(`primary:${place.shard}`, place.node)) return;
+    this.write('warn', {
+      event: 'primary-change',
+      ...place,
+      from,
+      reason,
+      msg: `primary changed: writes now go to ${place.node} (${from} is ${reason})`,
     });
   }
 

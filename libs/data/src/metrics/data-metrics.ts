@@ -63,6 +63,7 @@ export class DataMetrics {
   private readonly lagBytes: Gauge<'database' | 'node'>;
   private readonly lagSeconds: Gauge<'database' | 'node'>;
   private readonly replicaInRotation: Gauge<'database' | 'node'>;
+  private readonly primaryChanges: Counter<'database' | 'node'>;
   private readonly connectionsOpened: Counter<'database' | 'node' | 'role'>;
   private readonly acquisitions: Counter<'database' | 'node' | 'role'>;
   private readonly pools: Map<pg.Pool, FollowedPool>;
@@ -122,6 +123,16 @@ export class DataMetrics {
         new Gauge({
           name: 'neo_data_replica_in_rotation',
           help: '1 while the replica is healthy and within the lag bound, else 0.',
+          labelNames: ['database', 'node'],
+          registers,
+        }),
+    );
+    this.primaryChanges = this.metric(
+      'neo_data_primary_changes_total',
+      () =>
+        new Counter({
+          name: 'neo_data_primary_changes_total',
+          help: 'Times writes moved to another node because the primary changed (a failover), by the node that took over.',
           labelNames: ['database', 'node'],
           registers,
         }),
@@ -222,6 +233,11 @@ export class DataMetrics {
     if (lag.bytes !== undefined) this.lagBytes.set(labels, lag.bytes);
     if (lag.ms !== undefined) this.lagSeconds.set(labels, lag.ms / 1000);
     this.replicaInRotation.set(labels, lag.inRotation ? 1 : 0);
+  }
+
+  /** Writes moved to `node` (it was found to be the primary now). */
+  recordPrimaryChange(node: Pick<NodeMetricLabels, 'database' | 'node'>): void {
+    this.primaryChanges.inc({ database: node.database, node: node.node });
   }
 
   /**

@@ -13,11 +13,12 @@ function connected(name: string, role: DataNode['role'], answers: boolean): Conn
   return { node, pool };
 }
 
-function indicator(nodes: ConnectedNode[]): DataHealthIndicator {
+function indicator(nodes: ConnectedNode[], status?: DataSource['status']): DataHealthIndicator {
   const source: DataSource = {
     service: 'storage',
     client: { $disconnect: async () => undefined },
     nodes,
+    ...(status ? { status } : {}),
     ready: async () => undefined,
     close: async () => undefined,
   };
@@ -54,6 +55,22 @@ describe('DataHealthIndicator', () => {
       service: 'storage',
       reads: { status: 'up', sides: ['service'], unavailable: [] },
       writes: { status: 'down', side: 'service', unavailable: ['core/core-primary/neo_storage'] },
+    });
+  });
+
+  it('after a failover, judges writes by the promoted node, shown as the primary', async () => {
+    const stats = { reads: 0, writes: 0, errors: 0, connectionErrors: 0 };
+    const result = await indicator([connected('core-primary', 'primary', false), connected('core-replica-1', 'replica', true)], () => [
+      { label: 'core/core-replica-1/neo_storage', role: 'primary', breaker: 'closed', stats },
+      { label: 'core/core-primary/neo_storage', role: 'replica', breaker: 'open', inRotation: false, stats },
+    ]).isHealthy();
+    expect(result.database).toMatchObject({
+      status: 'degraded',
+      writes: { status: 'up', side: 'service' },
+      nodes: {
+        'core/core-replica-1/neo_storage': { role: 'primary', status: 'up' },
+        'core/core-primary/neo_storage': { role: 'replica', status: 'down', breaker: 'open' },
+      },
     });
   });
 

@@ -89,8 +89,10 @@ export class DataHealthIndicator {
       this.source.nodes.map(async ({ node, pool }): Promise<ProbedNode> => {
         const label = dataNodeLabel(node);
         const inRotation = routing.get(label)?.inRotation;
+        // After a failover the node serving writes is not the declared primary: judge by the role it has now.
+        const role = routing.get(label)?.role ?? node.role;
         return {
-          node,
+          node: role === node.role ? node : { ...node, role },
           label,
           side: node === monolithNode ? 'monolith' : 'service',
           probe: await probeNode(pool, timeoutMs),

@@ -83,6 +83,23 @@ function looksLikeConnectionFailure(error: Record<string, unknown>): boolean {
   return typeof message === 'string' && code === undefined && driverMessages.some((pattern) => pattern.test(message));
 }
 
+/**
+ * Whether the server refused a statement because the transaction is read-only (SQLSTATE 25006
+ * `read_only_sql_transaction`): a write reached a node in recovery, or a primary fenced with
+ * `default_transaction_read_only`. Nothing was written; the primary is elsewhere now.
+ */
+export function isReadOnlyTransactionError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current !== null && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const record = current as Record<string, unknown>;
+    if (record['code'] === '25006' || record['originalCode'] === '25006') return true;
+    current = nextInChain(record);
+  }
+  return false;
+}
+
 function nextInChain(error: Record<string, unknown>): unknown {
   const meta = error['meta'];
   if (meta !== null && typeof meta === 'object' && 'driverAdapterError' in meta)

@@ -1,29 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import type { LagProbe, ReplicaPosition } from './lag-probe.js';
-import { LagMonitor } from './lag-monitor.js';
+import type { LagProbe, NodePosition } from './lag-probe.js';
+import { LagMonitor, type PrimaryChange } from './lag-monitor.js';
 
 /** A scripted server: the test sets positions and failures, the monitor reads them. */
+type ReplayState = Pick<NodePosition, 'replayLsn' | 'receiveLsn' | 'replayAgeMs' | 'paused'>;
+
 class FakeProbe implements LagProbe {
   lsn = 1000n;
-  position: ReplicaPosition = { replayLsn: 1000n, receiveLsn: 1000n, replayAgeMs: 60_000, paused: false };
+  /** `primary` takes writes at `lsn`; `fenced` is a primary made read-only; `replica` replays `replay`. */
+  constructor(public role: 'primary' | 'replica' | 'fenced' = 'replica') {}
+  replay: ReplayState = { replayLsn: 1000n, receiveLsn: 1000n, replayAgeMs: 60_000, paused: false };
   failure?: Error;
   closed = false;
-  async primaryPosition(): Promise<bigint> {
+  async position(): Promise<NodePosition> {
     if (this.failure) throw this.failure;
-    return this.lsn;
-  }
-  async replicaPosition(): Promise<ReplicaPosition> {
-    if (this.failure) throw this.failure;
-    return this.position;
+    if (this.role === 'replica') return { inRecovery: true, writable: false, currentLsn: null, ...this.replay };
+    return {
+      inRecovery: false,
+      writable: this.role === 'primary',
+      currentLsn: this.lsn,
+      replayLsn: null,
+      receiveLsn: null,
+      replayAgeMs: null,
+      paused: false,
+    };
   }
   async close(): Promise<void> {
     this.closed = true;
   }
 }
 
-function setup(maxLagMs = 100) {
+function setup(maxLagMs = 100, onPrimaryChange?: (change: PrimaryChange) => void) {
   let time = 10_000;
-  const primary = new FakeProbe();
+  const primary = new FakeProbe('primary');
   const r1 = new FakeProbe();
   const r2 = new FakeProbe();
   const errors: string[] = [];
@@ -37,6 +46,7 @@ function setup(maxLagMs = 100) {
     maxLagMs,
     now: () => time,
     onPollError: (label) => errors.push(label),
+    ...(onPrimaryChange ? { onPrimaryChange } : {}),
   });
   return { monitor, primary, r1, r2, errors, advance: (ms: number) => (time += ms) };
 }
@@ -58,7 +68,7 @@ describe('LagMonitor', () => {
     const { monitor, primary, r1, advance } = setup();
     await monitor.pollOnce();
     // The replica stops replaying at 1000 while the primary moves on.
-    r1.position = { ...r1.position, paused: true, replayAgeMs: 500 };
+    r1.replay = { ...r1.replay, paused: true, replayAgeMs: 500 };
     primary.lsn = 5000n;
     advance(200);
     await monitor.pollOnce();
@@ -67,7 +77,7 @@ describe('LagMonitor', () => {
     expect(monitor.isWithinLag('r1')).toBe(false);
     expect(monitor.isWithinLag('r2')).toBe(false);
 
-    r1.position = { replayLsn: 5000n, receiveLsn: 5000n, replayAgeMs: 1, paused: false };
+    r1.replay = { replayLsn: 5000n, receiveLsn: 5000n, replayAgeMs: 1, paused: false };
     advance(200);
     await monitor.pollOnce();
     expect(monitor.isWithinLag('r1')).toBe(true);
@@ -77,7 +87,7 @@ describe('LagMonitor', () => {
     const { monitor, primary, r1, advance } = setup();
     await monitor.pollOnce();
     primary.lsn = 2000n;
-    r1.position = { ...r1.position, replayLsn: 1500n, replayAgeMs: 30 };
+    r1.replay = { ...r1.replay, replayLsn: 1500n, replayAgeMs: 30 };
     advance(200);
     await monitor.pollOnce();
     expect(monitor.replicaLag('r1')).toMatchObject({ lagMs: 30, lagBytes: 500, withinBound: true });
@@ -95,18 +105,69 @@ describe('LagMonitor', () => {
   it('while the primary is down, measures replicas against what they received so reads can continue', async () => {
     const { monitor, primary, r1, r2 } = setup();
     primary.failure = new Error('connect ECONNREFUSED');
-    r1.position = { replayLsn: 900n, receiveLsn: 900n, replayAgeMs: 90_000, paused: false };
-    r2.position = { replayLsn: 800n, receiveLsn: 900n, replayAgeMs: 90_000, paused: true };
+    r1.replay = { replayLsn: 900n, receiveLsn: 900n, replayAgeMs: 90_000, paused: false };
+    r2.replay = { replayLsn: 800n, receiveLsn: 900n, replayAgeMs: 90_000, paused: true };
     await monitor.pollOnce();
     expect(monitor.isWithinLag('r1')).toBe(true);
     expect(monitor.replicaLag('r2')).toMatchObject({ lagBytes: 100, withinBound: false });
   });
 
-  it('never reads from a server that is not in recovery', async () => {
+  it('never reads from a server that is not in recovery, and keeps a primary that still takes writes', async () => {
     const { monitor, r1 } = setup();
-    r1.position = { replayLsn: null, receiveLsn: null, replayAgeMs: null, paused: false };
+    r1.role = 'primary';
     await monitor.pollOnce();
     expect(monitor.isWithinLag('r1')).toBe(false);
+    expect(monitor.primary).toBe('p');
+  });
+
+  it('follows the primary to a promoted replica once the old one is unreachable, and measures lag against the new one', async () => {
+    const changes: unknown[] = [];
+    const { monitor, primary, r1, r2 } = setup(100, (change) => changes.push(change));
+    await monitor.pollOnce();
+    primary.failure = new Error('connect ECONNREFUSED');
+    await monitor.pollOnce();
+    expect(monitor.primary).toBe('p');
+    r1.role = 'primary';
+    r1.lsn = 2000n;
+    await monitor.pollOnce();
+    expect(monitor.primary).toBe('r1');
+    expect(changes).toEqual([{ from: 'p', to: 'r1', reason: 'unreachable' }]);
+    r2.replay = { replayLsn: 1500n, receiveLsn: 1500n, replayAgeMs: 60_000, paused: false };
+    await monitor.pollOnce();
+    expect(monitor.replicaLag('r2')).toMatchObject({ lagBytes: 500 });
+    expect(monitor.replicaLags().map((lag) => lag.label)).toEqual(['r2', 'p']);
+    expect(monitor.primaryLsnObservedAfter(0)).toBe(2000n);
+  });
+
+  it('moves away from a primary fenced read-only, and the fenced node never serves reads', async () => {
+    const changes: unknown[] = [];
+    const { monitor, primary, r2 } = setup(100, (change) => changes.push(change));
+    primary.role = 'fenced';
+    r2.role = 'primary';
+    await monitor.pollOnce();
+    expect(changes).toEqual([{ from: 'p', to: 'r2', reason: 'read-only' }]);
+    await monitor.pollOnce();
+    expect(monitor.isWithinLag('p')).toBe(false);
+  });
+
+  it('refresh() waits for the round in progress, then runs one that sees a change made meanwhile', async () => {
+    const { monitor, primary, r1 } = setup();
+    const inProgress = monitor.pollOnce();
+    primary.failure = new Error('connect ECONNREFUSED');
+    r1.role = 'primary';
+    const refreshed = monitor.refresh();
+    await inProgress;
+    await refreshed;
+    expect(monitor.primary).toBe('r1');
+  });
+
+  it('changes nothing while two other nodes both take writes: it cannot tell which one is the primary', async () => {
+    const { monitor, primary, r1, r2 } = setup();
+    primary.failure = new Error('connect ECONNREFUSED');
+    r1.role = 'primary';
+    r2.role = 'primary';
+    await monitor.pollOnce();
+    expect(monitor.primary).toBe('p');
   });
 
   it('stops vouching for a replica whose last good sample is too old', async () => {

@@ -1,4 +1,4 @@
-import type { LagProbe, ReplicaPosition } from './lag-probe.js';
+import type { LagProbe, NodePosition } from './lag-probe.js';
 
 export interface MonitoredNode {
   readonly label: string;
@@ -24,6 +24,7 @@ export interface ReplicaLag {
 }
 
 export interface LagMonitorOptions {
+  /** The primary the topology declares; the monitor follows the primary if it moves. */
   readonly primary: MonitoredNode;
   readonly replicas: readonly MonitoredNode[];
   readonly intervalMs: number;
@@ -41,6 +42,15 @@ export interface LagMonitorOptions {
   readonly onReplicaLag?: (lag: ReplicaLag) => void;
   readonly onPollSuccess?: (label: string) => void;
   readonly onPollError?: (label: string, error: unknown) => void;
+  /** The primary moved: `to` takes writes now (see `LagMonitor` on how that is decided). */
+  readonly onPrimaryChange?: (change: PrimaryChange) => void;
+}
+
+export interface PrimaryChange {
+  readonly from: string;
+  readonly to: string;
+  /** Why `from` no longer counts as primary. */
+  readonly reason: 'unreachable' | 'in-recovery' | 'read-only';
 }
 
 interface PrimarySample {
@@ -62,8 +72,15 @@ interface PrimarySample {
  * not look stale just because nothing was committed for a while. While the primary cannot be
  * reached (no new commits can be made), a replica is measured against what it has received.
  *
- * Polling runs rounds one after another (primary first, then all replicas at once) and never
+ * Polling runs rounds one after another (primary first, then all other nodes at once) and never
  * throws: a failed poll marks the node unreachable and is reported to `onPollError`.
+ *
+ * The same query tells which node is the primary now. When the current primary does not take
+ * writes (unreachable, in recovery, or fenced read-only) and exactly one other node does (not in
+ * recovery, read-write), that node becomes the primary (`onPrimaryChange`); the former primary
+ * becomes a read node, serving reads only once a poll finds it replaying within the lag bound.
+ * Two writable nodes while the current one still takes writes change nothing: the current
+ * primary stays until a failover fences it.
  */
 export class LagMonitor {
   private readonly lags = new Map<string, ReplicaLag>();
@@ -77,12 +94,21 @@ export class LagMonitor {
   private roundsStarted = 0;
   private roundsCompleted = 0;
   private waiters: { round: number; resolve: () => void }[] = [];
+  private readonly nodes: readonly MonitoredNode[];
+  private primaryNode: MonitoredNode;
 
   constructor(private readonly options: LagMonitorOptions) {
     this.now = options.now ?? (() => performance.now());
     this.staleAfterMs = options.staleAfterMs ?? Math.max(3 * options.intervalMs, 1_000);
     this.historySize = options.historySize ?? 256;
+    this.nodes = [options.primary, ...options.replicas];
+    this.primaryNode = options.primary;
     for (const replica of options.replicas) this.lags.set(replica.label, { label: replica.label, reachable: false, withinBound: false });
+  }
+
+  /** The label of the node that takes writes, as far as the last rounds tell. */
+  get primary(): string {
+    return this.primaryNode.label;
   }
 
   /** Starts polling: one round now, then one every `intervalMs`. */
@@ -105,13 +131,23 @@ export class LagMonitor {
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     for (const waiter of this.waiters.splice(0)) waiter.resolve();
-    await Promise.allSettled([this.options.primary, ...this.options.replicas].map((node) => node.probe.close()));
+    await Promise.allSettled(this.nodes.map((node) => node.probe.close()));
   }
 
   /** Runs one round now, or joins the round already running. */
   pollOnce(): Promise<void> {
     this.running ??= this.round().finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /**
+   * Runs a round that starts after this call (waiting for the one in progress, which may have
+   * polled before a change): what a write refused as read-only needs to find the new primary.
+   */
+  async refresh(): Promise<void> {
+    if (this.stopped) return;
+    await this.running;
+    await this.pollOnce();
   }
 
   /** Resolves once `rounds` rounds that start after this call have completed (or the monitor stops). */
@@ -127,8 +163,9 @@ export class LagMonitor {
     return this.lags.get(label);
   }
 
+  /** Every node but the primary (a former primary appears once it has been polled as such). */
   replicaLags(): ReplicaLag[] {
-    return [...this.lags.values()];
+    return [...this.lags.values()].filter((lag) => lag.label !== this.primaryNode.label);
   }
 
   /** Fresh enough to serve a read: within the bound at a poll that is itself recent. */
@@ -153,8 +190,15 @@ export class LagMonitor {
 
   private async round(): Promise<void> {
     this.roundsStarted++;
-    const primaryLsn = await this.pollPrimary();
-    await Promise.all(this.options.replicas.map((replica) => this.pollReplica(replica, primaryLsn)));
+    const primary = this.primaryNode;
+    const primaryState = await this.pollPrimary(primary);
+    const primaryLsn = primaryState?.writable ? (primaryState.currentLsn ?? undefined) : undefined;
+    const others = this.nodes.filter((node) => node !== primary);
+    const states = await Promise.all(others.map((node) => this.pollReplica(node, primaryLsn)));
+    if (!primaryState?.writable) {
+      const writable = others.filter((_, index) => states[index]?.writable === true);
+      if (writable.length === 1) this.changePrimary(primary, writable[0]!, primaryState);
+    }
     this.roundsCompleted++;
     this.waiters = this.waiters.filter((waiter) => {
       if (waiter.round > this.roundsCompleted) return true;
@@ -163,24 +207,38 @@ export class LagMonitor {
     });
   }
 
-  private async pollPrimary(): Promise<bigint | undefined> {
+  private changePrimary(from: MonitoredNode, to: MonitoredNode, fromState: NodePosition | undefined): void {
+    this.primaryNode = to;
+    // Positions of the former primary say nothing about the new one's WAL.
+    this.history.length = 0;
+    this.lags.delete(to.label);
+    this.lags.set(from.label, { label: from.label, reachable: fromState !== undefined, withinBound: false });
+    const reason = fromState === undefined ? 'unreachable' : fromState.inRecovery ? 'in-recovery' : 'read-only';
+    this.notify(() => this.options.onPrimaryChange?.({ from: from.label, to: to.label, reason }));
+  }
+
+  /** The primary's state; its write position joins the history only while it takes writes. */
+  private async pollPrimary(primary: MonitoredNode): Promise<NodePosition | undefined> {
     const startedAt = this.now();
     try {
-      const lsn = await this.options.primary.probe.primaryPosition();
-      this.history.push({ startedAt, lsn });
-      if (this.history.length > this.historySize) this.history.shift();
-      this.notify(() => this.options.onPollSuccess?.(this.options.primary.label));
-      return lsn;
+      const position = await primary.probe.position();
+      if (position.writable && position.currentLsn !== null) {
+        this.history.push({ startedAt, lsn: position.currentLsn });
+        if (this.history.length > this.historySize) this.history.shift();
+      }
+      this.notify(() => this.options.onPollSuccess?.(primary.label));
+      return position;
     } catch (error) {
-      this.notify(() => this.options.onPollError?.(this.options.primary.label, error));
+      this.notify(() => this.options.onPollError?.(primary.label, error));
       return undefined;
     }
   }
 
-  private async pollReplica(replica: MonitoredNode, primaryLsn: bigint | undefined): Promise<void> {
+  private async pollReplica(replica: MonitoredNode, primaryLsn: bigint | undefined): Promise<NodePosition | undefined> {
     let lag: ReplicaLag;
+    let position: NodePosition | undefined;
     try {
-      const position = await replica.probe.replicaPosition();
+      position = await replica.probe.position();
       lag = this.measure(replica.label, position, primaryLsn);
       this.notify(() => this.options.onPollSuccess?.(replica.label));
     } catch (error) {
@@ -190,9 +248,10 @@ export class LagMonitor {
     }
     this.lags.set(replica.label, lag);
     this.notify(() => this.options.onReplicaLag?.(lag));
+    return position;
   }
 
-  private measure(label: string, position: ReplicaPosition, primaryLsn: bigint | undefined): ReplicaLag {
+  private measure(label: string, position: NodePosition, primaryLsn: bigint | undefined): ReplicaLag {
     const sampledAt = this.now();
     const { replayLsn, receiveLsn, replayAgeMs, paused } = position;
     // Not in recovery: this server is no replica (promoted, or misconfigured); never read from it as one.

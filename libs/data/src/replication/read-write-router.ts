@@ -1,6 +1,7 @@
 import type { RoutingReason } from '../metrics/data-metrics.js';
-import { isConnectFailure, isConnectionError } from './connection-error.js';
+import { isConnectFailure, isConnectionError, isReadOnlyTransactionError } from './connection-error.js';
 import type { NodeClient } from './node-client.js';
+import type { NodeRoles } from './node-roles.js';
 import { PrimaryUnavailableError } from './primary-unavailable.error.js';
 import { QueryTimeoutError, timeoutKindOf } from './query-timeout.error.js';
 import type { ReadConsistency } from './read-consistency.js';
@@ -9,16 +10,26 @@ import type { SessionWrites } from './session-writes.js';
 
 /**
  * Runs calls on the right node: reads where the selector says (retrying connection failures
- * elsewhere), writes on the primary (failing fast with `PrimaryUnavailableError` when it is
- * down) while recording them for read-your-writes.
+ * elsewhere), writes on the node that is primary now (failing fast with `PrimaryUnavailableError`
+ * when it is down) while recording them for read-your-writes.
  */
 export class ReadWriteRouter<C> {
   constructor(
-    readonly primary: NodeClient<C>,
+    private readonly roles: NodeRoles<NodeClient<C>>,
     private readonly selector: ReplicaSelector<NodeClient<C>>,
     private readonly sessions: SessionWrites,
     private readonly onRoute: (node: NodeClient<C>, reason: RoutingReason) => void = () => undefined,
+    /**
+     * Polls every node once more to find the primary (the lag monitor's round); resolves within the
+     * poll timeout. Absent: a write refused as read-only is not retried.
+     */
+    private readonly rediscoverPrimary?: () => Promise<void>,
   ) {}
+
+  /** The node writes go to now. */
+  get primary(): NodeClient<C> {
+    return this.roles.primary;
+  }
 
   /**
    * A read. A replica that fails to answer for a connection reason (before any result: a Prisma
@@ -33,7 +44,7 @@ export class ReadWriteRouter<C> {
   ): Promise<T> {
     const first = this.selector.selectRead(consistency, session);
     this.onRoute(first.node, first.reason);
-    if (first.node === this.primary) return this.readOnPrimary(operation, invoke);
+    if (first.node === this.roles.primary) return this.readOnPrimary(operation, invoke);
     try {
       return await first.node.run(operation, 'read', invoke);
     } catch (error) {
@@ -41,13 +52,13 @@ export class ReadWriteRouter<C> {
     }
     const second = this.selector.selectRead(consistency, session, first.node);
     this.onRoute(second.node, second.reason);
-    if (second.node !== this.primary) {
+    if (second.node !== this.roles.primary) {
       try {
         return await second.node.run(operation, 'read', invoke);
       } catch (error) {
         if (!isConnectionError(error)) throw this.timeoutOr(error, second.node) ?? error;
       }
-      this.onRoute(this.primary, 'breaker_open');
+      this.onRoute(this.roles.primary, 'breaker_open');
     }
     return this.readOnPrimary(operation, invoke);
   }
@@ -57,7 +68,27 @@ export class ReadWriteRouter<C> {
    * `$queryRaw`, which by convention reads) records it for read-your-writes.
    */
   async write<T>(operation: string, reason: RoutingReason, session: string | undefined, invoke: (client: C) => PromiseLike<T>): Promise<T> {
-    const primary = this.primary;
+    const primary = this.roles.primary;
+    try {
+      return await this.writeOn(primary, operation, reason, session, invoke);
+    } catch (error) {
+      if (!isReadOnlyTransactionError(error) || !this.rediscoverPrimary) throw error;
+      // The node refused the write as read-only (25006): it was demoted or fenced, so nothing was
+      // written. Find the primary again and send the write there, once; never to a node in recovery.
+      await this.rediscoverPrimary();
+      const moved = this.roles.primary;
+      if (moved === primary) throw new PrimaryUnavailableError(primary.label, { cause: error, retryAfterMs: 1_000 });
+      return this.writeOn(moved, operation, reason, session, invoke);
+    }
+  }
+
+  private async writeOn<T>(
+    primary: NodeClient<C>,
+    operation: string,
+    reason: RoutingReason,
+    session: string | undefined,
+    invoke: (client: C) => PromiseLike<T>,
+  ): Promise<T> {
     this.onRoute(primary, reason);
     if (!primary.breaker.acquire()) {
       throw new PrimaryUnavailableError(primary.label, {
@@ -85,12 +116,13 @@ export class ReadWriteRouter<C> {
   }
 
   private async readOnPrimary<T>(operation: string, invoke: (client: C) => PromiseLike<T>): Promise<T> {
+    const primary = this.roles.primary;
     try {
-      return await this.primary.run(operation, 'read', invoke);
+      return await primary.run(operation, 'read', invoke);
     } catch (error) {
       throw (
-        this.timeoutOr(error, this.primary) ??
-        (isConnectionError(error) ? new PrimaryUnavailableError(this.primary.label, { cause: error, operation: 'read' }) : error)
+        this.timeoutOr(error, primary) ??
+        (isConnectionError(error) ? new PrimaryUnavailableError(primary.label, { cause: error, operation: 'read' }) : error)
       );
     }
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NodeRoles } from './node-roles.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { RoundRobinPicker, WeightedPicker } from './replica-pickers.js';
 import { ReplicaSelector, type FreshnessView } from './replica-selector.js';
@@ -38,7 +39,7 @@ function setup(options: { replicas?: FakeNode[] } = {}) {
   const replicas = options.replicas ?? [node('r1', 'replica'), node('r2', 'replica')];
   const freshness = new FakeFreshness();
   const sessions = new SessionWrites({ now: () => time });
-  const selector = new ReplicaSelector(primary, replicas, new RoundRobinPicker(), freshness, sessions);
+  const selector = new ReplicaSelector(new NodeRoles([primary, ...replicas], primary), new RoundRobinPicker(), freshness, sessions);
   const read = (consistency: 'session' | 'fresh' | 'primary' | 'stale-ok' = 'session', session?: string) => {
     const route = selector.selectRead(consistency, session);
     return `${route.node.label}:${route.reason}`;
@@ -55,7 +56,12 @@ describe('ReplicaSelector', () => {
   it('honours weights through the picker', () => {
     const primary = node('p', 'primary');
     const replicas = [node('r1', 'replica', 3), node('r2', 'replica', 1)];
-    const selector = new ReplicaSelector(primary, replicas, new WeightedPicker(), new FakeFreshness(), new SessionWrites());
+    const selector = new ReplicaSelector(
+      new NodeRoles([primary, ...replicas], primary),
+      new WeightedPicker(),
+      new FakeFreshness(),
+      new SessionWrites(),
+    );
     const counts = { r1: 0, r2: 0 } as Record<string, number>;
     for (let i = 0; i < 400; i++) counts[selector.selectRead('session', undefined).node.label]!++;
     expect(counts).toEqual({ r1: 300, r2: 100 });

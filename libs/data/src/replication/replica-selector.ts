@@ -1,4 +1,5 @@
 import type { RoutingReason } from '../metrics/data-metrics.js';
+import type { NodeRoles } from './node-roles.js';
 import type { ReadConsistency } from './read-consistency.js';
 import type { ReplicaPicker } from './replica-picker.js';
 import type { RoutableNode } from './routable-node.js';
@@ -33,32 +34,32 @@ export interface ReadRoute<N> {
  */
 export class ReplicaSelector<N extends RoutableNode> {
   constructor(
-    private readonly primary: N,
-    private readonly replicas: readonly N[],
+    private readonly roles: NodeRoles<N>,
     private readonly picker: ReplicaPicker,
     private readonly freshness: FreshnessView,
     private readonly sessions: SessionWrites,
   ) {}
 
   selectRead(consistency: ReadConsistency, session: string | undefined, exclude?: N): ReadRoute<N> {
-    if (consistency === 'fresh' || consistency === 'primary') return { node: this.primary, reason: 'forced_primary' };
-    if (this.replicas.length === 0) return { node: this.primary, reason: 'no_replica' };
+    const { primary, replicas } = this.roles;
+    if (consistency === 'fresh' || consistency === 'primary') return { node: primary, reason: 'forced_primary' };
+    if (replicas.length === 0) return { node: primary, reason: 'no_replica' };
 
-    let usable = this.replicas.filter((replica) => replica !== exclude && replica.breaker.isAvailable());
-    if (usable.length === 0) return { node: this.primary, reason: 'breaker_open' };
+    let usable = replicas.filter((replica) => replica !== exclude && replica.breaker.isAvailable());
+    if (usable.length === 0) return { node: primary, reason: 'breaker_open' };
 
     if (consistency !== 'stale-ok') {
       usable = usable.filter((replica) => this.freshness.isWithinLag(replica.label));
-      if (usable.length === 0) return { node: this.primary, reason: 'lagging' };
+      if (usable.length === 0) return { node: primary, reason: 'lagging' };
 
       const writes = session === undefined ? undefined : this.sessions.state(session);
       if (writes !== undefined) {
-        if (writes.pending) return { node: this.primary, reason: 'read_your_writes' };
+        if (writes.pending) return { node: primary, reason: 'read_your_writes' };
         if (writes.lastWriteFinishedAt !== undefined) {
           const required = this.freshness.primaryLsnObservedAfter(writes.lastWriteFinishedAt);
-          if (required === undefined) return { node: this.primary, reason: 'read_your_writes' };
+          if (required === undefined) return { node: primary, reason: 'read_your_writes' };
           usable = usable.filter((replica) => (this.freshness.replayLsn(replica.label) ?? -1n) >= required);
-          if (usable.length === 0) return { node: this.primary, reason: 'read_your_writes' };
+          if (usable.length === 0) return { node: primary, reason: 'read_your_writes' };
         }
       }
     }

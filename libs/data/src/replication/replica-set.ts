@@ -6,8 +6,9 @@ import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
 import { NodePools, queryTimeoutsOf } from '../pool/index.js';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isConnectionError } from './connection-error.js';
-import { LagMonitor, type ReplicaLag } from './lag-monitor.js';
+import { LagMonitor, type PrimaryChange, type ReplicaLag } from './lag-monitor.js';
 import { NodeClient, type NodeStats } from './node-client.js';
+import { NodeRoles } from './node-roles.js';
 import { PgLagProbe } from './pg-lag-probe.js';
 import { ReadWriteRouter } from './read-write-router.js';
 import type { ReplicaPicker } from './replica-picker.js';
@@ -42,11 +43,13 @@ export interface ReplicaSetOptions<C> {
 
 export type ReplicaSetEvent =
   | { readonly type: 'breaker'; readonly node: string; readonly state: BreakerState; readonly error?: unknown }
+  | { readonly type: 'primary-change'; readonly from: string; readonly to: string; readonly reason: PrimaryChange['reason'] }
   | { readonly type: 'poll-failed'; readonly node: string; readonly error: unknown }
   | { readonly type: 'idle-connection-error'; readonly node: string; readonly error: unknown };
 
 export interface NodeStatus {
   readonly label: string;
+  /** What the node serves as now: after a failover, a declared replica can be the primary. */
   readonly role: 'primary' | 'replica';
   readonly breaker: BreakerState;
   /** Replicas only: healthy, fresh and so eligible for reads. */
@@ -65,30 +68,38 @@ export interface NodeStatus {
  * breaker is open (2 failures in a row) writes fail at once, without touching the network,
  * until a probe finds it back. Reads keep going to replicas.
  *
+ * Primary moved (a failover promoted a replica): the lag monitor's poll, which asks every node
+ * whether it is in recovery, finds the node that takes writes now and writes go there, with no
+ * restart (see `LagMonitor`). A write that reaches a node that has become read-only (SQLSTATE
+ * 25006: nothing was written) makes the set poll again and sends it to the new primary, once.
+ *
  * With no replicas (a single-primary cluster, a service's schema in the monolith) the set is its
  * primary alone: no lag monitor runs, and every call still goes through `NodeClient.run`, so it is
  * timed and counted like any other.
  */
 export class ReplicaSet<C extends object> {
   readonly client: ReplicatedClient<C>;
-  readonly primary: NodeClient<C>;
-  readonly replicas: readonly NodeClient<C>[];
   readonly monitor: LagMonitor;
+  /** Which node is primary now; every node, declared primary first, in `roles.nodes`. */
+  private readonly roles: NodeRoles<NodeClient<C>>;
   /** Every node with the pool its queries use, primary first (health checks probe these very pools). */
   readonly connectedNodes: { readonly node: DataNode; readonly pool: pg.Pool }[] = [];
   private readonly pools: NodePools;
   private readonly ownsPools: boolean;
   private readonly firstRound: Promise<void>;
+  /** Write clients of promoted replicas whose own login cannot write, by their read client. */
+  private readonly writers = new Map<NodeClient<C>, NodeClient<C>>();
   private closed?: Promise<void>;
 
   constructor(private readonly options: ReplicaSetOptions<C>) {
     const { reads, metrics } = options;
     this.ownsPools = options.pools === undefined;
     this.pools = options.pools ?? new NodePools(metrics ? { metrics } : {});
-    this.primary = this.connect(options.primary);
-    this.replicas = options.replicas.map((node) => this.connect(node));
-    const nodes = [this.primary, ...this.replicas];
+    const dataNodes = [options.primary, ...options.replicas];
+    const nodes = dataNodes.map((node) => this.connect(node));
+    this.roles = new NodeRoles(nodes, nodes[0]!);
     const byLabel = new Map(nodes.map((node) => [node.label, node]));
+    const dataNodeOf = new Map(nodes.map((node, index) => [node, dataNodes[index]!]));
 
     const probeTimeoutMs = options.lagProbeTimeoutMs ?? Math.max(1_000, 5 * reads.lagPollIntervalMs);
     const probeFor = (node: DataNode) => ({ label: dataNodeLabel(node), probe: new PgLagProbe(toPgPoolConfig(node), probeTimeoutMs) });
@@ -105,35 +116,37 @@ export class ReplicaSet<C extends object> {
       onReplicaLag: (lag) => {
         const node = byLabel.get(lag.label);
         if (node && metrics) {
-          const labels = nodeMetricLabels(options.replicas[this.replicas.indexOf(node)]!);
+          const dataNode = dataNodeOf.get(node)!;
           const inRotation = lag.withinBound && node.breaker.isAvailable();
-          metrics.recordReplicaLag(labels, { bytes: lag.lagBytes, ms: lag.lagMs, inRotation });
-          metrics.events?.replicaRotation(eventPlace(options.replicas[this.replicas.indexOf(node)]!), inRotation, lag.lagMs);
+          metrics.recordReplicaLag(nodeMetricLabels(dataNode), { bytes: lag.lagBytes, ms: lag.lagMs, inRotation });
+          metrics.events?.replicaRotation(eventPlace(dataNode), inRotation, lag.lagMs);
         }
+      },
+      onPrimaryChange: (change) => {
+        const to = byLabel.get(change.to)!;
+        const from = byLabel.get(change.from)!;
+        this.roles.promote(this.writerFor(to, dataNodeOf.get(to)!), to);
+        metrics?.recordPrimaryChange(nodeMetricLabels(dataNodeOf.get(to)!));
+        metrics?.events?.primaryChange(eventPlace(dataNodeOf.get(to)!), eventPlace(dataNodeOf.get(from)!).node, change.reason);
+        this.emit({ type: 'primary-change', ...change });
       },
     });
 
     const sessions = new SessionWrites(options.sessions);
-    const selector = new ReplicaSelector(
-      this.primary,
-      this.replicas,
-      options.picker ?? createReplicaPicker(reads.policy),
-      this.monitor,
-      sessions,
-    );
-    const labelsByNode = new Map(
-      nodes.map((node, index) => [node, nodeMetricLabels(index === 0 ? options.primary : options.replicas[index - 1]!)]),
-    );
+    const selector = new ReplicaSelector(this.roles, options.picker ?? createReplicaPicker(reads.policy), this.monitor, sessions);
+    const labelsByNode = new Map(nodes.map((node) => [node, nodeMetricLabels(dataNodeOf.get(node)!)]));
     const router = new ReadWriteRouter(
-      this.primary,
+      this.roles,
       selector,
       sessions,
       metrics ? (node, reason) => metrics.recordRouting(labelsByNode.get(node)!, reason) : undefined,
+      // A single primary has nothing to fail over to.
+      options.replicas.length === 0 ? undefined : () => this.monitor.refresh(),
     );
     this.client = createRoutedClient(router, { transactionTimeoutMs: queryTimeoutsOf(options.primary.pool).transactionTimeoutMs });
 
     // A primary alone has no lag to follow: no polling connection, and nothing to wait for.
-    if (this.replicas.length === 0) {
+    if (options.replicas.length === 0) {
       this.firstRound = Promise.resolve();
     } else {
       this.firstRound = this.monitor.afterRounds(1);
@@ -146,11 +159,22 @@ export class ReplicaSet<C extends object> {
     return this.firstRound;
   }
 
-  /** Each node's breaker, lag and counters (for health checks, status pages and tests). */
+  /** The node writes go to now. */
+  get primary(): NodeClient<C> {
+    return this.roles.primary;
+  }
+
+  /** The nodes that serve reads now (after a failover, the former primary is one of them). */
+  get replicas(): readonly NodeClient<C>[] {
+    return this.roles.replicas;
+  }
+
+  /** Each node's breaker, lag and counters, the current primary first (for health checks, status pages and tests). */
   status(): NodeStatus[] {
+    const primary = this.roles.primary;
     return [
-      { label: this.primary.label, role: 'primary', breaker: this.primary.breaker.state, stats: { ...this.primary.stats } },
-      ...this.replicas.map((replica) => ({
+      { label: primary.label, role: 'primary', breaker: primary.breaker.state, stats: { ...primary.stats } },
+      ...this.roles.replicas.map((replica) => ({
         label: replica.label,
         role: 'replica' as const,
         breaker: replica.breaker.state,
@@ -168,20 +192,37 @@ export class ReplicaSet<C extends object> {
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.monitor.stop();
-      const clients = [this.primary, ...this.replicas].map((node) => node.client as { $disconnect?: () => Promise<void> });
+      const clients = [...this.roles.nodes, ...this.writers.values()].map((node) => node.client as { $disconnect?: () => Promise<void> });
       await Promise.allSettled(clients.map((client) => client.$disconnect?.()));
       if (this.ownsPools) await this.pools.closeAll();
     })();
     return this.closed;
   }
 
-  private connect(node: DataNode): NodeClient<C> {
+  /**
+   * The client that writes to a promoted server: its read client when it logs in as the primary
+   * does, else one more client with the primary's login (replicas may use a read-only role),
+   * made once, at the change, never on a call.
+   */
+  private writerFor(readNode: NodeClient<C>, dataNode: DataNode): NodeClient<C> {
+    const primary = this.options.primary;
+    if (dataNode === primary || (dataNode.user === primary.user && dataNode.password === primary.password)) return readNode;
+    let writer = this.writers.get(readNode);
+    if (!writer) {
+      writer = this.connect({ ...dataNode, role: 'primary', user: primary.user, password: primary.password }, { listed: false });
+      this.writers.set(readNode, writer);
+    }
+    return writer;
+  }
+
+  private connect(node: DataNode, { listed = true } = {}): NodeClient<C> {
     const label = dataNodeLabel(node);
     const pool = this.pools.poolFor(node);
     // A pooled connection the server closed while idle (restart, failover) is reported here;
     // the pool drops it and opens a new one when needed.
     pool.on('error', (error) => this.emit({ type: 'idle-connection-error', node: label, error }));
-    this.connectedNodes.push({ node, pool });
+    // A promoted replica's write client shares its label: health checks probe the read pool.
+    if (listed) this.connectedNodes.push({ node, pool });
     const labels = nodeMetricLabels(node);
     const breaker = new CircuitBreaker({
       ...this.options.breaker,

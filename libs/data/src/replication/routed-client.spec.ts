@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NodeRoles } from './node-roles.js';
 import { runWithRequestContext } from '../context/request-context.js';
 import type { RoutingReason } from '../metrics/data-metrics.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -102,16 +103,66 @@ function setup() {
   const replicas = [node('r1', 'replica'), node('r2', 'replica')];
   const freshness = new Freshness();
   const sessions = new SessionWrites({ now });
-  const selector = new ReplicaSelector(primary, replicas, new RoundRobinPicker(), freshness, sessions);
+  const selector = new ReplicaSelector(new NodeRoles([primary, ...replicas], primary), new RoundRobinPicker(), freshness, sessions);
   const routes: string[] = [];
-  const router = new ReadWriteRouter(primary, selector, sessions, (target, reason: RoutingReason) =>
-    routes.push(`${target.label}:${reason}`),
+  const roles = new NodeRoles([primary, ...replicas], primary);
+  /** What the next poll finds: the node that takes writes now. */
+  const discovery: { primary: (typeof replicas)[number] | undefined; polls: number } = { primary: undefined, polls: 0 };
+  const router = new ReadWriteRouter(
+    roles,
+    selector,
+    sessions,
+    (target, reason: RoutingReason) => routes.push(`${target.label}:${reason}`),
+    async () => {
+      discovery.polls++;
+      if (discovery.primary) roles.promote(discovery.primary);
+    },
   );
   const db = createRoutedClient(router);
-  return { db, primary, replicas, freshness, routes, at: (ms: number) => (time = ms) };
+  return { db, primary, replicas, freshness, routes, roles, discovery, at: (ms: number) => (time = ms) };
+}
+
+/** What PostgreSQL answers a write on a node in recovery or fenced read-only, as Prisma wraps it. */
+function readOnlyError(): Error {
+  return Object.assign(new Error('cannot execute INSERT in a read-only transaction'), {
+    code: 'P2010',
+    meta: { driverAdapterError: { cause: { kind: 'postgres', code: '25006', originalCode: '25006' } } },
+  });
 }
 
 describe('routed client', () => {
+  it('sends writes to the node that became primary, with no query on the way', async () => {
+    const { db, replicas, roles, discovery } = setup();
+    roles.promote(replicas[0]!);
+    expect((await db.item.create({ data: {} })).node).toBe('r1');
+    expect(discovery.polls).toBe(0);
+    // The former primary is a read node now; r2 and p share the reads the monitor allows.
+    expect(roles.replicas.map((node) => node.label)).toEqual(['p', 'r2']);
+  });
+
+  it('retries a write refused as read-only on the primary the next poll finds, once', async () => {
+    const { db, primary, replicas, discovery } = setup();
+    (primary.client as unknown as FakePrisma).failure = readOnlyError();
+    discovery.primary = replicas[1];
+    expect((await db.item.create({ data: {} })).node).toBe('r2');
+    expect(discovery.polls).toBe(1);
+  });
+
+  it('answers a write refused as read-only with PrimaryUnavailableError when no other primary is found', async () => {
+    const { db, primary, discovery } = setup();
+    (primary.client as unknown as FakePrisma).failure = readOnlyError();
+    await expect(db.item.create({ data: {} })).rejects.toBeInstanceOf(PrimaryUnavailableError);
+    expect(discovery.polls).toBe(1);
+  });
+
+  it('never retries a write that failed for another reason', async () => {
+    const { db, primary, discovery, replicas } = setup();
+    (primary.client as unknown as FakePrisma).failure = Object.assign(new Error('unique violation'), { code: '23505' });
+    discovery.primary = replicas[0];
+    await expect(db.item.create({ data: {} })).rejects.toThrow('unique violation');
+    expect(discovery.polls).toBe(0);
+  });
+
   it('sends reads to replicas in turn and writes to the primary', async () => {
     const { db, primary, replicas } = setup();
     const reads = await Promise.all([db.item.findUnique({ where: { id: 1 } }), db.item.findMany(), db.item.count()]);

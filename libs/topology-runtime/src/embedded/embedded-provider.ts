@@ -164,6 +164,31 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
         if (await primary.server.isRunning()) await waitForReplicaStreaming(superuserTarget(primary, context), [name]);
       }
     },
+    async rejoinAsReplica(cluster, name, primaryName) {
+      const node = nodeOf(cluster, name);
+      const primary = nodeOf(cluster, primaryName);
+      // Whatever it wrote after the primary moved is discarded with its data directory.
+      try {
+        await node.server.stop();
+      } catch (error) {
+        // A killed postmaster not yet reaped still looks alive to pg_ctl; one that answers is not dead.
+        if (await answers(superuserTarget(node, context))) throw error;
+      }
+      await removeStalePidFile(node.server.dataDir);
+      const method = await cloneReplica({
+        primary: superuserTarget(primary, context),
+        primaryDataDir: primary.server.dataDir,
+        replicaDataDir: node.server.dataDir,
+        slot: slotNameFor(name),
+        user: context.user,
+        pgBasebackup: context.pgBasebackup,
+      });
+      await configureReplica(node, nodes, context, primary);
+      await node.server.start();
+      endpoints[endpointKey(cluster, name)] = { host: HOST, port: node.server.port };
+      await waitForReplicaStreaming(superuserTarget(primary, context), [name]);
+      context.log(`${endpointKey(cluster, name)} rejoined as a replica of ${primaryName} (${method})`);
+    },
     stop() {
       stopping ??= stopAll();
       return stopping;
@@ -224,6 +249,7 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
     target,
     replicas.map((replica) => replica.name),
   );
+  if (plan.cluster.synchronousReplicas) await requireSynchronousReplicas(target, plan.cluster.synchronousReplicas);
   context.log(
     `cluster ${plan.name}: primary :${primary.server.port}` +
       (replicas.length ? `, replicas ${replicas.map((replica) => `:${replica.server.port}`).join(' ')}` : '') +
@@ -245,6 +271,12 @@ async function startNode(
   const archiving =
     role === 'primary' ? await walArchivingSettings(context.dataDir, plan.name, plan.cluster, dataDir, context.user, context.log) : {};
   const audit = plan.audit && context.pgaudit ? pgauditServerSettings(plan.audit) : {};
+  // Replicas get it at start: a standby ignores it, and a promoted one waits for its own replicas at
+  // once. The primary gets it once its replicas stream (see `requireSynchronousReplicas`).
+  const synchronous: Record<string, string> =
+    role === 'replica' && plan.cluster.synchronousReplicas
+      ? { synchronous_standby_names: synchronousStandbyNames(plan.cluster.synchronousReplicas) }
+      : {};
   const server = new PostgresServer({
     dataDir,
     // Keep last run's port when it is still free, so printed URLs stay valid.
@@ -254,7 +286,7 @@ async function startNode(
     trustUsers: plan.cluster.credentials.password === undefined ? [plan.cluster.credentials.user] : [],
     durable: context.durable,
     tls: plan.cluster.tls ? context.tls : undefined,
-    extraSettings: { ...archiving.extraSettings, ...audit },
+    extraSettings: { ...archiving.extraSettings, ...audit, ...synchronous },
     ...(archiving.extraHba ? { extraHba: archiving.extraHba } : {}),
     log: context.log,
   });
@@ -271,6 +303,25 @@ async function startNode(
   await server.start();
   context.state.ports[key] = server.port;
   return node;
+}
+
+function synchronousStandbyNames(replicas: number): string {
+  return `'ANY ${replicas} (*)'`;
+}
+
+/**
+ * Commits on the primary wait for `replicas` replicas from now on. Set only once they stream: the
+ * replication role is created after the replicas start, and a commit waiting for them then would
+ * never return.
+ */
+async function requireSynchronousReplicas(primary: ProvisionTarget, replicas: number): Promise<void> {
+  const client = await connect(primary, 'postgres');
+  try {
+    await client.query(`ALTER SYSTEM SET synchronous_standby_names = ${synchronousStandbyNames(replicas)}`);
+    await client.query('SELECT pg_reload_conf()');
+  } finally {
+    await client.end();
+  }
 }
 
 /** Physical slots for replicas made from the template, created before they first connect. */
@@ -388,6 +439,15 @@ async function chooseCloneTool(options: StartTopologyOptions): Promise<string | 
 function superuserTarget(node: RunningNode, context: Context): ProvisionTarget {
   const tls = node.cluster.cluster.tls && context.tls ? { tls: { ca: context.tls.caFile } } : {};
   return { host: HOST, port: node.server.port, user: SUPERUSER, password: context.superuserPassword, ...tls };
+}
+
+async function answers(target: ProvisionTarget): Promise<boolean> {
+  try {
+    await (await connect(target, 'postgres')).end();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function exists(file: string): Promise<boolean> {
