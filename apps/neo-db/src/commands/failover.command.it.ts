@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology, type Endpoints } from '@neo/data';
+import { pgClientConfig } from '@neo/topology';
 import { primaryEndpointKey } from '@neo/topology';
 import { startTopology, type RunningTopology } from '@neo/topology-runtime';
 import pg from 'pg';
@@ -24,6 +25,8 @@ const declared = {
       primary: { name: 'fo-primary' },
       replicas: [{ name: 'fo-replica-1' }, { name: 'fo-replica-2' }],
       synchronousReplicas: 1,
+      // TLS only, as the default topology: the fencing, promotion and repointing connect verified.
+      tls: {},
     },
   },
   services: { fixture: { cluster: 'fo', database: 'neo_failover_fixture' } },
@@ -47,12 +50,7 @@ function captured(): CliOutput & { stdout: string; stderr: string } {
 
 async function query<T extends pg.QueryResultRow>(node: string, sql: string): Promise<T[]> {
   const endpoint = running.endpoints[`fo/${node}`]!;
-  const client = new pg.Client({
-    ...endpoint,
-    user: running.admin['fo']!.user,
-    password: running.admin['fo']!.password,
-    database: 'postgres',
-  });
+  const client = new pg.Client(pgClientConfig({ ...endpoint, ...running.admin['fo']!, database: 'postgres' }));
   await client.connect();
   try {
     return (await client.query<T>(sql)).rows;

@@ -42,7 +42,7 @@ export async function failoverCommand(
   const login = admin(clusterName);
   const node = (declared: { name: string; host?: string | undefined; port?: number | undefined }): FailoverNode => ({
     name: declared.name,
-    target: { host: declared.host!, port: declared.port!, user: login.user, password: login.password },
+    target: { host: declared.host!, port: declared.port!, user: login.user, password: login.password, tls: cluster.tls },
   });
 
   const started = performance.now();
@@ -71,7 +71,8 @@ function recordPrimary(file: string, cluster: string, key: string, node: { host?
   if (!existsSync(file)) return;
   const endpoints = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
   const address = endpoints[key] ?? { host: node.host!, port: node.port! };
-  endpoints[primaryEndpointKey(cluster)] = { host: address.host, port: address.port };
+  // The whole entry: its CA and server-to-server address stay with it.
+  endpoints[primaryEndpointKey(cluster)] = { ...address };
   writeFileSync(`${file}.tmp`, JSON.stringify(endpoints, null, 2) + '\n');
   renameSync(`${file}.tmp`, file);
 }
