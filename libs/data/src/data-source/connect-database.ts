@@ -1,5 +1,6 @@
-import type { ReadSettings, ReplicaSetTargets } from '@neo/topology';
-import type { DataMetrics } from '../metrics/index.js';
+import type { CoalesceSettings, ReadSettings, ReplicaSetTargets } from '@neo/topology';
+import { coalesceCreates, coalescingRecorder } from '../coalescing/index.js';
+import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
 import type { NodePools } from '../pool/index.js';
 import { createReplicaSet, type ReplicaSetOptions } from '../replication/index.js';
 import type { ConnectedDatabase, CreateDataClient, DataClient } from './data-source.js';
@@ -17,6 +18,8 @@ export interface ConnectSettings<TClient extends DataClient> {
   readonly reads: ReadSettings;
   readonly metrics?: DataMetrics;
   readonly replicaSet?: ReplicaSetTuning;
+  /** The service's `writes.coalesce` settings: which models' single-row creates the primary sends together. */
+  readonly coalesce?: CoalesceSettings;
 }
 
 /**
@@ -31,10 +34,18 @@ export function connectDatabase<TClient extends DataClient>(
   targets: ReplicaSetTargets,
   settings: ConnectSettings<TClient>,
 ): ConnectedDatabase<TClient> {
-  // Writes go to the primary only, so only its client replays a deadlock or serialization victim.
+  // Writes go to the primary only, so only its client replays a deadlock or serialization victim,
+  // and only its client coalesces creates (a batch that deadlocks is replayed whole, as one statement).
+  const { coalesce, metrics } = settings;
   const createClient = (adapter: Parameters<CreateDataClient<TClient>>[0], node: Parameters<CreateDataClient<TClient>>[1]) => {
     const client = settings.createClient(adapter, node);
-    return (node.role === 'primary' ? retryTransientWrites(client) : client) as TClient & object;
+    if (node.role !== 'primary') return client as TClient & object;
+    const retried = retryTransientWrites(client);
+    if (!coalesce) return retried as TClient & object;
+    return coalesceCreates(retried, {
+      ...coalesce,
+      ...(metrics ? { recorder: coalescingRecorder(metrics.registry, nodeMetricLabels(node)) } : {}),
+    }) as TClient & object;
   };
   const set = createReplicaSet<TClient & object>({
     primary: targets.primary,
