@@ -68,6 +68,8 @@ describe('numeric fields', () => {
         'maxLagMs',
         'lagPollIntervalMs',
         'ttlSeconds',
+        'maxBatch',
+        'windowMs',
         'remainder',
         'modulus',
         'retentionDays',
