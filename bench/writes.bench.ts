@@ -68,11 +68,14 @@ interface Run {
   readonly rate: number;
   /** p99 latency of one call, ms. */
   readonly p99: number;
+  /** This process's CPU time per row, µs (none for pgbench, a process of its own). */
+  readonly cpuPerRow?: number;
 }
 
 /** `op` run by `concurrency` workers for `ms`: calls per second and the p99 of their latencies. */
 async function closedLoop(op: () => Promise<unknown>, concurrency: number, ms: number): Promise<Run> {
   const latencies: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const end = performance.now() + ms;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -83,7 +86,8 @@ async function closedLoop(op: () => Promise<unknown>, concurrency: number, ms: n
       }
     }),
   );
-  return { rate: latencies.length / (ms / 1000), p99: percentile(latencies, 99) };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { rate: latencies.length / (ms / 1000), p99: percentile(latencies, 99), cpuPerRow: (cpu.user + cpu.system) / latencies.length };
 }
 
 const SINGLE_INSERT =
@@ -188,8 +192,8 @@ try {
       .map((value) => value.toFixed(2))
       .join(' ')}\n`,
   );
-  console.log('| concurrency | client | rows/s | × pgbench single-row | × bare Prisma | p99 ms per call |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| concurrency | client | rows/s | × pgbench single-row | × bare Prisma | p99 ms per call | client CPU µs per row |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const concurrency of levels) {
     const results = new Map<string, Run[]>();
     const pgClients = Math.min(concurrency, PGBENCH_MAX_CLIENTS);
@@ -215,8 +219,9 @@ try {
     for (const [name, measured] of results) {
       const rate = median(measured.map((result) => result.rate));
       const p99 = median(measured.map((result) => result.p99));
+      const cpu = measured[0]!.cpuPerRow === undefined ? '–' : fmt(median(measured.map((result) => result.cpuPerRow!)));
       console.log(
-        `| ${concurrency} | ${name} | ${fmt(rate)} | ${fmt(rate / pgbenchRate, 2)} | ${fmt(rate / bareRate, 2)} | ${fmt(p99, 2)} |`,
+        `| ${concurrency} | ${name} | ${fmt(rate)} | ${fmt(rate / pgbenchRate, 2)} | ${fmt(rate / bareRate, 2)} | ${fmt(p99, 2)} | ${cpu} |`,
       );
     }
   }

@@ -49,7 +49,7 @@ export function coalesceCreates<C extends object>(client: C, options: WriteCoale
         options.recorder?.call(coalesced.model, 'direct');
         return first as Promise<unknown>;
       }
-      return coalesced.batcher.add(key, args[0] as Record<string, unknown>);
+      return coalesced.batcher.add(key, args[0] as Record<string, unknown>, first);
     },
   });
 }

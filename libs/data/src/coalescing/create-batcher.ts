@@ -5,6 +5,8 @@ import type { CoalescingRecorder } from './coalescing-metrics.js';
 /** One caller's `create`, waiting for its batch. */
 interface PendingCreate {
   readonly args: Record<string, unknown>;
+  /** The caller's own create, made but not run (a lazy Prisma promise): what runs when it goes alone. */
+  readonly alone: PromiseLike<unknown>;
   readonly resolve: (row: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -14,10 +16,7 @@ interface OpenBatch {
   readonly calls: PendingCreate[];
 }
 
-type Delegate = {
-  create(args: unknown): PromiseLike<unknown>;
-  createManyAndReturn(args: unknown): PromiseLike<unknown[]>;
-};
+type Delegate = { createManyAndReturn(args: unknown): PromiseLike<unknown[]> };
 
 export interface CreateBatcherOptions {
   /** Most calls in one INSERT. */
@@ -48,8 +47,8 @@ export class CreateBatcher {
     private readonly options: CreateBatcherOptions,
   ) {}
 
-  /** Queues `args` in the open batch of its shape (`key`, from `batchKeyOf`). */
-  add(key: string, args: Record<string, unknown>): Promise<unknown> {
+  /** Queues `args` in the open batch of its shape (`key`, from `batchKeyOf`); `alone` runs it if it ends up alone. */
+  add(key: string, args: Record<string, unknown>, alone: PromiseLike<unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
       let batch = this.open.get(key);
       if (!batch) {
@@ -59,7 +58,7 @@ export class CreateBatcher {
         if (this.options.windowMs > 0) setTimeout(() => this.close(opened), this.options.windowMs);
         else setImmediate(() => this.close(opened));
       }
-      batch.calls.push({ args, resolve, reject });
+      batch.calls.push({ args, alone, resolve, reject });
       if (batch.calls.length >= this.options.maxBatch) this.close(batch);
     });
   }
@@ -78,7 +77,7 @@ export class CreateBatcher {
     if (calls.length === 1) {
       const [only] = calls as [PendingCreate];
       try {
-        only.resolve(await this.delegate().create(only.args));
+        only.resolve(await only.alone);
       } catch (error) {
         only.reject(error);
       }
