@@ -10,6 +10,7 @@ import { createDataSource } from '../data-source/create-data-source.js';
 import type { DataSource } from '../data-source/data-source.js';
 import { PrismaClient } from '../generated/replica-fixture/client.js';
 import { DataMetrics } from '../metrics/data-metrics.js';
+import type { ReplicatedClient } from '../replication/routed-client.js';
 
 /*
  * Real servers: a primary and a streaming replica (embedded PostgreSQL), the Note model of
@@ -48,6 +49,8 @@ let running: RunningTopology;
 let metrics: DataMetrics;
 let source: DataSource<PrismaClient>;
 let db: PrismaClient;
+/** The same client, every call on the primary. */
+const onPrimary = () => (db as ReplicatedClient<PrismaClient>).$primary();
 
 async function admin<T extends pg.QueryResultRow>(node: string, sql: string): Promise<T[]> {
   const endpoint = running.endpoints[`co/${node}`]!;
@@ -114,12 +117,12 @@ describe('coalescing single-row creates on a real server', () => {
       expect(Math.abs(row.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
     }
     // What came back is what was stored.
-    const stored = await db.$primary().note.findMany({ where: { key: { in: ['k0', 'k77'] } }, orderBy: { key: 'asc' } });
+    const stored = await onPrimary().note.findMany({ where: { key: { in: ['k0', 'k77'] } }, orderBy: { key: 'asc' } });
     expect(stored).toEqual([rows[0], rows[77]]);
   });
 
   it('fails exactly the offending calls, with their own errors, and writes every other row once', async () => {
-    await db.$primary().note.create({ data: { key: 'taken' } });
+    await onPrimary().note.create({ data: { key: 'taken' } });
     const keys = Array.from({ length: 200 }, (_, i) => (i % 20 === 7 ? `dup${i % 40}` : i === 50 ? 'taken' : `r${i}`));
     const amounts = keys.map((_, i) => (i % 33 === 5 ? -1 : i));
     const settled = await Promise.allSettled(keys.map((key, i) => db.note.create({ data: { key, amount: amounts[i]! } })));
