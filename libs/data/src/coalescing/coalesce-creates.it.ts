@@ -158,6 +158,24 @@ describe('coalescing single-row creates on a real server', () => {
     expect(stored.map((row) => row.key).sort()).toEqual([...byKey.keys(), 'taken'].sort());
   });
 
+  it('gives a call with a value Prisma refuses its own validation error, and stores the rest of its batch', async () => {
+    const bad = { key: 'bad', amount: 'not a number' as unknown as number };
+    const plainError = await db
+      .$transaction((tx) => tx.note.create({ data: bad }))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const settled = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => db.note.create({ data: i === 13 ? bad : { key: `v${i}` } })),
+    );
+    expect(settled.filter((result) => result.status === 'rejected')).toEqual([
+      { status: 'rejected', reason: expect.any(plainError!.constructor) },
+    ]);
+    expect(settled[13]!.status).toBe('rejected');
+    expect((await admin<{ n: number }>('co-primary', 'select count(*)::int as n from note'))[0]!.n).toBe(29);
+  });
+
   it('never coalesces a call in a transaction, and runs alone what createManyAndReturn cannot honour', async () => {
     const item = await db.item.create({ data: { name: 'parent' } });
     const direct = await creates('direct');

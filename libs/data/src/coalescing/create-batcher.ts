@@ -85,7 +85,8 @@ export class CreateBatcher {
     }
     let rows: unknown[];
     try {
-      const { data: _first, ...shape } = calls[0]!.args;
+      // Every call of a batch asks for the same fields back (its batch key): the first one's `select`/`omit` stand for all.
+      const [{ args: shape }] = calls as [PendingCreate];
       rows = await this.delegate().createManyAndReturn({ ...shape, data: calls.map((call) => call.args['data']) });
     } catch (error) {
       if (!statementRefused(error)) {
