@@ -69,6 +69,8 @@ describe('numeric fields', () => {
         'maxLagMs',
         'lagPollIntervalMs',
         'ttlSeconds',
+        'maxBatch',
+        'windowMs',
         'remainder',
         'modulus',
         'retentionDays',

@@ -181,6 +181,17 @@ describe('loadTopology: sources', () => {
     expect(topology.monolith.database).toBe('neo_service_layer');
   });
 
+  it('reads write coalescing with its defaults, and names a bad batch size with a hint', () => {
+    const coalescing = minimal({ service: '\n    writes: { coalesce: { models: [StorageObject] } }' });
+    expect(loadTopology({ text: coalescing }, { env: {} }).services['storage']!.writes).toEqual({
+      coalesce: { models: ['StorageObject'], maxBatch: 100, windowMs: 0 },
+    });
+    const error = refusal(() =>
+      loadTopology({ text: minimal({ service: '\n    writes: { coalesce: { models: [StorageObject], maxBatch: 1 } }' }) }, { env: {} }),
+    );
+    expect(error.problems[0]).toMatchObject({ path: 'services.storage.writes.coalesce.maxBatch', hint: 'e.g. 100' });
+  });
+
   it('gives a node declared with a host but no port the PostgreSQL port 5432', () => {
     const topology = loadTopology({ text: minimal({ cluster: ', host: db1.internal' }) }, { env: {} });
     expect(topology.clusters['core']!.primary).toMatchObject({ host: 'db1.internal', port: 5432 });

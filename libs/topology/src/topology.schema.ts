@@ -327,6 +327,39 @@ export const readsSchema = guided(
 );
 export type ReadSettings = z.infer<typeof readsSchema>;
 
+/**
+ * Write coalescing, opt-in per model: concurrent single-row `create` calls of a listed model on
+ * the same primary become one multi-row INSERT. See config/README.md (write coalescing).
+ */
+export const coalesceSchema = guided(
+  z.strictObject({
+    models: guided(z.array(z.string().regex(/^[A-Z][A-Za-z0-9_]*$/)).min(1), {
+      expects: 'a list of Prisma model names, as in schema.prisma',
+      hint: 'e.g. "models: [Feed, PriceUpdate]"',
+    }),
+    /** Most calls in one INSERT; a full batch is sent at once. */
+    maxBatch: guided(z.number().int().min(2).max(1000), {
+      expects: 'a whole number from 2 to 1000',
+      hint: 'e.g. 100',
+    }).default(100),
+    /** How long the first call of a batch waits for others; 0 is the next turn of the event loop. */
+    windowMs: guided(z.number().nonnegative().max(50), {
+      expects: 'a number of milliseconds from 0 to 50',
+      hint: '0 (the default) sends a batch on the next turn of the event loop, after the calls made in this one',
+    }).default(0),
+  }),
+  { expects: 'a block { models, maxBatch?, windowMs? }', hint: 'e.g. "coalesce: { models: [Feed] }"' },
+);
+export type CoalesceSettings = z.infer<typeof coalesceSchema>;
+
+export const writesSchema = guided(
+  z.strictObject({
+    coalesce: coalesceSchema.optional(),
+  }),
+  { expects: 'a block { coalesce? }', hint: 'e.g. "writes: { coalesce: { models: [Feed] } }"; see config/README.md (write coalescing)' },
+);
+export type WriteSettings = z.infer<typeof writesSchema>;
+
 export const cacheSchema = guided(
   z.strictObject({
     strategy: guided(z.literal('read-through'), { expects: 'read-through', hint: 'the only cache strategy is read-through' }),
@@ -483,6 +516,8 @@ export const serviceSchema = z.strictObject({
     hint: 'leave it out to use the service name',
   }).optional(),
   reads: readsSchema.default(readsSchema.parse({})),
+  /** How writes reach the primary (write coalescing). */
+  writes: writesSchema.optional(),
   cache: cacheSchema.optional(),
   sharding: shardingSchema.optional(),
   /** Time-partitioned tables with retention (the cold tier). */

@@ -1,5 +1,6 @@
-import type { ReadSettings, ReplicaSetTargets } from '@neo/topology';
-import type { DataMetrics } from '../metrics/index.js';
+import type { CoalesceSettings, ReadSettings, ReplicaSetTargets } from '@neo/topology';
+import { coalesceCreates, coalescingRecorder } from '../coalescing/index.js';
+import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
 import type { NodePools } from '../pool/index.js';
 import { createReplicaSet, type ReplicaSetOptions } from '../replication/index.js';
 import type { ConnectedDatabase, CreateDataClient, DataClient } from './data-source.js';
@@ -17,6 +18,8 @@ export interface ConnectSettings<TClient extends DataClient> {
   readonly reads: ReadSettings;
   readonly metrics?: DataMetrics;
   readonly replicaSet?: ReplicaSetTuning;
+  /** The service's `writes.coalesce` settings: which models' single-row creates the primary sends together. */
+  readonly coalesce?: CoalesceSettings;
 }
 
 /**
@@ -31,10 +34,18 @@ export function connectDatabase<TClient extends DataClient>(
   targets: ReplicaSetTargets,
   settings: ConnectSettings<TClient>,
 ): ConnectedDatabase<TClient> {
-  // Every node's client replays a deadlock or serialization victim of a write: after a failover a
-  // declared replica takes the writes. Reads pass through untouched.
-  const createClient = (adapter: Parameters<CreateDataClient<TClient>>[0], node: Parameters<CreateDataClient<TClient>>[1]) =>
-    retryTransientWrites(settings.createClient(adapter, node)) as TClient & object;
+  // Every node's client replays a deadlock or serialization victim of a write, and coalesces
+  // creates where asked (a batch that deadlocks is replayed whole, as one statement): after a
+  // failover a declared replica takes the writes. Reads pass through untouched.
+  const { coalesce, metrics } = settings;
+  const createClient = (adapter: Parameters<CreateDataClient<TClient>>[0], node: Parameters<CreateDataClient<TClient>>[1]) => {
+    const retried = retryTransientWrites(settings.createClient(adapter, node));
+    if (!coalesce) return retried as TClient & object;
+    return coalesceCreates(retried, {
+      ...coalesce,
+      ...(metrics ? { recorder: coalescingRecorder(metrics.registry, nodeMetricLabels(node)) } : {}),
+    }) as TClient & object;
+  };
   const set = createReplicaSet<TClient & object>({
     primary: targets.primary,
     replicas: targets.replicas,

@@ -1,4 +1,4 @@
-import { findService, serviceTargets, type Topology } from '@neo/topology';
+import { findService, serviceTargets, type CoalesceSettings, type Topology } from '@neo/topology';
 import type { DataMetrics } from '../metrics/index.js';
 import { NodePools, type NodePoolsOptions } from '../pool/index.js';
 import { connectDatabase, type ReplicaSetTuning } from './connect-database.js';
@@ -20,6 +20,21 @@ export interface DataSourceOptions<TClient extends DataClient> {
   replicaSet?: ReplicaSetTuning;
   /** Fan-out concurrency, merge string order and generated ids of a sharded service's client. */
   sharding?: ShardedClientTuning;
+  /**
+   * Write coalescing in place of the topology's `writes.coalesce` (`false`: off whatever the
+   * topology says). `maxBatch` and `windowMs` default as in the topology (100, 0).
+   */
+  coalesceWrites?: false | (Pick<CoalesceSettings, 'models'> & Partial<CoalesceSettings>);
+}
+
+/** The write coalescing a data source applies: the options' own, else the topology's. */
+export function coalesceSettingsOf(
+  options: Pick<DataSourceOptions<DataClient>, 'coalesceWrites'>,
+  declared: { writes?: { coalesce?: CoalesceSettings } },
+): CoalesceSettings | undefined {
+  if (options.coalesceWrites === false) return undefined;
+  if (options.coalesceWrites) return { maxBatch: 100, windowMs: 0, ...options.coalesceWrites };
+  return declared.writes?.coalesce;
 }
 
 /**
@@ -51,11 +66,13 @@ export function connectOwnDatabases<TClient extends DataClient>(
 ): ConnectedDatabases<TClient> {
   const { service, topology } = options;
   const declared = findService(topology, service);
+  const coalesce = coalesceSettingsOf(options, declared);
   const connect = (targets: Parameters<typeof connectDatabase>[0]) =>
     connectDatabase(targets, {
       createClient: options.createClient,
       pools,
       reads: declared.reads,
+      ...(coalesce ? { coalesce } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.replicaSet ? { replicaSet: options.replicaSet } : {}),
     });

@@ -7,7 +7,7 @@ import { SelectionMetrics } from '../selection/selection-metrics.js';
 import { publishPlacement } from '../metrics/placement-metrics.js';
 import { createSideSwitchingClient } from '../selection/side-switching-client.js';
 import { connectDatabase, type ConnectSettings } from './connect-database.js';
-import { connectOwnDatabases, poolsOf, type DataSourceOptions } from './create-data-source.js';
+import { coalesceSettingsOf, connectOwnDatabases, poolsOf, type DataSourceOptions } from './create-data-source.js';
 import {
   dataSourceOver,
   type ConnectedDatabase,
@@ -68,10 +68,13 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   try {
     own = connectOwnDatabases(options, pools);
     // Timed, counted and guarded like the own side's databases: the same metrics, breaker and tuning.
+    const declared = findService(topology, service);
+    const coalesce = coalesceSettingsOf(options, declared);
     const settings: ConnectSettings<TClient> = {
       createClient: options.createClient,
       pools,
-      reads: findService(topology, service).reads,
+      reads: declared.reads,
+      ...(coalesce ? { coalesce } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.replicaSet ? { replicaSet: options.replicaSet } : {}),
     };

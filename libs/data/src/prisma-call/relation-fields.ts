@@ -24,6 +24,11 @@ export class RelationFields {
     return this.targets.size > 0;
   }
 
+  /** Whether the data model declares `model` (false for any model when the data model is unknown). */
+  hasModel(model: string): boolean {
+    return this.targets.has(model);
+  }
+
   /** Every relation field of a model, with the model it points to. */
   relationsOf(model: string): ReadonlyMap<string, string> {
     return this.targets.get(model) ?? new Map();

@@ -1,8 +1,11 @@
 import { isModelDelegate } from './model-delegates.js';
 import { classifyPrismaCall, RAW_EXECUTES, RAW_QUERIES } from './operations.js';
 
-/** How a wrapped write runs: given its first attempt, and a way to make another attempt of the same call. */
-export type RunWriteCall = (name: string, first: PromiseLike<unknown>, again: () => unknown) => Promise<unknown>;
+/**
+ * How a wrapped write runs: given its first attempt (a lazy Prisma promise: it runs only if
+ * awaited), a way to make another attempt of the same call, and the call's arguments.
+ */
+export type RunWriteCall = (name: string, first: PromiseLike<unknown>, again: () => unknown, args: readonly unknown[]) => Promise<unknown>;
 
 export interface WriteCallOptions {
   /** Runs each write (e.g. awaits `first` and replays `again()` on some errors). */
@@ -23,11 +26,11 @@ const RAW_CALLS: ReadonlySet<string> = new Set([...RAW_QUERIES, ...RAW_EXECUTES]
  * where Prisma runs it itself, without `run`.
  */
 export function wrapWriteCalls<C extends object>(client: C, options: WriteCallOptions): C {
-  const wrapped = (name: string, call: () => unknown): unknown => {
+  const wrapped = (name: string, call: () => unknown, args: readonly unknown[]): unknown => {
     const first = call();
     if (first === null || typeof first !== 'object' || typeof (first as PromiseLike<unknown>).then !== 'function') return first;
     let started: Promise<unknown> | undefined;
-    const execute = (): Promise<unknown> => (started ??= options.run(name, first as PromiseLike<unknown>, call));
+    const execute = (): Promise<unknown> => (started ??= options.run(name, first as PromiseLike<unknown>, call, args));
     return new Proxy(first, {
       get(target, property) {
         if (property === 'then') return (onFulfilled?: never, onRejected?: never) => execute().then(onFulfilled, onRejected);
@@ -46,7 +49,7 @@ export function wrapWriteCalls<C extends object>(client: C, options: WriteCallOp
         if (typeof method !== 'string' || typeof value !== 'function' || classifyPrismaCall([model, method]) !== 'write') return value;
         // Looked up again on each attempt: a routing client may answer with another delegate by then.
         return (...args: unknown[]) =>
-          wrapped(`${model}.${method}`, () => (Reflect.get(target, method) as (...a: unknown[]) => unknown).apply(target, args));
+          wrapped(`${model}.${method}`, () => (Reflect.get(target, method) as (...a: unknown[]) => unknown).apply(target, args), args);
       },
     });
 
@@ -61,10 +64,10 @@ export function wrapWriteCalls<C extends object>(client: C, options: WriteCallOp
       if (typeof value === 'function') {
         const method = value as (...a: unknown[]) => unknown;
         if (property === '$extends') return (...args: unknown[]) => wrapWriteCalls(method.apply(target, args) as C, options);
-        if (RAW_CALLS.has(property)) return (...args: unknown[]) => wrapped(property, () => method.apply(target, args));
+        if (RAW_CALLS.has(property)) return (...args: unknown[]) => wrapped(property, () => method.apply(target, args), args);
         if (property === '$transaction' && options.interactiveTransactions) {
           return (...args: unknown[]) =>
-            typeof args[0] === 'function' ? wrapped(property, () => method.apply(target, args)) : method.apply(target, args);
+            typeof args[0] === 'function' ? wrapped(property, () => method.apply(target, args), args) : method.apply(target, args);
         }
         return value;
       }
