@@ -64,6 +64,7 @@ describe('numeric fields', () => {
         'idleTimeoutMs',
         'connectionTimeoutMs',
         'statementTimeoutMs',
+        'synchronousReplicas',
         'transactionTimeoutMs',
         'keepDays',
         'maxLagMs',
