@@ -1,3 +1,4 @@
+import { createPartitionOnce } from '../sharding/partitioning/create-partition-once.js';
 import type pg from 'pg';
 import { qualified, quoteIdent } from './sql-text.js';
 
@@ -32,7 +33,8 @@ export async function copyPartitionLayout(
     const name = qualified(targetSchema, partition.name);
     const { rows: existing } = await target.query('SELECT 1 FROM pg_class WHERE oid = to_regclass($1)', [name]);
     if (existing.length > 0) continue;
-    await target.query(`CREATE TABLE ${name} PARTITION OF ${parent} ${partition.bound}`);
+    // The service's partition keeper may be making the same partition right now.
+    if (!(await createPartitionOnce(target, `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${parent} ${partition.bound}`))) continue;
     await target.query(`ALTER TABLE ${name} OWNER TO ${quoteIdent(rows[0].owner)}`);
     created.push(partition.name);
   }

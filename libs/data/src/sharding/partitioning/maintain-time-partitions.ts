@@ -1,3 +1,4 @@
+import { createPartitionOnce } from './create-partition-once.js';
 import { PartitioningError } from './partitioning.error.js';
 import { quoteLiteral, type SqlRunner } from './sql-runner.js';
 import { addRetentionPolicySql, createHypertableSql, detectTimescale } from './timescale.js';
@@ -70,8 +71,7 @@ export async function maintainTimePartitions(db: SqlRunner, spec: TimePartitioni
   for (let step = 0; step <= (spec.premake ?? 3); step++) {
     const partition = partitionFor(spec.table, spec.interval, addPeriods(current, spec.interval, step));
     if (existing.includes(partition.name)) continue;
-    await db.query(createTimePartitionSql(spec.table, partition));
-    created.push(partition.name);
+    if (await createPartitionOnce(db, createTimePartitionSql(spec.table, partition))) created.push(partition.name);
   }
   return { engine, created, dropped };
 }
