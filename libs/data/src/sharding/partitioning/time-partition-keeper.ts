@@ -1,5 +1,6 @@
 import type { Credentials, DataNode } from '@neo/topology';
 import { isConnectionError } from '../../replication/connection-error.js';
+import { createPartitionOnce } from './create-partition-once.js';
 import { maintainTimePartitions, partitionNames, type PartitionMaintenance } from './maintain-time-partitions.js';
 import { partitionNodes, type PartitionNodes } from './partition-login.js';
 import { partitionPlaces, type PartitionPlace } from './partition-places.js';
@@ -98,7 +99,8 @@ export class TimePartitionKeeper {
     for (const place of this.places) {
       try {
         for (const partition of missingPartitions(place, this.options.settings.interval, instants)) {
-          await place.sql.query(createTimePartitionSql(place.table, partition));
+          // Another instance, or the cutover's copy of the layout, may be making it at this moment.
+          await createPartitionOnce(place.sql, createTimePartitionSql(place.table, partition));
           place.known.add(partition.name);
         }
       } catch (error) {
