@@ -57,9 +57,9 @@ export class EventPartitions implements OnApplicationBootstrap, OnApplicationShu
 
   /** Refuses instants outside the kept window (naming the first such event), and makes the missing partitions of the others. */
   async ensurePartitions(instants: readonly Date[]): Promise<void> {
-    const window = this.keeper.window();
-    const outside = instants.findIndex((at) => at < window.from || at >= window.to);
-    if (outside >= 0) throw new EventOutsideRetentionError(`events[${outside}].occurredAt`, instants[outside]!, window);
-    await this.keeper.ensurePartitions(instants);
+    await this.keeper.ensurePartitionsInWindow(
+      instants,
+      (index, at, window) => new EventOutsideRetentionError(`events[${index}].occurredAt`, at, window),
+    );
   }
 }

@@ -58,9 +58,9 @@ export class PartitionMaintenance implements OnApplicationBootstrap, OnApplicati
    * sample), and creates the missing partitions of the others in every place.
    */
   async ensurePartitions(instants: readonly Date[]): Promise<void> {
-    const window = this.keeper.window();
-    const outside = instants.findIndex((at) => at < window.from || at >= window.to);
-    if (outside >= 0) throw new SampleOutsideRetentionError(`samples[${outside}].at`, instants[outside]!, window);
-    await this.keeper.ensurePartitions(instants);
+    await this.keeper.ensurePartitionsInWindow(
+      instants,
+      (index, at, window) => new SampleOutsideRetentionError(`samples[${index}].at`, at, window),
+    );
   }
 }

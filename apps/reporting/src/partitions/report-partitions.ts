@@ -67,10 +67,10 @@ export class ReportPartitions implements OnApplicationBootstrap, OnApplicationSh
 
   /** Refuses instants outside the kept window (naming the first such input), and makes the missing partitions of the others. */
   async ensureInputPartitions(instants: readonly Date[]): Promise<void> {
-    const window = this.inputs.window();
-    const outside = instants.findIndex((at) => at < window.from || at >= window.to);
-    if (outside >= 0) throw new InputOutsideRetentionError(`inputs[${outside}].occurredAt`, instants[outside]!, window);
-    await this.inputs.ensurePartitions(instants);
+    await this.inputs.ensurePartitionsInWindow(
+      instants,
+      (index, at, window) => new InputOutsideRetentionError(`inputs[${index}].occurredAt`, at, window),
+    );
   }
 
   /** Makes the partition a report generated at `at` goes to, if the job has not made it yet. */

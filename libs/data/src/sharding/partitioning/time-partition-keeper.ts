@@ -109,6 +109,17 @@ export class TimePartitionKeeper {
     }
   }
 
+  /**
+   * Refuses a batch with an instant outside `window()` (the error `refuse` makes for the first such
+   * instant, by its index), then creates the missing partitions of the others in every place.
+   */
+  async ensurePartitionsInWindow(instants: readonly Date[], refuse: (index: number, at: Date, window: KeptWindow) => Error): Promise<void> {
+    const window = this.window();
+    const outside = instants.findIndex((at) => at < window.from || at >= window.to);
+    if (outside >= 0) throw refuse(outside, instants[outside]!, window);
+    await this.ensurePartitions(instants);
+  }
+
   private async maintain(place: KeptPlace): Promise<PlaceMaintenance> {
     const { settings } = this.options;
     try {
