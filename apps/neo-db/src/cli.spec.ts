@@ -1,23 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTopology, type Endpoints } from '@neo/data';
-import { endpointKey } from '@neo/topology';
+import { loadTopology } from '@neo/data';
 import getPort from 'get-port';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, type CliOutput } from './cli.js';
+import { runCli } from './cli.js';
 import { COMMANDS } from './command-usage.js';
+import { capturedOutput, endpointsOfStoppedServers } from './test-support/cli-io.js';
 import { workspacePaths, type WorkspacePaths } from './workspace-paths.js';
-
-function captured(): CliOutput & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (text: string) => (io.stdout += `${text}\n`),
-    err: (text: string) => (io.stderr += `${text}\n`),
-  };
-  return io;
-}
 
 describe('neo-db command line', () => {
   let dir: string;
@@ -30,67 +20,62 @@ describe('neo-db command line', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each(COMMANDS.map((command) => command.name))('`neo-db %s --help` prints that command’s usage', async (name) => {
-    const io = captured();
+    const io = capturedOutput();
     expect(await runCli([name, '--help'], io, paths)).toBe(0);
     expect(io.stdout).toContain(`usage: neo-db ${name}`);
     expect(io.stderr).toBe('');
   });
 
   it('lists every command with `neo-db --help`, and shows one with `neo-db help <command>`', async () => {
-    const io = captured();
+    const io = capturedOutput();
     expect(await runCli(['--help'], io, paths)).toBe(0);
     for (const command of COMMANDS) expect(io.stdout).toContain(`  ${command.name} `);
-    const one = captured();
+    const one = capturedOutput();
     expect(await runCli(['help', 'switch-reads'], one, paths)).toBe(0);
     expect(one.stdout).toContain('usage: neo-db switch-reads <service> --percent N');
   });
 
   it('names a wrong option or a missing argument and shows the usage, with exit code 2', async () => {
-    const unknown = captured();
+    const unknown = capturedOutput();
     expect(await runCli(['copy', 'storage', '--bogus'], unknown, paths)).toBe(2);
     expect(unknown.stderr).toContain("neo-db copy: Unknown option '--bogus'.");
     expect(unknown.stderr).not.toContain('positional argument');
     expect(unknown.stderr).toContain('usage: neo-db copy <service>');
 
-    const missing = captured();
+    const missing = capturedOutput();
     expect(await runCli(['copy'], missing, paths)).toBe(2);
     expect(missing.stderr).toContain('neo-db copy needs a service name, e.g. neo-db copy storage');
 
-    const binaries = captured();
+    const binaries = capturedOutput();
     expect(await runCli(['up', '--binaries', 'debian'], binaries, paths)).toBe(2);
     expect(binaries.stderr).toContain('--binaries must be one of embedded, system, auto (got "debian")');
 
-    const noCommand = captured();
+    const noCommand = capturedOutput();
     expect(await runCli(['cutover'], noCommand, paths)).toBe(2);
     expect(noCommand.stderr).toContain('there is no command "cutover"');
   });
 
   it('`neo-db failover` names a missing or unknown cluster or replica, and refuses when no replica answers', async () => {
-    const missing = captured();
+    const missing = capturedOutput();
     expect(await runCli(['failover'], missing, paths)).toBe(2);
     expect(missing.stderr).toContain('name the one cluster to fail over, e.g. neo-db failover core');
 
     const closedPort = await getPort();
     const topology = loadTopology({ path: paths.topologyFile });
-    const endpoints: Endpoints = {};
-    for (const [cluster, declared] of Object.entries(topology.clusters)) {
-      for (const node of [declared.primary, ...declared.replicas])
-        endpoints[endpointKey(cluster, node.name)] = { host: '127.0.0.1', port: closedPort };
-    }
-    writeFileSync(paths.endpointsFile, JSON.stringify(endpoints));
+    writeFileSync(paths.endpointsFile, JSON.stringify(endpointsOfStoppedServers(topology, closedPort)));
     const [cluster, declared] = Object.entries(topology.clusters).find(([, candidate]) => candidate.replicas.length > 0)!;
 
-    const unknownReplica = captured();
+    const unknownReplica = capturedOutput();
     expect(await runCli(['failover', cluster, '--to', 'nope'], unknownReplica, paths)).toBe(2);
     expect(unknownReplica.stderr).toContain(`--to nope is not a replica of ${cluster}`);
 
-    const down = captured();
+    const down = capturedOutput();
     expect(await runCli(['failover', cluster], down, paths)).toBe(1);
     expect(down.stderr).toContain(`no replica of ${cluster} can be promoted: ${declared.replicas[0]!.name} does not answer`);
   });
 
   it('`neo-db status` before anything was started says to run npm start first', async () => {
-    const io = captured();
+    const io = capturedOutput();
     expect(await runCli(['status'], io, paths)).toBe(1);
     expect(io.stderr).toContain('Nothing is running yet. Start the local topology first with `npm start`');
   });
@@ -99,13 +84,8 @@ describe('neo-db command line', () => {
     // What a stopped `npm start` leaves behind: the endpoints of servers that no longer run.
     const closedPort = await getPort();
     const topology = loadTopology({ path: paths.topologyFile });
-    const endpoints: Endpoints = {};
-    for (const [cluster, declared] of Object.entries(topology.clusters)) {
-      for (const node of [declared.primary, ...declared.replicas])
-        endpoints[endpointKey(cluster, node.name)] = { host: '127.0.0.1', port: closedPort };
-    }
-    writeFileSync(paths.endpointsFile, JSON.stringify(endpoints));
-    const io = captured();
+    writeFileSync(paths.endpointsFile, JSON.stringify(endpointsOfStoppedServers(topology, closedPort)));
+    const io = capturedOutput();
     expect(await runCli(['status'], io, paths)).toBe(1);
     expect(io.stderr).toContain(
       `Nothing answers at 127.0.0.1:${closedPort}: the server is not running. For the local topology, start it first with \`npm start\``,

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology, type Endpoints } from '@neo/data';
-import { pgClientConfig } from '@neo/topology';
-import { primaryEndpointKey } from '@neo/topology';
+import { pgClientConfig, primaryEndpointKey } from '@neo/topology';
 import { startTopology, type RunningTopology } from '@neo/topology-runtime';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliOutput } from '../cli.js';
+import { runCli } from '../cli.js';
 import { runningTopology } from '../running-topology.js';
+import { capturedOutput } from '../test-support/cli-io.js';
 import { workspacePaths, type WorkspacePaths } from '../workspace-paths.js';
 
 /*
@@ -37,16 +37,6 @@ let dir: string;
 let paths: WorkspacePaths;
 let running: RunningTopology;
 const savedEnv = { user: process.env['NEO_ADMIN_USER'], password: process.env['NEO_ADMIN_PASSWORD'] };
-
-function captured(): CliOutput & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (text: string) => (io.stdout += `${text}\n`),
-    err: (text: string) => (io.stderr += `${text}\n`),
-  };
-  return io;
-}
 
 async function query<T extends pg.QueryResultRow>(node: string, sql: string): Promise<T[]> {
   const endpoint = running.endpoints[`fo/${node}`]!;
@@ -88,7 +78,7 @@ afterAll(async () => {
 describe('neo-db failover', () => {
   it('promotes a replica of a cluster whose primary is stopped, and services started from now on bind it as the primary', async () => {
     await running.stopNode('fo', 'fo-primary');
-    const io = captured();
+    const io = capturedOutput();
     expect(await runCli(['failover', 'fo'], io, paths)).toBe(0);
     const promoted = /fo: (fo-replica-\d) is the primary now/.exec(io.stdout)?.[1];
     expect(promoted, io.stdout + io.stderr).toBeDefined();
@@ -109,7 +99,7 @@ describe('neo-db failover', () => {
 
   it('fails over again from the promoted node while it still answers: fences it read-only, and says which node follows no primary', async () => {
     const current = runningTopology(paths).clusters['fo']!.primary.name;
-    const io = captured();
+    const io = capturedOutput();
     expect(await runCli(['failover', 'fo'], io, paths)).toBe(1);
     expect(io.stdout).toContain(`Old primary ${current}: fenced read-only`);
     expect(io.stdout).toContain('fo-primary still follows no primary: does not answer');
@@ -120,7 +110,7 @@ describe('neo-db failover', () => {
   }, 120_000);
 
   it('refuses, saying why, to promote a replica that is not one', async () => {
-    const io = captured();
+    const io = capturedOutput();
     expect(await runCli(['failover', 'fo', '--to', 'fo-nope'], io, paths)).toBe(2);
     expect(io.stderr).toContain('--to fo-nope is not a replica of fo');
   });
