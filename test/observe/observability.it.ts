@@ -15,6 +15,7 @@ import { CUTOVER_SCHEMA } from '@neo/data/cutover';
 import { migrateFleet } from '@neo/data/migrations';
 import { startObservability, startTopology, type RunningObservability, type RunningTopology } from '@neo/topology-runtime';
 import pg from 'pg';
+import { eventually } from '@neo/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrosschainApp } from '../../apps/crosschain/src/create-crosschain-app.js';
 import { createOracleApp } from '../../apps/oracle/src/create-oracle-app.js';
@@ -142,23 +143,8 @@ function superuser(cluster: string, node: string, database = 'postgres'): pg.Cli
   return new pg.Client(pgClientConfig({ ...endpoint, ...admin, database }));
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const result = await check();
-      if (result !== undefined) return result;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(500);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-}
-
 async function firing(alertname: string, node: string) {
-  return until(`${alertname} to fire for ${node}`, async () => {
+  return eventually(`${alertname} to fire for ${node}`, async () => {
     const alerts = await observe.client.alerts();
     return alerts.find((alert) => alert.labels['alertname'] === alertname && alert.labels['node'] === node && alert.state === 'firing');
   });
@@ -233,7 +219,7 @@ afterAll(async () => {
 
 describe('Prometheus on the running topology', () => {
   it('scrapes every service and every server through its exporter', async () => {
-    const targets = await until('every target up', async () => {
+    const targets = await eventually('every target up', async () => {
       const all = await observe.client.targets();
       return all.length > 0 && all.every((target) => target.health === 'up') ? all : undefined;
     });
@@ -257,7 +243,7 @@ describe('Prometheus on the running topology', () => {
   it("answers the seed's three queries as written, with the labels they group by", async () => {
     const [connections, latency, lag] = await Promise.all(
       SEED_QUERIES.map((query) =>
-        until(query, async () => ((await observe.client.query(query)).length > 0 ? observe.client.query(query) : undefined)),
+        eventually(query, async () => ((await observe.client.query(query)).length > 0 ? observe.client.query(query) : undefined)),
       ),
     );
     expect(connections!.map((sample) => sample.metric)).toContainEqual({ service: 'oracle', database: 'neo_oracle' });
@@ -266,7 +252,7 @@ describe('Prometheus on the running topology', () => {
     // Every service's latency, whatever its database: a replica set (oracle), a single primary
     // (voting) and the service's schema in the monolith (crosschain).
     const latencyQuery = SEED_QUERIES[1]!;
-    const services = await until('latency of every service', async () => {
+    const services = await eventually('latency of every service', async () => {
       const names = (await observe.client.query(latencyQuery)).map((sample) => sample.metric['service']).sort();
       return names.length === 3 ? names : undefined;
     });
@@ -293,7 +279,9 @@ describe('Prometheus on the running topology', () => {
     const empty: string[] = [];
     for (const { panel, expr } of queries) {
       try {
-        await until(`${panel}: ${expr}`, async () => ((await observe.client.query(expr)).length > 0 ? true : undefined), 60_000);
+        await eventually(`${panel}: ${expr}`, async () => ((await observe.client.query(expr)).length > 0 ? true : undefined), {
+          timeoutMs: 60_000,
+        });
       } catch {
         empty.push(`${panel}: ${expr}`);
       }
@@ -343,7 +331,7 @@ describe('alerts', () => {
     // The service saw the replica leave rotation and come back: each change logged once, with its place.
     const rotation = () =>
       dataEvents('oracle').filter((event) => event.event === 'replica-rotation' && event['node'] === 'blockchain/blockchain-replica-1');
-    await until('the replica to return to rotation in the log', async () =>
+    await eventually('the replica to return to rotation in the log', async () =>
       rotation().some((event) => event['inRotation'] === true) ? true : undefined,
     );
     // Logged per change, never per poll (it polls every 200 ms): no two consecutive events say the same.
@@ -352,7 +340,7 @@ describe('alerts', () => {
     expect(changes).toContain(true);
     for (let i = 1; i < changes.length; i++) expect(changes[i]).not.toBe(changes[i - 1]);
     expect(rotation()[0]).toMatchObject({ service: 'oracle', side: 'service', shard: 'neo_oracle' });
-    await until('the lag alert to clear', async () =>
+    await eventually('the lag alert to clear', async () =>
       (await observe.client.alerts()).some((alert) => alert.labels['alertname'] === 'NeoReplicaLagHigh') ? undefined : true,
     );
   }, 240_000);
@@ -368,7 +356,7 @@ describe('alerts', () => {
     expect(alert.labels).toMatchObject({ severity: 'critical', cluster: 'blockchain', role: 'primary' });
     // The service's lag probe found the primary gone: its breaker opened. Logged per change, not per poll
     // (it polls every 200 ms): each further "open" follows a "half-open" retry that failed.
-    await until('the primary breaker to open in the log', async () => (breakerStates().includes('open') ? true : undefined));
+    await eventually('the primary breaker to open in the log', async () => (breakerStates().includes('open') ? true : undefined));
     await sleep(3_000);
     const states = breakerStates();
     expect(states[0]).toBe('open');

@@ -8,6 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
+import { eventually } from '@neo/testing';
+import { PrometheusClient } from '@neo/topology-runtime';
+
+/** Prometheus scrapes every few seconds and the services start one by one: patient waits. */
+const SLOW = { timeoutMs: 120_000, intervalMs: 1_000 };
 
 /*
  * `npm start -- --observe` as an operator runs it: `neo-db up --observe` in its own process, on a
@@ -42,33 +47,6 @@ function smallTopology(): string {
   topology.clusters['blockchain']!.replicas = topology.clusters['blockchain']!.replicas.slice(0, 1);
   topology.services = { oracle: topology.services['oracle'], voting: topology.services['voting'] };
   return JSON.stringify(topology);
-}
-
-interface QueryResult {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-async function query(prometheus: string, promql: string): Promise<QueryResult[]> {
-  const response = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  const body = (await response.json()) as { status: string; data: { result: QueryResult[] } };
-  if (body.status !== 'success') throw new Error(`${promql}: ${JSON.stringify(body)}`);
-  return body.data.result;
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const result = await check();
-      if (result !== undefined) return result;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(1_000);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
 /** Every process below `pid` (children, their children…), from /proc. */
@@ -201,24 +179,37 @@ describe('neo-db up --observe', () => {
       }
     })();
     try {
-      const up = await until('up = 1 for every configured target', async () => {
-        const samples = await query(prometheus!, 'up');
-        const seen = new Map(samples.map((sample) => [`${sample.metric['job']} ${sample.metric['instance']}`, sample.value[1]]));
-        return targets.every((target) => seen.get(target) === '1') ? seen : undefined;
-      });
+      const prometheusClient = new PrometheusClient(prometheus!);
+      const up = await eventually(
+        'up = 1 for every configured target',
+        async () => {
+          const samples = await prometheusClient.query('up');
+          const seen = new Map(samples.map((sample) => [`${sample.metric['job']} ${sample.metric['instance']}`, sample.value[1]]));
+          return targets.every((target) => seen.get(target) === '1') ? seen : undefined;
+        },
+        SLOW,
+      );
       expect([...up.keys()].sort()).toEqual([...targets].sort());
 
       const [connections, latency, lag] = await Promise.all(
         SEED_QUERIES.map((promql) =>
-          until(promql, async () => ((await query(prometheus!, promql)).length > 0 ? query(prometheus!, promql) : undefined)),
+          eventually(
+            promql,
+            async () => ((await prometheusClient.query(promql)).length > 0 ? prometheusClient.query(promql) : undefined),
+            SLOW,
+          ),
         ),
       );
       expect(connections!.map((sample) => sample.metric)).toContainEqual({ service: 'oracle', database: 'neo_oracle' });
       expect(connections!.map((sample) => sample.metric)).toContainEqual({ service: 'voting', database: 'neo_voting' });
-      await until('latency of both services', async () => {
-        const names = (await query(prometheus!, SEED_QUERIES[1]!)).map((sample) => sample.metric['service']).sort();
-        return names.join() === 'oracle,voting' ? true : undefined;
-      });
+      await eventually(
+        'latency of both services',
+        async () => {
+          const names = (await prometheusClient.query(SEED_QUERIES[1]!)).map((sample) => sample.metric['service']).sort();
+          return names.join() === 'oracle,voting' ? true : undefined;
+        },
+        SLOW,
+      );
       expect(latency!.length).toBeGreaterThan(0);
       expect(lag!.map((sample) => sample.metric['node'])).toEqual(['blockchain/blockchain-replica-1']);
     } finally {
@@ -237,7 +228,10 @@ describe('neo-db up --observe', () => {
     cli.kill('SIGINT');
     const [code] = (await once(cli, 'exit')) as [number | null];
     expect(code, output).toBe(0);
-    await until('every process it started to end', async () => (started.every((pid) => !alive(pid)) ? true : undefined), 30_000);
+    await eventually('every process it started to end', async () => (started.every((pid) => !alive(pid)) ? true : undefined), {
+      ...SLOW,
+      timeoutMs: 30_000,
+    });
     expect(processesNaming(workDir)).toEqual([]);
     for (const address of addresses) expect(await isListening(address), address).toBe(false);
   }, 600_000);
