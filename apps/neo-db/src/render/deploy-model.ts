@@ -97,6 +97,11 @@ export function deployModel(
   return { clusters, services, passwordSecrets };
 }
 
+/** The variable a login's password is written as, before `${VAR}` is filled in: `${CORE_DB_PASSWORD:-local}` → `CORE_DB_PASSWORD`. */
+function passwordVariable(login: { password?: unknown } | undefined): string | undefined {
+  return /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(String(login?.password ?? ''))?.[1];
+}
+
 /**
  * The variable each cluster's password comes from, read from the topology file as written
  * (before `${VAR}` is filled in): `${CORE_DB_PASSWORD:-local}` → `CORE_DB_PASSWORD`.
@@ -105,8 +110,8 @@ export function passwordVariablesOf(rawTopology: unknown): Record<string, string
   const clusters = (rawTopology as { clusters?: Record<string, { credentials?: { password?: unknown } }> }).clusters ?? {};
   const result: Record<string, string> = {};
   for (const [name, cluster] of Object.entries(clusters)) {
-    const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(String(cluster.credentials?.password ?? ''));
-    if (match) result[name] = match[1]!;
+    const variable = passwordVariable(cluster.credentials);
+    if (variable) result[name] = variable;
   }
   return result;
 }
@@ -123,8 +128,8 @@ export function roleVariablesOf(rawTopology: unknown): Record<string, DeployServ
   for (const [name, service] of Object.entries(services)) {
     const roles = service.partitioning ? (['owner', 'app', 'readonly'] as const) : (['app', 'readonly'] as const);
     result[name] = roles.flatMap((role) => {
-      const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(String(service.roles?.[role]?.password ?? ''));
-      return match ? [{ role, variable: match[1]! }] : [];
+      const variable = passwordVariable(service.roles?.[role]);
+      return variable ? [{ role, variable }] : [];
     });
   }
   return result;
@@ -156,8 +161,8 @@ export function passwordSecretsOf(rawTopology: unknown): SecretVariable[] {
   };
   const result: SecretVariable[] = [];
   const add = (login: RawLogin, secret: string, key: string): void => {
-    const match = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}$/.exec(String(login?.password ?? ''));
-    if (match) result.push({ variable: match[1]!, secret, key });
+    const variable = passwordVariable(login);
+    if (variable) result.push({ variable, secret, key });
   };
   for (const [name, cluster] of Object.entries(raw.clusters ?? {})) {
     add(cluster.credentials, `neo-${name}-credentials`, 'password');
