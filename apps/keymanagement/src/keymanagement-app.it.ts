@@ -162,6 +162,22 @@ describe('key management service on its own databases', () => {
     expect(replicaReads(source.status!()) - before).toBe(10);
   });
 
+  it('encrypts for a caller who did not make the key while the replica lacks it: the primary is asked before a 404', async () => {
+    try {
+      await onReplica('SELECT pg_wal_replay_pause()');
+      await until(async () => {
+        const [row] = (await onReplica('SELECT pg_get_wal_replay_pause_state() AS state')) as { state: string }[];
+        return row?.state === 'paused';
+      }, 'replay to pause');
+      const id = await newKey('maker');
+      const sealed = await http.post(`/keys/${id}/encrypt`).set('x-user-id', 'someone-else').send({ plaintext: 'aGVsbG8=' }).expect(200);
+      expect(sealed.body.version).toBe(1);
+      await http.post(`/keys/${randomUUID()}/encrypt`).set('x-user-id', 'someone-else').send({ plaintext: 'aGVsbG8=' }).expect(404);
+    } finally {
+      await onReplica('SELECT pg_wal_replay_resume()');
+    }
+  });
+
   it('refuses a tampered ciphertext, one of another key, an unknown version (400), an unknown key (404), a taken name (409)', async () => {
     const id = await newKey();
     const other = await newKey();

@@ -23,7 +23,10 @@ export class KeyCryptoService {
   async encrypt(keyId: string, plaintext: Buffer): Promise<CiphertextResponse> {
     // The key and its current version in one read: after this user's rotation, the data layer
     // serves it from a node that has the rotation (read-your-writes), so the new version is used.
-    const key = await this.db.key.findUnique({ where: { id: keyId }, include: { versions: { orderBy: { version: 'desc' }, take: 1 } } });
+    // A key made a moment ago by another caller may not be on this replica yet: ask the primary
+    // before answering 404.
+    const read = () => this.db.key.findUnique({ where: { id: keyId }, include: { versions: { orderBy: { version: 'desc' }, take: 1 } } });
+    const key = (await read()) ?? (await withReadConsistency('primary', read));
     if (!key) throw new KeyNotFoundError(keyId);
     const [current] = key.versions;
     if (!current) throw new KeyNotFoundError(keyId);
