@@ -210,7 +210,7 @@ describe('loadTopology: sources', () => {
   });
 });
 
-describe('loadTopology: a cluster\'s failover block', () => {
+describe("loadTopology: a cluster's failover block", () => {
   const withFailover = (block: string): string => minimal().replace('replicas:', `failover: ${block}\n    replicas:`);
 
   it('is optional, and its fields default to 5 s unreachable and a check every 500 ms', () => {

@@ -1,0 +1,313 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDataSource, DataMetrics, PrimaryUnavailableError, type DataSource, type Endpoints } from '@neo/data';
+import { pgClientConfig, primaryEndpointKey, serviceTargets, toPgPoolConfig } from '@neo/topology';
+import { PrismaClient } from '../../../../libs/data/src/generated/replica-fixture/client.js';
+import { runCli } from '../cli.js';
+import { capturedOutput } from '../test-support/cli-io.js';
+import { workspacePaths, type WorkspacePaths } from '../workspace-paths.js';
+import type { FailoverEvent } from '../failover/auto-failover.js';
+import { up, type UpHandle } from './up.command.js';
+
+/*
+ * `npm start -- --auto-failover --no-services` in this process, on one cluster of a primary and two
+ * replicas (synchronous, TLS as the default topology), shared by three tests run in order:
+ * 1. a steady write-then-read load through @neo/data while the primary's postmaster is SIGKILLed:
+ *    the watchdog promotes a replica, writes resume there, reads never stop, every acknowledged
+ *    write is there once, the old primary streams again as a replica;
+ * 2. `neo-db failover` from "another terminal" leaves the old primary fenced; `neo-db rejoin`
+ *    brings it back through the running up's control channel, and refuses the primary itself;
+ * 3. a restart after a failover starts the promoted node as the primary and clones the fenced one.
+ */
+
+const CLUSTER = 'fo';
+const NODES = ['fo-primary', 'fo-replica-1', 'fo-replica-2'];
+const UNREACHABLE_FOR_MS = 1_000;
+/** How long a wait for the servers may take on a busy 2-core machine. */
+const WAIT = { timeout: 30_000, interval: 100 };
+const declared = {
+  version: 1,
+  clusters: {
+    [CLUSTER]: {
+      temperature: 'hot',
+      credentials: { user: 'neo_fo', password: 'fo-secret' },
+      primary: { name: 'fo-primary' },
+      replicas: [{ name: 'fo-replica-1' }, { name: 'fo-replica-2' }],
+      // A commit returns once a replica has it: the promoted replica has every acknowledged write.
+      synchronousReplicas: 1,
+      pool: { max: 4 },
+      tls: {},
+      failover: { unreachableForMs: UNREACHABLE_FOR_MS, checkIntervalMs: 200 },
+    },
+  },
+  services: { fixture: { cluster: CLUSTER, database: 'neo_failover_fixture', reads: { maxLagMs: 1_000, lagPollIntervalMs: 100 } } },
+  monolith: { cluster: CLUSTER, database: 'neo_service_layer' },
+};
+
+const savedEnv = Object.fromEntries(['NEO_TOPOLOGY', 'NEO_DATA_DIR', 'NEO_PGBOUNCER_METRICS_PORT'].map((key) => [key, process.env[key]]));
+let workDir: string;
+let paths: WorkspacePaths;
+let handle: UpHandle | undefined;
+let lines: string[] = [];
+const log = (line: string): void => void lines.push(line);
+let source: DataSource<PrismaClient> | undefined;
+
+const endpoints = (): Endpoints => JSON.parse(readFileSync(paths.endpointsFile, 'utf8')) as Endpoints;
+const failoverEvents = (): FailoverEvent[] =>
+  lines.filter((line) => line.startsWith('{"event":"failover"')).map((line) => JSON.parse(line) as FailoverEvent);
+
+async function query<T extends pg.QueryResultRow>(node: string, sql: string, database = 'neo_failover_fixture'): Promise<T[]> {
+  const running = handle!.running;
+  const endpoint = endpoints()[`${CLUSTER}/${node}`]!;
+  const client = new pg.Client(pgClientConfig({ ...endpoint, ...running.admin[CLUSTER]!, database }));
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const inRecovery = async (node: string): Promise<boolean> =>
+  (await query<{ r: boolean }>(node, 'select pg_is_in_recovery() as r', 'postgres'))[0]!.r;
+
+/** The nodes streaming from `primary`, by application_name. */
+const streamingFrom = async (primary: string): Promise<string[]> =>
+  (
+    await query<{ name: string }>(
+      primary,
+      "select application_name as name from pg_stat_replication where state = 'streaming' order by 1",
+      'postgres',
+    )
+  ).map((row) => row.name);
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'neo-auto-failover-'));
+  // As root the servers run as the OS user `postgres`, which must reach the data directory.
+  chmodSync(workDir, 0o755);
+  writeFileSync(join(workDir, 'topology.yaml'), JSON.stringify(declared));
+  process.env['NEO_TOPOLOGY'] = join(workDir, 'topology.yaml');
+  process.env['NEO_DATA_DIR'] = join(workDir, 'data');
+  process.env['NEO_PGBOUNCER_METRICS_PORT'] = '0';
+  paths = workspacePaths(undefined, process.env);
+  handle = await up({ wipe: true, provider: 'embedded', servicesToo: false, autoFailover: true, log });
+  // As the service's login (the cluster's credentials): the table is its own.
+  const owner = new pg.Client(toPgPoolConfig(serviceTargets(handle.running.topology, 'fixture').primary));
+  await owner.connect();
+  await owner.query(
+    'create table item (id serial primary key, name text not null, value int not null default 0, created_at timestamp(3) not null default now())',
+  );
+  await owner.end();
+  source = createDataSource({
+    service: 'fixture',
+    topology: handle.running.topology,
+    createClient: (adapter) => new PrismaClient({ adapter }),
+    metrics: new DataMetrics({ service: 'fixture' }),
+  });
+  await source.ready();
+}, 180_000);
+
+afterAll(async () => {
+  await source?.close();
+  await handle?.stop();
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  rmSync(workDir, { recursive: true, force: true });
+}, 120_000);
+
+interface Load {
+  acknowledged: string[];
+  ackedAt: number[];
+  failed: { name: string; error: string }[];
+  readErrors: unknown[];
+  reads: number;
+  /** The longest time between two answered reads. */
+  longestReadGapMs: number;
+}
+
+/** Write-then-read in a loop, and a reader that never pauses, until stopped. */
+function startLoad(client: PrismaClient, prefix: string): { result: Load; stop: () => Promise<void> } {
+  const result: Load = { acknowledged: [], ackedAt: [], failed: [], readErrors: [], reads: 0, longestReadGapMs: 0 };
+  let stopping = false;
+  const writer = (async () => {
+    for (let i = 0; !stopping; i++) {
+      const name = `${prefix}-${i}`;
+      try {
+        const row = await client.item.create({ data: { name } });
+        result.acknowledged.push(name);
+        result.ackedAt.push(performance.now());
+        await client.item.findUnique({ where: { id: row.id } });
+      } catch (error) {
+        // Only the typed 503 is an acceptable answer while the primary moves.
+        result.failed.push({ name, error: error instanceof PrimaryUnavailableError ? 'PrimaryUnavailableError' : String(error) });
+        await sleep(10);
+      }
+      await sleep(2);
+    }
+  })();
+  const reader = (async () => {
+    let last = performance.now();
+    while (!stopping) {
+      try {
+        await client.item.findFirst({ orderBy: { id: 'desc' } });
+        result.reads++;
+        const now = performance.now();
+        result.longestReadGapMs = Math.max(result.longestReadGapMs, now - last);
+        last = now;
+      } catch (error) {
+        result.readErrors.push(error);
+      }
+      await sleep(2);
+    }
+  })();
+  return {
+    result,
+    stop: async () => {
+      stopping = true;
+      await Promise.all([writer, reader]);
+    },
+  };
+}
+
+/** Every acknowledged write present exactly once; a failed one at most once (its commit may have happened before the answer was lost). */
+async function expectWritesKept(node: string, load: Load): Promise<void> {
+  const rows = await query<{ name: string; n: string }>(node, 'select name, count(*) as n from item group by name');
+  const counts = new Map(rows.map((row) => [row.name, Number(row.n)]));
+  expect(load.acknowledged.filter((name) => counts.get(name) !== 1)).toEqual([]);
+  expect(load.failed.filter(({ name }) => (counts.get(name) ?? 0) > 1)).toEqual([]);
+}
+
+const currentPrimaryRecord = (): { primary: string } =>
+  JSON.parse(readFileSync(join(workDir, 'data', CLUSTER, 'current-primary.json'), 'utf8')) as { primary: string };
+
+describe('neo-db up --auto-failover', () => {
+  it('promotes a replica when the primary is killed under load: writes resume there, reads never stop, nothing lost, the old primary streams again', async () => {
+    const load = startLoad(source!.client, 'auto');
+    await vi.waitFor(
+      () => expect(load.result.acknowledged.length, JSON.stringify(load.result.failed.slice(-1))).toBeGreaterThanOrEqual(50),
+      WAIT,
+    );
+
+    const pid = Number(readFileSync(join(handle!.running.dataDir!, CLUSTER, 'fo-primary', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const killedAt = performance.now();
+    const ackedBeforeKill = load.result.acknowledged.length;
+    process.kill(pid, 'SIGKILL');
+
+    // The watchdog notices, promotes, records and brings the old primary back: one JSON event says so.
+    await vi.waitFor(() => expect(failoverEvents()).toHaveLength(1), { timeout: 60_000, interval: 100 });
+    const event = failoverEvents()[0]!;
+    expect(event, JSON.stringify(event)).toMatchObject({ cluster: CLUSTER, oldPrimary: 'fo-primary', outcome: 'promoted' });
+    expect(event.rejoinError).toBeUndefined();
+    const promoted = event.newPrimary!;
+    expect(['fo-replica-1', 'fo-replica-2']).toContain(promoted);
+
+    await vi.waitFor(() => expect(load.result.acknowledged.length).toBeGreaterThanOrEqual(ackedBeforeKill + 50), WAIT);
+    await load.stop();
+    const firstAfter = load.result.ackedAt[ackedBeforeKill]!;
+    const outageMs = firstAfter - killedAt;
+    console.log(
+      `auto-failover: writes unavailable ${Math.round(outageMs)} ms after the SIGKILL (declared unreachableForMs ${UNREACHABLE_FOR_MS}, ` +
+        `the primary had not answered for ${event.unreachableMs} ms when the failover began; failover ${event.durationMs} ms; ` +
+        `old primary back as a replica in ${event.rejoinMs} ms); longest gap between two reads ${Math.round(load.result.longestReadGapMs)} ms; ` +
+        `${load.result.failed.length} writes got the typed 503, ${load.result.reads} reads, ${load.result.readErrors.length} read errors`,
+    );
+    // Writes are back within the declared time, the checks around it and the promotion.
+    expect(outageMs).toBeGreaterThanOrEqual(UNREACHABLE_FOR_MS);
+    expect(outageMs).toBeLessThan(UNREACHABLE_FOR_MS + 10_000);
+    expect(load.result.readErrors).toEqual([]);
+    expect(load.result.failed.filter((failure) => failure.error !== 'PrimaryUnavailableError')).toEqual([]);
+    await expectWritesKept(promoted, load.result);
+    expect(source!.status!().find((node) => node.role === 'primary')?.label).toBe(`${CLUSTER}/${promoted}/neo_failover_fixture`);
+
+    // The old primary streams from the new one and has every row; the other replica follows it too.
+    expect(await inRecovery('fo-primary')).toBe(true);
+    expect(await streamingFrom(promoted)).toEqual(NODES.filter((node) => node !== promoted));
+    const total = (await query<{ n: string }>(promoted, 'select count(*) as n from item'))[0]!.n;
+    await vi.waitFor(
+      async () => expect((await query<{ n: string }>('fo-primary', 'select count(*) as n from item'))[0]!.n).toBe(total),
+      WAIT,
+    );
+
+    // Recorded where services, neo-db and the next start look.
+    expect(endpoints()[primaryEndpointKey(CLUSTER)]).toEqual(endpoints()[`${CLUSTER}/${promoted}`]);
+    expect(currentPrimaryRecord().primary).toBe(promoted);
+    const metricsUrl = /metrics of this process .*: (http:\S+)/.exec(lines.join('\n'))?.[1];
+    expect(metricsUrl, lines.join('\n')).toBeDefined();
+    const metrics = await (await fetch(metricsUrl!)).text();
+    expect(metrics).toContain(`neo_failovers_total{cluster="${CLUSTER}",outcome="promoted"} 1`);
+    expect(metrics).toContain(`neo_failover_duration_seconds_count{cluster="${CLUSTER}",outcome="promoted"} 1`);
+
+    // One outage, one promotion: the watchdog now watches the new primary, which answers.
+    await sleep(UNREACHABLE_FOR_MS * 2);
+    expect(failoverEvents()).toHaveLength(1);
+  }, 120_000);
+
+  it('neo-db rejoin brings a fenced old primary back through the running up, and refuses the primary itself', async () => {
+    const before = currentPrimaryRecord().primary;
+    // `neo-db failover` from another terminal: the primary still answers, so it is fenced, not stopped.
+    const failover = capturedOutput();
+    expect(await runCli(['failover', CLUSTER], failover, paths), failover.stdout + failover.stderr).toBe(0);
+    const promoted = currentPrimaryRecord().primary;
+    expect(promoted).not.toBe(before);
+    expect(failover.stdout).toContain(`make it a replica again with: neo-db rejoin ${CLUSTER} ${before}`);
+    expect(await inRecovery(before)).toBe(false);
+
+    const refused = capturedOutput();
+    expect(await runCli(['rejoin', CLUSTER, promoted], refused, paths)).toBe(1);
+    expect(refused.stderr).toContain(`${promoted} is the primary of ${CLUSTER} now`);
+    const unknown = capturedOutput();
+    expect(await runCli(['rejoin', CLUSTER, 'fo-nope'], unknown, paths)).toBe(1);
+    expect(unknown.stderr).toContain(`${CLUSTER} has no node "fo-nope"; its nodes: ${NODES.join(', ')}`);
+    const usage = capturedOutput();
+    expect(await runCli(['rejoin', CLUSTER], usage, paths)).toBe(2);
+
+    const rejoin = capturedOutput();
+    expect(await runCli(['rejoin', CLUSTER, before], rejoin, paths), rejoin.stderr).toBe(0);
+    expect(rejoin.stdout).toContain(`${CLUSTER}: ${before} rejoined as a replica of ${promoted}`);
+    expect(await inRecovery(before)).toBe(true);
+    expect(await streamingFrom(promoted)).toEqual(NODES.filter((node) => node !== promoted));
+    // A fenced primary answers its checks: the watchdog took no action of its own.
+    expect(failoverEvents()).toHaveLength(1);
+  }, 120_000);
+
+  it('a restart after a failover starts the promoted node as the primary, and clones the old one that cannot follow it', async () => {
+    // Fail over once more and stop without bringing the fenced node back: it has no standby.signal.
+    const failover = capturedOutput();
+    expect(await runCli(['failover', CLUSTER], failover, paths), failover.stdout + failover.stderr).toBe(0);
+    const primary = currentPrimaryRecord().primary;
+    const fenced = /Old primary (\S+): fenced/.exec(failover.stdout)?.[1];
+    expect(fenced, failover.stdout).toBeDefined();
+    await query(primary, "insert into item (name) values ('before-restart')");
+    await source!.close();
+    source = undefined;
+    await handle!.stop();
+    handle = undefined;
+    // Stopping the servers is no outage: the watchdogs stopped first.
+    expect(failoverEvents()).toHaveLength(1);
+
+    const notRunning = capturedOutput();
+    expect(await runCli(['rejoin', CLUSTER, fenced!], notRunning, paths)).toBe(1);
+    expect(notRunning.stderr).toContain('no `npm start` is running');
+    expect(existsSync(join(workDir, 'data', 'control.json'))).toBe(false);
+
+    lines = [];
+    handle = await up({ wipe: false, provider: 'embedded', servicesToo: false, log });
+    expect(lines.join('\n')).toContain(`cluster ${CLUSTER}: ${primary} is the primary since a failover`);
+    expect(handle.running.topology.clusters[CLUSTER]!.primary.name).toBe(primary);
+    expect(lines.join('\n')).toContain(`cloned replica ${CLUSTER}/${fenced} from its primary`);
+    expect(endpoints()[primaryEndpointKey(CLUSTER)]).toEqual(endpoints()[`${CLUSTER}/${primary}`]);
+    expect(await inRecovery(primary)).toBe(false);
+    for (const node of NODES.filter((name) => name !== primary)) expect(await inRecovery(node)).toBe(true);
+    await vi.waitFor(async () => expect(await streamingFrom(primary)).toEqual(NODES.filter((node) => node !== primary)), WAIT);
+    await vi.waitFor(async () => expect(await query(fenced!, "select name from item where name = 'before-restart'")).toHaveLength(1), WAIT);
+    // The cluster takes writes on its primary, and they reach the cloned node.
+    await query(primary, "insert into item (name) values ('after-restart')");
+    await vi.waitFor(async () => expect(await query(fenced!, "select name from item where name = 'after-restart'")).toHaveLength(1), WAIT);
+  }, 120_000);
+});
