@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import { failoverSchema, type Topology } from '@neo/topology';
 import { PrimaryWatchdog, TopologyRuntimeError, type FailoverNode } from '@neo/topology-runtime';
 import { FailoverMetrics, type FailoverOutcome } from './failover-metrics.js';
-import type { LocalFailover } from './local-failover.js';
+import { FailoverRefusal, type LocalFailover } from './local-failover.js';
 
 /** One automatic failover as it ended, logged as one JSON line. */
 export interface FailoverEvent {
@@ -82,7 +82,7 @@ async function failOver(
   const base = { event: 'failover' as const, cluster, oldPrimary: primary.name, unreachableMs: Math.round(unreachableMs) };
   let event: FailoverEvent;
   try {
-    const done = await options.failover.failOver(cluster);
+    const done = await options.failover.failOver(cluster, primary.name);
     const durationMs = performance.now() - started;
     metrics.record(cluster, 'promoted', durationMs / 1000);
     event = {
@@ -103,8 +103,9 @@ async function failOver(
     }
   } catch (error) {
     const durationMs = performance.now() - started;
-    const outcome: FailoverOutcome =
-      error instanceof TopologyRuntimeError && error.code === 'RUNTIME_FAILOVER_REFUSED' ? 'refused' : 'failed';
+    const refused =
+      error instanceof FailoverRefusal || (error instanceof TopologyRuntimeError && error.code === 'RUNTIME_FAILOVER_REFUSED');
+    const outcome: FailoverOutcome = refused ? 'refused' : 'failed';
     metrics.record(cluster, outcome, durationMs / 1000);
     event = { ...base, durationMs: Math.round(durationMs), outcome, error: (error as Error).message, at: new Date().toISOString() };
   }

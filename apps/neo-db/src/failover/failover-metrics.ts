@@ -1,6 +1,9 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-/** How an automatic failover ended: `promoted` (a replica took over), `refused` (none was fit) or `failed`. */
+/**
+ * How an automatic failover ended: `promoted` (a replica took over), `refused` (none was fit, or
+ * another node had become the primary meanwhile) or `failed`.
+ */
 export type FailoverOutcome = 'promoted' | 'refused' | 'failed';
 
 /**

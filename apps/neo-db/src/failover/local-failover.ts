@@ -42,10 +42,17 @@ export class LocalFailover {
     return { name, target: { host: endpoint.host, port: endpoint.port, user: admin.user, password: admin.password, tls: admin.tls } };
   }
 
-  /** Promotes a replica of `cluster` (fencing its primary first) and records it as the primary. */
-  failOver(cluster: string): Promise<ClusterFailover> {
+  /**
+   * Promotes a replica of `cluster` (fencing its primary first) and records it as the primary.
+   * With `expected`, refused when another node became the primary meanwhile (a `neo-db failover`
+   * from another terminal): failing over again would fence a healthy primary.
+   */
+  failOver(cluster: string, expected?: string): Promise<ClusterFailover> {
     return this.serialized(cluster, async () => {
       const primary = await this.currentPrimary(cluster);
+      if (expected !== undefined && primary !== expected) {
+        throw new FailoverRefusal(`${expected} is no longer the primary of ${cluster} (${primary} is since): nothing to fail over`);
+      }
       return failOverCluster(this.withPrimary(cluster, primary), cluster, this.running.admin[cluster]!, {
         endpointsFile: this.paths.endpointsFile,
         localDataDir: this.paths.localDataDir,
