@@ -22,7 +22,8 @@ import { up, type UpHandle } from './up.command.js';
  *    streams again as a replica;
  * 2. `neo-db failover` from "another terminal" leaves the old primary fenced; `neo-db rejoin`
  *    brings it back through the running up's control channel, and refuses the primary itself;
- * 3. a restart after a failover starts the promoted node as the primary and clones the fenced one.
+ * 3. a restart after a failover starts the promoted node as the primary and clones the fenced one;
+ * 4. a restart clones again a node that looks like a replica but cannot follow the new primary.
  */
 
 const CLUSTER = 'fo';
@@ -345,5 +346,31 @@ describe('neo-db up --auto-failover', () => {
     // The cluster takes writes on its primary, and they reach the cloned node.
     await query(primary, "insert into item (name) values ('after-restart')");
     await vi.waitFor(async () => expect(await query(fenced!, "select name from item where name = 'after-restart'")).toHaveLength(1), WAIT);
+  }, 120_000);
+
+  it('a restart clones again a node that looks like a replica but cannot follow the new primary', async () => {
+    // The fenced primary wrote WAL after the promotion (at least its shutdown checkpoint): as a
+    // replica it cannot follow the promoted node's timeline. standby.signal makes it look like one.
+    const fenced = currentPrimaryRecord().primary;
+    const primary = NODES.find((node) => node !== fenced && node !== 'fo-primary')!;
+    const failover = capturedOutput();
+    expect(
+      await runCli(['failover', CLUSTER, '--to', primary, '--max-lag-bytes', '65536'], failover, paths),
+      failover.stdout + failover.stderr,
+    ).toBe(0);
+    await query(primary, "insert into item (name) values ('before-second-restart')");
+    await handle!.stop();
+    handle = undefined;
+    writeFileSync(join(workDir, 'data', CLUSTER, fenced, 'standby.signal'), '');
+
+    lines = [];
+    handle = await up({ wipe: false, provider: 'embedded', servicesToo: false, log });
+    expect(lines.join('\n')).toContain(`${CLUSTER}/${fenced} does not follow ${primary}: cloning it again from there`);
+    expect(await inRecovery(fenced)).toBe(true);
+    await vi.waitFor(async () => expect(await streamingFrom(primary)).toEqual(NODES.filter((node) => node !== primary)), WAIT);
+    await vi.waitFor(
+      async () => expect(await query(fenced, "select name from item where name = 'before-second-restart'")).toHaveLength(1),
+      WAIT,
+    );
   }, 120_000);
 });

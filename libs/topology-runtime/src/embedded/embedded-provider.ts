@@ -255,11 +255,12 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
     context.log(`cloned replica ${endpointKey(plan.name, name)} from its primary (${method})`);
   }
   const replicas = await Promise.all(replicaNames.map((name) => startNode(plan, name, 'replica', context, nodes, primary)));
+  // Before any commit: the promoted primary may wait for a synchronous replica that cannot follow it yet.
+  if (failedOver) await recloneUnfollowing(replicas, primary, nodes, context);
   // The replicas follow along while the roles and databases are created.
   await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log: context.log });
   await provisionRoles(target, plan, context.log);
   if (plan.audit && context.pgaudit) await provisionAudit(target, plan, plan.audit);
-  if (failedOver) await recloneUnfollowing(replicas, primary, nodes, context);
   await waitForReplicaStreaming(
     target,
     replicas.map((replica) => replica.name),
