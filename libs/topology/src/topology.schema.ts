@@ -253,8 +253,8 @@ export type ServiceAudit = z.infer<typeof serviceAuditSchema>;
 
 /**
  * How `neo-db up --auto-failover` watches the cluster's primary: it is asked every `checkIntervalMs`
- * (a connect and `SELECT 1`, given up after `checkIntervalMs` too), and once it has answered none
- * of the checks for `unreachableForMs`, a replica is promoted (with the fencing of `neo-db failover`)
+ * (a connect and `SELECT 1`, which may take what is left of `unreachableForMs`), and once it has
+ * answered nothing for `unreachableForMs`, a replica is promoted (with the fencing of `neo-db failover`)
  * and the old primary is brought back as a replica of it. A cluster without replicas is not watched.
  */
 export const failoverSchema = guided(

@@ -59,7 +59,7 @@ describe('PrimaryWatchdog', () => {
     expect(calls[0]!.at).toBeLessThan(900);
   });
 
-  it('gives a check up after the interval: a server that accepts and never answers counts as down, and keeps no connection to it', async () => {
+  it('takes a server that accepts and never answers for down once the declared time is over, and keeps no connection to it', async () => {
     const calls: string[] = [];
     const watchdog = PrimaryWatchdog.start({
       cluster: 'fo',
@@ -71,7 +71,7 @@ describe('PrimaryWatchdog', () => {
     await sleep(1_000);
     await watchdog.stop();
     expect(calls).toEqual(['fo-primary']);
-    expect(accepted.length).toBeGreaterThanOrEqual(5);
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
     await vi.waitFor(() => expect(closed).toBe(accepted.length));
   });
 

@@ -9,7 +9,7 @@ export interface PrimaryWatchdogOptions {
   readonly currentPrimary: () => Promise<FailoverNode>;
   /** How long the primary may answer no check before `onUnreachable` is called. */
   readonly unreachableForMs: number;
-  /** How often the primary is checked; a check is also given up after this long. */
+  /** How often the primary is checked (a check that is slow to answer delays the next one). */
   readonly checkIntervalMs: number;
   /**
    * The primary has answered no check for `unreachableForMs`: called once per outage (never
@@ -20,9 +20,13 @@ export interface PrimaryWatchdogOptions {
 }
 
 /**
- * Watches one cluster's primary: every `checkIntervalMs` a connection and `SELECT 1`, bounded by
- * the same interval. Once the primary has failed every check for `unreachableForMs`, it calls
- * `onUnreachable` (which promotes a replica), one outage at a time.
+ * Watches one cluster's primary: every `checkIntervalMs` a connection and `SELECT 1`. Once the
+ * primary has failed every check for `unreachableForMs`, it calls `onUnreachable` (which promotes a
+ * replica), one outage at a time.
+ *
+ * A check may take as long as is left of the declared time: a primary that is slow to answer (a
+ * busy machine, a TLS handshake behind a long queue) is alive, and only one that has answered
+ * nothing for the whole `unreachableForMs` is taken for dead. A refused connection fails at once.
  *
  * Once per outage, whatever the action's outcome: an action that failed halfway (a replica
  * promoted, its record not written) must not be run again, or a second replica would be promoted
@@ -64,7 +68,9 @@ export class PrimaryWatchdog {
           watched = primary.name;
           failingSince = undefined;
         }
-        const answered = await answers(primary, checkIntervalMs);
+        // Bounded by what is left of the declared time, never less than one interval.
+        const left = failingSince === undefined ? unreachableForMs : unreachableForMs - (tick - failingSince);
+        const answered = await answers(primary, Math.max(checkIntervalMs, left));
         if (this.stopped) break;
         if (answered) {
           failingSince = undefined;
