@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology } from '@neo/data';
@@ -72,6 +72,29 @@ describe('neo-db command line', () => {
     const down = capturedOutput();
     expect(await runCli(['failover', cluster], down, paths)).toBe(1);
     expect(down.stderr).toContain(`no replica of ${cluster} can be promoted: ${declared.replicas[0]!.name} does not answer`);
+  });
+
+  it('`neo-db rejoin` needs a cluster and a node, and says when no npm start runs to do it (also after one died)', async () => {
+    const usage = capturedOutput();
+    expect(await runCli(['rejoin', 'core'], usage, paths)).toBe(2);
+    expect(usage.stderr).toContain('name the cluster and the node to bring back, e.g. neo-db rejoin core core-primary');
+
+    const nothing = capturedOutput();
+    expect(await runCli(['rejoin', 'core', 'core-primary'], nothing, paths)).toBe(1);
+    expect(nothing.stderr).toContain(`no \`npm start\` is running for ${paths.localDataDir}`);
+
+    // The record of an `npm start` that was killed: its process is gone.
+    mkdirSync(paths.localDataDir, { recursive: true });
+    writeFileSync(join(paths.localDataDir, 'control.json'), JSON.stringify({ pid: 2 ** 22 + 1, port: await getPort(), token: 'x' }));
+    const dead = capturedOutput();
+    expect(await runCli(['rejoin', 'core', 'core-primary'], dead, paths)).toBe(1);
+    expect(dead.stderr).toContain('no `npm start` is running');
+  });
+
+  it('`neo-db up --auto-failover` refuses servers it does not run', async () => {
+    const io = capturedOutput();
+    expect(await runCli(['up', '--auto-failover', '--provider', 'external'], io, paths)).toBe(2);
+    expect(io.stderr).toContain('--auto-failover needs servers this process runs (--provider embedded)');
   });
 
   it('`neo-db status` before anything was started says to run npm start first', async () => {

@@ -81,8 +81,13 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
         ...(parsed.values['to'] !== undefined ? { to: parsed.values['to'] as string } : {}),
         ...(maxLag !== undefined ? { maxLagBytes: Number(maxLag) } : {}),
         endpointsFile: where.endpointsFile,
+        localDataDir: where.localDataDir,
         log: io.out,
       });
+    }
+    if (command.name === 'rejoin') {
+      const { rejoinCommand } = await import('./commands/rejoin.command.js');
+      return await rejoinCommand(parsed.positionals, where, io.out);
     }
     if (command.name === 'backup') {
       const { backupCommand } = await import('./commands/backup.command.js');
@@ -132,6 +137,12 @@ async function upCommand(values: Record<string, string | boolean | undefined>, p
   if (!(PROVIDERS as readonly string[]).includes(provider)) {
     throw new NeoDbError(`--provider must be one of ${PROVIDERS.join(', ')} (got "${provider}")`, 'usage');
   }
+  if (values['auto-failover'] === true && provider !== 'embedded' && provider !== 'auto') {
+    throw new NeoDbError(
+      `--auto-failover needs servers this process runs (--provider embedded): the ${provider} provider's servers are not brought back by it`,
+      'usage',
+    );
+  }
   const binaries = (values['binaries'] as string | undefined) ?? process.env['NEO_PG_BINARIES'] ?? 'embedded';
   if (!(BINARIES as readonly string[]).includes(binaries)) {
     throw new NeoDbError(`--binaries must be one of ${BINARIES.join(', ')} (got "${binaries}")`, 'usage');
@@ -144,6 +155,7 @@ async function upCommand(values: Record<string, string | boolean | undefined>, p
     servicesToo: values['no-services'] !== true,
     flags,
     observe: values['observe'] === true,
+    autoFailover: values['auto-failover'] === true,
     log: io.out,
   });
   return 0;

@@ -55,6 +55,7 @@ export const COMMANDS: readonly CommandUsage[] = [
       'no-services': { type: 'boolean', default: false },
       flags: { type: 'string' },
       observe: { type: 'boolean', default: false },
+      'auto-failover': { type: 'boolean', default: false },
     },
     optionHelp: [
       ['--wipe', 'start from empty: data, and the runtime flags back to the defaults'],
@@ -69,6 +70,10 @@ export const COMMANDS: readonly CommandUsage[] = [
         'where services read UseShardedDatabase.* (default file: .neo/flags.yaml; unleash: a local unleash-server)',
       ],
       ['--observe', 'also run Prometheus and a postgres_exporter per server (Debian packages prometheus, prometheus-postgres-exporter)'],
+      [
+        '--auto-failover',
+        "watch each cluster's primary; when it answers nothing for the cluster's failover.unreachableForMs (default 5 s), promote a replica and bring the old primary back as its replica",
+      ],
     ],
   },
   {
@@ -226,7 +231,7 @@ export const COMMANDS: readonly CommandUsage[] = [
       'primary_slot_name by ALTER SYSTEM and reload) and records it as the primary in the endpoints file (.neo/endpoints.json).',
       'Refuses, saying why, when no replica answers or the choice would lose WAL another node has. Running services find the new',
       'primary at their next replica poll (they ask every node whether it is in recovery). Exit 1 if a replica could not be',
-      'repointed. Needs the topology running (npm start). Not yet: bringing the old primary back as a replica from the command line (rebuild it).',
+      'repointed. Needs the topology running (npm start). Bring the old primary back as a replica with: neo-db rejoin <cluster> <node>.',
     ],
     options: { to: { type: 'string' }, 'max-lag-bytes': { type: 'string' } },
     optionHelp: [
@@ -236,6 +241,19 @@ export const COMMANDS: readonly CommandUsage[] = [
         "how much WAL the promoted replica may lack compared with the most caught-up node or the old primary's last position (default 0: lose nothing)",
       ],
     ],
+  },
+  {
+    name: 'rejoin',
+    args: '<cluster> <node>',
+    summary:
+      'bring a node (the old primary after a failover, dead or fenced) back as a replica of the current primary: a fresh clone, then streaming',
+    details: [
+      'Asks the running `npm start`, the process that runs the servers, through its control channel (.neo/data/control.json):',
+      "it stops the node, clones it afresh from the cluster's primary now (what it wrote after the failover is discarded), starts",
+      'it and waits until it streams. Refused, saying why, for the node that is the primary now. Needs the topology running (npm start).',
+    ],
+    options: {},
+    optionHelp: [],
   },
   {
     name: 'top',

@@ -14,14 +14,15 @@ export interface PgBouncerMetricsServer {
 /**
  * Serves `/metrics` for the PgBouncers `neo-db up` started: connection reuse
  * (`neo_pgbouncer_connection_reuse_ratio{cluster,database}`), the counts behind it and each
- * pool's connections by state, read from each PgBouncer's admin console when scraped.
+ * pool's connections by state, read from each PgBouncer's admin console when scraped; and whatever
+ * else `registry` holds (the automatic failovers of `--auto-failover`).
  * `$NEO_PGBOUNCER_METRICS_PORT` moves it (0: any free port).
  */
 export async function servePgBouncerMetrics(
   pgbouncers: readonly RunningPgBouncer[],
   env: NodeJS.ProcessEnv = process.env,
+  registry: Registry = new Registry(),
 ): Promise<PgBouncerMetricsServer> {
-  const registry = new Registry();
   const monitors: PgBouncerReuseMonitor[] = [];
   try {
     for (const p of pgbouncers) {

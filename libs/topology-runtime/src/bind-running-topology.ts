@@ -1,10 +1,10 @@
-import { endpointFields, type DeclaredNode, type Topology } from '@neo/topology';
+import { applyCurrentPrimary, endpointFields, type DeclaredNode, type Topology } from '@neo/topology';
 import type { ProviderRun } from './provider-run.js';
 import { endpointKey } from './topology-runtime.types.js';
 
 /**
  * The topology as it runs: each running node gets its host/port, replicas that
- * do not run are left out, and (external) databases carry their prefix and
+ * do not run are left out, the node the runtime started as primary after a failover is the primary, and (external) databases carry their prefix and
  * clusters the credentials of their URL. Clusters that were not started stay as declared.
  */
 export function bindRunningTopology(topology: Topology, run: ProviderRun): Topology {
@@ -18,6 +18,8 @@ export function bindRunningTopology(topology: Topology, run: ProviderRun): Topol
     if (!primary) continue;
     cluster.primary = primary;
     cluster.replicas = cluster.replicas.flatMap((replica) => bindNode(name, replica) ?? []);
+    // The runtime started a replica as the primary (it took over in a failover before this run).
+    applyCurrentPrimary(name, cluster, run.endpoints);
     const tls = run.tls?.[name];
     if (tls && cluster.tls) cluster.tls = { ...cluster.tls, ca: cluster.tls.ca ?? tls.ca };
     // `tls: {}` asks the runtime for a local CA; a provider that made none (servers given by URL,

@@ -14,6 +14,8 @@ export { planClusterRoles, type ClusterRolesPlan, type ServiceAccess } from './p
 export { waitForReplicaStreaming } from './replication/wait-for-replica-streaming.js';
 export { promoteReplica, type FailoverNode, type FailoverOptions, type FailoverResult } from './replication/promote-replica.js';
 export { readNodeRoles, type NodeRole } from './replication/read-node-roles.js';
+export { PrimaryWatchdog, type PrimaryWatchdogOptions } from './replication/primary-watchdog.js';
+export { readCurrentPrimary, writeCurrentPrimary, currentPrimaryFile, type CurrentPrimaryRecord } from './embedded/current-primary.js';
 export { containerRuntimeAvailable } from './testcontainers/container-runtime-detection.js';
 export { TopologyRuntimeError, type TopologyRuntimeErrorCode } from './errors.js';
 export {

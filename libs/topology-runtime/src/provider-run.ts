@@ -25,5 +25,7 @@ export interface ProviderRun {
   startNode(cluster: string, node: string): Promise<void>;
   /** Embedded: see `RunningTopology.rejoinAsReplica`. */
   rejoinAsReplica?(cluster: string, node: string, primary: string): Promise<void>;
+  /** Embedded: see `RunningTopology.recordPrimary`. */
+  recordPrimary?(cluster: string, node: string): Promise<void>;
   stop(): Promise<void>;
 }

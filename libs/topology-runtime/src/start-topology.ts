@@ -69,6 +69,7 @@ export async function startTopology(topology: Topology, options: StartTopologyOp
     stopNode: (cluster, node) => run.stopNode(cluster, node),
     startNode: (cluster, node) => run.startNode(cluster, node),
     ...(run.rejoinAsReplica ? { rejoinAsReplica: run.rejoinAsReplica.bind(run) } : {}),
+    ...(run.recordPrimary ? { recordPrimary: run.recordPrimary.bind(run) } : {}),
     // PgBouncers first: they hold connections to the servers.
     stop: () =>
       (stopping ??= (async () => {

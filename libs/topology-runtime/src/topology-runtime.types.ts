@@ -70,9 +70,16 @@ export interface RunningTopology {
    * Embedded only: after a failover, brings `node` (the old primary, dead or fenced) back as a
    * replica of `primary`, the node that took over: a fresh clone (pg_basebackup where installed,
    * else a file copy; pg_rewind would need wal_log_hints and full page writes, which test servers
-   * run without), its slot on `primary`, streaming before this resolves. Same port.
+   * run without), its slot on `primary`, streaming before this resolves. Same port. Records
+   * `primary` as the cluster's primary (see `recordPrimary`) first.
    */
   rejoinAsReplica?(cluster: string, node: string, primary: string): Promise<void>;
+  /**
+   * Embedded only: `node` is the cluster's primary now (a failover promoted it). Kept in the data
+   * directory (`<dataDir>/<cluster>/current-primary.json`): the next start starts it as the primary
+   * and the others, the old primary too, as its replicas (cloned again when they cannot follow it).
+   */
+  recordPrimary?(cluster: string, node: string): Promise<void>;
   /** Stops everything this run started. Safe to call twice. */
   stop(): Promise<void>;
 }

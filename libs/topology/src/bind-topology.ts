@@ -59,15 +59,8 @@ export function bindTopology(topology: Topology, endpoints: Endpoints): Topology
         if (endpoint.ca && cluster.tls && cluster.tls.ca === undefined) cluster.tls = { ...cluster.tls, ca: endpoint.ca };
       }
     }
-    const primaryKey = primaryEndpointKey(clusterName);
-    known.add(primaryKey);
-    const current = endpoints[primaryKey];
-    const promoted = current ? cluster.replicas.findIndex((node) => node.host === current.host && node.port === current.port) : -1;
-    if (promoted !== -1) {
-      const declaredPrimary = cluster.primary;
-      cluster.primary = cluster.replicas[promoted]!;
-      cluster.replicas = cluster.replicas.map((node, index) => (index === promoted ? declaredPrimary : node));
-    }
+    known.add(primaryEndpointKey(clusterName));
+    applyCurrentPrimary(clusterName, cluster, endpoints);
     if (cluster.pgbouncer) {
       const key = pgbouncerEndpointKey(clusterName);
       known.add(key);
@@ -85,6 +78,20 @@ export function bindTopology(topology: Topology, endpoints: Endpoints): Topology
     );
   }
   return bound;
+}
+
+/**
+ * After a failover: when the cluster's `primaryEndpointKey` names the address of one of its
+ * replicas, that replica becomes the cluster's primary and the declared primary takes its place
+ * among the replicas (in place, on a bound cluster).
+ */
+export function applyCurrentPrimary(clusterName: string, cluster: Topology['clusters'][string], endpoints: Endpoints): void {
+  const current = endpoints[primaryEndpointKey(clusterName)];
+  const promoted = current ? cluster.replicas.findIndex((node) => node.host === current.host && node.port === current.port) : -1;
+  if (promoted === -1) return;
+  const declaredPrimary = cluster.primary;
+  cluster.primary = cluster.replicas[promoted]!;
+  cluster.replicas = cluster.replicas.map((node, index) => (index === promoted ? declaredPrimary : node));
 }
 
 /** The node fields an endpoint sets: host and port, and the server-to-server address when it has one. */

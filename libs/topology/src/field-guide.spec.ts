@@ -65,6 +65,8 @@ describe('numeric fields', () => {
         'connectionTimeoutMs',
         'statementTimeoutMs',
         'synchronousReplicas',
+        'unreachableForMs',
+        'checkIntervalMs',
         'transactionTimeoutMs',
         'keepDays',
         'maxLagMs',

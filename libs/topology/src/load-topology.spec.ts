@@ -210,6 +210,45 @@ describe('loadTopology: sources', () => {
   });
 });
 
+describe("loadTopology: a cluster's failover block", () => {
+  const withFailover = (block: string): string => minimal().replace('replicas:', `failover: ${block}\n    replicas:`);
+
+  it('is optional, and its fields default to 5 s unreachable and a check every 500 ms', () => {
+    expect(loadTopology({ text: minimal() }, { env: {} }).clusters['core']!.failover).toBeUndefined();
+    expect(loadTopology({ text: withFailover('{}') }, { env: {} }).clusters['core']!.failover).toEqual({
+      unreachableForMs: 5_000,
+      checkIntervalMs: 500,
+    });
+  });
+
+  it('takes a declared time, also from the environment', () => {
+    const text = withFailover('{ unreachableForMs: "${FAILOVER_MS}", checkIntervalMs: 200 }');
+    expect(loadTopology({ text }, { env: { FAILOVER_MS: '1500' } }).clusters['core']!.failover).toEqual({
+      unreachableForMs: 1_500,
+      checkIntervalMs: 200,
+    });
+  });
+
+  it('names a bad time, what it expects and a hint', () => {
+    const bad = (block: string): TopologyError => refusal(() => loadTopology({ text: withFailover(block) }, { env: {} }));
+    expect(bad('{ unreachableForMs: 100 }').problems).toEqual([
+      expect.objectContaining({
+        path: 'clusters.core.failover.unreachableForMs',
+        problem: 'expected a whole number of milliseconds from 500 to 600000',
+        hint: expect.stringContaining('e.g. 5000'),
+      }),
+    ]);
+    expect(bad('{ unreachableForMs: soon }').problems[0]).toMatchObject({ path: 'clusters.core.failover.unreachableForMs' });
+    expect(bad('{ unreachableForMs: 1000, checkIntervalMs: 2000 }').problems).toEqual([
+      expect.objectContaining({
+        path: 'clusters.core.failover.checkIntervalMs',
+        problem: expect.stringContaining('must not be longer than unreachableForMs'),
+      }),
+    ]);
+    expect(bad('{ unreachableFor: 1000 }').problems[0]).toMatchObject({ path: 'clusters.core.failover.unreachableFor' });
+  });
+});
+
 describe('loadTopology: refusals', () => {
   it('names the path of a bad field, what it expects, and a hint', () => {
     const error = refusal(() => loadTopology({ text: minimal({ cluster: ', host: db1, port: 70000' }) }, { env: {} }));

@@ -251,6 +251,36 @@ export const serviceAuditSchema = guided(
 );
 export type ServiceAudit = z.infer<typeof serviceAuditSchema>;
 
+/**
+ * How `neo-db up --auto-failover` watches the cluster's primary: it is asked every `checkIntervalMs`
+ * (a connect and `SELECT 1`, which may take what is left of `unreachableForMs`), and once it has
+ * answered nothing for `unreachableForMs`, a replica is promoted (with the fencing of `neo-db failover`)
+ * and the old primary is brought back as a replica of it. A cluster without replicas is not watched.
+ */
+export const failoverSchema = guided(
+  z
+    .strictObject({
+      unreachableForMs: guided(z.number().int().min(500).max(600_000), {
+        expects: 'a whole number of milliseconds from 500 to 600000',
+        hint: 'how long the primary may not answer before a replica takes over, e.g. 5000; shorter fails over on a mere hiccup',
+      }).default(5_000),
+      checkIntervalMs: guided(z.number().int().min(50).max(60_000), {
+        expects: 'a whole number of milliseconds from 50 to 60000',
+        hint: 'how often the primary is asked, e.g. 500',
+      }).default(500),
+    })
+    // Compared only once unreachableForMs itself is valid: its own problem is the one to report then.
+    .refine((failover) => failover.unreachableForMs < 500 || failover.checkIntervalMs <= failover.unreachableForMs, {
+      message: 'checkIntervalMs must not be longer than unreachableForMs, or one failed check would already be too late',
+      path: ['checkIntervalMs'],
+    }),
+  {
+    expects: 'a block { unreachableForMs?, checkIntervalMs? }',
+    hint: 'e.g. "failover: { unreachableForMs: 5000 }"; see config/README.md (failover)',
+  },
+);
+export type FailoverSettings = z.infer<typeof failoverSchema>;
+
 export const clusterSchema = z.strictObject({
   temperature: guided(z.enum(['hot', 'warm', 'cold']), {
     expects: 'one of hot, warm, cold',
@@ -287,6 +317,8 @@ export const clusterSchema = z.strictObject({
     expects: 'a whole number of replicas, 0 or more',
     hint: 'e.g. "synchronousReplicas: 1": a commit returns once one replica has it',
   }).optional(),
+  /** Automatic failover under `neo-db up --auto-failover`; absent: the defaults of `failoverSchema`. */
+  failover: failoverSchema.optional(),
   /** Services reach the cluster through this PgBouncer when it runs; absent: they connect to the servers directly. */
   pgbouncer: pgbouncerSchema.optional(),
   tls: tlsSchema.optional(),

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { endpointKey, primaryEndpointKey, type Endpoints, type Topology } from '@neo/topology';
-import { promoteReplica, type FailoverNode } from '@neo/topology-runtime';
+import type { Topology } from '@neo/topology';
 import type { AdminLogin } from '@neo/data/cutover';
+import { failOverCluster } from '../failover/fail-over-cluster.js';
 import { NeoDbError } from '../neo-db.error.js';
 
 export interface FailoverCommandOptions {
@@ -9,13 +8,16 @@ export interface FailoverCommandOptions {
   readonly maxLagBytes?: number;
   /** The endpoints file the running services read (NEO_ENDPOINTS); updated with the cluster's new primary. */
   readonly endpointsFile: string;
+  /** The local runtime's data directory, where the new primary is recorded for the next `npm start`. */
+  readonly localDataDir: string;
   readonly log: (line: string) => void;
 }
 
 /**
  * `neo-db failover <cluster> [--to <replica>]`: fences the primary if it answers, promotes a
  * replica, points the others at it, and records the new primary in the endpoints file so services
- * started from now on bind it as the primary (running services find it by themselves).
+ * started from now on bind it as the primary (running services find it by themselves), and in the
+ * local runtime's data directory so the next `npm start` starts it as the primary.
  */
 export async function failoverCommand(
   topology: Topology,
@@ -39,40 +41,19 @@ export async function failoverCommand(
       'usage',
     );
   }
-  const login = admin(clusterName);
-  const node = (declared: { name: string; host?: string | undefined; port?: number | undefined }): FailoverNode => ({
-    name: declared.name,
-    target: { host: declared.host!, port: declared.port!, user: login.user, password: login.password, tls: cluster.tls },
-  });
-
-  const started = performance.now();
-  const result = await promoteReplica({
-    cluster: clusterName,
-    primary: node(cluster.primary),
-    replicas: cluster.replicas.map(node),
-    ...(options.to !== undefined ? { to: options.to } : {}),
-    ...(options.maxLagBytes !== undefined ? { maxLagBytes: options.maxLagBytes } : {}),
+  const { result, durationMs } = await failOverCluster(topology, clusterName, admin(clusterName), {
+    to: options.to,
+    maxLagBytes: options.maxLagBytes,
+    endpointsFile: options.endpointsFile,
+    localDataDir: options.localDataDir,
     log: options.log,
   });
-  const promoted = cluster.replicas.find((replica) => replica.name === result.promoted)!;
-  recordPrimary(options.endpointsFile, clusterName, endpointKey(clusterName, promoted.name), promoted);
 
   options.log(
-    `${clusterName}: ${result.promoted} is the primary now (${Math.round(performance.now() - started)} ms). ` +
-      `Old primary ${cluster.primary.name}: ${result.oldPrimary === 'read-only' ? 'fenced read-only, its sessions ended' : 'did not answer (leave it stopped)'}.`,
+    `${clusterName}: ${result.promoted} is the primary now (${Math.round(durationMs)} ms). ` +
+      `Old primary ${cluster.primary.name}: ${result.oldPrimary === 'read-only' ? `fenced read-only, its sessions ended; make it a replica again with: neo-db rejoin ${clusterName} ${cluster.primary.name}` : `did not answer; bring it back as a replica with: neo-db rejoin ${clusterName} ${cluster.primary.name}`}.`,
   );
   for (const failed of result.notRepointed) options.log(`  ${failed.name} still follows no primary: ${failed.reason}`);
   options.log('Running services move their writes there at their next replica poll; nothing to restart.');
   return result.notRepointed.length > 0 ? 1 : 0;
-}
-
-/** Adds `<cluster>:primary` to the endpoints file (written atomically: services may read it at any time). */
-function recordPrimary(file: string, cluster: string, key: string, node: { host?: string | undefined; port?: number | undefined }): void {
-  if (!existsSync(file)) return;
-  const endpoints = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
-  const address = endpoints[key] ?? { host: node.host!, port: node.port! };
-  // The whole entry: its CA and server-to-server address stay with it.
-  endpoints[primaryEndpointKey(cluster)] = { ...address };
-  writeFileSync(`${file}.tmp`, JSON.stringify(endpoints, null, 2) + '\n');
-  renameSync(`${file}.tmp`, file);
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import getPort from 'get-port';
+import { Registry } from 'prom-client';
 import { loadTopology, type Topology } from '@neo/data';
 import { migrateFleet } from '@neo/data/migrations';
 import { startObservability, startTopology, type RunningObservability, type RunningTopology } from '@neo/topology-runtime';
@@ -20,6 +21,9 @@ import {
 } from '../local-unleash.js';
 import { ensureRuntimeFlags } from '../runtime-flags.js';
 import { servePgBouncerMetrics, type PgBouncerMetricsServer } from '../pgbouncer-metrics.js';
+import { ControlRefusal, serveControlChannel, type ControlChannel } from '../control/control-channel.js';
+import { startAutoFailover, type AutoFailover } from '../failover/auto-failover.js';
+import { FailoverRefusal, LocalFailover } from '../failover/local-failover.js';
 
 export interface UpOptions {
   wipe: boolean;
@@ -36,6 +40,11 @@ export interface UpOptions {
   flags?: 'file' | 'unleash';
   /** Also run Prometheus and a postgres_exporter per server, scraping the services (deploy/prometheus). */
   observe?: boolean;
+  /**
+   * Watch each cluster's primary and, once it has answered nothing for the cluster's
+   * `failover.unreachableForMs`, promote a replica and bring the old primary back as its replica.
+   */
+  autoFailover?: boolean;
   log: (line: string) => void;
   /** How many services start at once (default: `$NEO_START_CONCURRENCY`, else 4). */
   startConcurrency?: number;
@@ -65,6 +74,10 @@ export async function up(options: UpOptions): Promise<UpHandle> {
   let unleash: LocalUnleash | undefined;
   let pgbouncerMetrics: PgBouncerMetricsServer | undefined;
   let observability: RunningObservability | undefined;
+  let control: ControlChannel | undefined;
+  let autoFailover: AutoFailover | undefined;
+  // This process's own series (PgBouncer reuse, failovers), on one /metrics.
+  const metricsRegistry = new Registry();
   let stopping: Promise<void> | undefined;
   // Ctrl-C while services are still starting stops those too, before the servers go.
   const startAbort = new AbortController();
@@ -78,6 +91,9 @@ export async function up(options: UpOptions): Promise<UpHandle> {
       clearInterval(keepAlive);
       options.log('stopping services and servers…');
       try {
+        // First: a server going down from here on is no outage to fail over.
+        await autoFailover?.stop();
+        await control?.close();
         await observability?.stop();
         startAbort.abort();
         await starting?.catch(() => undefined);
@@ -123,13 +139,33 @@ export async function up(options: UpOptions): Promise<UpHandle> {
     });
     mkdirSync(dirname(paths.endpointsFile), { recursive: true });
     writeFileSync(paths.endpointsFile, JSON.stringify(running.endpoints, null, 2) + '\n');
-    if (running.pgbouncers.length > 0) {
+    if (options.autoFailover && !running.rejoinAsReplica) {
+      throw new Error(
+        `--auto-failover needs servers this process runs (the embedded provider); the ${running.provider} provider was used. Start with --provider embedded.`,
+      );
+    }
+    const failover = running.rejoinAsReplica ? new LocalFailover(running, paths, options.log) : undefined;
+    if (failover) {
+      // `neo-db rejoin` in another terminal asks this process, the one that can rebuild a server.
+      control = await serveControlChannel(paths.localDataDir, {
+        rejoin: async (cluster, node) => {
+          try {
+            const { primary, ms } = await failover.rejoin(cluster, node);
+            return `${cluster}: ${node} rejoined as a replica of ${primary} in ${(ms / 1000).toFixed(1)} s; it streams from there`;
+          } catch (error) {
+            throw error instanceof FailoverRefusal ? new ControlRefusal(error.message) : error;
+          }
+        },
+      });
+    }
+    if (running.pgbouncers.length > 0 || options.autoFailover) {
       // A taken port costs the metrics, not the topology.
-      pgbouncerMetrics = await servePgBouncerMetrics(running.pgbouncers).catch((error: Error) => {
-        options.log(`pgbouncer metrics: not served (${error.message}); set NEO_PGBOUNCER_METRICS_PORT to another port`);
+      pgbouncerMetrics = await servePgBouncerMetrics(running.pgbouncers, process.env, metricsRegistry).catch((error: Error) => {
+        options.log(`metrics: not served (${error.message}); set NEO_PGBOUNCER_METRICS_PORT to another port`);
         return undefined;
       });
-      if (pgbouncerMetrics) options.log(`pgbouncer metrics (connection reuse, pools): ${pgbouncerMetrics.url}`);
+      if (pgbouncerMetrics)
+        options.log(`metrics of this process (PgBouncer connection reuse and pools, failovers): ${pgbouncerMetrics.url}`);
     }
 
     const summary = await migrateFleet({ topology: running.topology, prismaRoot: paths.prismaRoot, log: options.log });
@@ -184,6 +220,14 @@ export async function up(options: UpOptions): Promise<UpHandle> {
           : {}),
         log: options.log,
       });
+    }
+    if (options.autoFailover && failover) {
+      autoFailover = startAutoFailover({ failover, declared, registry: metricsRegistry, log: options.log });
+      options.log(
+        autoFailover.clusters.length > 0
+          ? `auto-failover: watching the primary of ${autoFailover.clusters.join(', ')} (a replica takes over once it answers nothing for failover.unreachableForMs)`
+          : 'auto-failover: no cluster has replicas, nothing to watch',
+      );
     }
     printSummary(running, services, paths, options.log);
     if (observability) {

@@ -1,6 +1,6 @@
 import { access, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { replicationCredentials } from '@neo/topology';
+import { primaryEndpointKey, replicationCredentials } from '@neo/topology';
 import { TopologyRuntimeError } from '../errors.js';
 import { guardServer, releaseServer, type GuardedServer } from '../lifecycle/server-guard.js';
 import { connect, provisionCluster, type ProvisionTarget } from '../provisioning/provision-cluster.js';
@@ -13,6 +13,7 @@ import type { ProviderRun } from '../provider-run.js';
 import { endpointKey, type StartTopologyOptions } from '../topology-runtime.types.js';
 import { choosePort } from './choose-port.js';
 import { cloneReplica } from './clone-replica.js';
+import { readCurrentPrimary, writeCurrentPrimary } from './current-primary.js';
 import { createDataDirFromTemplate } from './copy-template.js';
 import { binariesChoice, findPgBasebackup, hasPgaudit, serverBinaries, type ServerBinaries } from './postgres-binaries.js';
 import { PostgresServer, removeStalePidFile } from './postgres-server.js';
@@ -49,6 +50,8 @@ interface Context {
   durable: boolean;
   /** The local CA and server certificate, made when a cluster declares `tls`. */
   tls: LocalCertificates | undefined;
+  /** The node of each cluster that takes writes now: the declared primary, until a failover records another. */
+  primaries: Map<string, string>;
   log: (line: string) => void;
 }
 
@@ -92,6 +95,7 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
     tls: plans.some((plan) => plan.cluster.tls)
       ? await ensureLocalCertificates(path.join(dataDir, 'tls'), { hosts: [HOST, 'localhost'], user, log })
       : undefined,
+    primaries: new Map(),
     log,
   };
   context.state.superuserPassword = context.superuserPassword;
@@ -124,6 +128,13 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
     ...(node.cluster.cluster.tls && context.tls ? { ca: context.tls.caFile } : {}),
   });
   const endpoints = Object.fromEntries([...nodes.values()].map((node) => [endpointKey(node.cluster.name, node.name), endpointOf(node)]));
+  // After a failover the endpoints say which node is the primary now, so clients bind it as such.
+  for (const plan of plans) {
+    const current = context.primaries.get(plan.name);
+    if (current !== undefined && current !== plan.cluster.primary.name) {
+      endpoints[primaryEndpointKey(plan.name)] = endpointOf(nodes.get(endpointKey(plan.name, current))!);
+    }
+  }
   // Clients of a TLS cluster verify its servers against the local CA.
   const tls = Object.fromEntries(
     plans.flatMap((plan) => (plan.cluster.tls && context.tls ? [[plan.name, { ...plan.cluster.tls, ca: context.tls.caFile }]] : [])),
@@ -144,6 +155,16 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
     }
     return node;
   };
+  /** The cluster's primary is `name` from now on: in memory (stop order, replica configuration) and in its data directory (next start). */
+  const recordPrimary = async (cluster: string, name: string): Promise<void> => {
+    const primary = nodeOf(cluster, name);
+    context.primaries.set(cluster, name);
+    for (const node of nodes.values()) if (node.cluster.name === cluster) node.role = node === primary ? 'primary' : 'replica';
+    const plan = primary.cluster;
+    if (name === plan.cluster.primary.name) delete endpoints[primaryEndpointKey(cluster)];
+    else endpoints[primaryEndpointKey(cluster)] = endpointOf(primary);
+    await writeCurrentPrimary(dataDir, cluster, name);
+  };
   let stopping: Promise<void> | undefined;
   return {
     endpoints,
@@ -160,33 +181,21 @@ export async function startEmbeddedTopology(plans: ClusterPlan[], options: Start
       await node.server.start();
       endpoints[endpointKey(cluster, name)] = endpointOf(node);
       if (node.role === 'replica') {
-        const primary = nodeOf(cluster, node.cluster.cluster.primary.name);
+        const primary = nodeOf(cluster, context.primaries.get(cluster) ?? node.cluster.cluster.primary.name);
         if (await primary.server.isRunning()) await waitForReplicaStreaming(superuserTarget(primary, context), [name]);
       }
     },
+    recordPrimary,
     async rejoinAsReplica(cluster, name, primaryName) {
       const node = nodeOf(cluster, name);
       const primary = nodeOf(cluster, primaryName);
-      // Whatever it wrote after the primary moved is discarded with its data directory.
-      try {
-        await node.server.stop();
-      } catch (error) {
-        // A killed postmaster not yet reaped still looks alive to pg_ctl; one that answers is not dead.
-        if (await answers(superuserTarget(node, context))) throw error;
+      if (node === primary) {
+        throw new TopologyRuntimeError('RUNTIME_REJOIN_REFUSED', `${name} cannot rejoin ${cluster} as a replica of itself.`);
       }
-      await removeStalePidFile(node.server.dataDir);
-      const method = await cloneReplica({
-        primary: superuserTarget(primary, context),
-        primaryDataDir: primary.server.dataDir,
-        replicaDataDir: node.server.dataDir,
-        slot: slotNameFor(name),
-        user: context.user,
-        pgBasebackup: context.pgBasebackup,
-      });
-      await configureReplica(node, nodes, context, primary);
-      await node.server.start();
-      endpoints[endpointKey(cluster, name)] = { host: HOST, port: node.server.port };
-      await waitForReplicaStreaming(superuserTarget(primary, context), [name]);
+      await recordPrimary(cluster, primaryName);
+      const method = await recloneAsReplica(node, primary, nodes, context);
+      endpoints[endpointKey(cluster, name)] = endpointOf(node);
+      await fitSynchronousReplicas(superuserTarget(primary, context), node.cluster.cluster.synchronousReplicas);
       context.log(`${endpointKey(cluster, name)} rejoined as a replica of ${primaryName} (${method})`);
     },
     stop() {
@@ -202,17 +211,21 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
   if (context.user) await chown(clusterDir, context.user.uid, context.user.gid);
   const started = performance.now();
   const nodeDir = (name: string): string => path.join(clusterDir, name);
-  const replicaNames = plan.cluster.replicas.map((replica) => replica.name);
-  await Promise.all([plan.cluster.primary.name, ...replicaNames].map((name) => stopStaleServer(nodeDir(name), context)));
+  // After a failover the node recorded as primary starts as the primary, the others (the old primary too) as its replicas.
+  const primaryName = await startingPrimary(plan, context);
+  context.primaries.set(plan.name, primaryName);
+  const failedOver = primaryName !== plan.cluster.primary.name;
+  const replicaNames = [plan.cluster.primary, ...plan.cluster.replicas].map((node) => node.name).filter((name) => name !== primaryName);
+  await Promise.all([primaryName, ...replicaNames].map((name) => stopStaleServer(nodeDir(name), context)));
 
-  const primaryIsNew = !(await exists(path.join(nodeDir(plan.cluster.primary.name), 'PG_VERSION')));
+  const primaryIsNew = !(await exists(path.join(nodeDir(primaryName), 'PG_VERSION')));
   // A new primary and its new replicas are all copies of the same never-started template:
   // a cleanly shut down data directory is a valid standby base, so no backup is needed.
   // Replicas of an earlier primary cannot follow a new one, so they are made again too.
   const coldReplicas = primaryIsNew && context.replicaClone === 'auto' ? replicaNames : [];
   if (primaryIsNew) {
     await Promise.all(
-      [plan.cluster.primary.name, ...coldReplicas].map(async (name) => {
+      [primaryName, ...coldReplicas].map(async (name) => {
         await rm(nodeDir(name), { recursive: true, force: true });
         await createDataDirFromTemplate(nodeDir(name), context.binaries, context.user, context.log);
       }),
@@ -220,13 +233,14 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
     context.log(`created cluster ${plan.name} from the template (${coldReplicas.length} replica(s) alongside)`);
   }
 
-  const primary = await startNode(plan, plan.cluster.primary.name, 'primary', context, nodes);
+  const primary = await startNode(plan, primaryName, 'primary', context, nodes);
   const target = superuserTarget(primary, context);
   if (coldReplicas.length > 0) await createSlots(target, coldReplicas.map(slotNameFor));
   await createStanzaIfArchiving(context.dataDir, plan.name, primary.server.port, target, context.user);
 
   // Clones from the running primary go one after another: a concurrent base backup's
-  // checkpoint can recycle WAL the other one still has to stream.
+  // checkpoint can recycle WAL the other one still has to stream. A node without standby.signal
+  // (a new one, or an old primary that was never brought back) is cloned.
   for (const name of replicaNames) {
     const hasData = await exists(path.join(nodeDir(name), 'standby.signal'));
     if (coldReplicas.includes(name) || !(primaryIsNew || !hasData)) continue;
@@ -241,6 +255,8 @@ async function startCluster(plan: ClusterPlan, context: Context, nodes: Map<stri
     context.log(`cloned replica ${endpointKey(plan.name, name)} from its primary (${method})`);
   }
   const replicas = await Promise.all(replicaNames.map((name) => startNode(plan, name, 'replica', context, nodes, primary)));
+  // Before any commit: the promoted primary may wait for a synchronous replica that cannot follow it yet.
+  if (failedOver) await recloneUnfollowing(replicas, primary, nodes, context);
   // The replicas follow along while the roles and databases are created.
   await provisionCluster(target, plan, { manageRole: true, owner: plan.cluster.credentials.user, log: context.log });
   await provisionRoles(target, plan, context.log);
@@ -305,6 +321,99 @@ async function startNode(
   return node;
 }
 
+/**
+ * The primary to start: the node the data directory records as primary since a failover (when it
+ * is still declared and has data), else the declared primary.
+ */
+async function startingPrimary(plan: ClusterPlan, context: Context): Promise<string> {
+  const declared = plan.cluster.primary.name;
+  const recorded = await readCurrentPrimary(context.dataDir, plan.name);
+  if (recorded === undefined || recorded.primary === declared) return declared;
+  const known = plan.cluster.replicas.some((replica) => replica.name === recorded.primary);
+  if (!known || !(await exists(path.join(context.dataDir, plan.name, recorded.primary, 'PG_VERSION')))) {
+    context.log(
+      `cluster ${plan.name}: ${recorded.primary} was recorded as its primary, but it is ${known ? 'without data' : 'no longer declared'}: starting ${declared} as the primary`,
+    );
+    return declared;
+  }
+  context.log(
+    `cluster ${plan.name}: ${recorded.primary} is the primary since a failover (${recorded.since}); ${declared} starts as its replica`,
+  );
+  return recorded.primary;
+}
+
+/**
+ * After a failover, a replica that cannot follow the new primary (it has WAL the new primary never
+ * had) is cloned again from it. Each gets 15 s to start streaming.
+ */
+async function recloneUnfollowing(
+  replicas: RunningNode[],
+  primary: RunningNode,
+  nodes: Map<string, RunningNode>,
+  context: Context,
+): Promise<void> {
+  for (const replica of replicas) {
+    try {
+      await waitForReplicaStreaming(superuserTarget(primary, context), [replica.name], { timeoutMs: 15_000 });
+    } catch {
+      context.log(`${endpointKey(replica.cluster.name, replica.name)} does not follow ${primary.name}: cloning it again from there`);
+      await recloneAsReplica(replica, primary, nodes, context);
+    }
+  }
+}
+
+/**
+ * Makes `node` (dead, fenced, or a replica that cannot follow) a replica of `primary` again: stops
+ * it, clones it afresh from `primary` (what it wrote after the primary moved is discarded with its
+ * data directory), starts it on its port and waits until it streams.
+ */
+async function recloneAsReplica(
+  node: RunningNode,
+  primary: RunningNode,
+  nodes: Map<string, RunningNode>,
+  context: Context,
+): Promise<'pg_basebackup' | 'copy'> {
+  try {
+    await node.server.stop();
+  } catch (error) {
+    // A killed postmaster not yet reaped still looks alive to pg_ctl; one that answers is not dead.
+    if (await answers(superuserTarget(node, context))) throw error;
+  }
+  await removeStalePidFile(node.server.dataDir);
+  const method = await cloneReplica({
+    primary: superuserTarget(primary, context),
+    primaryDataDir: primary.server.dataDir,
+    replicaDataDir: node.server.dataDir,
+    slot: slotNameFor(node.name),
+    user: context.user,
+    pgBasebackup: context.pgBasebackup,
+  });
+  node.role = 'replica';
+  await configureReplica(node, nodes, context, primary);
+  await node.server.start();
+  context.state.ports[endpointKey(node.cluster.name, node.name)] = node.server.port;
+  await waitForReplicaStreaming(superuserTarget(primary, context), [node.name]);
+  return method;
+}
+
+/**
+ * A failover lowers the new primary's synchronous replicas to those left; once a node rejoined,
+ * the declared number is required again, as far as replicas stream.
+ */
+async function fitSynchronousReplicas(primary: ProvisionTarget, declared: number | undefined): Promise<void> {
+  if (!declared) return;
+  const client = await connect(primary, 'postgres');
+  try {
+    const { rows } = await client.query<{ n: number }>("select count(*)::int as n from pg_stat_replication where state = 'streaming'");
+    const required = Math.min(declared, rows[0]?.n ?? 0);
+    if (required === 0) return;
+    await client.query(`ALTER SYSTEM SET synchronous_standby_names = ${synchronousStandbyNames(required)}`);
+    await client.query('SELECT pg_reload_conf()');
+  } finally {
+    await client.end();
+  }
+}
+
 function synchronousStandbyNames(replicas: number): string {
   return `'ANY ${replicas} (*)'`;
 }
@@ -345,7 +454,8 @@ async function configureReplica(
   context: Context,
   primaryNode?: RunningNode,
 ): Promise<void> {
-  const primary = primaryNode ?? nodes.get(endpointKey(node.cluster.name, node.cluster.cluster.primary.name));
+  const primary =
+    primaryNode ?? nodes.get(endpointKey(node.cluster.name, context.primaries.get(node.cluster.name) ?? node.cluster.cluster.primary.name));
   if (!primary) throw new Error(`replica ${node.name} needs its primary`);
   const { user, password } = replicationCredentials(node.cluster.cluster);
   await writeStandbyConfig(

@@ -1,0 +1,48 @@
+import type { Topology } from '@neo/topology';
+import { promoteReplica, type FailoverNode, type FailoverResult } from '@neo/topology-runtime';
+import type { AdminLogin } from '@neo/data/cutover';
+import { recordPrimary, type RecordPrimaryOptions } from './record-primary.js';
+
+export interface FailOverClusterOptions extends RecordPrimaryOptions {
+  /** Promote this replica; default: the most caught-up one. */
+  readonly to?: string | undefined;
+  readonly maxLagBytes?: number | undefined;
+  readonly log: (line: string) => void;
+}
+
+export interface ClusterFailover {
+  readonly oldPrimary: string;
+  readonly newPrimary: string;
+  readonly result: FailoverResult;
+  readonly durationMs: number;
+}
+
+/**
+ * The failover both `neo-db failover` and the watchdog of `neo-db up --auto-failover` run: fences
+ * the cluster's primary (`topology` bound with its current roles), promotes a replica, points the
+ * others at it (`promoteReplica`), and records the promoted node as the primary (`recordPrimary`).
+ */
+export async function failOverCluster(
+  topology: Topology,
+  clusterName: string,
+  login: AdminLogin,
+  options: FailOverClusterOptions,
+): Promise<ClusterFailover> {
+  const cluster = topology.clusters[clusterName]!;
+  const node = (declared: { name: string; host?: string | undefined; port?: number | undefined }): FailoverNode => ({
+    name: declared.name,
+    target: { host: declared.host!, port: declared.port!, user: login.user, password: login.password, tls: cluster.tls },
+  });
+  const started = performance.now();
+  const result = await promoteReplica({
+    cluster: clusterName,
+    primary: node(cluster.primary),
+    replicas: cluster.replicas.map(node),
+    ...(options.to !== undefined ? { to: options.to } : {}),
+    ...(options.maxLagBytes !== undefined ? { maxLagBytes: options.maxLagBytes } : {}),
+    log: options.log,
+  });
+  const promoted = cluster.replicas.find((replica) => replica.name === result.promoted)!;
+  await recordPrimary(clusterName, promoted, options);
+  return { oldPrimary: cluster.primary.name, newPrimary: promoted.name, result, durationMs: performance.now() - started };
+}
