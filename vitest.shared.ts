@@ -40,7 +40,8 @@ export function projectTestConfig(options: ProjectTestOptions): ViteUserConfig {
       include: options.include ?? ['src/**/*.spec.ts', 'src/**/*.it.ts', 'test/**/*.spec.ts', 'test/**/*.it.ts'],
       environment: 'node',
       globalSetup: options.globalSetup ?? [],
-      testTimeout: options.testTimeout ?? 30_000,
+      // Room for a CI machine a few times slower than a laptop: a test that takes 15 s here must not time out there.
+      testTimeout: options.testTimeout ?? 60_000,
       hookTimeout: options.hookTimeout ?? 120_000,
       // Database tests share a few real servers; running files one after another keeps a 2-core machine responsive.
       fileParallelism: false,
