@@ -83,6 +83,8 @@ export function coalesceCreates<C extends object>(client: C, options: WriteCoale
     return target.batcher.add(`createManyAndReturn\n${selection}`, { args, alone: first }, target.viaPrisma);
   };
   return wrapWriteCalls(client, {
+    // A call that joins a batch never runs its own Prisma call: it is made only if the call goes alone.
+    deferred: (name) => coalesced.has(name),
     run: (name, first, _again, args) => {
       const target = coalesced.get(name);
       if (!target) return first as Promise<unknown>;
