@@ -78,8 +78,9 @@ export function coalesceCreates<C extends object>(client: C, options: WriteCoale
       options.recorder?.call(target.model, 'direct');
       return first as Promise<unknown>;
     }
-    const raw = target.raw?.route.prepare(args, selection);
-    if (raw) return target.batcher.add(`unnest\n${raw.batch}`, { args, alone: first, prepared: raw }, target.raw!.statement);
+    const prepared = target.raw?.route.prepare(args, selection);
+    if (target.raw && prepared)
+      return target.batcher.add(`unnest\n${prepared.batch}`, { args, alone: first, prepared }, target.raw.statement);
     return target.batcher.add(`createManyAndReturn\n${selection}`, { args, alone: first }, target.viaPrisma);
   };
   return wrapWriteCalls(client, {
@@ -110,7 +111,11 @@ async function openRawRoutes(client: object, models: readonly CoalescedModel[]):
     if (route instanceof RawInsertRoute) {
       target.raw = {
         route,
-        statement: { name: 'unnest', send: (calls) => route.insert(calls.map((call) => call.prepared as RawInsertCall)) },
+        statement: {
+          name: 'unnest',
+          // A batch has two calls or more, each prepared by this route.
+          send: (calls) => route.insert(calls.map((call) => call.prepared) as [RawInsertCall, ...RawInsertCall[]]),
+        },
       };
     } else if (route && !reportedFallbacks.has(`${target.model}: ${route}`)) {
       reportedFallbacks.add(`${target.model}: ${route}`);

@@ -18,8 +18,8 @@ export interface RawInsertCall {
 interface Statement {
   readonly sql: string;
   readonly written: readonly RawInsertColumn[];
-  /** Returned fields whose raw values differ from a create's (`RawColumnType.fromRaw`). */
-  readonly mapped: readonly RawInsertColumn[];
+  /** Returned fields whose raw values differ from a create's, with the mapping (`RawColumnType.fromRaw`). */
+  readonly mapped: ReadonlyArray<{ readonly field: string; readonly fromRaw: (value: unknown) => unknown }>;
 }
 
 /**
@@ -86,13 +86,13 @@ export class RawInsertRoute {
   }
 
   /** Inserts the calls of one batch (one `batch` key), all or none; resolves with each row as its create returns it. */
-  async insert(calls: readonly RawInsertCall[]): Promise<unknown[]> {
-    const statement = this.statementFor(calls[0]!);
+  async insert(calls: readonly [RawInsertCall, ...RawInsertCall[]]): Promise<unknown[]> {
+    const statement = this.statementFor(calls[0]);
     const now = utcDateTimeText(new Date());
     const columns = statement.written.map((_, i) => calls.map(({ row }) => (row.texts[i] === NOW ? now : row.texts[i])));
     const result = (await this.query(statement.sql, ...columns)) as Array<Record<string, unknown>>;
-    for (const { field, type } of statement.mapped) {
-      for (const row of result) row[field] = type.fromRaw!(row[field]);
+    for (const { field, fromRaw } of statement.mapped) {
+      for (const row of result) row[field] = fromRaw(row[field]);
     }
     return result;
   }
@@ -104,7 +104,7 @@ export class RawInsertRoute {
       statement = {
         sql: unnestInsertSql(this.table.qualifiedName, written, returned),
         written,
-        mapped: returned.filter((column) => column.type.fromRaw),
+        mapped: returned.flatMap(({ field, type: { fromRaw } }) => (fromRaw ? [{ field, fromRaw }] : [])),
       };
       this.statements.set(batch, statement);
     }
