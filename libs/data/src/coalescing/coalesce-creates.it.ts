@@ -443,6 +443,62 @@ describe('the raw route', () => {
     ]);
   });
 
+  it('is replayed whole, as one statement, when PostgreSQL picks it as a deadlock victim', async () => {
+    const statements: string[] = [];
+    const logged = createDataSource({
+      service: 'fixture',
+      topology: running.topology,
+      createClient: (adapter) => {
+        const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+        client.$on('query', (event) => void statements.push(event.query));
+        return client;
+      },
+      coalesceWrites: { models: ['Note'] },
+    });
+    const other = new pg.Client({ ...running.endpoints['co/co-primary']!, ...(await primaryLogin()) });
+    await other.connect();
+    try {
+      await logged.ready();
+      // Another transaction holds `lock-b`; the batch inserts `lock-a`, then waits for `lock-b`.
+      await other.query(`begin; insert into note (id, key, updated_at) values (gen_random_uuid(), 'lock-b', now())`);
+      const batch = Promise.all(['lock-a', 'lock-b'].map((key) => logged.client.note.create({ data: { key } })));
+      const waiting = async () =>
+        (
+          await admin<{ n: number }>(
+            'co-primary',
+            `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%unnest%'`,
+          )
+        )[0]!.n;
+      for (let i = 0; i < 200 && (await waiting()) === 0; i++) await sleep(25);
+      // The other transaction now waits for the batch's `lock-a`: a deadlock, found by the batch, which waited first.
+      const [{ deadlocks: before }] = await admin<{ deadlocks: number }>(
+        'co-primary',
+        `select deadlocks::int from pg_stat_database where datname = current_database()`,
+      );
+      await other.query(`insert into note (id, key, updated_at) values (gen_random_uuid(), 'lock-a', now())`);
+      await other.query('rollback');
+      const rows = await batch;
+      expect(rows.map((row) => row.key)).toEqual(['lock-a', 'lock-b']);
+      const [{ deadlocks: after }] = await admin<{ deadlocks: number }>(
+        'co-primary',
+        `select deadlocks::int from pg_stat_database where datname = current_database()`,
+      );
+      expect(after).toBe(before + 1);
+      // The other transaction's insert went through, so the batch was the victim; it was replayed
+      // by the retry layer as the same statement (Prisma's query log lists the statements that
+      // completed: that one), not split into single creates.
+      expect(statements.filter((sql) => sql.includes('unnest'))).toHaveLength(1);
+      expect(statements.filter((sql) => sql.startsWith('INSERT INTO "public"."note"') && !sql.includes('unnest'))).toEqual([]);
+      expect(await admin<{ key: string }>('co-primary', `select key from note order by key`)).toEqual([
+        { key: 'lock-a' },
+        { key: 'lock-b' },
+      ]);
+    } finally {
+      await other.end();
+      await logged.close();
+    }
+  }, 60_000);
+
   it("writes into the schema its client's adapter names (a service's schema in the monolith)", async () => {
     await admin(
       'co-primary',
