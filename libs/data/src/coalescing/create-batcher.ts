@@ -5,7 +5,7 @@ import type { CoalescedStatement, CoalescingRecorder } from './coalescing-metric
 /** One caller's `create`, waiting for its batch. */
 export interface PendingCreate {
   readonly args: Record<string, unknown>;
-  /** The caller's own create, made but not run (a lazy Prisma promise): what runs when it goes alone. */
+  /** The caller's own create, not run (a lazy promise; its Prisma call is made only if awaited): what runs when it goes alone. */
   readonly alone: PromiseLike<unknown>;
   /** What the batch's statement needs of this call beyond `args`, prepared when it was queued (the raw route's row). */
   readonly prepared?: unknown;
