@@ -69,6 +69,7 @@ export function coalesceCreates<C extends object>(client: C, options: WriteCoale
       viaPrisma: createManyAndReturnOf(() => Reflect.get(client, delegate) as never),
     });
   }
+  // Until the raw routes are known, calls wait for them; after that they go on at once.
   let opening = options.rawInserts === false ? undefined : openRawRoutes(client, [...coalesced.values()]);
   void opening?.then(() => (opening = undefined));
 
@@ -79,8 +80,9 @@ export function coalesceCreates<C extends object>(client: C, options: WriteCoale
       return first as Promise<unknown>;
     }
     const prepared = target.raw?.route.prepare(args, selection);
-    if (target.raw && prepared)
+    if (target.raw && prepared) {
       return target.batcher.add(`unnest\n${prepared.batch}`, { args, alone: first, prepared }, target.raw.statement);
+    }
     return target.batcher.add(`createManyAndReturn\n${selection}`, { args, alone: first }, target.viaPrisma);
   };
   return wrapWriteCalls(client, {

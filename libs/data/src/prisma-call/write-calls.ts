@@ -15,9 +15,9 @@ export interface WriteCallOptions {
   /**
    * Writes (by name, `note.create`) whose Prisma call is made only once it is needed — when `run`
    * awaits `first`, or a batch `$transaction([...])` takes the call — not when the caller makes
-   * it. Making a Prisma model call captures a stack for its error messages, which was measured at
-   * ~40 % of the client CPU of a create coalesced into a raw INSERT (24–28 against 40–52 µs a
-   * row with that capture off); a call that is sent some other way need not pay it. Default: none.
+   * it. Making a Prisma model call captures a stack for its error messages: ~40 % of the client
+   * CPU of a create coalesced into a raw INSERT (40–52 µs a row with it, 20–24 without; measured
+   * at concurrency 64), which a call sent some other way need not pay. Default: none.
    */
   readonly deferred?: (name: string) => boolean;
 }
