@@ -4,7 +4,9 @@
  * same run on the same server, for:
  *  - bare Prisma (`create` on a PrismaClient over its own pool);
  *  - our client without write coalescing (`connectDatabase`, the primary alone);
- *  - our client with write coalescing (`writes.coalesce` for the model; window 0 and 1 ms);
+ *  - our client with write coalescing (`writes.coalesce` for the model), batches sent as the raw
+ *    `unnest` INSERT (the default; window 0 and 1 ms) and through Prisma's `createManyAndReturn`
+ *    (`rawInserts: false`; window 0);
  *  - raw `pg` single-row `INSERT … RETURNING *`;
  *  - pgbench single-row INSERT, and pgbench 100-row INSERT (rows/s) for the server's ceiling.
  * Every client has a pool of 10 connections; pgbench opens one connection per client (at most 64:
@@ -150,7 +152,7 @@ try {
   closers.push(() => barePool.end());
   const bare = new PrismaClient({ adapter: new PrismaPg(barePool as unknown as ConstructorParameters<typeof PrismaPg>[0]) });
   const metrics = new DataMetrics({ service: 'bench' });
-  const ours = (coalesce?: { windowMs: number }) => {
+  const ours = (coalesce?: { windowMs: number; rawInserts: boolean }) => {
     const pools = new NodePools({ metrics });
     const database = connectDatabase(
       { primary, replicas: [] },
@@ -159,22 +161,24 @@ try {
         pools,
         reads: running.topology.services['bench']!.reads,
         metrics,
-        ...(coalesce ? { coalesce: { models: ['Note'], maxBatch: 100, windowMs: coalesce.windowMs } } : {}),
+        ...(coalesce ? { coalesce: { models: ['Note'], maxBatch: 100, ...coalesce } } : {}),
       },
     );
     closers.push(() => database.close());
     return database.client;
   };
   const plain = ours();
-  const coalescing = ours({ windowMs: 0 });
-  const coalescingWindow = ours({ windowMs: 1 });
+  const viaPrisma = ours({ windowMs: 0, rawInserts: false });
+  const viaUnnest = ours({ windowMs: 0, rawInserts: true });
+  const viaUnnestWindow = ours({ windowMs: 1, rawInserts: true });
 
   const note = () => ({ data: { key: randomUUID(), amount: 1 } });
   const clients: Record<string, () => Promise<unknown>> = {
     'bare Prisma': () => bare.note.create(note()),
     'ours, no coalescing': () => plain.note.create(note()),
-    'ours, coalescing (window 0)': () => coalescing.note.create(note()),
-    'ours, coalescing (window 1 ms)': () => coalescingWindow.note.create(note()),
+    'ours, coalescing via createManyAndReturn (window 0)': () => viaPrisma.note.create(note()),
+    'ours, coalescing via raw unnest (window 0)': () => viaUnnest.note.create(note()),
+    'ours, coalescing via raw unnest (window 1 ms)': () => viaUnnestWindow.note.create(note()),
     'raw pg': () =>
       rawPool.query('insert into note (id, key, amount, created_at, updated_at) values ($1, $2, $3, now(), now()) returning *', [
         randomUUID(),

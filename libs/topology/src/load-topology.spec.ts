@@ -184,7 +184,7 @@ describe('loadTopology: sources', () => {
   it('reads write coalescing with its defaults, and names a bad batch size with a hint', () => {
     const coalescing = minimal({ service: '\n    writes: { coalesce: { models: [StorageObject] } }' });
     expect(loadTopology({ text: coalescing }, { env: {} }).services['storage']!.writes).toEqual({
-      coalesce: { models: ['StorageObject'], maxBatch: 100, windowMs: 0 },
+      coalesce: { models: ['StorageObject'], maxBatch: 100, windowMs: 0, rawInserts: true },
     });
     const error = refusal(() =>
       loadTopology({ text: minimal({ service: '\n    writes: { coalesce: { models: [StorageObject], maxBatch: 1 } }' }) }, { env: {} }),

@@ -379,8 +379,13 @@ export const coalesceSchema = guided(
       expects: 'a number of milliseconds from 0 to 50',
       hint: '0 (the default) sends a batch on the next turn of the event loop, after the calls made in this one',
     }).default(0),
+    /** Send a batch as one raw `unnest` INSERT where the model allows (true), or always through Prisma's `createManyAndReturn` (false). */
+    rawInserts: guided(z.boolean(), {
+      expects: 'true or false',
+      hint: 'true (the default) sends batches as one raw unnest INSERT where the model allows; false always through createManyAndReturn',
+    }).default(true),
   }),
-  { expects: 'a block { models, maxBatch?, windowMs? }', hint: 'e.g. "coalesce: { models: [Feed] }"' },
+  { expects: 'a block { models, maxBatch?, windowMs?, rawInserts? }', hint: 'e.g. "coalesce: { models: [Feed] }"' },
 );
 export type CoalesceSettings = z.infer<typeof coalesceSchema>;
 

@@ -5,10 +5,13 @@ import { HotPathCounter, HotPathHistogram, type CounterSeries, type HistogramSer
 /** Why a `create` of a coalesced model ran: in a multi-row INSERT, or alone. */
 export type CreatePath = 'coalesced' | 'direct';
 
+/** The statement a batch went out as: the raw `unnest` INSERT, Prisma's `createManyAndReturn`, or (a batch of 1) the caller's own `create`. */
+export type CoalescedStatement = 'unnest' | 'createManyAndReturn' | 'create';
+
 /** What the coalescer reports; one per primary node. */
 export interface CoalescingRecorder {
-  /** A batch of `size` calls sent as one statement (a size of 1 runs as a plain create). */
-  batch(model: string, size: number): void;
+  /** A batch of `size` calls sent as one `statement` (a size of 1 runs as a plain create). */
+  batch(model: string, size: number, statement: CoalescedStatement): void;
   /** One caller's `create`, by the path it took. */
   call(model: string, path: CreatePath): void;
 }
@@ -18,7 +21,8 @@ const CALLS = 'neo_data_coalescible_creates_total';
 const sizeBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000];
 
 /**
- * `neo_data_coalesced_batch_size{database,node,model}` (calls per batch sent) and
+ * `neo_data_coalesced_batch_size{database,node,model,statement}` (calls per batch sent, by the
+ * statement it went out as) and
  * `neo_data_coalescible_creates_total{database,node,model,path}` (path `coalesced` or `direct`:
  * a call in a transaction never reaches the coalescer and is not counted). Hot-path series, kept
  * per model, as the query metrics are.
@@ -33,11 +37,12 @@ export function coalescingRecorder(registry: Registry, labels: NodeMetricLabels)
   const sizeSeries = new Map<string, HistogramSeries>();
   const callSeries = new Map<string, CounterSeries>();
   return {
-    batch(model, size) {
-      let series = sizeSeries.get(model);
+    batch(model, size, statement) {
+      const key = `${model}\u0000${statement}`;
+      let series = sizeSeries.get(key);
       if (!series) {
-        series = sizes.labels({ database: labels.database, node: labels.node, model });
-        sizeSeries.set(model, series);
+        series = sizes.labels({ database: labels.database, node: labels.node, model, statement });
+        sizeSeries.set(key, series);
       }
       series.observe(size);
     },

@@ -1,2 +1,2 @@
 export { coalesceCreates, type WriteCoalescingOptions } from './coalesce-creates.js';
-export { coalescingRecorder, type CoalescingRecorder, type CreatePath } from './coalescing-metrics.js';
+export { coalescingRecorder, type CoalescedStatement, type CoalescingRecorder, type CreatePath } from './coalescing-metrics.js';

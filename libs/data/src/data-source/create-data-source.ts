@@ -22,7 +22,7 @@ export interface DataSourceOptions<TClient extends DataClient> {
   sharding?: ShardedClientTuning;
   /**
    * Write coalescing in place of the topology's `writes.coalesce` (`false`: off whatever the
-   * topology says). `maxBatch` and `windowMs` default as in the topology (100, 0).
+   * topology says). `maxBatch`, `windowMs` and `rawInserts` default as in the topology (100, 0, true).
    */
   coalesceWrites?: false | (Pick<CoalesceSettings, 'models'> & Partial<CoalesceSettings>);
 }
@@ -33,7 +33,7 @@ export function coalesceSettingsOf(
   declared: { writes?: { coalesce?: CoalesceSettings } },
 ): CoalesceSettings | undefined {
   if (options.coalesceWrites === false) return undefined;
-  if (options.coalesceWrites) return { maxBatch: 100, windowMs: 0, ...options.coalesceWrites };
+  if (options.coalesceWrites) return { maxBatch: 100, windowMs: 0, rawInserts: true, ...options.coalesceWrites };
   return declared.writes?.coalesce;
 }
 

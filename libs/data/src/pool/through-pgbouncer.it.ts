@@ -7,6 +7,7 @@ import { serviceTargets, topologySchema } from '@neo/topology';
 import { PrismaClient } from '../generated/replica-fixture/client.js';
 import { createDataSource } from '../data-source/create-data-source.js';
 import type { DataSource } from '../data-source/data-source.js';
+import { DataMetrics } from '../metrics/data-metrics.js';
 
 /*
  * A service's data source through a real PgBouncer (transaction pooling, the seed's settings) in
@@ -137,6 +138,33 @@ describe.skipIf(!findPgBouncer())(
       ).rejects.toThrow('changed my mind');
       expect(await onPrimary(`select count(*)::int as n from item where name = 'rolled-back'`)).toBe(0);
     });
+
+    it('sends coalesced creates through it as raw unnest INSERTs, whichever server connection each statement lands on', async () => {
+      const metrics = new DataMetrics({ service: 'fixture' });
+      const coalescing = createDataSource({
+        service: 'fixture',
+        topology: running.topology,
+        createClient: (adapter) => new PrismaClient({ adapter }),
+        metrics,
+        coalesceWrites: { models: ['Item'] },
+      });
+      try {
+        await coalescing.ready();
+        for (let round = 0; round < 5; round++) {
+          const names = Array.from({ length: 40 }, (_, i) => `pooled-${round}-${i}`);
+          const rows = await Promise.all(names.map((name) => coalescing.client.item.create({ data: { name } })));
+          expect(rows.map((row) => row.name)).toEqual(names);
+        }
+        const text = await metrics.registry.metrics();
+        const unnest = text
+          .split('\n')
+          .find((line) => line.startsWith('neo_data_coalesced_batch_size_count{') && line.includes('statement="unnest"'));
+        expect(Number(unnest?.split(' ').at(-1))).toBeGreaterThan(0);
+        expect(await onPrimary(`select count(*)::int as n from item where name like 'pooled-%'`)).toBe(200);
+      } finally {
+        await coalescing.close();
+      }
+    }, 60_000);
 
     it('serves 500 concurrent requests (reads, writes, transactions) without an error', async () => {
       const results = await Promise.allSettled(

@@ -12,11 +12,14 @@ function lazy(value: string, started: string[]): PromiseLike<string> & { request
   };
 }
 
-function fakeClient(started: string[]) {
+function fakeClient(started: string[], made: string[] = []) {
   const client = {
     user: {
       findMany: () => lazy('user.findMany', started),
-      create: () => lazy('user.create', started),
+      create: () => {
+        made.push('user.create');
+        return lazy('user.create', started);
+      },
       somethingNew: () => lazy('user.somethingNew', started),
     },
     $executeRaw: () => lazy('$executeRaw', started),
@@ -76,6 +79,27 @@ describe('wrapWriteCalls', () => {
     });
     await client.user.create();
     expect(started).toEqual(['user.create', 'user.create']);
+  });
+
+  it('makes a deferred call only when run awaits it or a batch transaction takes it', async () => {
+    const started: string[] = [];
+    const made: string[] = [];
+    const client = wrapWriteCalls(fakeClient(started, made), {
+      deferred: (name) => name === 'user.create',
+      run: async (name, first) => (name === 'user.create' && started.length === 0 ? 'answered without it' : first),
+    });
+    const answered = client.user.create();
+    expect(made).toEqual([]);
+    expect(await answered).toBe('answered without it');
+    expect(made).toEqual([]);
+
+    const batched = client.user.create() as unknown as { requestTransaction: () => string; [Symbol.toStringTag]?: string };
+    expect(batched.requestTransaction()).toBe('batched user.create');
+    expect(made).toEqual(['user.create']);
+
+    started.push('something ran');
+    expect(await client.user.create()).toBe('user.create');
+    expect(made).toEqual(['user.create', 'user.create']);
   });
 
   it('keeps wrapping the client $extends returns', async () => {
