@@ -9,6 +9,7 @@ import { replicationLinks, type ReplicationLink } from './replication-links.js';
 import type { ReplicationDirection } from './replication-names.js';
 import { copyTableRows } from './resync-table.js';
 import { SnapshotSlot } from './snapshot-slot.js';
+import { disableStaleSubscriptions } from './stale-subscriptions.js';
 import { qualified } from './sql-text.js';
 import { loggedStep } from './step-events.js';
 import { dropSubscription } from './subscriptions.js';
@@ -40,7 +41,8 @@ export interface ResyncResult {
  * write guard refuses them), so it can be rebuilt from the source without losing anything:
  *
  * 1. Drop each link's subscription (detached from its slot first, so a dead publisher is not
- *    needed) and whatever is left of its slot on the publisher's current primary.
+ *    needed) and whatever is left of its slot on the publisher's current primary. The copy of
+ *    the subscription on an old primary that still runs is disabled first (stale-subscriptions.ts).
  * 2. Create each slot anew with an exported snapshot (snapshot-slot.ts).
  * 3. Per receiving database, in one transaction (readers see the old rows until it commits,
  *    never an empty table): delete the receiving tables' rows and insert the source's rows read
@@ -93,7 +95,11 @@ async function resync(context: CutoverContext, service: string): Promise<ResyncR
   log(`${service}: rebuilding ${links.map((link) => `${link.name} (${route(link)})`).join(', ')} from the side of record`);
 
   await enterStep(context, 'resync:drop');
-  for (const link of links) await dropLink(context, link);
+  for (const link of links) {
+    for (const node of await disableStaleSubscriptions(context, link))
+      log(`${service}: disabled the copy of ${link.name} on ${node}, the old primary, so it cannot take the slot`);
+    await dropLink(context, link);
+  }
 
   await enterStep(context, 'resync:slots');
   const slots: SnapshotSlot[] = [];

@@ -54,7 +54,10 @@ export async function startCutoverFixture(options: CutoverFixtureOptions): Promi
   const serviceCluster = findService(declared, options.service).cluster;
   if (options.serviceReplicas) {
     const cluster = declared.clusters[serviceCluster]!;
-    cluster.replicas = Array.from({ length: options.serviceReplicas }, (_, index) => ({ name: `${serviceCluster}-replica-${index + 1}` }));
+    cluster.replicas = Array.from({ length: options.serviceReplicas }, (_, index) => ({
+      name: `${serviceCluster}-replica-${index + 1}`,
+      weight: 1,
+    }));
     cluster.synchronousReplicas = 1;
   }
   const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-'));
