@@ -116,12 +116,13 @@ describe('neo-db failover of a cluster that subscribes to a cutover link', () =>
     expect(rerun.verify.differences).toEqual([]);
     const ackedAtRerun = load.acknowledged.size;
     while (load.acknowledged.size < ackedAtRerun + 100) await sleep(20);
-    expect(await serviceProblems(context, plan)).toEqual([]);
+    const problems = await serviceProblems(context, plan);
+    expect(problems).toEqual([]);
     await load.stop();
     expect((await verifyService(context, SERVICE)).differences).toEqual([]);
     console.log(
       `forward link after a failover: writes acknowledged ${load.acknowledged.size} (on the monolith, under load throughout), ` +
-        `failed ${load.failures.length}; missing/doubled on the promoted service primary 0; rerun after a kill: rebuilt and caught up in ${rerun.repairMs.toFixed(0)} ms`,
+        `failed ${load.failures.length}; missing/doubled/wrong on the promoted service primary ${problems.length}; rerun after a kill: rebuilt and caught up in ${rerun.repairMs.toFixed(0)} ms`,
     );
     expect(load.failures.map((error) => error.message)).toEqual([]);
   }, 120_000);

@@ -118,14 +118,16 @@ describe('cutover links after a failover of the service cluster', () => {
     // Writes made after the repair reach the monolith too.
     const ackedAtRepair = load.acknowledged.size;
     while (load.acknowledged.size < ackedAtRepair + 200) await sleep(20);
-    expect(await load.problemsOn('service')).toEqual([]);
+    const onService = await load.problemsOn('service');
+    expect(onService).toEqual([]);
     // With no write in flight, once the monolith has confirmed everything the promoted primary wrote.
     const link = replicationLinks(promotedPlan, 'reverse')[0]!;
     const caughtUp = () =>
       withAdmin(context, link.publisher, async (client) =>
         waitForSlotConfirmed(client, link.name, await currentLsn(client), 10_000, link.name),
       );
-    expect(await load.problemsOn('monolith', caughtUp)).toEqual([]);
+    const onMonolith = await load.problemsOn('monolith', caughtUp);
+    expect(onMonolith).toEqual([]);
     await load.stop();
     const verified = await verifyService(context, SERVICE);
     expect(verified.differences).toEqual([]);
@@ -144,14 +146,31 @@ describe('cutover links after a failover of the service cluster', () => {
     );
     expect(monolithCount!.n).toBe(serviceCount!.n);
     console.log(
-      `failover + repair: writes acknowledged ${load.acknowledged.size} (${ackedBeforeRepair - 5_000} under load before the repair, ` +
-        `${load.acknowledged.size - ackedAtRepair} after it), failed without an answer ${load.failures.length}; missing/doubled on the service 0, on the monolith 0; ` +
-        `kill → repair started ${(repairStarted - killedAt).toFixed(0)} ms, repair ${repairMs.toFixed(0)} ms ` +
+      `failover + repair: rows acknowledged ${load.acknowledged.size} (5000 seeded, ${ackedBeforeRepair - 5_000} inserted under load before the repair, ` +
+        `${load.acknowledged.size - ackedAtRepair} after it; updates besides), writes refused or unanswered during the outage ${load.failures.length}; ` +
+        `missing/doubled/wrong on the service ${onService.length}, on the monolith ${onMonolith.length}; kill → repair started ${(repairStarted - killedAt).toFixed(0)} ms, repair ${repairMs.toFixed(0)} ms ` +
         `(link rebuilt and caught up ${repair.result.repairMs.toFixed(0)} ms, ${repair.result.rows.map((entry) => `${entry.table} ${entry.rows} rows`).join(', ')})`,
     );
 
     // Safe to run again: a second run rebuilds the same link and leaves the same rows.
     const again = await resyncService(context, SERVICE);
     expect(again.verify.differences).toEqual([]);
+
+    // A publisher that does not answer: reported with the reason and the command to run later, the link left as it was.
+    await fixture.running.stopNode(CLUSTER, outcome.promoted);
+    expect(await repairLinksAfterFailover(context, CLUSTER)).toEqual([
+      {
+        service: SERVICE,
+        outcome: 'failed',
+        reason: expect.stringContaining(`Cannot connect to ${CLUSTER}/${outcome.promoted}/`),
+        retry: `neo-db resync ${SERVICE}`,
+      },
+    ]);
+    const [kept] = await sql<{ n: string }>(
+      context,
+      promotedPlan.monolith,
+      "SELECT count(*)::text AS n FROM pg_subscription WHERE subname = 'neo_rev_storage'",
+    );
+    expect(kept!.n).toBe('1');
   }, 120_000);
 });
