@@ -1,19 +1,20 @@
 import { monolithTarget } from '@neo/topology';
 import { withAdmin, type CutoverContext } from './cutover-context.js';
-import { readAllPhases } from './cutover-state.js';
+import { readAllPhases, type CutoverStateRow } from './cutover-state.js';
 import { loadCutoverPlan } from './load-plan.js';
 import { replicationLinks } from './replication-links.js';
 import { activeDirection, resyncService, type ResyncResult } from './resync-service.js';
 
 /** What the repair after a failover did for one service: rebuilt its links, or why not and what to run. */
-export type LinkRepair =
-  | { service: string; outcome: 'resynced'; result: ResyncResult }
-  | {
-      service: string;
-      outcome: 'failed';
-      reason: string;
-      /** The command that finishes the repair once the reason is fixed. */ retry: string;
-    };
+export type LinkRepair = { service: string; outcome: 'resynced'; result: ResyncResult } | FailedLinkRepair;
+
+export interface FailedLinkRepair {
+  service: string;
+  outcome: 'failed';
+  reason: string;
+  /** The command that finishes the repair once the reason is fixed. */
+  retry: string;
+}
 
 /**
  * After `cluster` failed over: `resyncService` for every service whose cutover has an active
@@ -26,7 +27,7 @@ export async function repairLinksAfterFailover(context: CutoverContext, cluster:
   const anyService = Object.keys(context.topology.services)[0];
   if (anyService === undefined) return [];
   const monolith = monolithTarget(context.topology, anyService);
-  let phases: Awaited<ReturnType<typeof readAllPhases>>;
+  let phases: CutoverStateRow[];
   try {
     phases = await withAdmin(context, monolith, (client) => readAllPhases(client));
   } catch (error) {
