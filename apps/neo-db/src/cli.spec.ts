@@ -46,6 +46,11 @@ describe('neo-db command line', () => {
     expect(await runCli(['copy'], missing, paths)).toBe(2);
     expect(missing.stderr).toContain('neo-db copy needs a service name, e.g. neo-db copy storage');
 
+    const resync = capturedOutput();
+    expect(await runCli(['resync', 'storage', 'voting'], resync, paths)).toBe(2);
+    expect(resync.stderr).toContain('neo-db resync takes one service (got storage, voting)');
+    expect(resync.stderr).toContain('usage: neo-db resync <service>');
+
     const binaries = capturedOutput();
     expect(await runCli(['up', '--binaries', 'debian'], binaries, paths)).toBe(2);
     expect(binaries.stderr).toContain('--binaries must be one of embedded, system, auto (got "debian")');

@@ -67,7 +67,7 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
       return await topCommand(topology, adminLogins(topology, where, process.env), topOptions(parsed.values, parsed.positionals, io.out));
     }
     if (command.name === 'failover') {
-      const [{ failoverCommand }, { runningTopology }, { adminLogins }] = await Promise.all([
+      const [{ failoverCommand }, { runningTopology }, { adminLogins, linkRepairSettings }] = await Promise.all([
         import('./commands/failover.command.js'),
         import('./running-topology.js'),
         import('./cutover-commands.js'),
@@ -83,6 +83,7 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
         endpointsFile: where.endpointsFile,
         localDataDir: where.localDataDir,
         log: io.out,
+        cutover: linkRepairSettings(where, topology, io.out),
       });
     }
     if (command.name === 'rejoin') {

@@ -129,6 +129,20 @@ export const COMMANDS: readonly CommandUsage[] = [
     optionHelp: FLAG_SOURCE_HELP,
   },
   {
+    name: 'resync',
+    args: '<service>',
+    summary:
+      "rebuild the service's replication links on the clusters' current primaries (after a failover), then verify; exit 2 on differences",
+    details: [
+      'PostgreSQL 15 keeps logical replication slots on the primary only: after a failover of a cluster at one end of a link, the',
+      'link is rebuilt from the side of record. Each slot is made anew with a snapshot, the receiving side is refilled from it in one',
+      'transaction (its readers never see it empty), the subscription streams what came after, and verify proves both sides equal.',
+      'Writes go on meanwhile. Safe to interrupt and run again. A failover runs it by itself for every service whose links it touched.',
+    ],
+    options: FLAG_SOURCE,
+    optionHelp: FLAG_SOURCE_HELP,
+  },
+  {
     name: 'migrate',
     args: '[<service>…]',
     summary: 'apply pending migrations to every database and shard of the services (default: all) in the running topology',

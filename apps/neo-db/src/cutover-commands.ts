@@ -10,6 +10,7 @@ import {
   type FlagWriter,
 } from '@neo/data/cutover';
 import { copyCommand } from './commands/copy.command.js';
+import { resyncCommand } from './commands/resync.command.js';
 import { rollbackCommand } from './commands/rollback.command.js';
 import { statusCommand } from './commands/status.command.js';
 import { switchReadsCommand } from './commands/switch-reads.command.js';
@@ -19,9 +20,10 @@ import { LOCAL_UNLEASH_DEFAULTS, readLocalUnleashRecord } from './local-unleash.
 import { NeoDbError } from './neo-db.error.js';
 import { ensureRuntimeFlags } from './runtime-flags.js';
 import type { WorkspacePaths } from './workspace-paths.js';
+import type { LinkRepairSettings } from './failover/repair-cutover-links.js';
 import { runningTopology } from './running-topology.js';
 
-export const CUTOVER_COMMANDS = ['copy', 'verify', 'switch-reads', 'switch-writes', 'rollback', 'status'] as const;
+export const CUTOVER_COMMANDS = ['copy', 'verify', 'switch-reads', 'switch-writes', 'rollback', 'resync', 'status'] as const;
 export type CutoverCommand = (typeof CUTOVER_COMMANDS)[number];
 
 export function isCutoverCommand(command: string | undefined): command is CutoverCommand {
@@ -63,6 +65,8 @@ export async function runCutoverCommand(
       return switchWritesCommand(context, service);
     case 'rollback':
       return rollbackCommand(context, service);
+    case 'resync':
+      return resyncCommand(context, service);
     case 'status':
       return statusCommand(context, positionals, { json: values.json ?? false });
   }
@@ -90,6 +94,25 @@ export function cutoverContextFromWorkspace(
     prismaRoot: paths.prismaRoot,
     log,
     // Each step once as a data-layer event, in the services' format, on stderr (stdout is the command's answer).
+    events: cutoverEventLogger(env),
+  };
+}
+
+/**
+ * What a failover needs to rebuild cutover links on the new primary: the admin logins, the flags
+ * and the Prisma schemas of `cutoverContextFromWorkspace`; the failover supplies the topology.
+ */
+export function linkRepairSettings(
+  paths: WorkspacePaths,
+  topology: Topology,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): LinkRepairSettings {
+  return {
+    admin: adminLogins(topology, paths, env),
+    flags: flagWriter(paths, {}, env),
+    prismaRoot: paths.prismaRoot,
+    log,
     events: cutoverEventLogger(env),
   };
 }

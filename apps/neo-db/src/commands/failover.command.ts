@@ -1,6 +1,7 @@
 import type { Topology } from '@neo/topology';
 import type { AdminLogin } from '@neo/data/cutover';
 import { failOverCluster } from '../failover/fail-over-cluster.js';
+import type { LinkRepairSettings } from '../failover/repair-cutover-links.js';
 import { NeoDbError } from '../neo-db.error.js';
 
 export interface FailoverCommandOptions {
@@ -11,13 +12,16 @@ export interface FailoverCommandOptions {
   /** The local runtime's data directory, where the new primary is recorded for the next `npm start`. */
   readonly localDataDir: string;
   readonly log: (line: string) => void;
+  /** How to reach the cutover's servers: the links with an end on the cluster are rebuilt after the promotion. */
+  readonly cutover?: LinkRepairSettings;
 }
 
 /**
  * `neo-db failover <cluster> [--to <replica>]`: fences the primary if it answers, promotes a
  * replica, points the others at it, and records the new primary in the endpoints file so services
  * started from now on bind it as the primary (running services find it by themselves), and in the
- * local runtime's data directory so the next `npm start` starts it as the primary.
+ * local runtime's data directory so the next `npm start` starts it as the primary. Then rebuilds the
+ * cutover links with an end on the cluster (see `neo-db resync`); exit 1 when one could not be.
  */
 export async function failoverCommand(
   topology: Topology,
@@ -41,12 +45,13 @@ export async function failoverCommand(
       'usage',
     );
   }
-  const { result, durationMs } = await failOverCluster(topology, clusterName, admin(clusterName), {
+  const { result, durationMs, cutoverLinks } = await failOverCluster(topology, clusterName, admin(clusterName), {
     to: options.to,
     maxLagBytes: options.maxLagBytes,
     endpointsFile: options.endpointsFile,
     localDataDir: options.localDataDir,
     log: options.log,
+    cutover: options.cutover,
   });
 
   options.log(
@@ -55,5 +60,6 @@ export async function failoverCommand(
   );
   for (const failed of result.notRepointed) options.log(`  ${failed.name} still follows no primary: ${failed.reason}`);
   options.log('Running services move their writes there at their next replica poll; nothing to restart.');
-  return result.notRepointed.length > 0 ? 1 : 0;
+  const unrepaired = cutoverLinks.filter((repair) => repair.outcome !== 'resynced');
+  return result.notRepointed.length > 0 || unrepaired.length > 0 ? 1 : 0;
 }

@@ -3,6 +3,7 @@ import { failoverSchema, type Topology } from '@neo/topology';
 import { PrimaryWatchdog, TopologyRuntimeError, type FailoverNode } from '@neo/topology-runtime';
 import { FailoverMetrics, type FailoverOutcome } from './failover-metrics.js';
 import { FailoverRefusal, type LocalFailover } from './local-failover.js';
+import type { CutoverLinkRepair } from './repair-cutover-links.js';
 
 /** One automatic failover as it ended, logged as one JSON line. */
 export interface FailoverEvent {
@@ -19,6 +20,8 @@ export interface FailoverEvent {
   /** Replicas streaming from the new primary, and those that could not be pointed there. */
   repointed?: string[];
   notRepointed?: { name: string; reason: string }[];
+  /** Cutover links with an end on the cluster, rebuilt on the new primary per service (absent when none). */
+  cutoverLinks?: CutoverLinkRepair[];
   /** The old primary brought back as a replica of the new one (`rejoinMs`), or why not (`rejoinError`). */
   rejoinMs?: number;
   rejoinError?: string;
@@ -83,7 +86,8 @@ async function failOver(
   let event: FailoverEvent;
   try {
     const done = await options.failover.failOver(cluster, primary.name);
-    const durationMs = performance.now() - started;
+    // The new primary was recorded before the cutover links were repaired: that repair is not the failover's time.
+    const durationMs = performance.now() - started - done.cutoverLinksMs;
     metrics.record(cluster, 'promoted', durationMs / 1000);
     event = {
       ...base,
@@ -92,6 +96,7 @@ async function failOver(
       outcome: 'promoted',
       repointed: [...done.result.repointed],
       notRepointed: [...done.result.notRepointed],
+      ...(done.cutoverLinks.length > 0 ? { cutoverLinks: [...done.cutoverLinks] } : {}),
       at: new Date().toISOString(),
     };
     // The old primary follows the new one again; a failure here leaves the cluster serving, one replica short.

@@ -1,6 +1,7 @@
 import { endpointKey, type Topology } from '@neo/topology';
 import { readCurrentPrimary, type FailoverNode, type RunningTopology } from '@neo/topology-runtime';
 import { failOverCluster, type ClusterFailover } from './fail-over-cluster.js';
+import { linkRepairSettings } from '../cutover-commands.js';
 import type { WorkspacePaths } from '../workspace-paths.js';
 
 /** Why a rejoin or a failover was not done; the message says what to do instead. */
@@ -58,6 +59,8 @@ export class LocalFailover {
         localDataDir: this.paths.localDataDir,
         running: this.running,
         log: this.log,
+        // Cutover links with an end on the cluster are rebuilt on the promoted node.
+        cutover: linkRepairSettings(this.paths, this.running.topology, this.log),
       });
     });
   }

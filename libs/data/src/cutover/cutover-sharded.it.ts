@@ -1,10 +1,14 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyService } from './copy-service.js';
-import { adminConfig } from './cutover-context.js';
+import { currentLsn, waitForSlotConfirmed } from './catch-up.js';
+import { adminConfig, withAdmin } from './cutover-context.js';
 import { cutoverStatus } from './cutover-status.js';
 import { loadCutoverPlan } from './load-plan.js';
 import { moveWrites } from './move-writes.js';
+import { replicationLinks } from './replication-links.js';
+import type { ReplicationDirection } from './replication-names.js';
+import { resyncService } from './resync-service.js';
 import { rollbackService } from './rollback-service.js';
 import { switchReads } from './switch-reads.js';
 import { verifyService } from './verify.js';
@@ -42,8 +46,17 @@ async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/** Until every link of `direction` has confirmed all its publisher wrote (call with no write in flight). */
+async function caughtUp(direction: ReplicationDirection): Promise<void> {
+  for (const link of replicationLinks(plan, direction)) {
+    await withAdmin(fixture.context, link.publisher, async (client) =>
+      waitForSlotConfirmed(client, link.name, await currentLsn(client), 10_000, link.name),
+    );
+  }
+}
+
 describe('cutover of a sharded service (smartcontracts: transactions modulo 4 by user, contracts on every shard) under a steady write load', () => {
-  it('copies, verifies, switches reads and writes, rolls back and switches again without losing or doubling a write', async () => {
+  it('copies, verifies, switches reads and writes, rolls back and switches again, resyncs each way, without losing or doubling a write', async () => {
     const copied = await copyService(fixture.context, SERVICE);
     expect(copied.phase).toBe('replicating');
     expect(await load.problemsOn('monolith')).toEqual([]);
@@ -88,9 +101,22 @@ describe('cutover of a sharded service (smartcontracts: transactions modulo 4 by
     expect(await fixture.context.flags.read(SERVICE)).toEqual({ readPercent: 0, writeSide: 'monolith' });
     expect((await verifyService(fixture.context, SERVICE)).differences).toEqual([]);
 
+    // Rebuilt from the monolith, as after a failover of the shards' cluster: each shard refilled through its row filter.
+    const forward = await timed('resync (forward, 4 shards)', () => resyncService(fixture.context, SERVICE));
+    expect(forward.links.map((link) => link.name)).toHaveLength(4);
+    expect(forward.verify.differences).toEqual([]);
+    expect(await load.problemsOn('service', () => caughtUp('forward'))).toEqual([]);
+
     await timed('switch-writes again', () => moveWrites(fixture.context, SERVICE, 'service'));
     await sleep(300);
     expect(await load.problemsOn('service')).toEqual([]);
+
+    // Rebuilt from the shards: the monolith's tables emptied once and filled from each shard, contracts from the first only.
+    const reverse = await timed('resync (reverse, 4 shards)', () => resyncService(fixture.context, SERVICE));
+    expect(reverse.links).toHaveLength(4);
+    expect(reverse.rows.filter((entry) => entry.table === 'contracts')).toHaveLength(1);
+    expect(reverse.verify.differences).toEqual([]);
+    expect(await load.problemsOn('monolith', () => caughtUp('reverse'))).toEqual([]);
 
     const last = await verifyService(fixture.context, SERVICE);
     expect(last.differences).toEqual([]);

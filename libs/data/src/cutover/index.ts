@@ -25,3 +25,6 @@ export { cutoverStatus, type ServiceCutoverStatus } from './cutover-status.js';
 export { cutoverEventLogger, type CutoverStep } from './step-events.js';
 export type { LinkHealth } from './replication-health.js';
 export { replicationName, type ReplicationDirection } from './replication-names.js';
+// After a failover: the active links rebuilt from the side of record on the current primaries, then verified.
+export { resyncService, type ResyncResult } from './resync-service.js';
+export { repairLinksAfterFailover, type LinkRepair } from './repair-after-failover.js';

@@ -195,8 +195,9 @@ export async function shiftWrites(context: CutoverContext, service: string, to: 
  * Creates the subscriptions of `links`, all those of one subscriber database in one
  * transaction: PostgreSQL's launcher starts the apply workers of one commit together, while a
  * subscription committed after another waits `wal_retrieve_retry_interval` (5 s) for its worker.
+ * Every link streams from its slot only (`copy_data = false`): the slots exist already.
  */
-async function createSubscriptions(context: CutoverContext, links: readonly ReplicationLink[]): Promise<void> {
+export async function createSubscriptions(context: CutoverContext, links: readonly ReplicationLink[]): Promise<void> {
   const bySubscriber = new Map<string, ReplicationLink[]>();
   for (const link of links) {
     const key = nodeKey(link.subscriber);
@@ -225,7 +226,7 @@ async function createSubscriptions(context: CutoverContext, links: readonly Repl
 }
 
 /** Waits (at most `timeoutMs`) until every link has its apply worker; returns the names of those still without. */
-async function waitForWorkers(context: CutoverContext, links: readonly ReplicationLink[], timeoutMs: number): Promise<string[]> {
+export async function waitForWorkers(context: CutoverContext, links: readonly ReplicationLink[], timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const health = await Promise.all(links.map((link) => inspectLink(context, link)));

@@ -33,9 +33,9 @@ export function eventPlace(node: DataNode): EventPlace {
   return { side: node.schema === undefined ? 'service' : 'monolith', shard: node.database, node: `${node.cluster}/${node.node}` };
 }
 
-/** One operator step of a cutover (`neo-db copy`, `verify`, `switch-reads`, `switch-writes`, `rollback`), as it ended. */
+/** One operator step of a cutover (`neo-db copy`, `verify`, `switch-reads`, `switch-writes`, `rollback`, `resync`), as it ended. */
 export interface CutoverStepEvent {
-  step: 'copy' | 'verify' | 'switch-reads' | 'switch-writes' | 'rollback';
+  step: 'copy' | 'verify' | 'switch-reads' | 'switch-writes' | 'rollback' | 'resync';
   /** The phase recorded in the monolith before and after the step; `null` when no cutover has started. */
   phaseBefore: string | null;
   phaseAfter: string | null;

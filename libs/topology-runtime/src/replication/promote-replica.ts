@@ -140,6 +140,7 @@ async function fencePrimary(primary: FailoverNode): Promise<bigint | undefined> 
     }, 10_000);
     if (!fenced)
       refuse(`${primary.name} did not turn read-only after a reload; nothing was promoted. Stop it, then run the failover again.`);
+    await stopSubscriptions(primary, client);
     // Sessions that began a read-write transaction before the reload could still commit: end them.
     await client.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'",
@@ -151,6 +152,46 @@ async function fencePrimary(primary: FailoverNode): Promise<bigint | undefined> 
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Logical replication apply workers do not go through the executor's read-only check: on a primary
+ * fenced with `default_transaction_read_only` they keep applying their publisher's changes, so
+ * its WAL would grow past the position the replicas are measured against, and a replica that
+ * received that WAL could not follow the promoted one. Every enabled subscription is disabled
+ * (those commits come before the fenced position, so the promoted node has them disabled too,
+ * and `neo-db resync` rebuilds the cutover's), and their workers are waited for.
+ */
+async function stopSubscriptions(primary: FailoverNode, client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ name: string; database: string }>(
+    'SELECT s.subname AS name, d.datname AS database FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid WHERE s.subenabled',
+  );
+  for (const row of rows) {
+    const database = await connect(primary.target, row.database);
+    try {
+      await database.query('SET default_transaction_read_only = off');
+      // Its replicas may not confirm anything any more; the fenced position is waited for on them below.
+      await database.query('SET synchronous_commit = local');
+      await database.query(`ALTER SUBSCRIPTION "${row.name.replace(/"/g, '""')}" DISABLE`);
+    } finally {
+      await database.end();
+    }
+  }
+  if (rows.length === 0) return;
+  // A worker ends after the transaction it is applying; until then it may still write.
+  const stopped = await until(
+    async () =>
+      (
+        await client.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type IN ('logical replication worker', 'logical replication apply worker', 'logical replication tablesync worker')",
+        )
+      ).rows[0]!.n === 0,
+    10_000,
+  );
+  if (!stopped)
+    refuse(
+      `${primary.name} still runs logical replication workers 10 s after its subscriptions were disabled; nothing was promoted. Stop it, then run the failover again.`,
+    );
 }
 
 /** Each replica's received position (waiting, when the old primary was fenced, until one has all its WAL), or why it is unfit. */

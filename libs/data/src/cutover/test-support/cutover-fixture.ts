@@ -35,11 +35,16 @@ export interface CutoverFixtureOptions {
   unsharded?: boolean;
   timeouts?: Partial<CutoverTimeouts>;
   log?: (line: string) => void;
+  /**
+   * Give the service's cluster this many streaming replicas, synchronous (a commit returns once
+   * one has it), for tests that fail the cluster over. Default: none.
+   */
+  serviceReplicas?: number;
 }
 
 /**
- * The monolith cluster and the service's cluster (primaries only: replicas play no part in a
- * cutover), the service migrated on the monolith, a prisma/ root with the workspace's
+ * The monolith cluster and the service's cluster (primaries only unless `serviceReplicas`:
+ * replicas play no part in a cutover until a failover), the service migrated on the monolith, a prisma/ root with the workspace's
  * storage service and the fixture smart-contracts service, and a flags file.
  */
 export async function startCutoverFixture(options: CutoverFixtureOptions): Promise<CutoverFixture> {
@@ -47,6 +52,14 @@ export async function startCutoverFixture(options: CutoverFixtureOptions): Promi
   for (const cluster of Object.values(declared.clusters)) cluster.replicas = [];
   if (options.unsharded) delete findService(declared, options.service).sharding;
   const serviceCluster = findService(declared, options.service).cluster;
+  if (options.serviceReplicas) {
+    const cluster = declared.clusters[serviceCluster]!;
+    cluster.replicas = Array.from({ length: options.serviceReplicas }, (_, index) => ({
+      name: `${serviceCluster}-replica-${index + 1}`,
+      weight: 1,
+    }));
+    cluster.synchronousReplicas = 1;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-'));
   // Servers of the test's own: embedded in a fresh temporary directory, or containers under NEO_TEST_PROVIDER=testcontainers.
   const running = await startIsolatedTopology({ topology: declared, clusters: [declared.monolith.cluster, serviceCluster] });

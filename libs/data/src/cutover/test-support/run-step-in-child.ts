@@ -19,7 +19,7 @@ export interface ChildRun {
  */
 export async function runStepInChild(
   fixture: CutoverFixture,
-  command: 'copy' | 'switch-writes' | 'rollback',
+  command: 'copy' | 'switch-writes' | 'rollback' | 'resync',
   options: { killAt?: string } = {},
 ): Promise<ChildRun> {
   const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-child-'));

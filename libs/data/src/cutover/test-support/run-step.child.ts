@@ -9,11 +9,12 @@ import { copyService } from '../copy-service.js';
 import type { CutoverContext } from '../cutover-context.js';
 import { FileFlagWriter } from '../file.flag-writer.js';
 import { moveWrites } from '../move-writes.js';
+import { resyncService } from '../resync-service.js';
 import { rollbackService } from '../rollback-service.js';
 import type { CutoverFixture } from './cutover-fixture.js';
 
 interface ChildInput {
-  command: 'copy' | 'switch-writes' | 'rollback';
+  command: 'copy' | 'switch-writes' | 'rollback' | 'resync';
   service: string;
   pauseAt?: string;
   fixture: CutoverFixture['childInput'];
@@ -35,6 +36,7 @@ const context: CutoverContext = {
 try {
   if (input.command === 'copy') await copyService(context, input.service);
   else if (input.command === 'switch-writes') await moveWrites(context, input.service, 'service');
+  else if (input.command === 'resync') await resyncService(context, input.service);
   else await rollbackService(context, input.service);
   process.send?.({ done: true }, undefined, undefined, () => process.exit(0));
 } catch (error) {

@@ -64,6 +64,11 @@ export class WriteLoad {
   readonly acknowledged = new Map<string, Written>();
   readonly failures: Error[] = [];
   readonly timings: WriteTiming[] = [];
+  /**
+   * Updates that failed without an answer (a server died mid-commit): the row may hold the new
+   * value or the old one, and either is right.
+   */
+  private readonly uncertain = new Map<string, number>();
   redirects = 0;
   private side: WriteSide = 'monolith';
   private running = false;
@@ -74,7 +79,7 @@ export class WriteLoad {
   private workers: Promise<void>[] = [];
   private flagPoller: NodeJS.Timeout | undefined;
   private readonly monolith: pg.Pool;
-  private readonly targets: Array<{ name: string; pool: pg.Pool }>;
+  private targets: Array<{ name: string; pool: pg.Pool }>;
   private readonly strategy: ShardingStrategy | undefined;
 
   constructor(
@@ -85,13 +90,31 @@ export class WriteLoad {
     private readonly concurrency = 4,
   ) {
     this.monolith = new pg.Pool({ ...toPgPoolConfig(plan.monolith), max: concurrency + 2 });
-    this.targets = plan.targets
-      .filter((target) => target.tables.some((table) => table.table === model.table))
-      .map((target) => ({ name: target.name, pool: new pg.Pool({ ...toPgPoolConfig(target.node), max: concurrency + 2 }) }));
-    for (const pool of [this.monolith, ...this.targets.map((target) => target.pool)]) pool.on('error', () => undefined);
+    this.monolith.on('error', () => undefined);
+    this.targets = this.targetPools(plan);
     const sharding = findService(fixture.topology, fixture.service).sharding;
     const sharded = plan.tables.find((table) => table.table === model.table)?.role === 'sharded';
     this.strategy = sharding && sharded ? createShardingStrategy(sharding) : undefined;
+  }
+
+  /**
+   * After a failover of the service's cluster: its writes go to the primaries of `plan` from now
+   * on (a service's data layer finds the promoted node by itself; this load is told).
+   */
+  followPrimaries(plan: CutoverPlan): void {
+    const old = this.targets;
+    this.targets = this.targetPools(plan);
+    void Promise.allSettled(old.map((target) => target.pool.end()));
+  }
+
+  private targetPools(plan: CutoverPlan): Array<{ name: string; pool: pg.Pool }> {
+    return plan.targets
+      .filter((target) => target.tables.some((table) => table.table === this.model.table))
+      .map((target) => {
+        const pool = new pg.Pool({ ...toPgPoolConfig(target.node), max: this.concurrency + 2 });
+        pool.on('error', () => undefined);
+        return { name: target.name, pool };
+      });
   }
 
   /** Rows written before the load starts, straight into the monolith. */
@@ -145,9 +168,13 @@ export class WriteLoad {
     }
   }
 
-  /** Problems with the side of record: acknowledged writes missing, doubled or with a wrong value. */
-  async problemsOn(side: WriteSide): Promise<string[]> {
+  /**
+   * Problems on a side: acknowledged writes missing, doubled or with a wrong value. `settle` runs
+   * first with no write in flight (e.g. to let the side that follows catch up).
+   */
+  async problemsOn(side: WriteSide, settle?: () => Promise<void>): Promise<string[]> {
     return this.whilePaused(async () => {
+      await settle?.();
       const found = new Map<string, { count: number; value: number }>();
       const read = async (pool: pg.Pool, name: string) => {
         const { rows } = await pool.query<{ id: string; value: string }>(
@@ -166,7 +193,8 @@ export class WriteLoad {
         const entry = found.get(id);
         if (!entry) problems.push(`${id} missing`);
         else if (entry.count !== 1) problems.push(`${id} present ${entry.count} times`);
-        else if (entry.value !== written.value) problems.push(`${id} has ${entry.value}, expected ${written.value}`);
+        else if (entry.value !== written.value && entry.value !== this.uncertain.get(id))
+          problems.push(`${id} has ${entry.value}, expected ${written.value}`);
       }
       return problems;
     });
@@ -198,9 +226,15 @@ export class WriteLoad {
           try {
             const written = this.acknowledged.get(updateId)!;
             const value = written.value + 1;
-            await this.routed(written.shardKey, (pool, name) =>
-              pool.query(`UPDATE ${name} SET ${this.model.valueColumn} = $2 WHERE id = $1`, [updateId, value]),
-            );
+            try {
+              await this.routed(written.shardKey, (pool, name) =>
+                pool.query(`UPDATE ${name} SET ${this.model.valueColumn} = $2 WHERE id = $1`, [updateId, value]),
+              );
+            } catch (error) {
+              this.uncertain.set(updateId, value);
+              throw error;
+            }
+            this.uncertain.delete(updateId);
             this.acknowledged.set(updateId, { ...written, value });
           } finally {
             this.busy.delete(updateId);
