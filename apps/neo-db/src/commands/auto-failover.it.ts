@@ -288,6 +288,12 @@ describe('neo-db up --auto-failover', () => {
     expect(promoted).not.toBe(before);
     expect(failover.stdout).toContain(`make it a replica again with: neo-db rejoin ${CLUSTER} ${before}`);
     expect(await inRecovery(before)).toBe(false);
+    // neo-db status asks every node over TLS, as the cluster requires: the promoted node takes writes, the fenced one is read-only.
+    const fencedStatus = capturedOutput();
+    await runCli(['status'], fencedStatus, paths);
+    const fencedLine = fencedStatus.stdout.split('\n').find((line) => line.startsWith(`cluster ${CLUSTER}:`));
+    expect(fencedLine, fencedStatus.stdout + fencedStatus.stderr).toContain(`primary ${promoted}`);
+    expect(fencedLine).toContain(`${before} read-only`);
 
     const refused = capturedOutput();
     expect(await runCli(['rejoin', CLUSTER, promoted], refused, paths)).toBe(1);
@@ -303,6 +309,11 @@ describe('neo-db up --auto-failover', () => {
     expect(rejoin.stdout).toContain(`${CLUSTER}: ${before} rejoined as a replica of ${promoted}`);
     expect(await inRecovery(before)).toBe(true);
     expect(await streamingFrom(promoted)).toEqual(NODES.filter((node) => node !== promoted));
+    const rejoinedStatus = capturedOutput();
+    await runCli(['status'], rejoinedStatus, paths);
+    const rejoinedLine = rejoinedStatus.stdout.split('\n').find((line) => line.startsWith(`cluster ${CLUSTER}:`));
+    expect(rejoinedLine, rejoinedStatus.stdout + rejoinedStatus.stderr).toContain(`primary ${promoted}`);
+    expect(rejoinedLine).toContain(`${before} replica`);
     // A fenced primary answers its checks: the watchdog took no action of its own.
     expect(failoverEvents()).toHaveLength(RUNS);
   }, 120_000);

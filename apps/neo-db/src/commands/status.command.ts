@@ -1,5 +1,6 @@
 import { readNodeRoles, type NodeRole } from '@neo/topology-runtime';
 import { cutoverStatus, type CutoverContext, type LinkHealth, type ServiceCutoverStatus } from '@neo/data/cutover';
+import { clusterNodes } from '../failover/cluster-nodes.js';
 
 /**
  * `neo-db status [service…]`: where reads and writes go, the phase, replication each way; in text,
@@ -14,13 +15,8 @@ export async function statusCommand(context: CutoverContext, services: string[],
   } else {
     for (const [name, cluster] of Object.entries(context.topology.clusters)) {
       if (cluster.replicas.length === 0) continue;
-      const login = context.admin(name);
-      const roles = await readNodeRoles(
-        [cluster.primary, ...cluster.replicas].map((node) => ({
-          name: node.name,
-          target: { host: node.host!, port: node.port!, user: login.user, password: login.password },
-        })),
-      );
+      const { primary, replicas } = clusterNodes(context.topology, name, context.admin(name));
+      const roles = await readNodeRoles([primary, ...replicas]);
       const { line, broken } = formatClusterPrimary(name, cluster.primary.name, roles);
       primariesBroken ||= broken;
       log(line);

@@ -1,6 +1,7 @@
 import type { Topology } from '@neo/topology';
-import { promoteReplica, type FailoverNode, type FailoverResult } from '@neo/topology-runtime';
+import { promoteReplica, type FailoverResult } from '@neo/topology-runtime';
 import type { AdminLogin } from '@neo/data/cutover';
+import { clusterNodes } from './cluster-nodes.js';
 import { recordPrimary, type RecordPrimaryOptions } from './record-primary.js';
 import { repairCutoverLinks, type CutoverLinkRepair, type LinkRepairSettings } from './repair-cutover-links.js';
 
@@ -42,15 +43,12 @@ export async function failOverCluster(
   options: FailOverClusterOptions,
 ): Promise<ClusterFailover> {
   const cluster = topology.clusters[clusterName]!;
-  const node = (declared: { name: string; host?: string | undefined; port?: number | undefined }): FailoverNode => ({
-    name: declared.name,
-    target: { host: declared.host!, port: declared.port!, user: login.user, password: login.password, tls: cluster.tls },
-  });
+  const { primary, replicas } = clusterNodes(topology, clusterName, login);
   const started = performance.now();
   const result = await promoteReplica({
     cluster: clusterName,
-    primary: node(cluster.primary),
-    replicas: cluster.replicas.map(node),
+    primary,
+    replicas,
     ...(options.to !== undefined ? { to: options.to } : {}),
     ...(options.maxLagBytes !== undefined ? { maxLagBytes: options.maxLagBytes } : {}),
     log: options.log,

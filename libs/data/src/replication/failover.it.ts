@@ -102,6 +102,10 @@ async function startCluster(): Promise<{
     `create table item (id serial primary key, name text not null, value int not null default 0, created_at timestamp(3) not null default now())`,
   );
   await owner.end();
+  // Replicas are read with a read-only role of their own, as the declared services' are: a
+  // promoted replica then needs a write client of its own, with the primary's login.
+  await adminQuery(running, 'fo-primary', `create role neo_fo_ro login password 'fo-ro-secret'`);
+  await adminQuery(running, 'fo-primary', `grant connect on database neo_replica_fixture to neo_fo_ro; grant select on item to neo_fo_ro`);
   for (const replica of ['fo-replica-1', 'fo-replica-2']) {
     await until(
       async () => (await adminQuery(running, replica, `select to_regclass('item') is not null as ok`))[0]?.['ok'] === true,
@@ -114,7 +118,7 @@ async function startCluster(): Promise<{
   metrics.events = new DataEventLog('fixture', capture);
   const set = createReplicaSet({
     primary,
-    replicas,
+    replicas: replicas.map((replica) => ({ ...replica, user: 'neo_fo_ro', password: 'fo-ro-secret' })),
     reads: { policy: 'round-robin', maxLagMs: 1_000, lagPollIntervalMs: 100 },
     createClient: (adapter) => new PrismaClient({ adapter }),
     metrics,

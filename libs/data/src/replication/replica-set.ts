@@ -2,7 +2,7 @@ import type { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { eventPlace } from '../logging/data-event-log.js';
 import { dataNodeLabel, toPgPoolConfig, type DataNode, type ReadSettings } from '@neo/topology';
-import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
+import { nodeMetricLabels, type DataMetrics, type NodeMetricLabels } from '../metrics/index.js';
 import { NodePools, queryTimeoutsOf } from '../pool/index.js';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isConnectionError } from './connection-error.js';
@@ -89,6 +89,8 @@ export class ReplicaSet<C extends object> {
   private readonly firstRound: Promise<void>;
   /** Write clients of promoted replicas whose own login cannot write, by their read client. */
   private readonly writers = new Map<NodeClient<C>, NodeClient<C>>();
+  /** Metric labels of every client the router may route to: each node's, and a promoted replica's write client. */
+  private readonly labelsByNode = new Map<NodeClient<C>, NodeMetricLabels>();
   private closed?: Promise<void>;
 
   constructor(private readonly options: ReplicaSetOptions<C>) {
@@ -134,12 +136,12 @@ export class ReplicaSet<C extends object> {
 
     const sessions = new SessionWrites(options.sessions);
     const selector = new ReplicaSelector(this.roles, options.picker ?? createReplicaPicker(reads.policy), this.monitor, sessions);
-    const labelsByNode = new Map(nodes.map((node) => [node, nodeMetricLabels(dataNodeOf.get(node)!)]));
+    for (const node of nodes) this.labelsByNode.set(node, nodeMetricLabels(dataNodeOf.get(node)!));
     const router = new ReadWriteRouter(
       this.roles,
       selector,
       sessions,
-      metrics ? (node, reason) => metrics.recordRouting(labelsByNode.get(node)!, reason) : undefined,
+      metrics ? (node, reason) => metrics.recordRouting(this.labelsByNode.get(node)!, reason) : undefined,
       // A single primary has nothing to fail over to.
       options.replicas.length === 0 ? undefined : () => this.monitor.refresh(),
     );
@@ -211,6 +213,7 @@ export class ReplicaSet<C extends object> {
     if (!writer) {
       writer = this.connect({ ...dataNode, role: 'primary', user: primary.user, password: primary.password }, { listed: false });
       this.writers.set(readNode, writer);
+      this.labelsByNode.set(writer, this.labelsByNode.get(readNode)!);
     }
     return writer;
   }
