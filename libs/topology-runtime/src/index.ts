@@ -40,3 +40,4 @@ export {
 export { findPgBackRest, pgBackRestPaths } from './backup/pgbackrest.js';
 export { findPostgresProgram, locatePostgresProgram, majorOf, type PostgresProgram } from './postgres-programs.js';
 export { runProgram, type RunProgramOptions } from './run-program.js';
+export { isProcessAlive } from './embedded/runtime-state.js';

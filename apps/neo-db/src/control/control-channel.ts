@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { isProcessAlive } from '@neo/topology-runtime';
 import { NeoDbError } from '../neo-db.error.js';
 
 /**
@@ -94,7 +95,7 @@ export async function requestRejoin(dataDir: string, cluster: string, node: stri
     'not-running',
   );
   const record = readRecord(dataDir);
-  if (!record || !isAlive(record.pid)) throw notRunning;
+  if (!record || !isProcessAlive(record.pid)) throw notRunning;
   let response: Response;
   try {
     response = await fetch(`http://127.0.0.1:${record.port}/rejoin`, {
@@ -110,13 +111,4 @@ export async function requestRejoin(dataDir: string, cluster: string, node: stri
   const body = (await response.json()) as { message?: string; error?: string };
   if (!response.ok) throw new Error(body.error ?? `npm start answered ${response.status}`);
   return body.message ?? '';
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -31,14 +31,15 @@ export async function writeRuntimeState(dataDir: string, state: RuntimeState): P
 /** Refuses a data directory whose servers another live process is running. */
 export function assertNotInUse(dataDir: string, state: RuntimeState): void {
   const owner = state.ownerPid;
-  if (owner === undefined || owner === process.pid || !isAlive(owner)) return;
+  if (owner === undefined || owner === process.pid || !isProcessAlive(owner)) return;
   throw new TopologyRuntimeError(
     'RUNTIME_DATA_DIR_IN_USE',
     `The data directory ${dataDir} is in use by process ${owner}. Stop that run first, or choose another data directory.`,
   );
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (one owned by another user counts: it answers EPERM). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
