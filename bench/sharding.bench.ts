@@ -24,6 +24,7 @@ import { startScratchPostgres } from '@neo/topology-runtime';
 import { createShardedClient } from '../libs/data/src/sharding/index.js';
 import { uuidv7 } from '../libs/data/src/sharding/ids/uuidv7.js';
 import { createShardedFixture } from '../libs/data/src/sharding/test-support/sharded-fixture.js';
+import { fmt, median, percentile } from './bench-stats.js';
 
 const { values: cli } = parseArgs({
   options: {
@@ -36,11 +37,6 @@ const runs = Number(cli.runs);
 const runMs = Number(cli.seconds) * 1000;
 const totalRows = Number(cli.rows);
 const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
-const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Operations per second of `op` run by `concurrency` workers for `ms`. */
 async function throughput(op: (i: number) => Promise<unknown>, concurrency: number, ms: number): Promise<number> {

@@ -30,6 +30,7 @@ import { connectDatabase } from '../libs/data/src/data-source/connect-database.j
 import { PrismaClient } from '../libs/data/src/generated/replica-fixture/client.js';
 import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
 import { NodePools } from '../libs/data/src/pool/node-pools.js';
+import { fmt, median, percentile } from './bench-stats.js';
 
 const { values: cli } = parseArgs({
   options: {
@@ -59,11 +60,6 @@ const topology = topologySchema.parse({
   services: { bench: { cluster: 'bench', database: 'neo_bench' } },
   monolith: { cluster: 'bench', database: 'neo_service_layer' },
 });
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
-const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 interface Run {
   /** Rows written per second. */
