@@ -197,6 +197,11 @@ interface Context {
 const json = { 'content-type': 'application/json' };
 const HASH = 'c0ffee'.repeat(10) + 'c0ff';
 
+/** A create's answer: the id the connection's next reads ask for. */
+function rememberCreatedId(status: number, body: string, context: Context): void {
+  if (status === 201) context.id = (JSON.parse(body) as { id: string }).id;
+}
+
 /** Storage: POST /objects, GET /objects/:id, GET /objects?owner=. */
 function storageSteps(): Step[] {
   const steps: Record<Endpoint, autocannon.Request> = {
@@ -209,9 +214,7 @@ function storageSteps(): Step[] {
         const body = { key: `docs/${randomUUID()}.txt`, owner: context.owner, size: 12, contentHash: HASH, contentType: 'text/plain' };
         return { ...request, headers: { ...json, 'x-user-id': context.user }, body: JSON.stringify(body) };
       },
-      onResponse: (status, body, context: Context) => {
-        if (status === 201) context.id = (JSON.parse(body) as { id: string }).id;
-      },
+      onResponse: rememberCreatedId,
     },
     'read by id': {
       method: 'GET',
@@ -251,9 +254,7 @@ function contractsSteps(contractId: string): Step[] {
         };
         return { ...request, headers: { ...json, 'x-user-id': context.user }, body: JSON.stringify(body) };
       },
-      onResponse: (status, body, context: Context) => {
-        if (status === 201) context.id = (JSON.parse(body) as { id: string }).id;
-      },
+      onResponse: rememberCreatedId,
     },
     'read by id': {
       method: 'GET',

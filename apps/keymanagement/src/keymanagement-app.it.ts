@@ -44,6 +44,20 @@ describe('key management service on its own databases', () => {
     });
   }
 
+  /** Runs `body` while the replica replays nothing (its data stays as it was), resuming replay after. */
+  async function whileReplayPaused(body: () => Promise<void>): Promise<void> {
+    try {
+      await onReplica('SELECT pg_wal_replay_pause()');
+      await until(async () => {
+        const [row] = (await onReplica('SELECT pg_get_wal_replay_pause_state() AS state')) as { state: string }[];
+        return row?.state === 'paused';
+      }, 'replay to pause');
+      await body();
+    } finally {
+      await onReplica('SELECT pg_wal_replay_resume()');
+    }
+  }
+
   beforeAll(async () => {
     shared = useSharedTopology();
     await migrateFleet({ topology: shared.topology, services: [KEYMANAGEMENT_SERVICE], monolith: false });
@@ -125,12 +139,7 @@ describe('key management service on its own databases', () => {
     const user = { 'x-user-id': `ryw-${randomUUID()}` };
     const id = await newKey(user['x-user-id']);
     const mismatches: string[] = [];
-    try {
-      await onReplica('SELECT pg_wal_replay_pause()');
-      await until(async () => {
-        const [row] = (await onReplica('SELECT pg_get_wal_replay_pause_state() AS state')) as { state: string }[];
-        return row?.state === 'paused';
-      }, 'replay to pause');
+    await whileReplayPaused(async () => {
       for (let i = 0; i < 50; i++) {
         const rotated = await http.post(`/keys/${id}/rotate`).set(user).expect(201);
         const sealed = await http.post(`/keys/${id}/encrypt`).set(user).send({ plaintext: 'aGVsbG8=' }).expect(200);
@@ -140,9 +149,7 @@ describe('key management service on its own databases', () => {
         if (key.body.currentVersion !== rotated.body.currentVersion)
           mismatches.push(`read ${key.body.currentVersion} after rotating to ${rotated.body.currentVersion}`);
       }
-    } finally {
-      await onReplica('SELECT pg_wal_replay_resume()');
-    }
+    });
     expect(mismatches).toEqual([]);
   });
 
@@ -163,19 +170,12 @@ describe('key management service on its own databases', () => {
   });
 
   it('encrypts for a caller who did not make the key while the replica lacks it: the primary is asked before a 404', async () => {
-    try {
-      await onReplica('SELECT pg_wal_replay_pause()');
-      await until(async () => {
-        const [row] = (await onReplica('SELECT pg_get_wal_replay_pause_state() AS state')) as { state: string }[];
-        return row?.state === 'paused';
-      }, 'replay to pause');
+    await whileReplayPaused(async () => {
       const id = await newKey('maker');
       const sealed = await http.post(`/keys/${id}/encrypt`).set('x-user-id', 'someone-else').send({ plaintext: 'aGVsbG8=' }).expect(200);
       expect(sealed.body.version).toBe(1);
       await http.post(`/keys/${randomUUID()}/encrypt`).set('x-user-id', 'someone-else').send({ plaintext: 'aGVsbG8=' }).expect(404);
-    } finally {
-      await onReplica('SELECT pg_wal_replay_resume()');
-    }
+    });
   });
 
   it('refuses a tampered ciphertext, one of another key, an unknown version (400), an unknown key (404), a taken name (409)', async () => {

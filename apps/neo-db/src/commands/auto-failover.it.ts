@@ -198,6 +198,31 @@ function percentile(values: number[], p: number): number {
 const currentPrimaryRecord = (): { primary: string } =>
   JSON.parse(readFileSync(join(workDir, 'data', CLUSTER, 'current-primary.json'), 'utf8')) as { primary: string };
 
+/** `neo-db status`'s line for the test's cluster: the node taking writes, then every other node's state. */
+async function clusterStatusLine(): Promise<string | undefined> {
+  const output = capturedOutput();
+  await runCli(['status'], output, paths);
+  const line = output.stdout.split('\n').find((text) => text.startsWith(`cluster ${CLUSTER}:`));
+  expect(line, output.stdout + output.stderr).toBeDefined();
+  return line;
+}
+
+/**
+ * `neo-db failover --to` the replica that is neither the primary now nor the first declared node.
+ * Nothing is written meanwhile, so the replicas are level (the bound only covers WAL the fence
+ * itself may add).
+ */
+async function failOverToTheOtherReplica(): Promise<{ fenced: string; primary: string; failover: ReturnType<typeof capturedOutput> }> {
+  const fenced = currentPrimaryRecord().primary;
+  const primary = NODES.find((node) => node !== fenced && node !== 'fo-primary')!;
+  const failover = capturedOutput();
+  expect(
+    await runCli(['failover', CLUSTER, '--to', primary, '--max-lag-bytes', '65536'], failover, paths),
+    failover.stdout + failover.stderr,
+  ).toBe(0);
+  return { fenced, primary, failover };
+}
+
 describe('neo-db up --auto-failover', () => {
   it(
     'promotes a replica when the primary is killed under load: writes resume there, reads never stop, nothing lost, the old primary streams again',
@@ -289,10 +314,8 @@ describe('neo-db up --auto-failover', () => {
     expect(failover.stdout).toContain(`make it a replica again with: neo-db rejoin ${CLUSTER} ${before}`);
     expect(await inRecovery(before)).toBe(false);
     // neo-db status asks every node over TLS, as the cluster requires: the promoted node takes writes, the fenced one is read-only.
-    const fencedStatus = capturedOutput();
-    await runCli(['status'], fencedStatus, paths);
-    const fencedLine = fencedStatus.stdout.split('\n').find((line) => line.startsWith(`cluster ${CLUSTER}:`));
-    expect(fencedLine, fencedStatus.stdout + fencedStatus.stderr).toContain(`primary ${promoted}`);
+    const fencedLine = await clusterStatusLine();
+    expect(fencedLine).toContain(`primary ${promoted}`);
     expect(fencedLine).toContain(`${before} read-only`);
 
     const refused = capturedOutput();
@@ -309,10 +332,8 @@ describe('neo-db up --auto-failover', () => {
     expect(rejoin.stdout).toContain(`${CLUSTER}: ${before} rejoined as a replica of ${promoted}`);
     expect(await inRecovery(before)).toBe(true);
     expect(await streamingFrom(promoted)).toEqual(NODES.filter((node) => node !== promoted));
-    const rejoinedStatus = capturedOutput();
-    await runCli(['status'], rejoinedStatus, paths);
-    const rejoinedLine = rejoinedStatus.stdout.split('\n').find((line) => line.startsWith(`cluster ${CLUSTER}:`));
-    expect(rejoinedLine, rejoinedStatus.stdout + rejoinedStatus.stderr).toContain(`primary ${promoted}`);
+    const rejoinedLine = await clusterStatusLine();
+    expect(rejoinedLine).toContain(`primary ${promoted}`);
     expect(rejoinedLine).toContain(`${before} replica`);
     // A fenced primary answers its checks: the watchdog took no action of its own.
     expect(failoverEvents()).toHaveLength(RUNS);
@@ -320,15 +341,8 @@ describe('neo-db up --auto-failover', () => {
 
   it('a restart after a failover starts the promoted node as the primary, and clones the old one that cannot follow it', async () => {
     // Fail over once more, to a declared replica, and stop without bringing the fenced node back: it
-    // has no standby.signal. Nothing is written meanwhile, so the replicas are level (the bound only
-    // covers WAL the fence itself may add).
-    const fenced = currentPrimaryRecord().primary;
-    const primary = NODES.find((node) => node !== fenced && node !== 'fo-primary')!;
-    const failover = capturedOutput();
-    expect(
-      await runCli(['failover', CLUSTER, '--to', primary, '--max-lag-bytes', '65536'], failover, paths),
-      failover.stdout + failover.stderr,
-    ).toBe(0);
+    // has no standby.signal.
+    const { fenced, primary, failover } = await failOverToTheOtherReplica();
     expect(currentPrimaryRecord().primary).toBe(primary);
     expect(failover.stdout).toContain(`Old primary ${fenced}: fenced`);
     await query(primary, "insert into item (name) values ('before-restart')");
@@ -340,7 +354,7 @@ describe('neo-db up --auto-failover', () => {
     expect(failoverEvents()).toHaveLength(RUNS);
 
     const notRunning = capturedOutput();
-    expect(await runCli(['rejoin', CLUSTER, fenced!], notRunning, paths)).toBe(1);
+    expect(await runCli(['rejoin', CLUSTER, fenced], notRunning, paths)).toBe(1);
     expect(notRunning.stderr).toContain('no `npm start` is running');
     expect(existsSync(join(workDir, 'data', 'control.json'))).toBe(false);
 
@@ -353,22 +367,16 @@ describe('neo-db up --auto-failover', () => {
     expect(await inRecovery(primary)).toBe(false);
     for (const node of NODES.filter((name) => name !== primary)) expect(await inRecovery(node)).toBe(true);
     await vi.waitFor(async () => expect(await streamingFrom(primary)).toEqual(NODES.filter((node) => node !== primary)), WAIT);
-    await vi.waitFor(async () => expect(await query(fenced!, "select name from item where name = 'before-restart'")).toHaveLength(1), WAIT);
+    await vi.waitFor(async () => expect(await query(fenced, "select name from item where name = 'before-restart'")).toHaveLength(1), WAIT);
     // The cluster takes writes on its primary, and they reach the cloned node.
     await query(primary, "insert into item (name) values ('after-restart')");
-    await vi.waitFor(async () => expect(await query(fenced!, "select name from item where name = 'after-restart'")).toHaveLength(1), WAIT);
+    await vi.waitFor(async () => expect(await query(fenced, "select name from item where name = 'after-restart'")).toHaveLength(1), WAIT);
   }, 120_000);
 
   it('a restart clones again a node that looks like a replica but cannot follow the new primary', async () => {
     // The fenced primary wrote WAL after the promotion (at least its shutdown checkpoint): as a
     // replica it cannot follow the promoted node's timeline. standby.signal makes it look like one.
-    const fenced = currentPrimaryRecord().primary;
-    const primary = NODES.find((node) => node !== fenced && node !== 'fo-primary')!;
-    const failover = capturedOutput();
-    expect(
-      await runCli(['failover', CLUSTER, '--to', primary, '--max-lag-bytes', '65536'], failover, paths),
-      failover.stdout + failover.stderr,
-    ).toBe(0);
+    const { fenced, primary } = await failOverToTheOtherReplica();
     await query(primary, "insert into item (name) values ('before-second-restart')");
     await handle!.stop();
     handle = undefined;
