@@ -1,4 +1,4 @@
-import { applyCurrentPrimary, endpointFields, type DeclaredNode, type Topology } from '@neo/topology';
+import { allLayoutShards, applyCurrentPrimary, endpointFields, type DeclaredNode, type Topology } from '@neo/topology';
 import type { ProviderRun } from './provider-run.js';
 import { endpointKey } from './topology-runtime.types.js';
 
@@ -31,7 +31,7 @@ export function bindRunningTopology(topology: Topology, run: ProviderRun): Topol
   const rename = (database: string): string => run.databaseNames?.[database] ?? database;
   for (const service of Object.values(bound.services)) {
     service.database = rename(service.database);
-    for (const shard of service.sharding?.shards ?? []) shard.database = rename(shard.database);
+    for (const shard of allLayoutShards(service.sharding)) shard.database = rename(shard.database);
   }
   bound.monolith.database = rename(bound.monolith.database);
   if (run.credentials && !run.rolesMade) withoutManagedRoles(bound);

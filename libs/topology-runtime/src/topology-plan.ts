@@ -1,4 +1,4 @@
-import type { Cluster, Topology } from '@neo/topology';
+import { allLayoutShards, type Cluster, type Topology } from '@neo/topology';
 import { TopologyRuntimeError } from './errors.js';
 import { planClusterAudit, type ClusterAuditPlan } from './provisioning/audit-plan.js';
 import { planClusterRoles, type ClusterRolesPlan } from './provisioning/roles-plan.js';
@@ -47,7 +47,7 @@ export function planClusters(topology: Topology, only?: string[]): ClusterPlan[]
 
   for (const [serviceName, service] of Object.entries(topology.services)) {
     addDatabase(service.cluster, service.database);
-    for (const shard of service.sharding?.shards ?? []) addDatabase(shard.cluster ?? service.cluster, shard.database);
+    for (const shard of allLayoutShards(service.sharding)) addDatabase(shard.cluster ?? service.cluster, shard.database);
     addDatabase(topology.monolith.cluster, topology.monolith.database, service.monolithSchema ?? serviceName);
   }
   addDatabase(topology.monolith.cluster, topology.monolith.database);

@@ -18,4 +18,5 @@ export * from './data-node.js';
 export * from './server-connection.js';
 export * from './bind-topology.js';
 export * from './resolve-targets.js';
+export * from './shard-layouts.js';
 export * from './pgbouncer-entries.js';

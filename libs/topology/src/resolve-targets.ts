@@ -1,6 +1,7 @@
 import { isBound } from './bind-topology.js';
 import { pgbouncerEntryName } from './pgbouncer-entries.js';
 import type { DataNode } from './data-node.js';
+import { allLayoutShards, type ShardLayout } from './shard-layouts.js';
 import { TopologyError } from './topology.error.js';
 import type {
   Cluster,
@@ -49,10 +50,19 @@ export function serviceTargets(topology: Topology, service: string, login: Servi
   return replicaSet(topology, declared.cluster, declared.database, declared, login);
 }
 
-/** One entry per shard of a sharded service, in declaration order; empty for an unsharded one. */
-export function shardTargets(topology: Topology, service: string, login: ServiceLogin = 'app'): ShardTargets[] {
+/**
+ * One entry per shard of a sharded service, in declaration order; empty for an unsharded one.
+ * `layout: 'next'` gives the shards a reshard moves the rows to (`sharding.next`).
+ */
+export function shardTargets(
+  topology: Topology,
+  service: string,
+  login: ServiceLogin = 'app',
+  layout: ShardLayout = 'current',
+): ShardTargets[] {
   const declared = findService(topology, service);
-  return (declared.sharding?.shards ?? []).map((shard) => ({
+  const shards = layout === 'current' ? (declared.sharding?.shards ?? []) : (declared.sharding?.next?.shards ?? []);
+  return shards.map((shard) => ({
     shard,
     ...replicaSet(topology, shard.cluster ?? declared.cluster, shard.database, declared, login),
   }));
@@ -123,7 +133,7 @@ export function databasesByCluster(topology: Topology): Record<string, string[]>
   add(topology.monolith.cluster, topology.monolith.database);
   for (const service of Object.values(topology.services)) {
     add(service.cluster, service.database);
-    for (const shard of service.sharding?.shards ?? []) add(shard.cluster ?? service.cluster, shard.database);
+    for (const shard of allLayoutShards(service.sharding)) add(shard.cluster ?? service.cluster, shard.database);
   }
   return result;
 }

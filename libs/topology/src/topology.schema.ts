@@ -447,6 +447,39 @@ export type Shard = z.infer<typeof shardSchema>;
 
 const MODEL_NAMES = z.array(z.string().min(1));
 
+/**
+ * A second shard layout of the same key and models, declared beside the current one while
+ * `neo-db reshard` moves the rows to it (e.g. modulo 4 → 8, a key range split in two, a range
+ * split). Fields left out keep the current layout's value.
+ */
+export const nextLayoutSchema = guided(
+  z.strictObject({
+    strategy: guided(z.enum(['range', 'modulo', 'hash']), { expects: 'one of range, modulo, hash', hint: SEE_README }).optional(),
+    modulus: guided(z.number().int().positive(), {
+      expects: 'a whole number above 0',
+      hint: 'leave it out to use the number of shards',
+    }).optional(),
+    singleModels: guided(z.record(z.string(), topologyNameSchema), {
+      expects: 'a map of Prisma model name to shard name',
+      hint: 'where each single model lives in the new layout; leave it out to keep the current one',
+    }).optional(),
+    shards: guided(z.array(shardSchema).min(1), {
+      expects: 'a list of shards { name, database, cluster?, range | remainder | keyRange }',
+      hint: "the new layout's shards: new databases, on this or another cluster",
+    }),
+    /** How long `neo-db reshard <service> finish` keeps the old layout after writes moved. */
+    keepOldLayoutDays: guided(z.number().int().nonnegative(), {
+      expects: 'a whole number of days, 0 or more',
+      hint: 'the old layout is kept (and followed) this long before finish may drop it; default 7',
+    }).default(7),
+  }),
+  {
+    expects: 'a block { strategy?, modulus?, shards, keepOldLayoutDays? }',
+    hint: 'see config/README.md (Resharding)',
+  },
+);
+export type NextLayout = z.infer<typeof nextLayoutSchema>;
+
 export const shardingSchema = guided(
   z.strictObject({
     strategy: guided(z.enum(['range', 'modulo', 'hash']), { expects: 'one of range, modulo, hash', hint: SEE_README }),
@@ -478,6 +511,8 @@ export const shardingSchema = guided(
       expects: 'a list of shards { name, database, cluster?, range | remainder | keyRange }',
       hint: SEE_README,
     }),
+    /** The layout `neo-db reshard` moves the rows to, while `shards` still holds them. */
+    next: nextLayoutSchema.optional(),
   }),
   { expects: 'a block { strategy, key, models, shards }', hint: 'see config/README.md for the three strategies' },
 );

@@ -1,5 +1,6 @@
 import { formatPath } from './field-path.js';
 import type { TopologyProblem } from './topology.error.js';
+import { layoutSharding } from './shard-layouts.js';
 import type { Cluster, Monolith, ServiceDatabase, Shard, Sharding, Topology } from './topology.schema.js';
 
 /** The blocks of a topology that passed their own shape checks (all of them, for a valid file). */
@@ -81,6 +82,21 @@ export function validateReferences(topology: Topology | TopologyParts): Topology
       }
     });
     checkSharding(service.sharding, shardingAt, report);
+    if (service.sharding.next) {
+      // The next layout's shards are new databases: a reshard never copies a shard onto itself.
+      service.sharding.next.shards.forEach((shard, i) => {
+        const shardCluster = shard.cluster ?? service.cluster;
+        const path = [...shardingAt, 'next', 'shards', i];
+        if (shard.cluster !== undefined && !isDeclared(shard.cluster)) {
+          report([...path, 'cluster'], `cluster "${shard.cluster}" is not declared`, clusterHint);
+        } else if (isDeclared(shardCluster)) {
+          claimDatabase(shardCluster, shard.database, [...path, 'database']);
+        }
+        if (service.sharding!.shards.some((current) => current.name === shard.name))
+          report([...path, 'name'], `shard name "${shard.name}" is used by the current layout`, "give the new layout's shards new names");
+      });
+      checkSharding(layoutSharding(service.sharding, 'next'), [...shardingAt, 'next'], report);
+    }
   }
   return problems;
 }

@@ -1,4 +1,5 @@
 import { loadTopology, type Topology } from '@neo/data';
+import { allLayoutShards } from '@neo/topology';
 import { migrateFleet } from '@neo/data/migrations';
 import { planClusterRoles, startTopology, TopologyRuntimeError } from '@neo/topology-runtime';
 import { NeoDbError } from '../neo-db.error.js';
@@ -52,7 +53,7 @@ function databasesOn(topology: Topology, cluster: string): number {
   const names = new Set<string>();
   for (const service of Object.values(topology.services)) {
     if (service.cluster === cluster) names.add(service.database);
-    for (const shard of service.sharding?.shards ?? []) if ((shard.cluster ?? service.cluster) === cluster) names.add(shard.database);
+    for (const shard of allLayoutShards(service.sharding)) if ((shard.cluster ?? service.cluster) === cluster) names.add(shard.database);
   }
   if (topology.monolith.cluster === cluster) names.add(topology.monolith.database);
   return names.size;

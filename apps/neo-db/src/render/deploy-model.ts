@@ -1,4 +1,4 @@
-import { databasesByCluster, type Cluster, type Topology } from '@neo/topology';
+import { allLayoutShards, databasesByCluster, type Cluster, type Topology } from '@neo/topology';
 import { localServices } from '../local-services.js';
 import { SERVICE_SECRETS } from '../local-secrets.js';
 
@@ -71,7 +71,7 @@ export function deployModel(
     for (const service of Object.values(topology.services)) {
       if (!service.roles) continue;
       if (service.cluster === name) databaseOwners[service.database] = service.roles.owner.user;
-      for (const shard of service.sharding?.shards ?? []) {
+      for (const shard of allLayoutShards(service.sharding)) {
         if ((shard.cluster ?? service.cluster) === name) databaseOwners[shard.database] = service.roles.owner.user;
       }
     }
@@ -83,7 +83,7 @@ export function deployModel(
       const declared = topology.services[service.topologyService]!;
       const used = [
         declared.cluster,
-        ...(declared.sharding?.shards ?? []).map((shard) => shard.cluster ?? declared.cluster),
+        ...allLayoutShards(declared.sharding).map((shard) => shard.cluster ?? declared.cluster),
         topology.monolith.cluster,
       ];
       return {

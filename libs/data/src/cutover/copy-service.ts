@@ -1,5 +1,5 @@
 import { migrateFleet } from '../migrations/migrate-fleet.js';
-import { dataNodeLabel } from '@neo/topology';
+import { dataNodeLabel, type DataNode } from '@neo/topology';
 import { loggedStep } from './step-events.js';
 import { connectAdmin, enterStep, logOf, subscriptionConninfo, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
@@ -62,7 +62,7 @@ async function copy(context: CutoverContext, service: string): Promise<CopyResul
   await withAdmin(context, plan.monolith, (client) => writePhase(client, service, 'copying'));
 
   await enterStep(context, 'copy:create-databases');
-  for (const target of plan.targets) await ensureDatabase(context, target);
+  for (const target of plan.targets) await ensureDatabase(context, target.node);
 
   await enterStep(context, 'copy:migrate');
   await migrateFleet({
@@ -164,15 +164,16 @@ async function copy(context: CutoverContext, service: string): Promise<CopyResul
   return { service, phase: 'replicating', started: true, progress };
 }
 
-async function ensureDatabase(context: CutoverContext, target: CutoverTarget): Promise<void> {
+/** Creates `node`'s database when its server has none, owned by the node's login. */
+export async function ensureDatabase(context: CutoverContext, node: DataNode): Promise<void> {
   await withAdmin(
     context,
-    target.node,
+    node,
     async (client) => {
-      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [target.node.database]);
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [node.database]);
       if (rowCount) return;
-      await client.query(`CREATE DATABASE ${quoteIdent(target.node.database)} OWNER ${quoteIdent(target.node.user)}`);
-      logOf(context)(`created database ${dataNodeLabel(target.node)}`);
+      await client.query(`CREATE DATABASE ${quoteIdent(node.database)} OWNER ${quoteIdent(node.user)}`);
+      logOf(context)(`created database ${dataNodeLabel(node)}`);
     },
     'postgres',
   );

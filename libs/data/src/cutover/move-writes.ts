@@ -1,20 +1,17 @@
 import type pg from 'pg';
 import type { DataNode } from '@neo/topology';
-import { connectAdmin, enterStep, logOf, subscriptionConninfo, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
+import { enterStep, logOf, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import type { CutoverPlan } from './cutover-plan.js';
 import { readPhase, writePhase, type CutoverPhase } from './cutover-state.js';
-import { waitForSlotConfirmed } from './catch-up.js';
 import type { WriteSide } from './flag-writer.js';
 import { loadCutoverPlan } from './load-plan.js';
-import { assertLinksHealthy, inspectLink } from './replication-health.js';
-import { monolithSide, replicationLinks, serviceSide, type ReplicationLink, type SideDatabase } from './replication-links.js';
+import { assertLinksHealthy } from './replication-health.js';
+import { monolithSide, replicationLinks, serviceSide } from './replication-links.js';
 import { advanceSequence, maxOf, sequenceColumns } from './sync-sequences.js';
-import { dropSubscription, ensureSlot, ensureSubscription } from './subscriptions.js';
 import { loggedStep } from './step-events.js';
 import { compareSides } from './verify.js';
-import { WriteFence } from './write-fence.js';
-import { readGuard, setGuard, type GuardSide } from './write-guard.js';
+import { switchWrites } from './write-switch.js';
 
 /** The phase in which writes rest on a side, and the phase of moving them there. */
 const RESTING: Record<WriteSide, CutoverPhase> = { monolith: 'replicating', service: 'writes-on-service' };
@@ -124,63 +121,35 @@ export async function shiftWrites(context: CutoverContext, service: string, to: 
     await withAdmin(context, plan.monolith, (client) => writePhase(client, service, MOVING[to]));
   }
 
-  let fence: WriteFence | undefined;
-  let fencedMs: number | undefined;
-  const oldGuards = await readGuards(context, sides[from], service);
-  if (!oldGuards.every((side) => side === to)) {
-    await assertLinksHealthy(context, oldLinks, timeouts.workerStartMs, what);
-    await enterStep(context, 'switch:hold-new-side');
-    await setGuards(context, sides[to], service, 'switching');
-    await enterStep(context, 'switch:fence');
-    fence = await WriteFence.raise(context, service, sides[from], {
-      lockTimeoutMs: timeouts.fenceLockMs,
-      maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000,
-    }).catch(async (error: unknown) => {
-      await restore(context, plan, sides[to], from);
-      throw error;
-    });
-    let committing = false;
-    try {
-      await enterStep(context, 'switch:catch-up');
-      await Promise.all(oldLinks.map((link) => waitCaughtUp(context, link, fence!, timeouts.catchUpMs)));
-      await context.flags.setWriteSide(service, to);
-      await enterStep(context, 'switch:commit');
-      committing = true;
-      await fence.commit((client) => setGuard(client, service, to));
-      fencedMs = performance.now() - fence.raisedAt;
-    } catch (error) {
-      if (committing) throw error;
-      await fence.release();
-      await restore(context, plan, sides[to], from);
-      throw error;
-    }
-  }
-
-  await enterStep(context, 'switch:sequences');
-  await advanceSequences(context, plan, to);
-  await enterStep(context, 'switch:start-new-replication');
-  await Promise.all(newLinks.map((link) => withAdmin(context, link.publisher, (client) => ensureSlot(client, link.name))));
-  await enterStep(context, 'switch:open-new-side');
-  await setGuards(context, sides[to], service, to);
-  const pausedMs = fence ? performance.now() - fence.raisedAt : undefined;
-  await context.flags.setWriteSide(service, to);
+  const result = await switchWrites(
+    context,
+    {
+      guardKey: service,
+      from,
+      to,
+      oldSide: sides[from],
+      newSide: sides[to],
+      oldLinks,
+      newLinks,
+      flagWritesTo: (toNewSide) => context.flags.setWriteSide(service, toNewSide ? to : from),
+      advanceSequences: () => advanceSequences(context, plan, to),
+      what,
+    },
+    () => withAdmin(context, plan.monolith, (client) => writePhase(client, service, RESTING[from])),
+  );
+  const { fencedMs, pausedMs } = result;
   if (fencedMs !== undefined && pausedMs !== undefined) {
     log(
       `${service}: writes paused for ${pausedMs.toFixed(0)} ms at most (the ${from} held them ${fencedMs.toFixed(0)} ms until every running write ended and the ${to} had replayed it, ` +
         `then the ${to} held them until it opened); a redirected write also waits for its instance to see the flag`,
     );
   }
-
-  await enterStep(context, 'switch:drop-old-replication');
-  for (const link of oldLinks) await dropLink(context, link);
-  await enterStep(context, 'switch:subscribe');
-  await createSubscriptions(context, newLinks);
   await withAdmin(context, plan.monolith, (client) => writePhase(client, service, RESTING[to]));
-  await enterStep(context, 'switch:wait-for-workers');
-  const waiting = await waitForWorkers(context, newLinks, timeouts.workerStartMs);
   log(
     `${service}: writes go to the ${to}; the ${from} follows it by logical replication (phase ${RESTING[to]})` +
-      (waiting.length > 0 ? `; not applying yet: ${waiting.join(', ')} (neo-db status shows when they run)` : ''),
+      (result.notApplyingYet.length > 0
+        ? `; not applying yet: ${result.notApplyingYet.join(', ')} (neo-db status shows when they run)`
+        : ''),
   );
   return {
     service,
@@ -189,85 +158,6 @@ export async function shiftWrites(context: CutoverContext, service: string, to: 
     ...(fencedMs !== undefined ? { fencedMs } : {}),
     ...(pausedMs !== undefined ? { pausedMs } : {}),
   };
-}
-
-/**
- * Creates the subscriptions of `links`, all those of one subscriber database in one
- * transaction: PostgreSQL's launcher starts the apply workers of one commit together, while a
- * subscription committed after another waits `wal_retrieve_retry_interval` (5 s) for its worker.
- * Every link streams from its slot only (`copy_data = false`): the slots exist already.
- */
-export async function createSubscriptions(context: CutoverContext, links: readonly ReplicationLink[]): Promise<void> {
-  const bySubscriber = new Map<string, ReplicationLink[]>();
-  for (const link of links) {
-    const key = nodeKey(link.subscriber);
-    bySubscriber.set(key, [...(bySubscriber.get(key) ?? []), link]);
-  }
-  for (const group of bySubscriber.values()) {
-    await withAdmin(context, group[0]!.subscriber, async (client) => {
-      await client.query('BEGIN');
-      try {
-        for (const link of group) {
-          await ensureSubscription(client, {
-            name: link.name,
-            conninfo: subscriptionConninfo(context, link.publisher),
-            publication: link.name,
-            slot: link.name,
-            copyData: false,
-          });
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
-  }
-}
-
-/** Waits (at most `timeoutMs`) until every link has its apply worker; returns the names of those still without. */
-export async function waitForWorkers(context: CutoverContext, links: readonly ReplicationLink[], timeoutMs: number): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const health = await Promise.all(links.map((link) => inspectLink(context, link)));
-    const waiting = health.filter((entry) => !entry.workerRunning).map((entry) => entry.name);
-    if (waiting.length === 0 || Date.now() >= deadline) return waiting;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Undoes steps 2–5 before the point of no return: writes stay on `from`. */
-async function restore(context: CutoverContext, plan: CutoverPlan, newSide: readonly SideDatabase[], from: WriteSide): Promise<void> {
-  await setGuards(context, newSide, plan.service, from).catch(() => undefined);
-  await context.flags.setWriteSide(plan.service, from).catch(() => undefined);
-  await withAdmin(context, plan.monolith, (client) => writePhase(client, plan.service, RESTING[from])).catch(() => undefined);
-}
-
-async function readGuards(context: CutoverContext, side: readonly SideDatabase[], service: string): Promise<Array<GuardSide | undefined>> {
-  return Promise.all(side.map((database) => withAdmin(context, database.node, (client) => readGuard(client, service))));
-}
-
-async function setGuards(context: CutoverContext, side: readonly SideDatabase[], service: string, value: GuardSide): Promise<void> {
-  await Promise.all(side.map((database) => withAdmin(context, database.node, (client) => setGuard(client, service, value))));
-}
-
-function nodeKey(node: DataNode): string {
-  return `${node.host}:${node.port}/${node.database}`;
-}
-
-async function waitCaughtUp(context: CutoverContext, link: ReplicationLink, fence: WriteFence, timeoutMs: number): Promise<void> {
-  const index = fence.databases.findIndex((database) => nodeKey(database.node) === nodeKey(link.publisher));
-  await withAdmin(context, link.publisher, (client) => waitForSlotConfirmed(client, link.name, fence.lsns[index]!, timeoutMs, link.name));
-}
-
-async function dropLink(context: CutoverContext, link: ReplicationLink): Promise<void> {
-  const subscriber = await connectAdmin(context, link.subscriber);
-  const publisher = await connectAdmin(context, link.publisher);
-  try {
-    await dropSubscription(subscriber, publisher, link.name, link.name);
-  } finally {
-    await Promise.allSettled([subscriber.end(), publisher.end()]);
-  }
 }
 
 /** Every sequence-backed column on the side taking writes moves past the largest value on the other side. */

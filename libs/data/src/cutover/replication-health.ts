@@ -1,12 +1,12 @@
 import { dataNodeLabel } from '@neo/topology';
 import { withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
-import type { ReplicationLink } from './replication-links.js';
+import type { ReplicationChannel } from './replication-links.js';
 
 /** The state of one subscription, from both ends. */
 export interface LinkHealth {
   name: string;
-  direction: ReplicationLink['direction'];
+  direction: ReplicationChannel['direction'];
   /** `monolith → core/core-primary/neo_storage` (never a password). */
   route: string;
   exists: boolean;
@@ -43,7 +43,11 @@ export interface InspectLinkOptions {
 /** Beyond the launcher's interval: the time a worker takes from being launched to showing in pg_stat_subscription. */
 const WORKER_START_MARGIN_MS = 2_000;
 
-export async function inspectLink(context: CutoverContext, link: ReplicationLink, options: InspectLinkOptions = {}): Promise<LinkHealth> {
+export async function inspectLink(
+  context: CutoverContext,
+  link: ReplicationChannel,
+  options: InspectLinkOptions = {},
+): Promise<LinkHealth> {
   const route = `${dataNodeLabel(link.publisher)} → ${dataNodeLabel(link.subscriber)}`;
   const subscriber = await withAdmin(context, link.subscriber, async (client) => {
     const { rows } = await client.query<{ enabled: boolean; pid: number | null; not_ready: string; errors: string; retry_ms: string }>(
@@ -116,7 +120,7 @@ export async function inspectLink(context: CutoverContext, link: ReplicationLink
  */
 export async function assertLinksHealthy(
   context: CutoverContext,
-  links: readonly ReplicationLink[],
+  links: readonly ReplicationChannel[],
   waitMs: number,
   doing: string,
 ): Promise<void> {

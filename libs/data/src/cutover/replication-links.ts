@@ -2,14 +2,19 @@ import type { DataNode } from '@neo/topology';
 import type { CutoverPlan, CutoverTarget } from './cutover-plan.js';
 import { replicationName, type ReplicationDirection } from './replication-names.js';
 
-/** One subscription of a cutover: who publishes, who subscribes, under which name. */
-export interface ReplicationLink {
+/** One subscription: who publishes, who subscribes, under which name (of a cutover or a reshard). */
+export interface ReplicationChannel {
+  /** `forward`: towards the side being moved to; `reverse`: back to the side moved from. */
   direction: ReplicationDirection;
-  target: CutoverTarget;
   publisher: DataNode;
   subscriber: DataNode;
   /** Publication, slot and subscription name. */
   name: string;
+}
+
+/** One subscription of a cutover, with the target database it feeds or is fed by. */
+export interface ReplicationLink extends ReplicationChannel {
+  target: CutoverTarget;
 }
 
 /**

@@ -4,7 +4,7 @@ import { currentLsn, waitForSlotConfirmed } from './catch-up.js';
 import { CutoverError } from './cutover.error.js';
 import { readPhase, type CutoverPhase } from './cutover-state.js';
 import { loadCutoverPlan } from './load-plan.js';
-import { createSubscriptions, waitForWorkers } from './move-writes.js';
+import { createSubscriptions, waitForWorkers } from './write-switch.js';
 import { replicationLinks, type ReplicationLink } from './replication-links.js';
 import type { ReplicationDirection } from './replication-names.js';
 import { copyTableRows } from './resync-table.js';

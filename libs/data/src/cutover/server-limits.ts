@@ -1,7 +1,7 @@
 import type { DataNode } from '@neo/topology';
 import { withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
-import type { ReplicationLink } from './replication-links.js';
+import type { ReplicationChannel } from './replication-links.js';
 
 /**
  * Checks, before anything is created, that each server can run the subscriptions the cutover
@@ -9,9 +9,9 @@ import type { ReplicationLink } from './replication-links.js';
  * subscribers (one apply worker per subscription, plus at least one for initial table copies;
  * PostgreSQL's default of 4 is too few for a service with 4 shards on one server).
  */
-export async function checkServerLimits(context: CutoverContext, links: readonly ReplicationLink[]): Promise<void> {
+export async function checkServerLimits(context: CutoverContext, links: readonly ReplicationChannel[]): Promise<void> {
   const problems: string[] = [];
-  const byServer = new Map<string, { node: DataNode; links: ReplicationLink[] }>();
+  const byServer = new Map<string, { node: DataNode; links: ReplicationChannel[] }>();
   for (const link of links) {
     const key = `${link.subscriber.host}:${link.subscriber.port}`;
     const entry = byServer.get(key) ?? { node: link.subscriber, links: [] };

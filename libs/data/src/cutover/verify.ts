@@ -3,16 +3,16 @@ import { dataNodeLabel, type DataNode } from '@neo/topology';
 import { connectAdmin, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { readPhase, type CutoverPhase } from './cutover-state.js';
 import type { CutoverPlan } from './cutover-plan.js';
-import { waitForSlotConfirmed } from './catch-up.js';
 import { CutoverError } from './cutover.error.js';
 import { assertLinksHealthy } from './replication-health.js';
 import { loadCutoverPlan } from './load-plan.js';
-import { monolithSide, replicationLinks, serviceSide, type ReplicationLink } from './replication-links.js';
+import { monolithSide, replicationLinks, serviceSide } from './replication-links.js';
 import { qualified } from './sql-text.js';
 import { readTableShape } from './table-catalog.js';
 import { describeRowDifferences, rowHashes, STABLE_TEXT_SETTINGS, tableChecksum, type TableChecksum } from './table-checksum.js';
 import { loggedStep } from './step-events.js';
 import { WriteFence } from './write-fence.js';
+import { nodeKey, waitChannelCaughtUp } from './write-switch.js';
 
 export interface TableComparison {
   /** The target database (service name for its home database, else the shard). */
@@ -88,10 +88,6 @@ export async function compareSides(context: CutoverContext, service: string): Pr
   }
 }
 
-function nodeKey(node: DataNode): string {
-  return `${node.host}:${node.port}/${node.database}`;
-}
-
 async function openSnapshots(
   context: CutoverContext,
   plan: CutoverPlan,
@@ -124,7 +120,7 @@ async function openSnapshots(
     });
     try {
       for (const database of source) await open(database.node);
-      await Promise.all(links.map((link) => waitCaughtUp(context, link, fence, timeouts.catchUpMs)));
+      await Promise.all(links.map((link) => waitChannelCaughtUp(context, link, fence, timeouts.catchUpMs)));
       for (const node of nodes) await open(node);
     } finally {
       await fence.release();
@@ -134,14 +130,6 @@ async function openSnapshots(
     await Promise.allSettled([...clients.values()].map((client) => client.end()));
     throw error;
   }
-}
-
-async function waitCaughtUp(context: CutoverContext, link: ReplicationLink, fence: WriteFence, timeoutMs: number): Promise<void> {
-  const index = fence.databases.findIndex((database) => nodeKey(database.node) === nodeKey(link.publisher));
-  const lsn = fence.lsns[index]!;
-  await withAdmin(context, link.publisher, (client) =>
-    waitForSlotConfirmed(client, link.name, lsn, timeoutMs, `${link.name} (${dataNodeLabel(link.subscriber)})`),
-  );
 }
 
 async function compare(plan: CutoverPlan, snapshots: Map<string, pg.Client>, consistent: boolean): Promise<VerifyReport> {

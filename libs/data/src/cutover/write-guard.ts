@@ -28,11 +28,21 @@ import { qualified, quoteLiteral } from './sql-text.js';
  */
 export const WRITE_REDIRECT_SQLSTATE = 'NC001';
 
-export type GuardSide = WriteSide | 'switching';
+/**
+ * A reshard's guard values (the service's layout key, see resharding/): the current layout's
+ * shards or the next layout's take the writes.
+ */
+export type LayoutGuardSide = 'current-layout' | 'next-layout';
+
+export type GuardSide = WriteSide | LayoutGuardSide | 'switching';
+
+const GUARD_SIDES: readonly GuardSide[] = ['monolith', 'service', 'current-layout', 'next-layout', 'switching'];
 
 const GUARD_TABLE = `${CUTOVER_SCHEMA}.write_guard`;
 const GUARD_FUNCTION = `${CUTOVER_SCHEMA}.guard_writes`;
-const TRIGGER_NAME = 'neo_cutover_write_guard';
+/** The cutover's trigger on a table; a reshard puts a second one (its own key and sides) beside it. */
+export const CUTOVER_GUARD_TRIGGER = 'neo_cutover_write_guard';
+export const RESHARD_GUARD_TRIGGER = 'neo_reshard_write_guard';
 /** Marks the trigger function's current version, so a database set up by an older release gets it replaced. */
 const GUARD_FUNCTION_VERSION = 'neo-cutover guard v2 (fence lock)';
 
@@ -48,9 +58,18 @@ const CREATE_GUARD_TABLE = `
 CREATE SCHEMA IF NOT EXISTS ${CUTOVER_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${GUARD_TABLE} (
   service text PRIMARY KEY,
-  side    text NOT NULL CHECK (side IN ('monolith', 'service', 'switching')),
+  side    text NOT NULL,
   wait_ms integer NOT NULL DEFAULT 10000
 );
+-- Replaced when it predates the reshard's sides (the guard table is tiny; this runs at copy time only).
+DO $sides$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'write_guard_side_check'
+                   AND conrelid = '${GUARD_TABLE}'::regclass AND pg_get_constraintdef(oid) LIKE '%next-layout%') THEN
+    ALTER TABLE ${GUARD_TABLE} DROP CONSTRAINT IF EXISTS write_guard_side_check;
+    ALTER TABLE ${GUARD_TABLE} ADD CONSTRAINT write_guard_side_check
+      CHECK (side IN (${GUARD_SIDES.map((side) => `'${side}'`).join(', ')}));
+  END IF;
+END $sides$;
 GRANT USAGE ON SCHEMA ${CUTOVER_SCHEMA} TO PUBLIC;
 GRANT SELECT ON ${GUARD_TABLE} TO PUBLIC;`;
 
@@ -127,11 +146,21 @@ export async function readGuard(client: pg.Client, service: string): Promise<Gua
   return rows[0]?.side;
 }
 
-/** Puts the guard trigger on a table (idempotent). `thisSide`: which side this database is. */
-export async function guardTable(client: pg.Client, schema: string, table: string, service: string, thisSide: WriteSide): Promise<void> {
+/**
+ * Puts the guard trigger on a table (idempotent). `thisSide`: which side this database is;
+ * `trigger`: the cutover's (default) or the reshard's, each with its own guard key.
+ */
+export async function guardTable(
+  client: pg.Client,
+  schema: string,
+  table: string,
+  guardKey: string,
+  thisSide: Exclude<GuardSide, 'switching'>,
+  trigger: string = CUTOVER_GUARD_TRIGGER,
+): Promise<void> {
   await client.query(
-    `CREATE OR REPLACE TRIGGER ${TRIGGER_NAME} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${qualified(schema, table)}
-     FOR EACH STATEMENT EXECUTE FUNCTION ${GUARD_FUNCTION}(${quoteLiteral(service)}, ${quoteLiteral(thisSide)})`,
+    `CREATE OR REPLACE TRIGGER ${trigger} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${qualified(schema, table)}
+     FOR EACH STATEMENT EXECUTE FUNCTION ${GUARD_FUNCTION}(${quoteLiteral(guardKey)}, ${quoteLiteral(thisSide)})`,
   );
 }
 
@@ -148,7 +177,7 @@ export interface WriteRedirect {
 export function writeRedirectOf(error: unknown): WriteRedirect | undefined {
   const candidate = error as { code?: unknown; detail?: unknown; message?: unknown } | undefined;
   if (!candidate || candidate.code !== WRITE_REDIRECT_SQLSTATE) return undefined;
-  const side = candidate.detail;
-  if (side !== 'monolith' && side !== 'service' && side !== 'switching') return undefined;
+  const side = GUARD_SIDES.find((known) => known === candidate.detail);
+  if (side === undefined) return undefined;
   return { side, message: String(candidate.message) };
 }

@@ -1,8 +1,9 @@
-import { findService, serviceTargets, type CoalesceSettings, type Topology } from '@neo/topology';
+import { findService, layoutSharding, serviceTargets, type CoalesceSettings, type ShardLayout, type Topology } from '@neo/topology';
 import type { DataMetrics } from '../metrics/index.js';
 import { NodePools, type NodePoolsOptions } from '../pool/index.js';
 import { connectDatabase, type ReplicaSetTuning } from './connect-database.js';
 import { dataSourceOver, type ConnectedDatabases, type CreateDataClient, type DataClient, type DataSource } from './data-source.js';
+import { switchLayouts, type LayoutSwitchOptions } from './layout-switching-databases.js';
 import { connectShardedDatabases, type ShardedClientTuning } from './sharded-databases.js';
 
 export interface DataSourceOptions<TClient extends DataClient> {
@@ -63,6 +64,7 @@ export function poolsOf(options: Pick<DataSourceOptions<DataClient>, 'pools' | '
 export function connectOwnDatabases<TClient extends DataClient>(
   options: DataSourceOptions<TClient>,
   pools: NodePools,
+  layoutSwitch?: LayoutSwitchOptions,
 ): ConnectedDatabases<TClient> {
   const { service, topology } = options;
   const declared = findService(topology, service);
@@ -77,12 +79,22 @@ export function connectOwnDatabases<TClient extends DataClient>(
       ...(options.replicaSet ? { replicaSet: options.replicaSet } : {}),
     });
   if (declared.sharding) {
+    const sharding = declared.sharding;
     // Same client type at run time: plain Prisma calls, routed to shards.
-    const sharded = connectShardedDatabases(
-      { service, topology, sharding: declared.sharding, ...(options.sharding ? { tuning: options.sharding } : {}) },
-      connect,
-    );
-    return sharded as unknown as ConnectedDatabases<TClient>;
+    const connectLayout = (layout: ShardLayout) =>
+      connectShardedDatabases(
+        {
+          service,
+          topology,
+          sharding: layoutSharding(sharding, layout),
+          layout,
+          ...(options.sharding ? { tuning: options.sharding } : {}),
+        },
+        connect,
+      ) as unknown as ConnectedDatabases<TClient>;
+    // While a reshard runs, both layouts, chosen per call by the reshard's flags (without flags: the current one).
+    if (sharding.next && layoutSwitch) return switchLayouts(service, connectLayout('current'), connectLayout('next'), layoutSwitch);
+    return connectLayout('current');
   }
   const database = connect(serviceTargets(topology, service));
   return { client: database.client, databases: () => [database] };

@@ -63,6 +63,8 @@ export interface ConnectedDatabases<TClient> {
   readonly client: TClient;
   /** A function: a database connected on first use joins the list then. */
   databases(): readonly ConnectedDatabase<unknown>[];
+  /** Stops what the client watches (flags), before its databases close. */
+  stop?(): void;
 }
 
 /**
@@ -89,6 +91,7 @@ export function dataSourceOver<TClient extends DataClient>(
     close() {
       closing ??= (async () => {
         beforeClose();
+        connected.stop?.();
         await Promise.allSettled(connected.databases().map((database) => database.close()));
         await pools.closeAll();
       })();

@@ -1,4 +1,4 @@
-import { serviceTargets, shardTargets, type ReplicaSetTargets, type Sharding, type Topology } from '@neo/topology';
+import { serviceTargets, shardTargets, type ReplicaSetTargets, type ShardLayout, type Sharding, type Topology } from '@neo/topology';
 import { modelDelegateOf, modelNameOf } from '../prisma-call/index.js';
 import { createShardedClient, type PrismaClientLike, type ShardedClient, type ShardedClientOptions } from '../sharding/index.js';
 import type { ConnectedDatabase, ConnectedDatabases, DataClient } from './data-source.js';
@@ -14,8 +14,10 @@ export interface ShardedDatabasesOptions {
   readonly service: string;
   /** A bound topology: every node has its host and port. */
   readonly topology: Topology;
-  /** The service's sharding block. */
+  /** The service's sharding block (of the layout connected). */
   readonly sharding: Sharding;
+  /** Which of the service's layouts: `current` (default) or, during a reshard, `next`. */
+  readonly layout?: ShardLayout;
   /** Fan-out concurrency, string order of merges, generated ids, reference read shard. */
   readonly tuning?: ShardedClientTuning;
 }
@@ -36,7 +38,8 @@ export function connectShardedDatabases<TClient extends DataClient>(
   const { service, topology, sharding } = options;
   const shards: Array<{ name: string; database: ConnectedDatabase<TClient> }> = [];
   try {
-    for (const target of shardTargets(topology, service)) shards.push({ name: target.shard.name, database: connect(target) });
+    for (const target of shardTargets(topology, service, 'app', options.layout))
+      shards.push({ name: target.shard.name, database: connect(target) });
   } catch (error) {
     for (const { database } of shards) void database.close();
     throw error;

@@ -66,7 +66,11 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
   let own: ConnectedDatabases<TClient> | undefined;
   let monolith: ConnectedDatabase<TClient>;
   try {
-    own = connectOwnDatabases(options, pools);
+    own = connectOwnDatabases(options, pools, {
+      flags,
+      ...(options.readYourWritesMs !== undefined ? { readYourWritesMs: options.readYourWritesMs } : {}),
+      ...(options.writeRedirect ? { writeRedirect: options.writeRedirect } : {}),
+    });
     // Timed, counted and guarded like the own side's databases: the same metrics, breaker and tuning.
     const declared = findService(topology, service);
     const coalesce = coalesceSettingsOf(options, declared);
@@ -121,6 +125,7 @@ export function createSideSwitchingDataSource<TClient extends DataClient>(
 
   // The own side's nodes first (its primary leads, as health expects), then the monolith.
   const source = dataSourceOver(service, { client, databases: () => [...ownSide.databases(), monolith] }, pools, () => {
+    ownSide.stop?.();
     unpublish?.();
     stopLoggingFlags();
     selector.close();

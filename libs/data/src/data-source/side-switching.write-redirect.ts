@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writeRedirectOf, type WriteRedirect } from '../cutover/write-guard.js';
+import { writeRedirectOf, type GuardSide, type WriteRedirect } from '../cutover/write-guard.js';
 import { wrapWriteCalls } from '../prisma-call/index.js';
 import type { SideChooser } from '../selection/side-switching-client.js';
 import type { OperationKind, Side } from '../selection/side.js';
@@ -32,17 +32,25 @@ export interface RedirectEvent {
 }
 
 const DEFAULT_FLAG_WAIT_MS = 10_000;
+const CUTOVER_SIDES: Partial<Record<GuardSide, Side>> = { monolith: 'monolith', service: 'service' };
 const DEFAULT_MAX_RETRIES = 3;
 const DEFAULT_POLL_MS = 20;
 
 /** The side a retried call is forced to: set around the retry, read by `forcingChooser`. */
-const forcedSide = new AsyncLocalStorage<Side>();
+export type ForcedSide = AsyncLocalStorage<Side>;
+
+/** The cutover's store; a reshard's layout switch has its own (`new AsyncLocalStorage<Side>()`), so the two never force each other. */
+const cutoverForcedSide: ForcedSide = new AsyncLocalStorage<Side>();
 
 /**
  * A chooser that obeys a forced side (during a redirect retry) and asks `chooser` otherwise.
  * `onForced` hears of every forced call (e.g. so read-your-writes follows the retried write).
  */
-export function forcingChooser(chooser: SideChooser, onForced?: (service: string, kind: OperationKind, side: Side) => void): SideChooser {
+export function forcingChooser(
+  chooser: SideChooser,
+  onForced?: (service: string, kind: OperationKind, side: Side) => void,
+  forcedSide: ForcedSide = cutoverForcedSide,
+): SideChooser {
   return {
     select: (service, kind) => {
       const forced = forcedSide.getStore();
@@ -67,6 +75,14 @@ export function redirectOfPrismaError(error: unknown, depth = 0): WriteRedirect 
 
 export interface RedirectRetryOptions {
   readonly flags: WriteSideSource;
+  /**
+   * The guard values this client retries, and the side each means here. Default the cutover's
+   * (`monolith`, `service`); a reshard's layout switch maps `current-layout`/`next-layout`.
+   * Other values are left to the caller (an outer client may handle them).
+   */
+  readonly sides?: Partial<Record<GuardSide, Side>>;
+  /** Where the forced side of a retry is kept; the same store as the client's `forcingChooser`. */
+  readonly forcedSide?: ForcedSide;
   readonly tuning?: WriteRedirectTuning;
   readonly onRedirect?: (event: RedirectEvent) => void;
 }
@@ -106,7 +122,9 @@ async function runWithRetries(
       return await attempt;
     } catch (error) {
       const redirect = redirectOfPrismaError(error);
-      if (!redirect || retries >= tuning.maxRetries) throw error;
+      const sides = options.sides ?? CUTOVER_SIDES;
+      const side = redirect && redirect.side !== 'switching' ? sides[redirect.side] : undefined;
+      if (!redirect || (redirect.side !== 'switching' && side === undefined) || retries >= tuning.maxRetries) throw error;
       if (redirect.side === 'switching') {
         // The side being switched to gave up waiting for the switch: try again shortly, where the flags say.
         await sleep(tuning.pollMs);
@@ -116,11 +134,10 @@ async function runWithRetries(
       }
       const started = Date.now();
       const deadline = started + tuning.flagWaitMs;
-      while (options.flags.writeSide() !== redirect.side && Date.now() < deadline) await sleep(tuning.pollMs);
-      const flagsAgreed = options.flags.writeSide() === redirect.side;
+      while (options.flags.writeSide() !== side && Date.now() < deadline) await sleep(tuning.pollMs);
+      const flagsAgreed = options.flags.writeSide() === side;
       options.onRedirect?.({ to: redirect.side, waitedMs: Date.now() - started, flagsAgreed });
-      const side = redirect.side;
-      attempt = forcedSide.run(side, call) as PromiseLike<unknown>;
+      attempt = (options.forcedSide ?? cutoverForcedSide).run(side!, call) as PromiseLike<unknown>;
     }
   }
 }

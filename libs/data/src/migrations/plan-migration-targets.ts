@@ -22,7 +22,8 @@ export interface PlanMigrationTargetsOptions {
 /**
  * Every database a service's migrations must reach, each once, in the order they are migrated:
  * the service's own database (for a sharded service, its home database, where models that are
- * not sharded live), then each shard's database, then the service's schema in the monolith.
+ * not sharded live), then each shard's database (both layouts during a reshard), then the service's
+ * schema in the monolith.
  * Only primaries: replicas follow by streaming replication.
  */
 export function planMigrationTargets(
@@ -33,7 +34,8 @@ export function planMigrationTargets(
   // Migrations run DDL: they connect as the service's owner role (the cluster's role when it declares none).
   const candidates: Array<Omit<PlannedMigrationTarget, 'label'>> = [
     { service, kind: 'database', node: serviceTargets(topology, service, 'owner').primary },
-    ...shardTargets(topology, service, 'owner').map((target) => ({
+    // The next layout's shards too, while a reshard moves rows to them: they carry the same schema.
+    ...[...shardTargets(topology, service, 'owner'), ...shardTargets(topology, service, 'owner', 'next')].map((target) => ({
       service,
       kind: 'shard' as const,
       shard: target.shard.name,

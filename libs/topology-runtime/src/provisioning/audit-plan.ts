@@ -1,4 +1,4 @@
-import type { Topology } from '@neo/topology';
+import { allLayoutShards, type Topology } from '@neo/topology';
 
 /** What pgaudit logs on one cluster's servers, read from the topology's `audit` blocks. */
 export interface ClusterAuditPlan {
@@ -25,7 +25,7 @@ export function planClusterAudit(topology: Topology, clusterName: string): Clust
   for (const service of Object.values(topology.services)) {
     if (!service.audit?.writes) continue;
     if (service.cluster === clusterName) writeDatabases.add(service.database);
-    for (const shard of service.sharding?.shards ?? []) {
+    for (const shard of allLayoutShards(service.sharding)) {
       if ((shard.cluster ?? service.cluster) === clusterName) writeDatabases.add(shard.database);
     }
     if (topology.monolith.cluster === clusterName) {

@@ -1,4 +1,4 @@
-import type { Credentials, Topology } from '@neo/topology';
+import { allLayoutShards, type Credentials, type Topology } from '@neo/topology';
 
 /** What one service's roles may reach on one cluster. */
 export interface ServiceAccess {
@@ -32,7 +32,7 @@ export function planClusterRoles(topology: Topology, clusterName: string): Clust
     if (!declared.roles) continue;
     const databases = new Set<string>();
     if (declared.cluster === clusterName) databases.add(declared.database);
-    for (const shard of declared.sharding?.shards ?? []) {
+    for (const shard of allLayoutShards(declared.sharding)) {
       if ((shard.cluster ?? declared.cluster) === clusterName) databases.add(shard.database);
     }
     const monolith =

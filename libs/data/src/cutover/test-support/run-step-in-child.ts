@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CutoverFixture } from './cutover-fixture.js';
 
+/** The steps a child can run: the cutover's, and the reshard's (finish with --force). */
+export type ChildCommand =
+  'copy' | 'switch-writes' | 'rollback' | 'resync' | 'reshard copy' | 'reshard switch-writes' | 'reshard rollback' | 'reshard finish';
+
 export interface ChildRun {
   /** Steps the child began, in order. */
   steps: string[];
@@ -18,8 +22,8 @@ export interface ChildRun {
  * is killed with SIGKILL there, as an operator's crashed or killed CLI would be.
  */
 export async function runStepInChild(
-  fixture: CutoverFixture,
-  command: 'copy' | 'switch-writes' | 'rollback' | 'resync',
+  fixture: Pick<CutoverFixture, 'service' | 'childInput'>,
+  command: ChildCommand,
   options: { killAt?: string } = {},
 ): Promise<ChildRun> {
   const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-child-'));

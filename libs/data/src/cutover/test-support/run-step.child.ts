@@ -1,4 +1,4 @@
-// Runs one cutover step in its own process, so a test can kill it (SIGKILL) at a known step.
+// Runs one cutover or reshard step in its own process, so a test can kill it (SIGKILL) at a known step.
 // Started by `runStepInChild` with the workspace's source hooks (tools/typescript-sources.mjs).
 //
 // Input: the JSON file named by NEO_CUTOVER_CHILD_INPUT: { command, service, pauseAt?, fixture }.
@@ -11,17 +11,24 @@ import { FileFlagWriter } from '../file.flag-writer.js';
 import { moveWrites } from '../move-writes.js';
 import { resyncService } from '../resync-service.js';
 import { rollbackService } from '../rollback-service.js';
+import { copyToNextLayout } from '../../resharding/reshard-copy.js';
+import type { ReshardContext } from '../../resharding/reshard-context.js';
+import { finishReshard } from '../../resharding/reshard-finish.js';
+import { moveLayoutWrites } from '../../resharding/reshard-switch.js';
+import { reshardFlags } from '../../selection/side-flag-names.js';
+import type { ChildCommand } from './run-step-in-child.js';
 import type { CutoverFixture } from './cutover-fixture.js';
 
 interface ChildInput {
-  command: 'copy' | 'switch-writes' | 'rollback' | 'resync';
+  command: ChildCommand;
   service: string;
   pauseAt?: string;
   fixture: CutoverFixture['childInput'];
 }
 
 const input = JSON.parse(readFileSync(process.env['NEO_CUTOVER_CHILD_INPUT']!, 'utf8')) as ChildInput;
-const context: CutoverContext = {
+const context: CutoverContext & ReshardContext = {
+  layoutFlags: new FileFlagWriter({ path: input.fixture.flagsFile, flagNames: reshardFlags }),
   topology: input.fixture.topology,
   admin: (cluster) => input.fixture.admin[cluster]!,
   flags: new FileFlagWriter({ path: input.fixture.flagsFile }),
@@ -37,7 +44,11 @@ try {
   if (input.command === 'copy') await copyService(context, input.service);
   else if (input.command === 'switch-writes') await moveWrites(context, input.service, 'service');
   else if (input.command === 'resync') await resyncService(context, input.service);
-  else await rollbackService(context, input.service);
+  else if (input.command === 'rollback') await rollbackService(context, input.service);
+  else if (input.command === 'reshard copy') await copyToNextLayout(context, input.service);
+  else if (input.command === 'reshard switch-writes') await moveLayoutWrites(context, input.service, 'next');
+  else if (input.command === 'reshard rollback') await moveLayoutWrites(context, input.service, 'current');
+  else await finishReshard(context, input.service, { force: true });
   process.send?.({ done: true }, undefined, undefined, () => process.exit(0));
 } catch (error) {
   process.send?.({ failed: (error as Error).message, code: (error as { code?: string }).code }, undefined, undefined, () =>

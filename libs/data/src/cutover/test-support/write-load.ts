@@ -279,11 +279,11 @@ export class WriteLoad {
         const redirect = writeRedirectOf(error);
         if (!redirect || Date.now() > deadline) throw error;
         this.redirects += 1;
-        if (redirect.side === 'switching') {
+        if (redirect.side === 'monolith' || redirect.side === 'service') {
+          side = redirect.side;
+        } else {
           await sleep(20);
           side = this.side;
-        } else {
-          side = redirect.side;
         }
       }
     }
