@@ -21,7 +21,9 @@ export type CutoverErrorCode =
   /** The service cannot be moved as declared (e.g. no Prisma schema, a model without a table). */
   | 'CUTOVER_UNSUPPORTED'
   /** A flag could not be read or written. */
-  | 'CUTOVER_FLAGS_FAILED';
+  | 'CUTOVER_FLAGS_FAILED'
+  /** finish was asked for before the reverse replication's retention is over; the message says how many days are left (--force overrides). */
+  | 'CUTOVER_TOO_EARLY';
 
 /** An error of the cutover engine: says what is wrong and how to go on, keeps `cause`. */
 export class CutoverError extends DataError {

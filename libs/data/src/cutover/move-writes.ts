@@ -7,6 +7,7 @@ import { readPhase, writePhase, type CutoverPhase } from './cutover-state.js';
 import { waitForSlotConfirmed } from './catch-up.js';
 import type { WriteSide } from './flag-writer.js';
 import { loadCutoverPlan } from './load-plan.js';
+import { refuseAfterFinish } from './refuse-after-finish.js';
 import { assertLinksHealthy, inspectLink } from './replication-health.js';
 import { monolithSide, replicationLinks, serviceSide, type ReplicationLink, type SideDatabase } from './replication-links.js';
 import { advanceSequence, maxOf, sequenceColumns } from './sync-sequences.js';
@@ -87,6 +88,7 @@ export async function shiftWrites(context: CutoverContext, service: string, to: 
   const plan = await loadCutoverPlan(context, service);
   const phase = await withAdmin(context, plan.monolith, (client) => readPhase(client, service));
   const what = to === 'service' ? 'switch writes to the service' : 'move writes back to the monolith';
+  refuseAfterFinish(service, phase, to === 'service' ? 'switch-writes' : 'rollback');
 
   if (phase === RESTING[to]) {
     await context.flags.setWriteSide(service, to);

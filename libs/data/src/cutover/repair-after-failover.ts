@@ -42,6 +42,8 @@ export async function repairLinksAfterFailover(context: CutoverContext, cluster:
   }
   const repairs: LinkRepair[] = [];
   for (const { service, phase } of phases) {
+    // A finished cutover has no links left to repair.
+    if (phase === 'finished') continue;
     const retry = `neo-db resync ${service}`;
     try {
       const plan = await loadCutoverPlan(context, service);

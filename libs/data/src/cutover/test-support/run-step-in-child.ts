@@ -15,11 +15,12 @@ export interface ChildRun {
 
 /**
  * Runs `command` in a child process. With `killAt`, the child pauses as that step begins and
- * is killed with SIGKILL there, as an operator's crashed or killed CLI would be.
+ * is killed with SIGKILL there, as an operator's crashed or killed CLI would be. `finish` runs
+ * with `--force` (a test cannot wait for the retention).
  */
 export async function runStepInChild(
   fixture: CutoverFixture,
-  command: 'copy' | 'switch-writes' | 'rollback' | 'resync',
+  command: 'copy' | 'switch-writes' | 'rollback' | 'resync' | 'finish',
   options: { killAt?: string } = {},
 ): Promise<ChildRun> {
   const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-child-'));

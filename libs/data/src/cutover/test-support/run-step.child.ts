@@ -8,13 +8,14 @@ import { readFileSync } from 'node:fs';
 import { copyService } from '../copy-service.js';
 import type { CutoverContext } from '../cutover-context.js';
 import { FileFlagWriter } from '../file.flag-writer.js';
+import { finishService } from '../finish-service.js';
 import { moveWrites } from '../move-writes.js';
 import { resyncService } from '../resync-service.js';
 import { rollbackService } from '../rollback-service.js';
 import type { CutoverFixture } from './cutover-fixture.js';
 
 interface ChildInput {
-  command: 'copy' | 'switch-writes' | 'rollback' | 'resync';
+  command: 'copy' | 'switch-writes' | 'rollback' | 'resync' | 'finish';
   service: string;
   pauseAt?: string;
   fixture: CutoverFixture['childInput'];
@@ -37,6 +38,7 @@ try {
   if (input.command === 'copy') await copyService(context, input.service);
   else if (input.command === 'switch-writes') await moveWrites(context, input.service, 'service');
   else if (input.command === 'resync') await resyncService(context, input.service);
+  else if (input.command === 'finish') await finishService(context, input.service, { force: true });
   else await rollbackService(context, input.service);
   process.send?.({ done: true }, undefined, undefined, () => process.exit(0));
 } catch (error) {
