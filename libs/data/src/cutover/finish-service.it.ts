@@ -131,7 +131,9 @@ describe('finish: the links to the monolith removed once writes are on the servi
     expect(await fixture.context.flags.read(SERVICE)).toEqual({ readPercent: 100, writeSide: 'service' });
 
     // The rerun completes it, without --force: the retention was passed over already.
+    const rerunFrom = performance.now();
     const finished = await finishService(context, SERVICE);
+    console.log(`finish (rerun after a kill at finish:drop-aliases): ${(performance.now() - rerunFrom).toFixed(0)} ms`);
     expect(finished).toMatchObject({ alreadyFinished: false, forced: false });
     expect(finished.removed.filter((line) => line.startsWith('replication alias'))).toHaveLength(8);
     expect(finished.removed.filter((line) => line.startsWith('write guard'))).toHaveLength(8);
