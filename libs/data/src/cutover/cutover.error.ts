@@ -12,7 +12,10 @@ export type CutoverErrorCode =
   | 'CUTOVER_TARGET_NOT_EMPTY'
   /** The servers cannot run the subscriptions this cutover needs (worker or slot limits). */
   | 'CUTOVER_SERVER_LIMITS'
-  /** Running write transactions did not end in time for the fence, or the new side did not catch up in time; nothing was switched. */
+  /**
+   * Running write transactions did not end in time for the fence, or the new side did not catch up in time; nothing was switched.
+   * (finish: transactions on a table did not end in time for it to be detached from its replication alias.)
+   */
   | 'CUTOVER_FENCE_TIMEOUT'
   /** The write fence failed for another reason than time (the message says which); nothing was switched. */
   | 'CUTOVER_FENCE_FAILED'

@@ -46,6 +46,10 @@ export async function ensureReplicationAlias(client: pg.Client, aliasSchema: str
   if (!rows[0]?.parent) await client.query(`ALTER TABLE ${alias} ATTACH PARTITION ${real} DEFAULT`);
 }
 
+const DETACH_LOCK_TIMEOUT = '10s';
+/** SQLSTATE of a statement that gave up waiting for a lock (lock_timeout). */
+const LOCK_NOT_AVAILABLE = '55P03';
+
 /**
  * Undoes `ensureReplicationAlias` for `table` (when the cutover is finished): the real table is
  * detached from the alias, then the alias, now empty, is dropped. Dropping a partitioned table
@@ -57,8 +61,8 @@ export async function removeReplicationAlias(client: pg.Client, aliasSchema: str
   const real = qualified('public', table);
   await client.query('BEGIN');
   try {
-    // DETACH takes an exclusive lock on both tables: wait for running writes a bounded time only.
-    await client.query(`SET LOCAL lock_timeout = '10s'`);
+    // DETACH takes an exclusive lock on both tables: wait for running transactions a bounded time only.
+    await client.query(`SET LOCAL lock_timeout = '${DETACH_LOCK_TIMEOUT}'`);
     const { rows } = await client.query<{ alias_exists: boolean; attached: boolean }>(
       `SELECT to_regclass($1) IS NOT NULL AS alias_exists,
               coalesce((SELECT inhparent = to_regclass($1) FROM pg_inherits WHERE inhrelid = to_regclass($2)), false) AS attached`,
@@ -85,6 +89,14 @@ export async function removeReplicationAlias(client: pg.Client, aliasSchema: str
     return true;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+      throw new CutoverError(
+        'CUTOVER_FENCE_TIMEOUT',
+        `Detaching public.${table} from its replication alias waited ${DETACH_LOCK_TIMEOUT} for the transactions using it to end; nothing was changed for it. ` +
+          `Rerun neo-db finish once they ended (pg_stat_activity shows them, with their pid).`,
+        { cause: error },
+      );
+    }
     throw error;
   }
 }
