@@ -227,7 +227,7 @@ async function letMonolithCatchUp(context: CutoverContext, links: readonly Repli
       );
     } catch (error) {
       logOf(context)(
-        `${link.name}: the monolith may lack the service's last writes in its copy, as ${label} did not catch up: ${(error as Error).message}`,
+        `The monolith's copy may lack the service's last writes: ${label} did not catch up (${(error as Error).message}); finish goes on.`,
       );
     }
   }
