@@ -96,6 +96,19 @@ describe('neo-db command line', () => {
     expect(dead.stderr).toContain('no `npm start` is running');
   });
 
+  it('`neo-db finish` names a wrong --retention-days (exit 2) and an unknown service (exit 1) in one line', async () => {
+    const badNumber = capturedOutput();
+    expect(await runCli(['finish', 'storage', '--retention-days', 'ten'], badNumber, paths)).toBe(2);
+    expect(badNumber.stderr).toContain('neo-db finish: --retention-days must be a whole number of days, 0 or more (got "ten")');
+    expect(badNumber.stderr).toContain('usage: neo-db finish <service>');
+
+    const closedPort = await getPort();
+    writeFileSync(paths.endpointsFile, JSON.stringify(endpointsOfStoppedServers(loadTopology({ path: paths.topologyFile }), closedPort)));
+    const unknown = capturedOutput();
+    expect(await runCli(['finish', 'nope', '--force'], unknown, paths)).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toEqual([expect.stringContaining('Service "nope" is not declared in the topology')]);
+  });
+
   it('`neo-db up --auto-failover` refuses servers it does not run', async () => {
     const io = capturedOutput();
     expect(await runCli(['up', '--auto-failover', '--provider', 'external'], io, paths)).toBe(2);

@@ -143,6 +143,25 @@ export const COMMANDS: readonly CommandUsage[] = [
     optionHelp: FLAG_SOURCE_HELP,
   },
   {
+    name: 'finish',
+    args: '<service>',
+    summary:
+      "end the move: remove the replication with the monolith (subscriptions, slots, publications, aliases, the service side's write guard)",
+    details: [
+      'After switch-writes the monolith follows the service by reverse replication for 30 days, so that rollback stays possible;',
+      'finish is refused before then (it says how many days are left) unless --force. The service keeps its tables and rows, its',
+      "flags stay at writes → service, reads 100 %. The monolith keeps its last copy of the service's schema, whose write guard",
+      'keeps refusing writes (drop it when nobody needs it). Afterwards copy, verify, switch-reads, switch-writes, rollback and',
+      'resync refuse. Safe to interrupt and run again.',
+    ],
+    options: { force: { type: 'boolean', default: false }, 'retention-days': { type: 'string' }, ...FLAG_SOURCE },
+    optionHelp: [
+      ['--force', 'finish before the retention is over (rollback is no longer possible afterwards)'],
+      ['--retention-days N', 'days the monolith follows the service after writes moved, before finish is allowed (default 30)'],
+      ...FLAG_SOURCE_HELP,
+    ],
+  },
+  {
     name: 'migrate',
     args: '[<service>…]',
     summary: 'apply pending migrations to every database and shard of the services (default: all) in the running topology',

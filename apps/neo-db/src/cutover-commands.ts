@@ -10,6 +10,7 @@ import {
   type FlagWriter,
 } from '@neo/data/cutover';
 import { copyCommand } from './commands/copy.command.js';
+import { finishCommand, retentionDaysOption } from './commands/finish.command.js';
 import { resyncCommand } from './commands/resync.command.js';
 import { rollbackCommand } from './commands/rollback.command.js';
 import { statusCommand } from './commands/status.command.js';
@@ -23,7 +24,7 @@ import type { WorkspacePaths } from './workspace-paths.js';
 import type { LinkRepairSettings } from './failover/repair-cutover-links.js';
 import { runningTopology } from './running-topology.js';
 
-export const CUTOVER_COMMANDS = ['copy', 'verify', 'switch-reads', 'switch-writes', 'rollback', 'resync', 'status'] as const;
+export const CUTOVER_COMMANDS = ['copy', 'verify', 'switch-reads', 'switch-writes', 'rollback', 'resync', 'finish', 'status'] as const;
 export type CutoverCommand = (typeof CUTOVER_COMMANDS)[number];
 
 export function isCutoverCommand(command: string | undefined): command is CutoverCommand {
@@ -34,6 +35,8 @@ export function isCutoverCommand(command: string | undefined): command is Cutove
 export interface CutoverCommandValues extends FlagOptions {
   percent?: string | undefined;
   json?: boolean | undefined;
+  force?: boolean | undefined;
+  'retention-days'?: string | undefined;
 }
 
 /** Runs one cutover command; resolves to the process exit code. */
@@ -52,6 +55,8 @@ export async function runCutoverCommand(
       'usage',
     );
   }
+  // Checked before anything connects: a wrong number is a wrong command line.
+  const retentionDays = command === 'finish' ? retentionDaysOption(values['retention-days']) : undefined;
   const context = cutoverContextFromWorkspace(paths, values, log);
   const service = positionals[0]!;
   switch (command) {
@@ -67,6 +72,8 @@ export async function runCutoverCommand(
       return rollbackCommand(context, service);
     case 'resync':
       return resyncCommand(context, service);
+    case 'finish':
+      return finishCommand(context, service, { force: values.force ?? false, ...(retentionDays !== undefined ? { retentionDays } : {}) });
     case 'status':
       return statusCommand(context, positionals, { json: values.json ?? false });
   }

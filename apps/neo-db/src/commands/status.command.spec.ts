@@ -84,6 +84,24 @@ describe('neo-db status, in words', () => {
     expect(text.match(/BROKEN/g)).toHaveLength(1);
   });
 
+  it('after finish shows the service on its own, without links and without calling anything broken', () => {
+    const finished: ServiceCutoverStatus = {
+      service: 'smartcontracts',
+      phase: 'finished',
+      writeSide: 'service',
+      flags: { readPercent: 100, writeSide: 'service' },
+      replication: [],
+      problems: [],
+    };
+    expect(formatStatus(finished)).toBe(
+      [
+        'smartcontracts: finished: it lives in its own databases only, nothing replicates to or from the monolith (rollback is no longer possible)',
+        '  writes: on the service',
+        '  reads:  on the service for every user (with writes on the service, reads go there too)',
+      ].join('\n'),
+    );
+  });
+
   it('says where a partial rollout sends reads, and when the guard and the flag disagree', () => {
     const text = formatStatus({
       service: 'storage',

@@ -51,6 +51,8 @@ const PHASES: Record<ServiceCutoverStatus['phase'], string> = {
   'switching-writes': 'writes are being moved to the service (if no command runs now, rerun neo-db switch-writes)',
   'writes-on-service': 'the monolith follows the service by replication (rollback moves everything back)',
   'rolling-back': 'writes are being moved back to the monolith (if no command runs now, rerun neo-db rollback)',
+  finishing: 'the replication with the monolith is being removed (if no command runs now, rerun neo-db finish)',
+  finished: 'finished: it lives in its own databases only, nothing replicates to or from the monolith (rollback is no longer possible)',
 };
 
 export function formatStatus(status: ServiceCutoverStatus): string {

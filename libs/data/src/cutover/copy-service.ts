@@ -14,6 +14,7 @@ import { ensureReplicationAlias } from './replication-alias.js';
 import { replicationLinks } from './replication-links.js';
 import { replicationName } from './replication-names.js';
 import { checkServerLimits } from './server-limits.js';
+import { refuseAfterFinish } from './refuse-after-finish.js';
 import { qualified, quoteIdent } from './sql-text.js';
 import { ensureSlot, ensureSubscription, subscriptionExists } from './subscriptions.js';
 import { hasRows, readTableShape } from './table-catalog.js';
@@ -52,6 +53,7 @@ async function copy(context: CutoverContext, service: string): Promise<CopyResul
     await ensureStateTable(client);
     return readPhase(client, service);
   });
+  refuseAfterFinish(service, phase, 'copy');
   if (phase !== undefined && phase !== 'copying') {
     log(`${service}: already copied (phase ${phase}); nothing to do`);
     return { service, phase, started: false, progress: [] };

@@ -1,5 +1,5 @@
 // Moving a service out of the monolith and back (issue 5): copy, verify, switch reads,
-// switch writes, rollback and status, with PostgreSQL logical replication and the flags.
+// switch writes, rollback, finish and status, with PostgreSQL logical replication and the flags.
 // How it works, and why it loses no write: README.md in this folder.
 export { CutoverError, type CutoverErrorCode } from './cutover.error.js';
 export { DEFAULT_CUTOVER_TIMEOUTS, type AdminLogin, type CutoverContext, type CutoverTimeouts } from './cutover-context.js';
@@ -20,6 +20,9 @@ export { quoteIdent, qualified } from './sql-text.js';
 export { switchReads } from './switch-reads.js';
 export { moveWrites, type MoveWritesResult } from './move-writes.js';
 export { rollbackService } from './rollback-service.js';
+// The end of the move: the links to the monolith removed once the reverse replication's retention is over.
+export { finishService, type FinishOptions, type FinishResult } from './finish-service.js';
+export { checkRetention, DEFAULT_REVERSE_RETENTION_DAYS, type RetentionCheck } from './reverse-retention.js';
 export { cutoverStatus, type ServiceCutoverStatus } from './cutover-status.js';
 // Each operator step logged once as a data-layer event (`cutover-step`).
 export { cutoverEventLogger, type CutoverStep } from './step-events.js';

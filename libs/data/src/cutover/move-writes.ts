@@ -6,12 +6,14 @@ import type { CutoverPlan } from './cutover-plan.js';
 import { readPhase, writePhase, type CutoverPhase } from './cutover-state.js';
 import type { WriteSide } from './flag-writer.js';
 import { loadCutoverPlan } from './load-plan.js';
+import { refuseAfterFinish } from './refuse-after-finish.js';
 import { assertLinksHealthy } from './replication-health.js';
 import { monolithSide, replicationLinks, serviceSide } from './replication-links.js';
 import { advanceSequence, maxOf, sequenceColumns } from './sync-sequences.js';
 import { loggedStep } from './step-events.js';
 import { compareSides } from './verify.js';
 import { switchWrites } from './write-switch.js';
+import { readReshardState } from '../resharding/reshard-state.js';
 
 /** The phase in which writes rest on a side, and the phase of moving them there. */
 const RESTING: Record<WriteSide, CutoverPhase> = { monolith: 'replicating', service: 'writes-on-service' };
@@ -84,6 +86,15 @@ export async function shiftWrites(context: CutoverContext, service: string, to: 
   const plan = await loadCutoverPlan(context, service);
   const phase = await withAdmin(context, plan.monolith, (client) => readPhase(client, service));
   const what = to === 'service' ? 'switch writes to the service' : 'move writes back to the monolith';
+  refuseAfterFinish(service, phase, to === 'service' ? 'switch-writes' : 'rollback');
+  // During a reshard the service's writes may be on shards the cutover's links and guards do not cover.
+  const reshard = await withAdmin(context, plan.monolith, (client) => readReshardState(client, service));
+  if (reshard && reshard.phase !== 'finished') {
+    throw new CutoverError(
+      'CUTOVER_WRONG_PHASE',
+      `Refusing to ${what}: ${service} is being resharded (reshard phase ${reshard.phase}). Finish the reshard first (neo-db reshard ${service} finish).`,
+    );
+  }
 
   if (phase === RESTING[to]) {
     await context.flags.setWriteSide(service, to);

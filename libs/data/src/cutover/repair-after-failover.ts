@@ -42,7 +42,10 @@ export async function repairLinksAfterFailover(context: CutoverContext, cluster:
   }
   const repairs: LinkRepair[] = [];
   for (const { service, phase } of phases) {
-    const retry = `neo-db resync ${service}`;
+    // A finished cutover has no links left to repair.
+    if (phase === 'finished') continue;
+    // An interrupted finish is completed by finish itself, which needs no link to be repaired first.
+    const retry = phase === 'finishing' ? `neo-db finish ${service}` : `neo-db resync ${service}`;
     try {
       const plan = await loadCutoverPlan(context, service);
       // Both directions join the same databases: the forward links say which clusters the service's cutover spans.

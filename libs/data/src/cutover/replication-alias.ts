@@ -45,3 +45,72 @@ export async function ensureReplicationAlias(client: pg.Client, aliasSchema: str
   }
   if (!rows[0]?.parent) await client.query(`ALTER TABLE ${alias} ATTACH PARTITION ${real} DEFAULT`);
 }
+
+const DETACH_LOCK_TIMEOUT = '10s';
+/** SQLSTATE of a statement that gave up waiting for a lock (lock_timeout). */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Undoes `ensureReplicationAlias` for `table` (when the cutover is finished): the real table is
+ * detached from the alias, then the alias, now empty, is dropped. Dropping a partitioned table
+ * drops its partitions with it, so both run in one transaction that checks the alias has no
+ * partition left before dropping it. Returns false when there was no alias.
+ */
+export async function removeReplicationAlias(client: pg.Client, aliasSchema: string, table: string): Promise<boolean> {
+  const alias = qualified(aliasSchema, table);
+  const real = qualified('public', table);
+  await client.query('BEGIN');
+  try {
+    // DETACH takes an exclusive lock on both tables: wait for running transactions a bounded time only.
+    await client.query(`SET LOCAL lock_timeout = '${DETACH_LOCK_TIMEOUT}'`);
+    const { rows } = await client.query<{ alias_exists: boolean; attached: boolean }>(
+      `SELECT to_regclass($1) IS NOT NULL AS alias_exists,
+              coalesce((SELECT inhparent = to_regclass($1) FROM pg_inherits WHERE inhrelid = to_regclass($2)), false) AS attached`,
+      [alias, real],
+    );
+    if (!rows[0]?.alias_exists) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    if (rows[0].attached) await client.query(`ALTER TABLE ${alias} DETACH PARTITION ${real}`);
+    const left = await client.query<{ partition: string }>(
+      `SELECT inhrelid::regclass::text AS partition FROM pg_inherits WHERE inhparent = to_regclass($1)`,
+      [alias],
+    );
+    if (left.rows.length > 0) {
+      throw new CutoverError(
+        'CUTOVER_UNSUPPORTED',
+        `The replication alias ${aliasSchema}.${table} still has partition(s) ${left.rows.map((row) => row.partition).join(', ')}, ` +
+          `which dropping it would delete. Detach them (ALTER TABLE ${alias} DETACH PARTITION …), then rerun neo-db finish.`,
+      );
+    }
+    await client.query(`DROP TABLE ${alias}`);
+    await client.query('COMMIT');
+    return true;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+      throw new CutoverError(
+        'CUTOVER_FENCE_TIMEOUT',
+        `Detaching public.${table} from its replication alias waited ${DETACH_LOCK_TIMEOUT} for the transactions using it to end; nothing was changed for it. ` +
+          `Rerun neo-db finish once they ended (pg_stat_activity shows them, with their pid).`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Drops the aliases' schema when nothing else is in it; returns whether it was dropped. */
+export async function dropAliasSchemaIfEmpty(client: pg.Client, aliasSchema: string): Promise<boolean> {
+  const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [aliasSchema]);
+  if (!rowCount) return false;
+  try {
+    // RESTRICT: refused (2BP01) while anything is left in it.
+    await client.query(`DROP SCHEMA ${quoteIdent(aliasSchema)} RESTRICT`);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === '2BP01') return false;
+    throw error;
+  }
+}

@@ -7,6 +7,7 @@ import { loadCutoverPlan } from './load-plan.js';
 import { createSubscriptions, waitForWorkers } from './write-switch.js';
 import { replicationLinks, type ReplicationLink } from './replication-links.js';
 import type { ReplicationDirection } from './replication-names.js';
+import { refuseAfterFinish } from './refuse-after-finish.js';
 import { copyTableRows } from './resync-table.js';
 import { SnapshotSlot } from './snapshot-slot.js';
 import { disableStaleSubscriptions } from './stale-subscriptions.js';
@@ -71,6 +72,7 @@ export function resyncService(context: CutoverContext, service: string): Promise
 
 /** The direction whose links run in `phase`, or a refusal that says what to do instead. */
 export function activeDirection(service: string, phase: CutoverPhase | undefined): ReplicationDirection {
+  refuseAfterFinish(service, phase, 'resync');
   const direction = phase === undefined ? undefined : ACTIVE[phase];
   if (direction) return direction;
   throw new CutoverError(

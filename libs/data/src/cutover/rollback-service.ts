@@ -2,6 +2,7 @@ import { logOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import { readPhase } from './cutover-state.js';
 import { loadCutoverPlan } from './load-plan.js';
+import { refuseAfterFinish } from './refuse-after-finish.js';
 import { shiftWrites, writeStepDetails, type MoveWritesResult } from './move-writes.js';
 import { loggedStep } from './step-events.js';
 
@@ -18,6 +19,7 @@ export function rollbackService(context: CutoverContext, service: string): Promi
 async function rollBack(context: CutoverContext, service: string): Promise<MoveWritesResult> {
   const plan = await loadCutoverPlan(context, service);
   const phase = await withAdmin(context, plan.monolith, (client) => readPhase(client, service));
+  refuseAfterFinish(service, phase, 'rollback');
   if (phase === undefined) {
     throw new CutoverError('CUTOVER_WRONG_PHASE', `Nothing to roll back: ${service} has not been copied, so it runs on the monolith only.`);
   }

@@ -2,6 +2,7 @@ import { logOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import { readPhase } from './cutover-state.js';
 import { loadCutoverPlan } from './load-plan.js';
+import { refuseAfterFinish } from './refuse-after-finish.js';
 import { loggedStep } from './step-events.js';
 
 /**
@@ -24,6 +25,7 @@ async function setReadPercent(context: CutoverContext, service: string, percent:
   }
   const plan = await loadCutoverPlan(context, service);
   const phase = await withAdmin(context, plan.monolith, (client) => readPhase(client, service));
+  refuseAfterFinish(service, phase, 'switch-reads');
   if (percent > 0 && (phase === undefined || phase === 'copying')) {
     throw new CutoverError(
       'CUTOVER_WRONG_PHASE',

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { dataNodeLabel, type DataNode } from '@neo/topology';
 import { connectAdmin, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { readPhase, type CutoverPhase } from './cutover-state.js';
+import { refuseAfterFinish } from './refuse-after-finish.js';
 import type { CutoverPlan } from './cutover-plan.js';
 import { CutoverError } from './cutover.error.js';
 import { assertLinksHealthy } from './replication-health.js';
@@ -73,6 +74,7 @@ export async function compareSides(context: CutoverContext, service: string): Pr
       `Nothing to verify: nothing of ${service} has been copied yet (it runs on the monolith only). Start with: neo-db copy ${service}`,
     );
   }
+  refuseAfterFinish(service, phase, 'verify');
   if (phase === 'copying') {
     throw new CutoverError(
       'CUTOVER_WRONG_PHASE',

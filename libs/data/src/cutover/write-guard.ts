@@ -164,6 +164,28 @@ export async function guardTable(
   );
 }
 
+/** Takes a guard trigger off a table (after finish, writes there no longer take the fence lock). */
+export async function unguardTable(
+  client: pg.Client,
+  schema: string,
+  table: string,
+  trigger: string = CUTOVER_GUARD_TRIGGER,
+): Promise<boolean> {
+  const { rowCount } = await client.query(`SELECT 1 FROM pg_trigger WHERE tgname = $1 AND tgrelid = to_regclass($2)`, [
+    trigger,
+    qualified(schema, table),
+  ]);
+  if (!rowCount) return false;
+  await client.query(`DROP TRIGGER ${trigger} ON ${qualified(schema, table)}`);
+  return true;
+}
+
+/** Removes the service's row from this database's guard table, if there is one. */
+export async function removeGuard(client: pg.Client, service: string): Promise<void> {
+  const exists = await client.query(`SELECT to_regclass('${GUARD_TABLE}') IS NOT NULL AS present`);
+  if (exists.rows[0]?.present) await client.query(`DELETE FROM ${GUARD_TABLE} WHERE service = $1`, [service]);
+}
+
 /** A write refused by the guard: which service, and the side to retry on (`switching`: retry later). */
 export interface WriteRedirect {
   side: GuardSide;

@@ -33,9 +33,9 @@ export function eventPlace(node: DataNode): EventPlace {
   return { side: node.schema === undefined ? 'service' : 'monolith', shard: node.database, node: `${node.cluster}/${node.node}` };
 }
 
-/** One operator step of a cutover (`neo-db copy`, `verify`, `switch-reads`, `switch-writes`, `rollback`, `resync`), as it ended. */
+/** One operator step of a cutover (`neo-db copy`, `verify`, `switch-reads`, `switch-writes`, `rollback`, `resync`, `finish`), as it ended. */
 export interface CutoverStepEvent {
-  step: 'copy' | 'verify' | 'switch-reads' | 'switch-writes' | 'rollback' | 'resync';
+  step: 'copy' | 'verify' | 'switch-reads' | 'switch-writes' | 'rollback' | 'resync' | 'finish';
   /** The phase recorded in the monolith before and after the step; `null` when no cutover has started. */
   phaseBefore: string | null;
   phaseAfter: string | null;

@@ -4,9 +4,8 @@ import { CutoverError } from '../cutover/cutover.error.js';
 import { readPhase } from '../cutover/cutover-state.js';
 import { dropPublication } from '../cutover/publications.js';
 import { quoteIdent } from '../cutover/sql-text.js';
-import { CUTOVER_SCHEMA } from '../cutover/cutover-state.js';
 import { dropChannel } from '../cutover/write-switch.js';
-import { RESHARD_GUARD_TRIGGER } from '../cutover/write-guard.js';
+import { removeGuard, RESHARD_GUARD_TRIGGER, unguardTable } from '../cutover/write-guard.js';
 import { loadReshardPlan, readStateOf, recordPhase, type ReshardContext } from './reshard-context.js';
 
 export interface ReshardFinishOptions {
@@ -76,9 +75,8 @@ export async function finishReshard(
   await enterStep(context, 'finish:guards');
   for (const shard of plan.next) {
     await withAdmin(context, shard.node, async (client) => {
-      for (const table of shard.tables)
-        await client.query(`DROP TRIGGER IF EXISTS ${RESHARD_GUARD_TRIGGER} ON public.${quoteIdent(table.table)}`);
-      await client.query(`DELETE FROM ${CUTOVER_SCHEMA}.write_guard WHERE service = $1`, [plan.guardKey]);
+      for (const table of shard.tables) await unguardTable(client, 'public', table.table, RESHARD_GUARD_TRIGGER);
+      await removeGuard(client, plan.guardKey);
     });
   }
   await enterStep(context, 'finish:drop-old-layout');

@@ -5,9 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CutoverFixture } from './cutover-fixture.js';
 
-/** The steps a child can run: the cutover's, and the reshard's (finish with --force). */
+/** The steps a child can run: the cutover's, and the reshard's (both finishes with --force). */
 export type ChildCommand =
-  'copy' | 'switch-writes' | 'rollback' | 'resync' | 'reshard copy' | 'reshard switch-writes' | 'reshard rollback' | 'reshard finish';
+  | 'copy'
+  | 'switch-writes'
+  | 'rollback'
+  | 'resync'
+  | 'finish'
+  | 'reshard copy'
+  | 'reshard switch-writes'
+  | 'reshard rollback'
+  | 'reshard finish';
 
 export interface ChildRun {
   /** Steps the child began, in order. */
@@ -19,7 +27,8 @@ export interface ChildRun {
 
 /**
  * Runs `command` in a child process. With `killAt`, the child pauses as that step begins and
- * is killed with SIGKILL there, as an operator's crashed or killed CLI would be.
+ * is killed with SIGKILL there, as an operator's crashed or killed CLI would be. `finish` runs
+ * with `--force` (a test cannot wait for the retention).
  */
 export async function runStepInChild(
   fixture: Pick<CutoverFixture, 'service' | 'childInput'>,

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { copyService } from '../copy-service.js';
 import type { CutoverContext } from '../cutover-context.js';
 import { FileFlagWriter } from '../file.flag-writer.js';
+import { finishService } from '../finish-service.js';
 import { moveWrites } from '../move-writes.js';
 import { resyncService } from '../resync-service.js';
 import { rollbackService } from '../rollback-service.js';
@@ -44,6 +45,7 @@ try {
   if (input.command === 'copy') await copyService(context, input.service);
   else if (input.command === 'switch-writes') await moveWrites(context, input.service, 'service');
   else if (input.command === 'resync') await resyncService(context, input.service);
+  else if (input.command === 'finish') await finishService(context, input.service, { force: true });
   else if (input.command === 'rollback') await rollbackService(context, input.service);
   else if (input.command === 'reshard copy') await copyToNextLayout(context, input.service);
   else if (input.command === 'reshard switch-writes') await moveLayoutWrites(context, input.service, 'next');
