@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { serviceShards } from '@neo/topology';
 import type { RunningTopology } from '@neo/topology-runtime';
 import type { RunningService } from './service-process.js';
 import type { WorkspacePaths } from './workspace-paths.js';
@@ -21,7 +22,9 @@ export function printSummary(
     const databases = Object.entries(topology.services)
       .flatMap(([, s]) => [
         ...(s.cluster === clusterName && !s.sharding ? [s.database] : []),
-        ...(s.sharding?.shards.filter((shard) => (shard.cluster ?? s.cluster) === clusterName).map((shard) => shard.database) ?? []),
+        ...serviceShards(s)
+          .filter((shard) => (shard.cluster ?? s.cluster) === clusterName)
+          .map((shard) => shard.database),
       ])
       .concat(topology.monolith.cluster === clusterName ? [topology.monolith.database] : []);
     log(`  ${clusterName} (${cluster.temperature}): ${databases.join(', ')}`);

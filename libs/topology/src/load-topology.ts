@@ -175,13 +175,20 @@ function applyNodeDefaults<T extends { clusters: Record<string, Cluster> }>(topo
  * partitioned tables (whose DDL it runs as that role). Read from the file as written.
  */
 function passwordsNotUsedBy(service: string, raw: unknown): (path: string) => boolean {
-  type RawService = { cluster?: unknown; sharding?: { shards?: Array<{ cluster?: unknown }> }; partitioning?: unknown };
+  type RawService = {
+    cluster?: unknown;
+    sharding?: { shards?: Array<{ cluster?: unknown }>; rollover?: { cluster?: unknown } };
+    partitioning?: unknown;
+  };
   const file = (raw ?? {}) as { services?: Record<string, RawService>; monolith?: { cluster?: unknown } };
   const own = file.services?.[service];
   const usedClusters = new Set(
-    [own?.cluster, ...(own?.sharding?.shards ?? []).map((shard) => shard.cluster), file.monolith?.cluster].filter(
-      (cluster): cluster is string => typeof cluster === 'string',
-    ),
+    [
+      own?.cluster,
+      ...(own?.sharding?.shards ?? []).map((shard) => shard.cluster),
+      own?.sharding?.rollover?.cluster,
+      file.monolith?.cluster,
+    ].filter((cluster): cluster is string => typeof cluster === 'string'),
   );
   const serviceRole = /^services\.([^.]+)\.roles\.([^.]+)\.password$/;
   const clusterRole = /^clusters\.([^.]+)\.credentials\.password$/;

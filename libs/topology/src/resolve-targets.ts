@@ -1,4 +1,5 @@
 import { isBound } from './bind-topology.js';
+import { serviceShards } from './effective-shards.js';
 import { pgbouncerEntryName } from './pgbouncer-entries.js';
 import type { DataNode } from './data-node.js';
 import { TopologyError } from './topology.error.js';
@@ -49,10 +50,13 @@ export function serviceTargets(topology: Topology, service: string, login: Servi
   return replicaSet(topology, declared.cluster, declared.database, declared, login);
 }
 
-/** One entry per shard of a sharded service, in declaration order; empty for an unsharded one. */
-export function shardTargets(topology: Topology, service: string, login: ServiceLogin = 'app'): ShardTargets[] {
+/**
+ * One entry per shard of a sharded service at `now` (declared shards in declaration order, then
+ * those rollover adds, see `effectiveShards`); empty for an unsharded one.
+ */
+export function shardTargets(topology: Topology, service: string, login: ServiceLogin = 'app', now: Date = new Date()): ShardTargets[] {
   const declared = findService(topology, service);
-  return (declared.sharding?.shards ?? []).map((shard) => ({
+  return serviceShards(declared, now).map((shard) => ({
     shard,
     ...replicaSet(topology, shard.cluster ?? declared.cluster, shard.database, declared, login),
   }));
@@ -113,8 +117,8 @@ export function allPhysicalNodes(topology: Topology): PhysicalNode[] {
   );
 }
 
-/** The databases each cluster must hold: service databases, shard databases and the monolith. */
-export function databasesByCluster(topology: Topology): Record<string, string[]> {
+/** The databases each cluster must hold at `now`: service databases, shard databases and the monolith. */
+export function databasesByCluster(topology: Topology, now: Date = new Date()): Record<string, string[]> {
   const result: Record<string, string[]> = Object.fromEntries(Object.keys(topology.clusters).map((name) => [name, []]));
   const add = (cluster: string, database: string): void => {
     const list = (result[cluster] ??= []);
@@ -123,7 +127,7 @@ export function databasesByCluster(topology: Topology): Record<string, string[]>
   add(topology.monolith.cluster, topology.monolith.database);
   for (const service of Object.values(topology.services)) {
     add(service.cluster, service.database);
-    for (const shard of service.sharding?.shards ?? []) add(shard.cluster ?? service.cluster, shard.database);
+    for (const shard of serviceShards(service, now)) add(shard.cluster ?? service.cluster, shard.database);
   }
   return result;
 }

@@ -1,4 +1,4 @@
-import type { Topology } from '@neo/topology';
+import { serviceShards, type Topology } from '@neo/topology';
 
 /** One database to back up: where it lives and what it belongs to. */
 export interface BackupTarget {
@@ -35,7 +35,7 @@ export function backupTargets(topology: Topology, scope: BackupScope = {}): Back
   add({ cluster: topology.monolith.cluster, database: topology.monolith.database });
   for (const [service, declared] of Object.entries(topology.services)) {
     add({ cluster: declared.cluster, database: declared.database, service });
-    for (const shard of declared.sharding?.shards ?? []) {
+    for (const shard of serviceShards(declared)) {
       add({ cluster: shard.cluster ?? declared.cluster, database: shard.database, service, shard: shard.name });
     }
   }

@@ -53,13 +53,18 @@ export const PGBOUNCER_SETTINGS = {
   server_idle_timeout: '600',
 } as const;
 
+/** A moment before any rollover adds a shard: the layout as declared. */
+const DECLARED_LAYOUT = new Date(0);
+
 export function deployModel(
   topology: Topology,
   passwordVariables: Record<string, string>,
   roleVariables: Record<string, DeployService['roleVariables']> = {},
   passwordSecrets: SecretVariable[] = [],
 ): DeployModel {
-  const databases = databasesByCluster(topology);
+  // The declared shards only, so a render does not depend on the day it runs: shards a rollover
+  // adds later are made by the deployment's provisioning (`neo-db provision`, `neo-db maintain`).
+  const databases = databasesByCluster(topology, DECLARED_LAYOUT);
   const clusters = Object.entries(topology.clusters).map(([name, declared]) => {
     const passwordVariable = passwordVariables[name];
     if (!passwordVariable) {

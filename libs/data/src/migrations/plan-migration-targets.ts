@@ -17,6 +17,8 @@ export interface PlannedMigrationTarget {
 export interface PlanMigrationTargetsOptions {
   /** Include the service's schema inside the monolith (default true). */
   monolith?: boolean;
+  /** The moment whose shard layout is migrated (default: now); see `effectiveShards`. */
+  now?: Date;
 }
 
 /**
@@ -33,7 +35,7 @@ export function planMigrationTargets(
   // Migrations run DDL: they connect as the service's owner role (the cluster's role when it declares none).
   const candidates: Array<Omit<PlannedMigrationTarget, 'label'>> = [
     { service, kind: 'database', node: serviceTargets(topology, service, 'owner').primary },
-    ...shardTargets(topology, service, 'owner').map((target) => ({
+    ...shardTargets(topology, service, 'owner', options.now).map((target) => ({
       service,
       kind: 'shard' as const,
       shard: target.shard.name,
