@@ -57,6 +57,19 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
         log: io.out,
       });
     }
+    if (command.name === 'maintain') {
+      const [{ maintainCommand }, { runningTopology }, { adminLogins }] = await Promise.all([
+        import('./commands/maintain.command.js'),
+        import('./running-topology.js'),
+        import('./cutover-commands.js'),
+      ]);
+      const topology = runningTopology(where);
+      return await maintainCommand(topology, parsed.positionals, {
+        admin: adminLogins(topology, where, process.env),
+        prismaRoot: where.prismaRoot,
+        log: io.out,
+      });
+    }
     if (command.name === 'top') {
       const [{ topCommand, topOptions }, { runningTopology }, { adminLogins }] = await Promise.all([
         import('./commands/top.command.js'),

@@ -174,6 +174,19 @@ export const COMMANDS: readonly CommandUsage[] = [
     optionHelp: [['--no-monolith', "leave the services' schemas in the monolith alone"]],
   },
   {
+    name: 'maintain',
+    args: '[<service>…]',
+    summary: "make next year's shard ahead of time for the services with a shard rollover (default: all of them)",
+    details: [
+      "From January 1 minus the rollover's aheadDays on, creates next year's shard database with its roles' grants and migrates it,",
+      'so the layout routes to a ready database. Safe to run again and from several places at once (an advisory lock per service).',
+      'Refuses, changing nothing, when the open-ended shard already holds rows dated in that year, and says how many and what to do.',
+      'npm start runs it too. Needs the topology running (npm start) and a superuser login (NEO_ADMIN_USER/NEO_ADMIN_PASSWORD elsewhere).',
+    ],
+    options: {},
+    optionHelp: [],
+  },
+  {
     name: 'provision',
     args: '',
     summary: "make on running servers what the topology needs: databases, schemas, the services' roles and grants, audit settings",

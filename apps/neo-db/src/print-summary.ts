@@ -22,9 +22,9 @@ export function printSummary(
     const databases = Object.entries(topology.services)
       .flatMap(([, s]) => [
         ...(s.cluster === clusterName && !s.sharding ? [s.database] : []),
-        ...(allLayoutShards(s.sharding)
+        ...allLayoutShards(s)
           .filter((shard) => (shard.cluster ?? s.cluster) === clusterName)
-          .map((shard) => shard.database) ?? []),
+          .map((shard) => shard.database),
       ])
       .concat(topology.monolith.cluster === clusterName ? [topology.monolith.database] : []);
     log(`  ${clusterName} (${cluster.temperature}): ${databases.join(', ')}`);

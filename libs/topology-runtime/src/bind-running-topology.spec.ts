@@ -27,6 +27,19 @@ describe('bindRunningTopology', () => {
     expect(topology.clusters['core']?.primary.port).toBeUndefined();
   });
 
+  it("gives a rollover's database pattern the prefix its open-ended shard got, so added years are prefixed too", () => {
+    const topology = sampleTopology();
+    topology.services['storage']!.sharding!.rollover = {
+      every: 'year',
+      aheadDays: 30,
+      name: 'storage_{year}',
+      database: 'neo_storage_{year}',
+    };
+    const bound = bindRunningTopology(topology, run({ databaseNames: { neo_storage_2025: 't1_neo_storage_2025' } }));
+    expect(bound.services['storage']!.sharding!.rollover!.database).toBe('t1_neo_storage_{year}');
+    expect(topology.services['storage']!.sharding!.rollover!.database).toBe('neo_storage_{year}');
+  });
+
   it('drops replicas that do not run, renames databases and swaps credentials (external servers)', () => {
     const bound = bindRunningTopology(
       sampleTopology(),

@@ -1,4 +1,4 @@
-import { allLayoutShards, applyCurrentPrimary, endpointFields, type DeclaredNode, type Topology } from '@neo/topology';
+import { applyCurrentPrimary, endpointFields, openYearShard, type DeclaredNode, type Topology } from '@neo/topology';
 import type { ProviderRun } from './provider-run.js';
 import { endpointKey } from './topology-runtime.types.js';
 
@@ -31,7 +31,15 @@ export function bindRunningTopology(topology: Topology, run: ProviderRun): Topol
   const rename = (database: string): string => run.databaseNames?.[database] ?? database;
   for (const service of Object.values(bound.services)) {
     service.database = rename(service.database);
-    for (const shard of allLayoutShards(service.sharding)) shard.database = rename(shard.database);
+    const rollover = service.sharding?.rollover;
+    const open = rollover ? openYearShard(service.sharding!.shards) : undefined;
+    // Shards a rollover adds are named from its pattern: it gets the prefix the open-ended shard got.
+    if (rollover && open && rename(open.shard.database).endsWith(open.shard.database)) {
+      const renamed = rename(open.shard.database);
+      rollover.database = renamed.slice(0, renamed.length - open.shard.database.length) + rollover.database;
+    }
+    for (const shard of [...(service.sharding?.shards ?? []), ...(service.sharding?.next?.shards ?? [])])
+      shard.database = rename(shard.database);
   }
   bound.monolith.database = rename(bound.monolith.database);
   if (run.credentials && !run.rolesMade) withoutManagedRoles(bound);

@@ -11,6 +11,8 @@ export {
 export { planClusters, type ClusterPlan, type DatabasePlan } from './topology-plan.js';
 export { ensureLocalCertificates, type LocalCertificates, type LocalCertificateOptions } from './provisioning/tls-certificates.js';
 export { planClusterRoles, type ClusterRolesPlan, type ServiceAccess } from './provisioning/roles-plan.js';
+export { planShardDatabases, provisionShardDatabases } from './provisioning/provision-shard-databases.js';
+export type { ProvisionTarget, ProvisionResult } from './provisioning/provision-cluster.js';
 export { waitForReplicaStreaming } from './replication/wait-for-replica-streaming.js';
 export { promoteReplica, type FailoverNode, type FailoverOptions, type FailoverResult } from './replication/promote-replica.js';
 export { readNodeRoles, type NodeRole } from './replication/read-node-roles.js';

@@ -21,6 +21,21 @@ describe('planClusters', () => {
     expect(byName['app']).toHaveLength(3);
   });
 
+  it("adds a rollover's next-year database, with the service's roles, from January 1 minus aheadDays", () => {
+    const topology = sampleTopology();
+    const storage = topology.services['storage']!;
+    storage.sharding!.rollover = { every: 'year', aheadDays: 30, name: 'storage_{year}', database: 'neo_storage_{year}' };
+    storage.roles = { owner: { user: 'neo_storage_owner' }, app: { user: 'neo_storage_app' } };
+    const appAt = (iso: string) => planClusters(topology, ['app'], new Date(iso))[0]!;
+    expect(appAt('2025-12-01T00:00:00Z').databases.map((database) => database.name)).not.toContain('neo_storage_2026');
+    const inWindow = appAt('2025-12-02T00:00:00Z');
+    expect(inWindow.databases.map((database) => database.name)).toContain('neo_storage_2026');
+    expect(inWindow.roles.services.find((access) => access.service === 'storage')?.databases).toEqual([
+      'neo_storage_2025',
+      'neo_storage_2026',
+    ]);
+  });
+
   it('plans only the clusters asked for', () => {
     expect(planClusters(sampleTopology(), ['core']).map((plan) => plan.name)).toEqual(['core']);
   });

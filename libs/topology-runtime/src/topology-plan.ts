@@ -23,9 +23,10 @@ export interface DatabasePlan {
 /**
  * Reads from the topology which databases each cluster needs: every service's
  * database on its cluster, each shard's database on `shard.cluster ?? service.cluster`,
- * and the monolith's database with one schema per service.
+ * and the monolith's database with one schema per service. Shards are those of the layout at
+ * `now` (a rollover's next year included once it is within `aheadDays`).
  */
-export function planClusters(topology: Topology, only?: string[]): ClusterPlan[] {
+export function planClusters(topology: Topology, only?: string[], now: Date = new Date()): ClusterPlan[] {
   for (const name of only ?? []) {
     if (!topology.clusters[name]) {
       throw new TopologyRuntimeError(
@@ -47,7 +48,7 @@ export function planClusters(topology: Topology, only?: string[]): ClusterPlan[]
 
   for (const [serviceName, service] of Object.entries(topology.services)) {
     addDatabase(service.cluster, service.database);
-    for (const shard of allLayoutShards(service.sharding)) addDatabase(shard.cluster ?? service.cluster, shard.database);
+    for (const shard of allLayoutShards(service, now)) addDatabase(shard.cluster ?? service.cluster, shard.database);
     addDatabase(topology.monolith.cluster, topology.monolith.database, service.monolithSchema ?? serviceName);
   }
   addDatabase(topology.monolith.cluster, topology.monolith.database);
@@ -61,12 +62,12 @@ export function planClusters(topology: Topology, only?: string[]): ClusterPlan[]
         name: database,
         schemas: [...schemas].sort(),
       })),
-      roles: planClusterRoles(topology, name),
-      ...auditOf(topology, name),
+      roles: planClusterRoles(topology, name, now),
+      ...auditOf(topology, name, now),
     }));
 }
 
-function auditOf(topology: Topology, cluster: string): { audit?: ClusterAuditPlan } {
-  const audit = planClusterAudit(topology, cluster);
+function auditOf(topology: Topology, cluster: string, now: Date): { audit?: ClusterAuditPlan } {
+  const audit = planClusterAudit(topology, cluster, now);
   return audit ? { audit } : {};
 }

@@ -76,6 +76,7 @@ describe('numeric fields', () => {
         'windowMs',
         'remainder',
         'modulus',
+        'aheadDays',
         'retentionDays',
         'partitionsAhead',
         'maxClientConn',

@@ -13,6 +13,7 @@ export type { ConnectionParts } from './connection-string.js';
 export { appSettingsSchema, columnToFieldName, expandAppSettings, parseInclusiveRange } from './seed-service-config.js';
 export type { AppSettings } from './seed-service-config.js';
 export { validateReferences } from './validate-references.js';
+export * from './effective-shards.js';
 export { REDACTED, redactSecrets } from './redact-secrets.js';
 export * from './data-node.js';
 export * from './server-connection.js';

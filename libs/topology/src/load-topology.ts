@@ -177,7 +177,11 @@ function applyNodeDefaults<T extends { clusters: Record<string, Cluster> }>(topo
 function passwordsNotUsedBy(service: string, raw: unknown): (path: string) => boolean {
   type RawService = {
     cluster?: unknown;
-    sharding?: { shards?: Array<{ cluster?: unknown }>; next?: { shards?: Array<{ cluster?: unknown }> } };
+    sharding?: {
+      shards?: Array<{ cluster?: unknown }>;
+      rollover?: { cluster?: unknown };
+      next?: { shards?: Array<{ cluster?: unknown }> };
+    };
     partitioning?: unknown;
   };
   const file = (raw ?? {}) as { services?: Record<string, RawService>; monolith?: { cluster?: unknown } };
@@ -186,6 +190,7 @@ function passwordsNotUsedBy(service: string, raw: unknown): (path: string) => bo
     [
       own?.cluster,
       ...[...(own?.sharding?.shards ?? []), ...(own?.sharding?.next?.shards ?? [])].map((shard) => shard.cluster),
+      own?.sharding?.rollover?.cluster,
       file.monolith?.cluster,
     ].filter((cluster): cluster is string => typeof cluster === 'string'),
   );

@@ -1,4 +1,5 @@
 import { isBound } from './bind-topology.js';
+import { serviceShards } from './effective-shards.js';
 import { pgbouncerEntryName } from './pgbouncer-entries.js';
 import type { DataNode } from './data-node.js';
 import { allLayoutShards, type ShardLayout } from './shard-layouts.js';
@@ -51,17 +52,19 @@ export function serviceTargets(topology: Topology, service: string, login: Servi
 }
 
 /**
+/**
  * One entry per shard of a sharded service, in declaration order; empty for an unsharded one.
- * `layout: 'next'` gives the shards a reshard moves the rows to (`sharding.next`).
+ * `at.layout: 'next'` gives the shards a reshard moves the rows to (`sharding.next`); the current
+ * layout is the one at `at.now` (declared shards, then those rollover adds, see `effectiveShards`).
  */
 export function shardTargets(
   topology: Topology,
   service: string,
   login: ServiceLogin = 'app',
-  layout: ShardLayout = 'current',
+  at: { layout?: ShardLayout; now?: Date } = {},
 ): ShardTargets[] {
   const declared = findService(topology, service);
-  const shards = layout === 'current' ? (declared.sharding?.shards ?? []) : (declared.sharding?.next?.shards ?? []);
+  const shards = at.layout === 'next' ? (declared.sharding?.next?.shards ?? []) : serviceShards(declared, at.now ?? new Date());
   return shards.map((shard) => ({
     shard,
     ...replicaSet(topology, shard.cluster ?? declared.cluster, shard.database, declared, login),
@@ -123,8 +126,8 @@ export function allPhysicalNodes(topology: Topology): PhysicalNode[] {
   );
 }
 
-/** The databases each cluster must hold: service databases, shard databases and the monolith. */
-export function databasesByCluster(topology: Topology): Record<string, string[]> {
+/** The databases each cluster must hold at `now`: service databases, shard databases and the monolith. */
+export function databasesByCluster(topology: Topology, now: Date = new Date()): Record<string, string[]> {
   const result: Record<string, string[]> = Object.fromEntries(Object.keys(topology.clusters).map((name) => [name, []]));
   const add = (cluster: string, database: string): void => {
     const list = (result[cluster] ??= []);
@@ -133,7 +136,7 @@ export function databasesByCluster(topology: Topology): Record<string, string[]>
   add(topology.monolith.cluster, topology.monolith.database);
   for (const service of Object.values(topology.services)) {
     add(service.cluster, service.database);
-    for (const shard of allLayoutShards(service.sharding)) add(shard.cluster ?? service.cluster, shard.database);
+    for (const shard of allLayoutShards(service, now)) add(shard.cluster ?? service.cluster, shard.database);
   }
   return result;
 }

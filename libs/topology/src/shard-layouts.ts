@@ -1,4 +1,5 @@
-import type { Shard, Sharding } from './topology.schema.js';
+import { serviceShards } from './effective-shards.js';
+import type { ServiceDatabase, Shard, Sharding } from './topology.schema.js';
 
 /**
  * A sharded service has one shard layout, or two while `neo-db reshard` moves its rows: the
@@ -12,8 +13,8 @@ export function layoutSharding(sharding: Sharding, layout: ShardLayout): Shardin
   const next = sharding.next;
   if (!next) throw new Error('This sharding declares no next layout (sharding.next).');
   const strategy = next.strategy ?? sharding.strategy;
-  // The key and models stay; strategy, modulus, shards and single-model placement are the next layout's.
-  const { modulus: _currentModulus, next: _next, ...common } = sharding;
+  // The key and models stay; strategy, modulus, shards and single-model placement are the next layout's (no rollover).
+  const { modulus: _currentModulus, next: _next, rollover: _rollover, ...common } = sharding;
   return {
     ...common,
     strategy,
@@ -23,7 +24,10 @@ export function layoutSharding(sharding: Sharding, layout: ShardLayout): Shardin
   };
 }
 
-/** Every shard database the service has: the current layout's, then the next layout's. */
-export function allLayoutShards(sharding: Sharding | undefined): Shard[] {
-  return [...(sharding?.shards ?? []), ...(sharding?.next?.shards ?? [])];
+/**
+ * Every shard database the service has at `now`: the current layout's (with those a rollover
+ * adds, see `effectiveShards`), then the next layout's while a reshard runs.
+ */
+export function allLayoutShards(service: ServiceDatabase, now: Date = new Date()): Shard[] {
+  return [...serviceShards(service, now), ...(service.sharding?.next?.shards ?? [])];
 }

@@ -445,6 +445,43 @@ export const shardSchema = z.strictObject({
 });
 export type Shard = z.infer<typeof shardSchema>;
 
+const YEAR_PLACEHOLDER = '{year}';
+
+/**
+ * Range sharding by date only: shards for years after the declared ones, made from a name
+ * pattern. The layout at time T has one shard per year up to the year of T + aheadDays (see
+ * `effectiveShards`); `neo-db maintain` creates and migrates each one before it is routed to.
+ */
+export const rolloverSchema = guided(
+  z.strictObject({
+    /** One shard per UTC calendar year (the only period offered). */
+    every: guided(z.literal('year'), {
+      expects: 'year',
+      hint: 'shards roll over once a year, on January 1 (UTC)',
+    }).default('year'),
+    /** How long before January 1 next year's shard is made and routed to. */
+    aheadDays: guided(z.number().int().min(1).max(366), {
+      expects: 'a whole number of days from 1 to 366',
+      hint: "how long before January 1 next year's shard is made, e.g. 30",
+    }),
+    name: guided(z.string().regex(/^[a-z][a-z0-9_-]*\{year\}[a-z0-9_-]*$/), {
+      expects: `a shard name pattern with ${YEAR_PLACEHOLDER} once, of lower-case letters, digits, "_" or "-", starting with a letter`,
+      hint: `e.g. storage_${YEAR_PLACEHOLDER}`,
+    }),
+    database: guided(z.string().regex(/^[a-z_][a-z0-9_]*\{year\}[a-z0-9_]*$/), {
+      expects: `a database name pattern with ${YEAR_PLACEHOLDER} once, of lower-case letters, digits and "_", starting with a letter or "_"`,
+      hint: `e.g. neo_storage_${YEAR_PLACEHOLDER}; each year gets its own database`,
+    }),
+    /** The cluster of the new shards; default: the cluster of the latest declared shard. */
+    cluster: guided(topologyNameSchema, CLUSTER).optional(),
+  }),
+  {
+    expects: 'a block { every: year, aheadDays, name, database, cluster? }',
+    hint: "e.g. \"rollover: { every: year, aheadDays: 30, name: 'storage_{year}', database: 'neo_storage_{year}' }\"; see config/README.md (rollover)",
+  },
+);
+export type Rollover = z.infer<typeof rolloverSchema>;
+
 const MODEL_NAMES = z.array(z.string().min(1));
 
 /**
@@ -511,6 +548,8 @@ export const shardingSchema = guided(
       expects: 'a list of shards { name, database, cluster?, range | remainder | keyRange }',
       hint: SEE_README,
     }),
+    /** Range sharding by date: next year's shard made ahead of time from a pattern. */
+    rollover: rolloverSchema.optional(),
     /** The layout `neo-db reshard` moves the rows to, while `shards` still holds them. */
     next: nextLayoutSchema.optional(),
   }),

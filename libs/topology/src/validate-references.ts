@@ -2,6 +2,7 @@ import { formatPath } from './field-path.js';
 import type { TopologyProblem } from './topology.error.js';
 import { layoutSharding } from './shard-layouts.js';
 import type { Cluster, Monolith, ServiceDatabase, Shard, Sharding, Topology } from './topology.schema.js';
+import { checkRollover } from './validate-rollover.js';
 
 /** The blocks of a topology that passed their own shape checks (all of them, for a valid file). */
 export interface TopologyParts {
@@ -97,6 +98,12 @@ export function validateReferences(topology: Topology | TopologyParts): Topology
       });
       checkSharding(layoutSharding(service.sharding, 'next'), [...shardingAt, 'next'], report);
     }
+  }
+
+  // Shards made by rollover are named from a pattern: checked once every database of the file is known.
+  const rolloverClusters = { isDeclared, hint: clusterHint, databasesOn: (cluster: string) => databases.get(cluster) };
+  for (const [name, service] of Object.entries(topology.services)) {
+    checkRollover(service, ['services', name, 'sharding'], report, rolloverClusters);
   }
   return problems;
 }

@@ -1,6 +1,6 @@
 import type { Topology } from '@neo/data';
 import type { AdminLogin } from '@neo/data/cutover';
-import { pgClientConfig } from '@neo/topology';
+import { pgClientConfig, serviceShards } from '@neo/topology';
 import pg from 'pg';
 
 export type SideName = 'monolith' | 'service';
@@ -56,7 +56,7 @@ function sideTables({ topology, service, table, side }: SideRowsQuery): Array<{ 
     ];
   }
   const databases = declared.sharding
-    ? declared.sharding.shards.map((shard) => ({ cluster: shard.cluster ?? declared.cluster, database: shard.database }))
+    ? serviceShards(declared).map((shard) => ({ cluster: shard.cluster ?? declared.cluster, database: shard.database }))
     : [{ cluster: declared.cluster, database: declared.database }];
   return databases.map((entry) => ({ ...entry, table: `public.${table}` }));
 }

@@ -35,7 +35,7 @@ export function backupTargets(topology: Topology, scope: BackupScope = {}): Back
   add({ cluster: topology.monolith.cluster, database: topology.monolith.database });
   for (const [service, declared] of Object.entries(topology.services)) {
     add({ cluster: declared.cluster, database: declared.database, service });
-    for (const shard of allLayoutShards(declared.sharding)) {
+    for (const shard of allLayoutShards(declared)) {
       add({ cluster: shard.cluster ?? declared.cluster, database: shard.database, service, shard: shard.name });
     }
   }

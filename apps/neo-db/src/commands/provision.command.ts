@@ -2,6 +2,7 @@ import { loadTopology, type Topology } from '@neo/data';
 import { allLayoutShards } from '@neo/topology';
 import { migrateFleet } from '@neo/data/migrations';
 import { planClusterRoles, startTopology, TopologyRuntimeError } from '@neo/topology-runtime';
+import { rollOverShards } from '../maintain/roll-over-shards.js';
 import { NeoDbError } from '../neo-db.error.js';
 import type { WorkspacePaths } from '../workspace-paths.js';
 
@@ -42,6 +43,16 @@ export async function provisionCommand(paths: WorkspacePaths, options: Provision
       });
       const applied = results.reduce((total, result) => total + result.applied.length, 0);
       options.log(`provision: ${applied} migration(s) applied over ${results.length} target(s)`);
+      // Next year's shards within their rollover's aheadDays, with the check that no row is stranded.
+      const started = running;
+      await rollOverShards({
+        topology: started.topology,
+        admin: (cluster) => started.admin[cluster] ?? started.topology.clusters[cluster]!.credentials,
+        prismaRoot: paths.prismaRoot,
+        log: options.log,
+      }).catch((error: unknown) => {
+        throw oneLine(error);
+      });
     }
   } finally {
     await running.stop();
@@ -53,7 +64,7 @@ function databasesOn(topology: Topology, cluster: string): number {
   const names = new Set<string>();
   for (const service of Object.values(topology.services)) {
     if (service.cluster === cluster) names.add(service.database);
-    for (const shard of allLayoutShards(service.sharding)) if ((shard.cluster ?? service.cluster) === cluster) names.add(shard.database);
+    for (const shard of allLayoutShards(service)) if ((shard.cluster ?? service.cluster) === cluster) names.add(shard.database);
   }
   if (topology.monolith.cluster === cluster) names.add(topology.monolith.database);
   return names.size;

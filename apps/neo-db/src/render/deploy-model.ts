@@ -1,4 +1,4 @@
-import { allLayoutShards, databasesByCluster, type Cluster, type Topology } from '@neo/topology';
+import { databasesByCluster, type Cluster, type ServiceDatabase, type Shard, type Topology } from '@neo/topology';
 import { localServices } from '../local-services.js';
 import { SERVICE_SECRETS } from '../local-secrets.js';
 
@@ -53,13 +53,18 @@ export const PGBOUNCER_SETTINGS = {
   server_idle_timeout: '600',
 } as const;
 
+/** A moment before any rollover adds a shard: the layout as declared. */
+const DECLARED_LAYOUT = new Date(0);
+
 export function deployModel(
   topology: Topology,
   passwordVariables: Record<string, string>,
   roleVariables: Record<string, DeployService['roleVariables']> = {},
   passwordSecrets: SecretVariable[] = [],
 ): DeployModel {
-  const databases = databasesByCluster(topology);
+  // The declared shards only, so a render does not depend on the day it runs: shards a rollover
+  // adds later are made by the deployment's provisioning (`neo-db provision`, `neo-db maintain`).
+  const databases = databasesByCluster(topology, DECLARED_LAYOUT);
   const clusters = Object.entries(topology.clusters).map(([name, declared]) => {
     const passwordVariable = passwordVariables[name];
     if (!passwordVariable) {
@@ -71,7 +76,7 @@ export function deployModel(
     for (const service of Object.values(topology.services)) {
       if (!service.roles) continue;
       if (service.cluster === name) databaseOwners[service.database] = service.roles.owner.user;
-      for (const shard of allLayoutShards(service.sharding)) {
+      for (const shard of declaredShards(service)) {
         if ((shard.cluster ?? service.cluster) === name) databaseOwners[shard.database] = service.roles.owner.user;
       }
     }
@@ -83,7 +88,7 @@ export function deployModel(
       const declared = topology.services[service.topologyService]!;
       const used = [
         declared.cluster,
-        ...allLayoutShards(declared.sharding).map((shard) => shard.cluster ?? declared.cluster),
+        ...declaredShards(declared).map((shard) => shard.cluster ?? declared.cluster),
         topology.monolith.cluster,
       ];
       return {
@@ -172,4 +177,9 @@ export function passwordSecretsOf(rawTopology: unknown): SecretVariable[] {
     for (const [role, login] of Object.entries(service.roles ?? {})) add(login, `neo-${name}-credentials`, role);
   }
   return result;
+}
+
+/** The shards the topology declares, in both layouts during a reshard: a render does not depend on the day it runs (no rollover). */
+function declaredShards(service: ServiceDatabase): Shard[] {
+  return [...(service.sharding?.shards ?? []), ...(service.sharding?.next?.shards ?? [])];
 }

@@ -69,7 +69,7 @@ describe('planCutover', () => {
   });
 
   it('splits a range-sharded table by created_date', () => {
-    const plan = planCutover(bound, 'storage', storage);
+    const plan = planCutover(bound, 'storage', storage, new Date('2026-06-01T00:00:00Z'));
     expect(plan.targets.map((target) => [target.name, target.tables[0]!.filter])).toEqual([
       [
         'storage_2024',
@@ -80,6 +80,17 @@ describe('planCutover', () => {
         `("created_date") >= '2025-01-01T00:00:00.000Z'::timestamptz AND ("created_date") < '2026-01-01T00:00:00.000Z'::timestamptz`,
       ],
       ['storage_2026', `("created_date") >= '2026-01-01T00:00:00.000Z'::timestamptz`],
+    ]);
+  });
+
+  it("includes next year's rolled-over shard once it is within aheadDays, and closes the one before", () => {
+    const plan = planCutover(bound, 'storage', storage, new Date('2026-12-31T00:00:00Z'));
+    expect(plan.targets.slice(-2).map((target) => [target.name, target.tables[0]!.filter])).toEqual([
+      [
+        'storage_2026',
+        `("created_date") >= '2026-01-01T00:00:00.000Z'::timestamptz AND ("created_date") < '2027-01-01T00:00:00.000Z'::timestamptz`,
+      ],
+      ['storage_2027', `("created_date") >= '2027-01-01T00:00:00.000Z'::timestamptz`],
     ]);
   });
 

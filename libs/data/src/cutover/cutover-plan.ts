@@ -52,9 +52,10 @@ export interface CutoverPlan {
 /**
  * Which rows of which monolith table go to which database, read from the topology and the
  * service's Prisma models. Only targets that receive tables are listed (a sharded service
- * whose every model is sharded or reference data has nothing in its home database).
+ * whose every model is sharded or reference data has nothing in its home database). The shards
+ * are those of the layout at `now` (a rollover's next year included within its `aheadDays`).
  */
-export function planCutover(topology: Topology, service: string, models: readonly PrismaModel[]): CutoverPlan {
+export function planCutover(topology: Topology, service: string, models: readonly PrismaModel[], now: Date = new Date()): CutoverPlan {
   const declared = findService(topology, service);
   const monolithNode = monolithTarget(topology, service);
   const monolith = { ...monolithNode, schema: monolithNode.schema ?? service };
@@ -91,8 +92,8 @@ export function planCutover(topology: Topology, service: string, models: readonl
     }
     return model;
   };
-  const strategy = createShardingStrategy(sharding);
-  const shards = shardTargets(topology, service).map((target): CutoverTarget => ({
+  const strategy = createShardingStrategy(sharding, now);
+  const shards = shardTargets(topology, service, 'app', { now }).map((target): CutoverTarget => ({
     name: target.shard.name,
     kind: 'shard',
     node: target.primary,

@@ -6,7 +6,7 @@ import type { ConnectedDatabase, ConnectedDatabases, DataClient } from './data-s
 /** Settings of the sharded client a service may give; the shards themselves come from the topology. */
 export type ShardedClientTuning = Pick<
   ShardedClientOptions<PrismaClientLike>,
-  'concurrency' | 'compareStrings' | 'generatedIds' | 'referenceReadShard'
+  'concurrency' | 'compareStrings' | 'generatedIds' | 'referenceReadShard' | 'now'
 >;
 
 export interface ShardedDatabasesOptions {
@@ -36,9 +36,11 @@ export function connectShardedDatabases<TClient extends DataClient>(
   connect: (targets: ReplicaSetTargets) => ConnectedDatabase<TClient>,
 ): ConnectedDatabases<ShardedClient<TClient>> {
   const { service, topology, sharding } = options;
+  // One moment for the connections and the routing, so both see the same shard layout.
+  const now = options.tuning?.now ?? new Date();
   const shards: Array<{ name: string; database: ConnectedDatabase<TClient> }> = [];
   try {
-    for (const target of shardTargets(topology, service, 'app', options.layout))
+    for (const target of shardTargets(topology, service, 'app', { now, ...(options.layout ? { layout: options.layout } : {}) }))
       shards.push({ name: target.shard.name, database: connect(target) });
   } catch (error) {
     for (const { database } of shards) void database.close();
@@ -50,6 +52,7 @@ export function connectShardedDatabases<TClient extends DataClient>(
 
   const sharded = createShardedClient({
     ...options.tuning,
+    now,
     sharding,
     shards: shards.map(({ name, database }) => ({ name, client: database.client as unknown as PrismaClientLike })),
   }) as unknown as ShardedClient<TClient>;

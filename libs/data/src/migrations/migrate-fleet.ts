@@ -28,6 +28,8 @@ export interface MigrateFleetOptions {
   lockTimeoutMs?: number;
   /** How many targets migrate at once (default 4). */
   concurrency?: number;
+  /** The moment whose shard layout is migrated (default: now), so a rollover's next shard is migrated before it is routed to. */
+  now?: Date;
 }
 
 /** Each target holds one connection while it migrates; a few at once keeps a laptop's servers responsive. */
@@ -60,7 +62,10 @@ export async function migrateFleet(options: MigrateFleetOptions): Promise<FleetM
   const jobs: { service: string; target: PlannedMigrationTarget; migrations: LocalMigration[] }[] = [];
   for (const service of services) {
     const migrations = await readLocalMigrations(migrationsDirectory(options.topology, service, prismaRoot));
-    const targets = planMigrationTargets(options.topology, service, { monolith: options.monolith ?? true });
+    const targets = planMigrationTargets(options.topology, service, {
+      monolith: options.monolith ?? true,
+      ...(options.now ? { now: options.now } : {}),
+    });
     log(`${service}: ${migrations.length} migration(s), ${targets.length} target(s)`);
     for (const target of targets) jobs.push({ service, target, migrations });
   }

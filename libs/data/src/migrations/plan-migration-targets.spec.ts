@@ -45,6 +45,27 @@ const topologyInput: TopologyInput = {
 const topology = topologySchema.parse(topologyInput);
 
 describe('planMigrationTargets', () => {
+  it("adds next year's rolled-over shard, on the cluster of the shard it follows, once within aheadDays", () => {
+    const rolling = structuredClone(topology);
+    rolling.services['storage']!.sharding!.rollover = {
+      every: 'year',
+      aheadDays: 30,
+      name: 'storage_{year}',
+      database: 'neo_storage_{year}',
+    };
+    const shardsAt = (iso: string) =>
+      planMigrationTargets(rolling, 'storage', { monolith: false, now: new Date(iso) }).flatMap((t) => (t.shard ? [t.label] : []));
+    expect(shardsAt('2025-12-01T00:00:00Z')).toEqual([
+      'core/core-primary/neo_storage_2024',
+      'blockchain/blockchain-primary/neo_storage_2025',
+    ]);
+    expect(shardsAt('2025-12-02T00:00:00Z')).toEqual([
+      'core/core-primary/neo_storage_2024',
+      'blockchain/blockchain-primary/neo_storage_2025',
+      'blockchain/blockchain-primary/neo_storage_2026',
+    ]);
+  });
+
   it('gives an unsharded service its own database and its schema in the monolith, primaries only', () => {
     const plan = planMigrationTargets(topology, 'keymanagement');
     expect(plan.map((t) => [t.kind, t.label])).toEqual([

@@ -17,6 +17,8 @@ export interface PlannedMigrationTarget {
 export interface PlanMigrationTargetsOptions {
   /** Include the service's schema inside the monolith (default true). */
   monolith?: boolean;
+  /** The moment whose shard layout is migrated (default: now); see `effectiveShards`. */
+  now?: Date;
 }
 
 /**
@@ -35,7 +37,10 @@ export function planMigrationTargets(
   const candidates: Array<Omit<PlannedMigrationTarget, 'label'>> = [
     { service, kind: 'database', node: serviceTargets(topology, service, 'owner').primary },
     // The next layout's shards too, while a reshard moves rows to them: they carry the same schema.
-    ...[...shardTargets(topology, service, 'owner'), ...shardTargets(topology, service, 'owner', 'next')].map((target) => ({
+    ...[
+      ...shardTargets(topology, service, 'owner', options.now ? { now: options.now } : {}),
+      ...shardTargets(topology, service, 'owner', { layout: 'next' }),
+    ].map((target) => ({
       service,
       kind: 'shard' as const,
       shard: target.shard.name,

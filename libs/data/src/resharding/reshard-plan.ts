@@ -111,7 +111,7 @@ function layoutShards(
   tables: readonly PlannedTable[],
 ): LayoutShard[] {
   const singles = layout === 'current' ? sharding.singleModels : layoutSharding(sharding, 'next').singleModels;
-  return shardTargets(topology, service, 'app', layout).map((target) => ({
+  return shardTargets(topology, service, 'app', { layout }).map((target) => ({
     name: target.shard.name,
     node: target.primary,
     tables: tables.filter(

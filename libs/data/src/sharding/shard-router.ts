@@ -16,8 +16,9 @@ export class ShardRouter {
   readonly shardNames: readonly string[];
   private readonly routing: ModelRouting;
 
-  constructor(sharding: Sharding) {
-    this.strategy = createShardingStrategy(sharding);
+  /** `now`: the moment whose shard layout routes (see `effectiveShards`); the shards are fixed from then on. */
+  constructor(sharding: Sharding, now: Date = new Date()) {
+    this.strategy = createShardingStrategy(sharding, now);
     this.routing = new ModelRouting(sharding);
     this.shardNames = this.strategy.shardNames;
   }

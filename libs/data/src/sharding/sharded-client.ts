@@ -37,6 +37,11 @@ export interface ShardedClientOptions<Client extends PrismaClientLike> {
   generatedIds?: GeneratedIds;
   /** The shard reference models are read from (default: the first shard). */
   referenceReadShard?: string;
+  /**
+   * The moment whose shard layout routes (default: when the client is made): under a rollover,
+   * next year's shard is in the layout from January 1 minus `aheadDays` on (see `effectiveShards`).
+   */
+  now?: Date;
 }
 
 /** The result of a call made with partial results allowed, and the shards that did not answer. */
@@ -84,7 +89,7 @@ const DEFAULT_CONCURRENCY = 4;
  * the arguments, runs there, and merges the answers of several shards.
  */
 export function createShardedClient<Client extends PrismaClientLike>(options: ShardedClientOptions<Client>): ShardedClient<Client> {
-  const router = new ShardRouter(options.sharding);
+  const router = new ShardRouter(options.sharding, options.now);
   const clients = new Map(options.shards.map((shard) => [shard.name, shard.client]));
   const missing = router.shardNames.filter((name) => !clients.has(name));
   if (missing.length > 0) throw new ShardingConfigError(`No connection was given for shard(s) ${missing.join(', ')}.`);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Shard } from '@neo/topology';
+import type { Shard, Sharding } from '@neo/topology';
+import { createShardingStrategy } from './create-strategy.js';
 import { HashStrategy } from './hash.strategy.js';
 import { evenKeyRanges, parseKeyRange } from './key-range.js';
 import { keyspaceId } from './keyspace-id.js';
@@ -200,5 +201,35 @@ describe('RangeStrategy', () => {
         ]),
     ).toThrow(/overlap/);
     expect(() => new RangeStrategy('k', [{ name: 'a', database: 'a', range: { from: 0, to: '2024-01-01' } }])).toThrow(/not a mix/);
+  });
+});
+
+describe('createShardingStrategy with a rollover', () => {
+  const sharding: Sharding = {
+    strategy: 'range',
+    key: 'createdDate',
+    models: ['StorageObject'],
+    referenceModels: [],
+    singleModels: {},
+    shards: [
+      { name: 'storage_2025', database: 'neo_storage_2025', range: { from: '2025-01-01', to: '2026-01-01' } },
+      { name: 'storage_2026', database: 'neo_storage_2026', range: { from: '2026-01-01' } },
+    ],
+    rollover: { every: 'year', aheadDays: 30, name: 'storage_{year}', database: 'neo_storage_{year}' },
+  };
+  const nextYear = new Date('2027-03-01T00:00:00Z');
+
+  it("keeps next year's keys on the open-ended shard before January 1 minus aheadDays", () => {
+    const strategy = createShardingStrategy(sharding, new Date('2026-12-01T00:00:00Z'));
+    expect(strategy.shardNames).toEqual(['storage_2025', 'storage_2026']);
+    expect(strategy.shardFor(nextYear)).toBe('storage_2026');
+  });
+
+  it("routes next year's keys to their own shard from then on, and this year's stay where they are", () => {
+    const strategy = createShardingStrategy(sharding, new Date('2026-12-02T00:00:00Z'));
+    expect(strategy.shardNames).toEqual(['storage_2025', 'storage_2026', 'storage_2027']);
+    expect(strategy.shardFor(nextYear)).toBe('storage_2027');
+    expect(strategy.shardFor(new Date('2026-12-31T23:59:59.999Z'))).toBe('storage_2026');
+    expect(strategy.shardsWithin({ gte: new Date('2026-12-01T00:00:00Z') })).toEqual(['storage_2026', 'storage_2027']);
   });
 });

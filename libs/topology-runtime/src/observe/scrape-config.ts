@@ -1,4 +1,4 @@
-import { allLayoutShards, allPhysicalNodes, endpointKey, type Topology } from '@neo/topology';
+import { allPhysicalNodes, endpointKey, allLayoutShards, type Topology } from '@neo/topology';
 
 /** A service process whose `/metrics` Prometheus scrapes. */
 export interface ScrapedService {
@@ -141,7 +141,7 @@ export function databaseOwners(topology: Topology): Array<{ cluster: string; dat
   add(topology.monolith.cluster, topology.monolith.database, 'monolith');
   for (const [name, service] of Object.entries(topology.services)) {
     add(service.cluster, service.database, name);
-    for (const shard of allLayoutShards(service.sharding)) add(shard.cluster ?? service.cluster, shard.database, name);
+    for (const shard of allLayoutShards(service)) add(shard.cluster ?? service.cluster, shard.database, name);
   }
   return [...owners.values()].map(({ cluster, database, services }) => ({ cluster, database, service: services.join(',') }));
 }

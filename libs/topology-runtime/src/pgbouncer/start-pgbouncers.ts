@@ -110,7 +110,7 @@ function programLauncher(env: NodeJS.ProcessEnv | undefined): PgBouncerLauncher 
 function serviceLoginsOn(topology: Topology, cluster: string): Credentials[] {
   const logins = new Map<string, Credentials>();
   for (const service of Object.values(topology.services)) {
-    const onCluster = service.cluster === cluster || allLayoutShards(service.sharding).some((shard) => shard.cluster === cluster);
+    const onCluster = service.cluster === cluster || allLayoutShards(service).some((shard) => shard.cluster === cluster);
     if (!onCluster || !service.roles) continue;
     for (const login of [service.roles.app, service.roles.readonly]) if (login) logins.set(login.user, login);
   }

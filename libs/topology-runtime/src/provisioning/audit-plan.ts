@@ -17,7 +17,7 @@ export interface ClusterAuditPlan {
  * Reads a cluster's audit from the topology; `undefined` when nothing on it is audited (pgaudit is
  * then not loaded at all). `write` covers INSERT, UPDATE, DELETE, TRUNCATE and COPY FROM.
  */
-export function planClusterAudit(topology: Topology, clusterName: string): ClusterAuditPlan | undefined {
+export function planClusterAudit(topology: Topology, clusterName: string, now: Date = new Date()): ClusterAuditPlan | undefined {
   const declared = topology.clusters[clusterName]?.audit;
   const classes = declared ? [...(declared.ddl ? ['ddl'] : []), ...(declared.role ? ['role'] : [])] : [];
   const writeDatabases = new Set<string>();
@@ -25,7 +25,7 @@ export function planClusterAudit(topology: Topology, clusterName: string): Clust
   for (const service of Object.values(topology.services)) {
     if (!service.audit?.writes) continue;
     if (service.cluster === clusterName) writeDatabases.add(service.database);
-    for (const shard of allLayoutShards(service.sharding)) {
+    for (const shard of allLayoutShards(service, now)) {
       if ((shard.cluster ?? service.cluster) === clusterName) writeDatabases.add(shard.database);
     }
     if (topology.monolith.cluster === clusterName) {

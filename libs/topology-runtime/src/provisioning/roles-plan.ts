@@ -23,16 +23,17 @@ export interface ClusterRolesPlan {
 /**
  * Reads from the topology which service roles a cluster needs. Roles belong to a whole
  * PostgreSQL server, so a service's roles are made on every cluster it touches: its own,
- * its shards' and the monolith's. Services without `roles` keep the cluster's role.
+ * its shards' (at `now`, see `effectiveShards`) and the monolith's. Services without `roles` keep
+ * the cluster's role.
  */
-export function planClusterRoles(topology: Topology, clusterName: string): ClusterRolesPlan {
+export function planClusterRoles(topology: Topology, clusterName: string, now: Date = new Date()): ClusterRolesPlan {
   const cluster = topology.clusters[clusterName];
   const services: ServiceAccess[] = [];
   for (const [service, declared] of Object.entries(topology.services)) {
     if (!declared.roles) continue;
     const databases = new Set<string>();
     if (declared.cluster === clusterName) databases.add(declared.database);
-    for (const shard of allLayoutShards(declared.sharding)) {
+    for (const shard of allLayoutShards(declared, now)) {
       if ((shard.cluster ?? declared.cluster) === clusterName) databases.add(shard.database);
     }
     const monolith =
