@@ -109,6 +109,24 @@ describe('neo-db command line', () => {
     expect(unknown.stderr.trim().split('\n')).toEqual([expect.stringContaining('Service "nope" is not declared in the topology')]);
   });
 
+  it('`neo-db reshard` names a missing or unknown step and a wrong --percent (exit 2), and a service with no next layout (exit 1)', async () => {
+    const missing = capturedOutput();
+    expect(await runCli(['reshard', 'smartcontracts'], missing, paths)).toBe(2);
+    expect(missing.stderr).toContain('neo-db reshard: takes a service and a step, e.g. neo-db reshard smartcontracts copy');
+    const unknownStep = capturedOutput();
+    expect(await runCli(['reshard', 'smartcontracts', 'split'], unknownStep, paths)).toBe(2);
+    expect(unknownStep.stderr).toContain('there is no reshard step "split"');
+    const badPercent = capturedOutput();
+    expect(await runCli(['reshard', 'smartcontracts', 'switch-reads', '--percent', '150'], badPercent, paths)).toBe(2);
+    expect(badPercent.stderr).toContain('whole number from 0 to 100 (got "150")');
+
+    const closedPort = await getPort();
+    writeFileSync(paths.endpointsFile, JSON.stringify(endpointsOfStoppedServers(loadTopology({ path: paths.topologyFile }), closedPort)));
+    const noNext = capturedOutput();
+    expect(await runCli(['reshard', 'smartcontracts', 'copy'], noNext, paths)).toBe(1);
+    expect(noNext.stderr.trim().split('\n')).toEqual([expect.stringContaining('declares no next shard layout: add "sharding.next')]);
+  });
+
   it('`neo-db up --auto-failover` refuses servers it does not run', async () => {
     const io = capturedOutput();
     expect(await runCli(['up', '--auto-failover', '--provider', 'external'], io, paths)).toBe(2);

@@ -120,6 +120,10 @@ export async function runCli(argv: readonly string[], io: CliOutput = consoleOut
       const { restoreCommand } = await import('./commands/restore.command.js');
       return await restoreCommand(parsed.values, parsed.positionals, where, io.out);
     }
+    if (command.name === 'reshard') {
+      const { reshardCommand } = await import('./commands/reshard.command.js');
+      return await reshardCommand(parsed.values as CutoverCommandValues, parsed.positionals, where, io.out);
+    }
     const { isCutoverCommand, runCutoverCommand } = await import('./cutover-commands.js');
     if (isCutoverCommand(command.name)) {
       return await runCutoverCommand(command.name, parsed.values as CutoverCommandValues, parsed.positionals, where, io.out);

@@ -7,6 +7,7 @@ import {
   UnleashFlagWriter,
   type AdminLogin,
   type CutoverContext,
+  type CutoverFlagNames,
   type FlagWriter,
 } from '@neo/data/cutover';
 import { copyCommand } from './commands/copy.command.js';
@@ -148,7 +149,13 @@ export function adminLogins(topology: Topology, paths: WorkspacePaths, env: Node
  * else the flags file named; else the Unleash `npm start -- --flags unleash` runs; else the
  * runtime flags file the services of `npm start` read (seeded from the defaults when missing).
  */
-function flagWriter(paths: WorkspacePaths, options: FlagOptions, env: NodeJS.ProcessEnv): FlagWriter {
+export function flagWriter(
+  paths: WorkspacePaths,
+  options: FlagOptions,
+  env: NodeJS.ProcessEnv,
+  flagNames?: (service: string) => CutoverFlagNames,
+): FlagWriter {
+  const names = flagNames ? { flagNames } : {};
   const unleash =
     options['unleash-url'] ?? env['NEO_UNLEASH_URL'] ?? (options['flags-file'] ? undefined : readLocalUnleashRecord(paths)?.url);
   if (unleash) {
@@ -156,13 +163,14 @@ function flagWriter(paths: WorkspacePaths, options: FlagOptions, env: NodeJS.Pro
     const adminToken = env['NEO_UNLEASH_ADMIN_TOKEN'] || (local ? LOCAL_UNLEASH_DEFAULTS.adminToken : undefined);
     if (!adminToken) throw new NeoDbError('--unleash-url needs an admin API token in $NEO_UNLEASH_ADMIN_TOKEN', 'usage');
     return new UnleashFlagWriter({
+      ...names,
       url: unleash,
       adminToken,
       ...(options['unleash-project'] ? { project: options['unleash-project'] } : {}),
       ...(options['unleash-environment'] ? { environment: options['unleash-environment'] } : {}),
     });
   }
-  if (options['flags-file']) return new FileFlagWriter({ path: options['flags-file'] });
+  if (options['flags-file']) return new FileFlagWriter({ ...names, path: options['flags-file'] });
   ensureRuntimeFlags(paths);
-  return new FileFlagWriter({ path: paths.flagsFile });
+  return new FileFlagWriter({ ...names, path: paths.flagsFile });
 }

@@ -69,6 +69,7 @@ describe('numeric fields', () => {
         'checkIntervalMs',
         'transactionTimeoutMs',
         'keepDays',
+        'keepOldLayoutDays',
         'maxLagMs',
         'lagPollIntervalMs',
         'ttlSeconds',
