@@ -149,7 +149,9 @@ describe('resharding smartcontracts from 4 shards to 8 on a second server, under
     expect(status.links.map((link) => link.direction)).toEqual(Array(8).fill('reverse'));
     expect(status.guards.current.every((guard) => guard === 'next-layout')).toBe(true);
 
-    await timed('rollback', () => moveLayoutWrites(context, SERVICE, 'current'));
+    const killedRollback = await runStepInChild(childFixture(), 'reshard rollback', { killAt: 'switch:catch-up' });
+    expect(killedRollback.outcome).toBe('killed');
+    await timed('rollback (rerun after a kill with the fence up)', () => moveLayoutWrites(context, SERVICE, 'current'));
     await sleep(2_500);
     await checkLayout('current', 'rollback');
     await expectLayoutsEqual('rollback');

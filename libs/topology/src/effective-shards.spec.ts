@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveShards, lastRoutedYear, serviceShards, withEffectiveShards } from './effective-shards.js';
+import { effectiveShards, lastRoutedYear, nextRolloverAt, serviceShards, withEffectiveShards } from './effective-shards.js';
 import { loadTopology } from './load-topology.js';
 import { TopologyError, type TopologyProblem } from './topology.error.js';
 import type { Shard, Sharding, TopologyInput } from './topology.schema.js';
@@ -100,6 +100,18 @@ describe('effectiveShards', () => {
     expect(effectiveShards(plain, at('2030-01-01T00:00:00Z'))).toBe(plain.shards);
     expect(withEffectiveShards(plain, at('2030-01-01T00:00:00Z'))).toBe(plain);
     expect(serviceShards({ cluster: 'core', database: 'neo_x' } as never, at('2030-01-01T00:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('nextRolloverAt', () => {
+  it('is the moment the next year starts being routed to (January 1 minus aheadDays), and none without rollover', () => {
+    const sharding = storageSharding();
+    const ahead = sharding.rollover!.aheadDays;
+    const expected = (year: number) => new Date(Date.UTC(year, 0, 1) - ahead * 86_400_000).toISOString();
+    expect(nextRolloverAt(sharding, new Date('2026-06-01T00:00:00Z'))!.toISOString()).toBe(expected(2027));
+    // Once 2027 is routed, the next change is 2028's.
+    expect(nextRolloverAt(sharding, new Date(Date.UTC(2027, 0, 1) - ahead * 86_400_000 + 1))!.toISOString()).toBe(expected(2028));
+    expect(nextRolloverAt({ ...sharding, rollover: undefined } as Sharding, new Date())).toBeUndefined();
   });
 });
 

@@ -55,6 +55,18 @@ export function lastRoutedYear(rollover: Pick<Rollover, 'aheadDays'>, now: Date)
   return new Date(now.getTime() + rollover.aheadDays * DAY_MS).getUTCFullYear();
 }
 
+/**
+ * When the layout of `sharding` next changes by itself: the moment a later year's shard starts
+ * being routed to (its January 1 minus `aheadDays`). Undefined without a rollover. A running
+ * service switches its routing then, so instances agree without being restarted.
+ */
+export function nextRolloverAt(sharding: Sharding, now: Date): Date | undefined {
+  const rollover = sharding.rollover;
+  if (!rollover || sharding.strategy !== 'range' || !openYearShard(sharding.shards)) return undefined;
+  const year = lastRoutedYear(rollover, now) + 1;
+  return new Date(Date.UTC(year, 0, 1) - rollover.aheadDays * DAY_MS);
+}
+
 /** The shard of one year made from the pattern: `[year-01-01, (year+1)-01-01)`. */
 export function rolloverShard(rollover: Pick<Rollover, 'name' | 'database'>, year: number, cluster?: string): Shard {
   return {

@@ -57,6 +57,10 @@ export function switchLayouts<TClient>(
   return {
     client,
     databases: () => [...current.databases(), ...next.databases()],
-    stop: () => selector.close(),
+    stop: () => {
+      selector.close();
+      current.stop?.();
+      next.stop?.();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ShardedClient } from '../sharding/index.js';
 import { topologySchema, type DataNode, type Topology } from '@neo/topology';
 import { createDataSource } from './create-data-source.js';
@@ -162,5 +162,55 @@ describe('the data source of a sharded service', () => {
     } finally {
       await Promise.all([sharded.close(), plain.close()]);
     }
+  });
+
+  describe('under sharding.rollover', () => {
+    afterEach(() => vi.useRealTimers());
+
+    /** Storage-like: yearly range shards by createdDate, next year's joining 30 days ahead. */
+    function yearly(): Topology {
+      return topologySchema.parse({
+        version: 1,
+        clusters: {
+          core: { temperature: 'hot', credentials: { user: 'storage' }, primary: { name: 'core-primary', host: '127.0.0.1', port: 1 } },
+        },
+        services: {
+          storage: {
+            cluster: 'core',
+            database: 'neo_storage',
+            sharding: {
+              strategy: 'range',
+              key: 'createdDate',
+              models: ['Transaction'],
+              shards: [{ name: 'storage_2026', database: 'neo_storage_2026', range: { from: '2026-01-01' } }],
+              rollover: { every: 'year', aheadDays: 30, name: 'storage_{year}', database: 'neo_storage_{year}' },
+            },
+          },
+        },
+        monolith: { cluster: 'core' },
+      });
+    }
+
+    it("switches a running source to next year's shard at January 1 minus aheadDays, without a restart", async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      vi.setSystemTime(new Date('2026-11-20T00:00:00Z'));
+      const { calls, createClient, source } = build(yearly());
+      const data = createDataSource({ service: 'storage', topology: source, createClient });
+      const db = data.client as unknown as ShardedClient<FakeClient>;
+      const nextYear = { where: { createdDate: new Date('2027-01-05T00:00:00Z') } };
+      try {
+        await db.transaction.findMany(nextYear);
+        expect(data.nodes.map(({ node }) => node.database)).toEqual(['neo_storage_2026']);
+
+        // 2026-12-02: 2027-01-01 is now within 30 days.
+        await vi.advanceTimersByTimeAsync(12 * 24 * 60 * 60 * 1000);
+        await db.transaction.findMany(nextYear);
+        expect(calls.map((call) => call.database)).toEqual(['neo_storage_2026', 'neo_storage_2027']);
+        expect(data.nodes.map(({ node }) => node.database)).toEqual(['neo_storage_2026', 'neo_storage_2027']);
+        expect(db.$shards().names).toEqual(['storage_2026', 'storage_2027']);
+      } finally {
+        await data.close();
+      }
+    });
   });
 });

@@ -1,4 +1,12 @@
-import { serviceTargets, shardTargets, type ReplicaSetTargets, type ShardLayout, type Sharding, type Topology } from '@neo/topology';
+import {
+  nextRolloverAt,
+  serviceTargets,
+  shardTargets,
+  type ReplicaSetTargets,
+  type ShardLayout,
+  type Sharding,
+  type Topology,
+} from '@neo/topology';
 import { modelDelegateOf, modelNameOf } from '../prisma-call/index.js';
 import { createShardedClient, type PrismaClientLike, type ShardedClient, type ShardedClientOptions } from '../sharding/index.js';
 import type { ConnectedDatabase, ConnectedDatabases, DataClient } from './data-source.js';
@@ -36,28 +44,42 @@ export function connectShardedDatabases<TClient extends DataClient>(
   connect: (targets: ReplicaSetTargets) => ConnectedDatabase<TClient>,
 ): ConnectedDatabases<ShardedClient<TClient>> {
   const { service, topology, sharding } = options;
-  // One moment for the connections and the routing, so both see the same shard layout.
-  const now = options.tuning?.now ?? new Date();
-  const shards: Array<{ name: string; database: ConnectedDatabase<TClient> }> = [];
+  // Each shard's database, by name, kept when the layout changes (a rollover only adds shards).
+  const shards = new Map<string, ConnectedDatabase<TClient>>();
+  // One moment for the connections and the routing of a layout, so both see the same shards.
+  const clientAt = (now: Date): ShardedClient<TClient> => {
+    const targets = shardTargets(topology, service, 'app', { now, ...(options.layout ? { layout: options.layout } : {}) });
+    for (const target of targets) if (!shards.has(target.shard.name)) shards.set(target.shard.name, connect(target));
+    return createShardedClient({
+      ...options.tuning,
+      now,
+      sharding,
+      shards: targets.map((target) => ({
+        name: target.shard.name,
+        client: shards.get(target.shard.name)!.client as unknown as PrismaClientLike,
+      })),
+    }) as unknown as ShardedClient<TClient>;
+  };
+  let sharded: ShardedClient<TClient>;
   try {
-    for (const target of shardTargets(topology, service, 'app', { now, ...(options.layout ? { layout: options.layout } : {}) }))
-      shards.push({ name: target.shard.name, database: connect(target) });
+    sharded = clientAt(options.tuning?.now ?? new Date());
   } catch (error) {
-    for (const { database } of shards) void database.close();
+    for (const database of shards.values()) void database.close();
     throw error;
   }
+  // Under `sharding.rollover`, next year's shard joins the routing at a set moment: a running
+  // service switches then by itself (all instances at the same time), no restart needed.
+  const stopRollover =
+    options.tuning?.now === undefined && options.layout !== 'next'
+      ? followRollover(sharding, () => {
+          sharded = clientAt(new Date());
+        })
+      : () => undefined;
 
   let home: ConnectedDatabase<TClient> | undefined;
   const homeClient = () => (home ??= connect(serviceTargets(topology, service))).client;
-
-  const sharded = createShardedClient({
-    ...options.tuning,
-    now,
-    sharding,
-    shards: shards.map(({ name, database }) => ({ name, client: database.client as unknown as PrismaClientLike })),
-  }) as unknown as ShardedClient<TClient>;
   const placedModels = new Set([...sharding.models, ...sharding.referenceModels, ...Object.keys(sharding.singleModels)]);
-  const firstShardClient = shards[0]!.database.client;
+  const firstShardClient = [...shards.values()][0]!.client;
   // Asked on every property read of the client, so each property is decided once.
   const atHome = new Map<PropertyKey, boolean>();
   const livesAtHome = (property: PropertyKey): boolean => {
@@ -71,8 +93,31 @@ export function connectShardedDatabases<TClient extends DataClient>(
     }
     return home;
   };
-  const client = withHomeModels(sharded, livesAtHome, homeClient);
-  return { client, databases: () => [...shards.map(({ database }) => database), ...(home ? [home] : [])] };
+  const client = withHomeModels(() => sharded, livesAtHome, homeClient);
+  return { client, databases: () => [...shards.values(), ...(home ? [home] : [])], stop: stopRollover };
+}
+
+/** The longest delay `setTimeout` takes (about 24.8 days); longer waits are made of several. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Calls `change` each time the rollover's layout changes, until the returned function is called. */
+function followRollover(sharding: Sharding, change: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const at = nextRolloverAt(sharding, new Date());
+    if (!at) return;
+    timer = setTimeout(
+      () => {
+        if (Date.now() >= at.getTime()) change();
+        arm();
+      },
+      Math.min(Math.max(0, at.getTime() - Date.now()), MAX_TIMER_MS),
+    );
+    // Never what keeps a process alive.
+    timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
 }
 
 /**
@@ -81,14 +126,19 @@ export function connectShardedDatabases<TClient extends DataClient>(
  * properties (`constructor`, lifecycle hooks a framework looks for) stay as the sharded client has them.
  */
 function withHomeModels<TClient>(
-  sharded: ShardedClient<TClient>,
+  sharded: () => ShardedClient<TClient>,
   livesAtHome: (property: PropertyKey) => boolean,
   homeClient: () => TClient,
 ): ShardedClient<TClient> {
-  return new Proxy(sharded as object, {
-    get(target, property, receiver) {
+  // The current sharded client on every read: a rollover replaces it.
+  return new Proxy(sharded() as object, {
+    get(_target, property) {
       if (livesAtHome(property)) return Reflect.get(homeClient() as object, property);
-      return Reflect.get(target, property, receiver);
+      const current = sharded() as object;
+      return Reflect.get(current, property, current);
+    },
+    has(_target, property) {
+      return Reflect.has(sharded() as object, property);
     },
   }) as ShardedClient<TClient>;
 }
