@@ -1,5 +1,7 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PoolFactory } from '../pool/index.js';
 import type { ShardedClient } from '../sharding/index.js';
 import { topologySchema, type DataNode, type Topology } from '@neo/topology';
 import { createDataSource } from './create-data-source.js';
@@ -195,15 +197,29 @@ describe('the data source of a sharded service', () => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
       vi.setSystemTime(new Date('2026-11-20T00:00:00Z'));
       const { calls, createClient, source } = build(yearly());
-      const data = createDataSource({ service: 'storage', topology: source, createClient });
+      // Whether next year's database answers yet (nothing listens on port 1: the pool's query is faked).
+      let made = false;
+      const createPool: PoolFactory = (config) => {
+        const pool = new pg.Pool(config);
+        pool.query = (async () => {
+          if (!made || !String(config.database).endsWith('2027')) throw new Error('database "neo_storage_2027" does not exist');
+          return { rows: [{ '?column?': 1 }] };
+        }) as unknown as pg.Pool['query'];
+        return pool;
+      };
+      const data = createDataSource({ service: 'storage', topology: source, createClient, pools: { createPool } });
       const db = data.client as unknown as ShardedClient<FakeClient>;
       const nextYear = { where: { createdDate: new Date('2027-01-05T00:00:00Z') } };
       try {
         await db.transaction.findMany(nextYear);
         expect(data.nodes.map(({ node }) => node.database)).toEqual(['neo_storage_2026']);
 
-        // 2026-12-02: 2027-01-01 is now within 30 days.
+        // 2026-12-02: 2027-01-01 is within 30 days, but its database is not made yet: the layout stays.
         await vi.advanceTimersByTimeAsync(12 * 24 * 60 * 60 * 1000);
+        expect(db.$shards().names).toEqual(['storage_2026']);
+        // The maintenance step makes it; the next try (a minute later) switches.
+        made = true;
+        await vi.advanceTimersByTimeAsync(60_000);
         await db.transaction.findMany(nextYear);
         expect(calls.map((call) => call.database)).toEqual(['neo_storage_2026', 'neo_storage_2027']);
         expect(data.nodes.map(({ node }) => node.database)).toEqual(['neo_storage_2026', 'neo_storage_2027']);

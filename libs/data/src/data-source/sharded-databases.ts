@@ -71,8 +71,26 @@ export function connectShardedDatabases<TClient extends DataClient>(
   // service switches then by itself (all instances at the same time), no restart needed.
   const stopRollover =
     options.tuning?.now === undefined && options.layout !== 'next'
-      ? followRollover(sharding, () => {
-          sharded = clientAt(new Date());
+      ? followRollover(sharding, async () => {
+          const now = new Date();
+          const added = shardTargets(topology, service, 'app', { now }).filter((target) => !shards.has(target.shard.name));
+          // Only onto databases that answer: a layout with a missing shard would fail every fan-out read.
+          const probes = added.map((target) => connect(target));
+          const ready = await Promise.all(
+            probes.map((database) =>
+              database.nodes[0]!.pool.query('SELECT 1').then(
+                () => true,
+                () => false,
+              ),
+            ),
+          );
+          if (!ready.every(Boolean)) {
+            await Promise.allSettled(probes.map((database) => database.close()));
+            return false;
+          }
+          added.forEach((target, index) => shards.set(target.shard.name, probes[index]!));
+          sharded = clientAt(now);
+          return true;
         })
       : () => undefined;
 
@@ -100,16 +118,25 @@ export function connectShardedDatabases<TClient extends DataClient>(
 /** The longest delay `setTimeout` takes (about 24.8 days); longer waits are made of several. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Calls `change` each time the rollover's layout changes, until the returned function is called. */
-function followRollover(sharding: Sharding, change: () => void): () => void {
+/** A new shard that did not answer yet (the maintenance step makes it) is tried again this often. */
+const ROLLOVER_RETRY_MS = 60_000;
+
+/**
+ * Calls `change` each time the rollover's layout changes, until the returned function is called;
+ * when `change` answers false (a new shard does not answer yet), again a minute later.
+ */
+function followRollover(sharding: Sharding, change: () => Promise<boolean>): () => void {
   let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    const at = nextRolloverAt(sharding, new Date());
-    if (!at) return;
+  let stopped = false;
+  const arm = (at: Date | undefined = nextRolloverAt(sharding, new Date())) => {
+    if (!at || stopped) return;
     timer = setTimeout(
       () => {
-        if (Date.now() >= at.getTime()) change();
-        arm();
+        if (Date.now() < at.getTime()) return arm(at);
+        void change().then(
+          (done) => arm(done ? undefined : new Date(Date.now() + ROLLOVER_RETRY_MS)),
+          () => arm(new Date(Date.now() + ROLLOVER_RETRY_MS)),
+        );
       },
       Math.min(Math.max(0, at.getTime() - Date.now()), MAX_TIMER_MS),
     );
@@ -117,7 +144,10 @@ function followRollover(sharding: Sharding, change: () => void): () => void {
     timer.unref();
   };
   arm();
-  return () => clearTimeout(timer);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 /**
