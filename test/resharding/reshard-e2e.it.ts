@@ -45,6 +45,14 @@ let context: ReshardContext;
 let plan: ReshardPlan;
 const apps: INestApplication[] = [];
 let load: HttpLoad;
+interface StepEvent {
+  event: string;
+  step: string;
+  outcome: string;
+  phaseAfter: string | null;
+  writePauseMs?: number;
+}
+const stepEvents: StepEvent[] = [];
 /** Write pause of each switch: p50/p95 of the writes that started while it ran. */
 const pauses: string[] = [];
 
@@ -86,6 +94,8 @@ beforeAll(async () => {
     layoutFlags: new FileFlagWriter({ path: flagsFile, flagNames: reshardFlags }),
     prismaRoot: prismaRoot(),
     log: (line) => console.log(`  [reshard] ${line}`),
+    // Each step once as a data-layer event (`cutover-step`, step `reshard …`).
+    events: { log: (event) => stepEvents.push(event as StepEvent), warn: (event) => stepEvents.push(event as StepEvent) },
   };
   plan = await loadReshardPlan(context, SERVICE);
 
@@ -175,6 +185,21 @@ describe('resharding smartcontracts from 4 shards to 8 on a second server, under
     await checkLayout('next', 'finish');
     await expect(moveLayoutWrites(context, SERVICE, 'current')).rejects.toThrow(/finished/);
 
+    const steps = stepEvents.filter((event) => event.event === 'cutover-step');
+    expect(steps.map((event) => `${event.step} ${event.outcome} → ${event.phaseAfter}`)).toEqual(
+      expect.arrayContaining([
+        'reshard copy done → replicating',
+        'reshard verify done → replicating',
+        'reshard switch-reads done → replicating',
+        'reshard switch-writes done → writes-on-next',
+        'reshard rollback done → replicating',
+        'reshard finish failed → writes-on-next',
+        'reshard finish done → finished',
+      ]),
+    );
+    expect(steps.filter((event) => event.step === 'reshard switch-writes').every((event) => typeof event.writePauseMs === 'number')).toBe(
+      true,
+    );
     console.log(
       `${SERVICE} load: ${load.acknowledged.size} writes and ${load.reads} reads acknowledged, ${load.failures.length} failed\n  write pauses: ${pauses.join('\n  write pauses: ')}`,
     );

@@ -21,6 +21,8 @@ export async function loggedStep<T>(
   step: CutoverStep,
   run: () => Promise<T>,
   details: StepDetails<T> = () => ({}),
+  /** The phase the event reports: the cutover's (default), or a reshard's. */
+  phaseOf: (context: CutoverContext, service: string) => Promise<string | null> = cutoverPhaseOf,
 ): Promise<T> {
   if (!context.events) return run();
   const events = new DataEventLog(service, context.events);
@@ -47,7 +49,7 @@ export async function loggedStep<T>(
 }
 
 /** The phase the monolith records for `service`; `null` before any cutover, or when the monolith cannot be read. */
-async function phaseOf(context: CutoverContext, service: string): Promise<string | null> {
+async function cutoverPhaseOf(context: CutoverContext, service: string): Promise<string | null> {
   try {
     const phase = await withAdmin(context, monolithTarget(context.topology, service), (client) => readPhase(client, service));
     return phase ?? null;

@@ -35,7 +35,20 @@ export function eventPlace(node: DataNode): EventPlace {
 
 /** One operator step of a cutover (`neo-db copy`, `verify`, `switch-reads`, `switch-writes`, `rollback`, `resync`, `finish`), as it ended. */
 export interface CutoverStepEvent {
-  step: 'copy' | 'verify' | 'switch-reads' | 'switch-writes' | 'rollback' | 'resync' | 'finish';
+  step:
+    | 'copy'
+    | 'verify'
+    | 'switch-reads'
+    | 'switch-writes'
+    | 'rollback'
+    | 'resync'
+    | 'finish'
+    | 'reshard copy'
+    | 'reshard verify'
+    | 'reshard switch-reads'
+    | 'reshard switch-writes'
+    | 'reshard rollback'
+    | 'reshard finish';
   /** The phase recorded in the monolith before and after the step; `null` when no cutover has started. */
   phaseBefore: string | null;
   phaseAfter: string | null;
@@ -125,7 +138,7 @@ export class DataEventLog {
       event: 'cutover-step',
       ...step,
       durationMs: Math.round(step.durationMs),
-      msg: `cutover ${step.step} ${ended} (phase ${step.phaseBefore ?? 'none'} → ${step.phaseAfter ?? 'none'})`,
+      msg: `${step.step.startsWith('reshard') ? '' : 'cutover '}${step.step} ${ended} (phase ${step.phaseBefore ?? 'none'} → ${step.phaseAfter ?? 'none'})`,
     });
   }
 

@@ -26,3 +26,12 @@ export function readStateOf(context: CutoverContext, service: string): Promise<R
 export function recordPhase(context: CutoverContext, service: string, phase: ReshardPhase): Promise<void> {
   return withAdmin(context, monolithTarget(context.topology, service), (client) => writeReshardPhase(client, service, phase));
 }
+
+/** The reshard's phase for a step's event; `null` before any reshard, or when the monolith cannot be read. */
+export async function reshardPhaseOf(context: CutoverContext, service: string): Promise<string | null> {
+  try {
+    return (await readStateOf(context, service))?.phase ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -12,7 +12,8 @@ import { qualified } from '../cutover/sql-text.js';
 import { ensureSlot, ensureSubscription, subscriptionExists } from '../cutover/subscriptions.js';
 import { hasRows } from '../cutover/table-catalog.js';
 import { ensureGuardInfrastructure, guardTable, initGuard, RESHARD_GUARD_TRIGGER, type LayoutGuardSide } from '../cutover/write-guard.js';
-import { loadReshardPlan, readStateOf, recordPhase, type ReshardContext } from './reshard-context.js';
+import { loadReshardPlan, readStateOf, recordPhase, reshardPhaseOf, type ReshardContext } from './reshard-context.js';
+import { loggedStep } from '../cutover/step-events.js';
 import type { LayoutShard, ReshardLink, ReshardPlan } from './reshard-plan.js';
 import type { ReshardPhase } from './reshard-state.js';
 
@@ -32,7 +33,18 @@ export interface ReshardCopyResult {
  * waits for the copy. Every step checks what exists first, so a rerun (also after a kill)
  * continues where the last one stopped; the copy goes on in the servers meanwhile.
  */
-export async function copyToNextLayout(context: ReshardContext, service: string): Promise<ReshardCopyResult> {
+export function copyToNextLayout(context: ReshardContext, service: string): Promise<ReshardCopyResult> {
+  return loggedStep(
+    context,
+    service,
+    'reshard copy',
+    () => copy(context, service),
+    (result) => (result.started ? { links: result.links } : { outcome: 'nothing-to-do' }),
+    reshardPhaseOf,
+  );
+}
+
+async function copy(context: ReshardContext, service: string): Promise<ReshardCopyResult> {
   const log = logOf(context);
   const plan = await loadReshardPlan(context, service);
   const state = await readStateOf(context, service);

@@ -6,7 +6,8 @@ import { dropPublication } from '../cutover/publications.js';
 import { quoteIdent } from '../cutover/sql-text.js';
 import { dropChannel } from '../cutover/write-switch.js';
 import { removeGuard, RESHARD_GUARD_TRIGGER, unguardTable } from '../cutover/write-guard.js';
-import { loadReshardPlan, readStateOf, recordPhase, type ReshardContext } from './reshard-context.js';
+import { loadReshardPlan, readStateOf, recordPhase, reshardPhaseOf, type ReshardContext } from './reshard-context.js';
+import { loggedStep } from '../cutover/step-events.js';
 
 export interface ReshardFinishOptions {
   /** Finish before `keepOldLayoutDays` have passed since writes moved. */
@@ -31,11 +32,22 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * is completed by running it again. Afterwards the topology's `sharding.next` becomes
  * `sharding.shards` (the command says so).
  */
-export async function finishReshard(
-  context: ReshardContext,
-  service: string,
-  options: ReshardFinishOptions = {},
-): Promise<ReshardFinishResult> {
+export function finishReshard(context: ReshardContext, service: string, options: ReshardFinishOptions = {}): Promise<ReshardFinishResult> {
+  return loggedStep(
+    context,
+    service,
+    'reshard finish',
+    () => finish(context, service, options),
+    (result) => ({
+      forced: options.force ?? false,
+      dropped: result.dropped,
+      ...(result.alreadyFinished ? { outcome: 'nothing-to-do' as const } : {}),
+    }),
+    reshardPhaseOf,
+  );
+}
+
+async function finish(context: ReshardContext, service: string, options: ReshardFinishOptions): Promise<ReshardFinishResult> {
   const log = logOf(context);
   const plan = await loadReshardPlan(context, service);
   const state = await readStateOf(context, service);

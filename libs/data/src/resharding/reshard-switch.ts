@@ -4,7 +4,8 @@ import { CutoverError } from '../cutover/cutover.error.js';
 import { assertLinksHealthy } from '../cutover/replication-health.js';
 import { advanceSequence, maxOf, sequenceColumns } from '../cutover/sync-sequences.js';
 import { switchWrites } from '../cutover/write-switch.js';
-import { loadReshardPlan, readStateOf, recordPhase, type ReshardContext } from './reshard-context.js';
+import { loadReshardPlan, readStateOf, recordPhase, reshardPhaseOf, type ReshardContext } from './reshard-context.js';
+import { loggedStep } from '../cutover/step-events.js';
 import { layoutSide, type LayoutShard } from './reshard-plan.js';
 import type { ReshardPhase } from './reshard-state.js';
 import { verifyLayouts } from './reshard-verify.js';
@@ -24,7 +25,18 @@ const MOVING: Record<Layout, ReshardPhase> = { current: 'rolling-back', next: 's
 const GUARD = { current: 'current-layout', next: 'next-layout' } as const;
 
 /** `reshard <service> switch-reads <percent>`: the share of users whose reads the next layout serves. */
-export async function switchLayoutReads(context: ReshardContext, service: string, percent: number): Promise<void> {
+export function switchLayoutReads(context: ReshardContext, service: string, percent: number): Promise<void> {
+  return loggedStep(
+    context,
+    service,
+    'reshard switch-reads',
+    () => setLayoutReads(context, service, percent),
+    () => ({ percent }),
+    reshardPhaseOf,
+  );
+}
+
+async function setLayoutReads(context: ReshardContext, service: string, percent: number): Promise<void> {
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
     throw new CutoverError('CUTOVER_WRONG_PHASE', `The read percentage must be a whole number from 0 to 100 (got ${String(percent)}).`);
   }
@@ -45,7 +57,23 @@ export async function switchLayoutReads(context: ReshardContext, service: string
  * the reshard's own guard key, flags and links. Switching to the next layout first verifies both
  * layouts. An interrupted move is finished by running either command again.
  */
-export async function moveLayoutWrites(context: ReshardContext, service: string, to: Layout): Promise<LayoutWritesResult> {
+export function moveLayoutWrites(context: ReshardContext, service: string, to: Layout): Promise<LayoutWritesResult> {
+  return loggedStep(
+    context,
+    service,
+    to === 'next' ? 'reshard switch-writes' : 'reshard rollback',
+    () => shiftLayoutWrites(context, service, to),
+    (result) => ({
+      to: result.to,
+      ...(result.alreadyThere ? { outcome: 'nothing-to-do' as const } : {}),
+      ...(result.pausedMs !== undefined ? { writePauseMs: Math.round(result.pausedMs) } : {}),
+      ...(result.fencedMs !== undefined ? { fencedMs: Math.round(result.fencedMs) } : {}),
+    }),
+    reshardPhaseOf,
+  );
+}
+
+async function shiftLayoutWrites(context: ReshardContext, service: string, to: Layout): Promise<LayoutWritesResult> {
   const log = logOf(context);
   const from: Layout = to === 'next' ? 'current' : 'next';
   const plan = await loadReshardPlan(context, service);
@@ -66,8 +94,8 @@ export async function moveLayoutWrites(context: ReshardContext, service: string,
   }
   if (state.phase === MOVING[from]) {
     log(`${service}: an interrupted ${from === 'next' ? 'switch-writes' : 'rollback'} is finished first`);
-    await moveLayoutWrites(context, service, from);
-    return moveLayoutWrites(context, service, to);
+    await shiftLayoutWrites(context, service, from);
+    return shiftLayoutWrites(context, service, to);
   }
   const sides = { current: layoutSide(plan.current), next: layoutSide(plan.next) };
   const oldLinks = from === 'current' ? plan.forward : plan.reverse;

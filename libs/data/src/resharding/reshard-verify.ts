@@ -7,7 +7,8 @@ import { readTableShape } from '../cutover/table-catalog.js';
 import { describeRowDifferences, rowHashes, STABLE_TEXT_SETTINGS, tableChecksum } from '../cutover/table-checksum.js';
 import { WriteFence } from '../cutover/write-fence.js';
 import { nodeKey, waitChannelCaughtUp } from '../cutover/write-switch.js';
-import { loadReshardPlan, readStateOf } from './reshard-context.js';
+import { loadReshardPlan, readStateOf, reshardPhaseOf } from './reshard-context.js';
+import { loggedStep } from '../cutover/step-events.js';
 import { layoutSide, type LayoutShard, type ReshardLink, type ReshardPlan } from './reshard-plan.js';
 
 export interface ShardComparison {
@@ -35,7 +36,18 @@ export interface ReshardVerifyReport {
  * record is fenced while the other side catches up and every database opens its snapshot, then
  * the fence is lifted before anything is compared.
  */
-export async function verifyLayouts(context: CutoverContext, service: string): Promise<ReshardVerifyReport> {
+export function verifyLayouts(context: CutoverContext, service: string): Promise<ReshardVerifyReport> {
+  return loggedStep(
+    context,
+    service,
+    'reshard verify',
+    () => verify(context, service),
+    (report) => (report.ok ? { tables: report.comparisons.length } : { outcome: 'differences', differences: report.differences.length }),
+    reshardPhaseOf,
+  );
+}
+
+async function verify(context: CutoverContext, service: string): Promise<ReshardVerifyReport> {
   const plan = await loadReshardPlan(context, service);
   const state = await readStateOf(context, service);
   if (!state || state.phase === 'copying' || state.phase === 'finished') {

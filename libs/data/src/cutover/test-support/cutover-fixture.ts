@@ -40,6 +40,8 @@ export interface CutoverFixtureOptions {
    * one has it), for tests that fail the cluster over. Default: none.
    */
   serviceReplicas?: number;
+  /** Changes the declared topology before the servers start (e.g. a reshard's next layout), and the extra clusters to start. */
+  adjust?: { topology: (declared: Topology) => void; clusters: string[] };
 }
 
 /**
@@ -62,7 +64,11 @@ export async function startCutoverFixture(options: CutoverFixtureOptions): Promi
   }
   const dir = await mkdtemp(join(tmpdir(), 'neo-cutover-'));
   // Servers of the test's own: embedded in a fresh temporary directory, or containers under NEO_TEST_PROVIDER=testcontainers.
-  const running = await startIsolatedTopology({ topology: declared, clusters: [declared.monolith.cluster, serviceCluster] });
+  options.adjust?.topology(declared);
+  const running = await startIsolatedTopology({
+    topology: declared,
+    clusters: [declared.monolith.cluster, serviceCluster, ...(options.adjust?.clusters ?? [])],
+  });
   try {
     const prismaRoot = join(dir, 'prisma');
     await cp(join(workspaceRoot, 'prisma/storage'), join(prismaRoot, 'storage'), { recursive: true });
