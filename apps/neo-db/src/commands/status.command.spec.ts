@@ -1,6 +1,6 @@
 import type { LinkHealth, ServiceCutoverStatus } from '@neo/data/cutover';
 import { describe, expect, it } from 'vitest';
-import { formatClusterPrimary, formatStatus } from './status.command.js';
+import { formatClusterPrimary, formatReshard, formatStatus } from './status.command.js';
 
 const link = (overrides: Partial<LinkHealth>): LinkHealth => ({
   name: 'neo_fwd_smartcontracts__smartcontracts_1',
@@ -113,5 +113,31 @@ describe('neo-db status, in words', () => {
     });
     expect(text).toContain('reads:  10 % of users read from the service (sticky by user id), the others from the monolith');
     expect(text).toContain('write guard says "service" while the write flag says "monolith"');
+  });
+
+  it('shows a reshard: its phase and the links of the direction replicating now', () => {
+    const link = {
+      name: 'neo_rsr_smartcontracts_5_1',
+      direction: 'reverse',
+      route: 'blockchain_2/p/neo_sc8_5 → blockchain/p/neo_sc_1',
+      lagBytes: 0,
+    } as LinkHealth;
+    expect(
+      formatReshard({
+        service: 'smartcontracts',
+        phase: 'writes-on-next',
+        writesMovedAt: null,
+        guards: { current: [], next: [] },
+        links: [link],
+      }),
+    ).toBe(
+      [
+        'smartcontracts reshard: phase writes-on-next',
+        '    neo_rsr_smartcontracts_5_1 blockchain_2/p/neo_sc8_5 → blockchain/p/neo_sc_1: running, lag 0 bytes',
+      ].join('\n'),
+    );
+    expect(
+      formatReshard({ service: 'smartcontracts', phase: null, writesMovedAt: null, guards: { current: [], next: [] }, links: [] }),
+    ).toBe('smartcontracts reshard: phase not started (neo-db reshard smartcontracts copy)');
   });
 });

@@ -1,5 +1,6 @@
 import { readNodeRoles, type NodeRole } from '@neo/topology-runtime';
 import { cutoverStatus, type CutoverContext, type LinkHealth, type ServiceCutoverStatus } from '@neo/data/cutover';
+import { reshardStatus, type ReshardStatus } from '@neo/data/resharding';
 import { clusterNodes } from '../failover/cluster-nodes.js';
 
 /**
@@ -10,6 +11,7 @@ export async function statusCommand(context: CutoverContext, services: string[],
   const log = context.log ?? console.log;
   const statuses = await cutoverStatus(context, services.length > 0 ? services : undefined);
   let primariesBroken = false;
+  let reshardBroken = false;
   if (options.json) {
     log(JSON.stringify(statuses, null, 2));
   } else {
@@ -22,9 +24,26 @@ export async function statusCommand(context: CutoverContext, services: string[],
       log(line);
     }
     for (const status of statuses) log(formatStatus(status));
+    for (const [service, declared] of Object.entries(context.topology.services)) {
+      if (!declared.sharding?.next || (services.length > 0 && !services.includes(service))) continue;
+      const reshard = await reshardStatus(context, service);
+      reshardBroken ||= reshard.links.some((link) => link.problem !== undefined && link.starting === undefined);
+      log(formatReshard(reshard));
+    }
   }
   const cutoverBroken = statuses.some((status) => status.problems.length > 0 || status.replication.some((link) => link.problem));
-  return cutoverBroken || primariesBroken ? 1 : 0;
+  return cutoverBroken || primariesBroken || reshardBroken ? 1 : 0;
+}
+
+/** A service being resharded (its topology declares sharding.next): the reshard's phase and links. */
+export function formatReshard(status: ReshardStatus): string {
+  const links = status.links.map(
+    (link) =>
+      `    ${link.name} ${link.route}: ${link.problem ?? (link.starting ? 'starting' : `running, lag ${link.lagBytes ?? 0} bytes`)}`,
+  );
+  return [`${status.service} reshard: phase ${status.phase ?? 'not started (neo-db reshard ' + status.service + ' copy)'}`, ...links].join(
+    '\n',
+  );
 }
 
 /** One cluster's nodes as they answer: which takes writes, and whether that is one node exactly. */
