@@ -27,7 +27,8 @@ export default [
   {
     // Tests may use the testing library and the topology runtime from any project (a library's
     // database tests start real servers through them), and test configs share one root helper.
-    files: ['**/vitest.config.ts', '**/*.spec.ts', '**/*.it.ts', '**/test-support/**/*.ts'],
+    // Benchmarks, like tests, measure library internals and fixtures in place, by relative path.
+    files: ['**/vitest.config.ts', '**/*.spec.ts', '**/*.it.ts', '**/test-support/**/*.ts', 'bench/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {

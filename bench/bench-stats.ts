@@ -1,12 +1,29 @@
 // Small helpers every bench shares: medians of runs, percentiles of latencies, number formatting.
 import { loadavg } from 'node:os';
 
+/** The value, or an error saying what was missing: for look-ups a bench's own set-up guarantees. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`Bench set-up: ${what} is missing.`);
+  return value;
+}
+
+/** The value at `rank` (0-based) of the values sorted in ascending order. */
+const ranked = (values: number[], rank: number) =>
+  present(
+    [...values].sort((a, b) => a - b)[rank],
+    values.length === 0 ? 'a figure (no values were measured)' : `value ${rank} of ${values.length}`,
+  );
+
 /** The median of the values (the upper one of an even count). */
-export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export const median = (values: number[]) => ranked(values, Math.floor(values.length / 2));
 
 /** The p-th percentile (0–100) of the values, nearest rank. */
 export const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+  ranked(values, Math.min(values.length - 1, Math.floor((values.length * p) / 100)));
+
+/** Each run's value divided by the baseline of the same run (both lists in run order). */
+export const ratiosByRun = (values: number[], baselines: number[]) =>
+  values.map((value, run) => value / present(baselines[run], `the baseline of run ${run + 1}`));
 
 /** A number with thousands separators and `digits` decimals. */
 export const fmt = (value: number, digits = 0) =>

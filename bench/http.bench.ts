@@ -49,7 +49,7 @@ import { createStorageApp } from '../apps/storage/src/create-storage-app.js';
 import { CreateObjectDto } from '../apps/storage/src/objects/dto/create-object.dto.js';
 import { toResponse } from '../apps/storage/src/objects/dto/storage-object.response.js';
 import { PrismaClient as StoragePrisma } from '../apps/storage/src/generated/prisma/client.js';
-import { fmt, loadAverage, median, percentile } from './bench-stats.js';
+import { fmt, loadAverage, median, percentile, present, ratiosByRun } from './bench-stats.js';
 
 const { values: cli } = parseArgs({
   options: {
@@ -151,7 +151,9 @@ function bareModule(topology: Topology) {
   const contracts = monolithTarget(topology, 'smartcontracts');
   // Pool settings (size, TLS) as the topology gives them to every client.
   const adapter = (node: typeof storage) =>
-    new PrismaPg(toPgPoolConfig(node) as ConstructorParameters<typeof PrismaPg>[0], { schema: node.schema! });
+    new PrismaPg(toPgPoolConfig(node) as ConstructorParameters<typeof PrismaPg>[0], {
+      schema: present(node.schema, 'the schema of a monolith target'),
+    });
   const storageDb = new StoragePrisma({ adapter: adapter(storage) });
   const contractsDb = new ContractsPrisma({ adapter: adapter(contracts) });
   @Module({
@@ -194,6 +196,9 @@ interface Context {
   id?: string;
 }
 
+/** The connection's user: its cycle starts with a create, which sets it. */
+const userOf = (context: Context) => present(context.user, "the connection's user (set by its first create)");
+
 const json = { 'content-type': 'application/json' };
 const HASH = 'c0ffee'.repeat(10) + 'c0ff';
 
@@ -221,7 +226,7 @@ function storageSteps(): Step[] {
       setupRequest: (request, context: Context) => ({
         ...request,
         path: `/objects/${context.id}`,
-        headers: { 'x-user-id': context.user! },
+        headers: { 'x-user-id': userOf(context) },
       }),
     },
     list: {
@@ -229,7 +234,7 @@ function storageSteps(): Step[] {
       setupRequest: (request, context: Context) => ({
         ...request,
         path: `/objects?owner=${context.owner}&limit=20`,
-        headers: { 'x-user-id': context.user! },
+        headers: { 'x-user-id': userOf(context) },
       }),
     },
   };
@@ -261,7 +266,7 @@ function contractsSteps(contractId: string): Step[] {
       setupRequest: (request, context: Context) => ({
         ...request,
         path: `/users/${context.userId}/transactions/${context.id}`,
-        headers: { 'x-user-id': context.user! },
+        headers: { 'x-user-id': userOf(context) },
       }),
     },
     list: {
@@ -269,7 +274,7 @@ function contractsSteps(contractId: string): Step[] {
       setupRequest: (request, context: Context) => ({
         ...request,
         path: `/users/${context.userId}/transactions?limit=20`,
-        headers: { 'x-user-id': context.user! },
+        headers: { 'x-user-id': userOf(context) },
       }),
     },
   };
@@ -363,6 +368,7 @@ try {
   const bareUrl = await listen(bareApp);
   urls.set('storage bare Nest + Prisma', bareUrl);
   urls.set('smart-contracts bare Nest + Prisma', bareUrl);
+  const urlOf = (key: string) => present(urls.get(key), `the URL of ${key}`);
 
   // A contract on each side (the bare app shares the monolith side's schema and its contract).
   const register = async (url: string) => {
@@ -374,8 +380,8 @@ try {
     if (response.status !== 201) throw new Error(`POST /contracts answered ${response.status}: ${await response.text()}`);
     return ((await response.json()) as { id: string }).id;
   };
-  const monolithContract = await register(urls.get('smart-contracts ours, monolith')!);
-  const serviceContract = await register(urls.get('smart-contracts ours, service')!);
+  const monolithContract = await register(urlOf('smart-contracts ours, monolith'));
+  const serviceContract = await register(urlOf('smart-contracts ours, service'));
 
   const services = ['storage', 'smart-contracts'] as const;
   const targets: Target[] = ['bare Nest + Prisma', 'ours, monolith', 'ours, service'];
@@ -383,7 +389,7 @@ try {
     service === 'storage' ? storageSteps() : contractsSteps(target === 'ours, service' ? serviceContract : monolithContract);
 
   // Warm-up: pools, JIT, Prisma's first queries.
-  for (const service of services) for (const target of targets) await load(urls.get(`${service} ${target}`)!, stepsOf(service, target), 1);
+  for (const service of services) for (const target of targets) await load(urlOf(`${service} ${target}`), stepsOf(service, target), 1);
 
   console.log(
     `http bench: storage and smart-contracts, ${connections} connections, ${runs} interleaved runs x ${seconds}s, autocannon in this process`,
@@ -396,15 +402,16 @@ try {
   const at80 = new Map<string, LoadResult[]>();
   const offeredAt80 = new Map<string, number[]>();
   const record = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
+  const runsOf = <T>(map: Map<string, T[]>, key: string) => present(map.get(key), `the runs of ${key}`);
   for (let run = 0; run < runs; run++) {
     for (const service of services) {
       // Rotated each run so no app always runs first or last on a shared machine.
       for (const target of [...targets.slice(run % targets.length), ...targets.slice(0, run % targets.length)]) {
         const key = `${service} ${target}`;
-        const closed = await load(urls.get(key)!, stepsOf(service, target), seconds);
+        const closed = await load(urlOf(key), stepsOf(service, target), seconds);
         record(saturated, key, closed);
         record(offeredAt80, key, 0.8 * closed.rate);
-        record(at80, key, await load(urls.get(key)!, stepsOf(service, target), seconds, 0.8 * closed.rate));
+        record(at80, key, await load(urlOf(key), stepsOf(service, target), seconds, 0.8 * closed.rate));
       }
     }
   }
@@ -414,9 +421,9 @@ try {
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   const endpoints: (Endpoint | 'all')[] = ['all', 'create', 'read by id', 'list'];
   for (const service of services) {
-    const baseline = saturated.get(`${service} bare Nest + Prisma`)!;
+    const baseline = runsOf(saturated, `${service} bare Nest + Prisma`);
     for (const target of targets) {
-      const measured = saturated.get(`${service} ${target}`)!;
+      const measured = runsOf(saturated, `${service} ${target}`);
       for (const endpoint of endpoints) {
         const rateOf = (result: LoadResult) => (endpoint === 'all' ? result.rate : result.perEndpoint[endpoint].rate);
         const latOf = (result: LoadResult) =>
@@ -424,8 +431,9 @@ try {
             ? Object.values(result.perEndpoint).flatMap((entry) => entry.latencies)
             : result.perEndpoint[endpoint].latencies;
         // Ratios per run (same run, same conditions), then their median.
-        const rateRatio = median(measured.map((result, i) => rateOf(result) / rateOf(baseline[i]!)));
-        const p95Ratio = median(measured.map((result, i) => percentile(latOf(result), 95) / percentile(latOf(baseline[i]!), 95)));
+        const p95Of = (result: LoadResult) => percentile(latOf(result), 95);
+        const rateRatio = median(ratiosByRun(measured.map(rateOf), baseline.map(rateOf)));
+        const p95Ratio = median(ratiosByRun(measured.map(p95Of), baseline.map(p95Of)));
         const p = (q: number) => fmt(median(measured.map((result) => percentile(latOf(result), q))), 1);
         const errors = endpoint === 'all' ? String(measured.reduce((sum, result) => sum + result.errors, 0)) : '';
         console.log(
@@ -443,15 +451,14 @@ try {
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const service of services) {
-    const baseline = at80.get(`${service} bare Nest + Prisma`)!;
+    const baseline = runsOf(at80, `${service} bare Nest + Prisma`);
     for (const target of targets) {
       const key = `${service} ${target}`;
-      const measured = at80.get(key)!;
+      const measured = runsOf(at80, key);
       const p = (q: number) => median(measured.map((result) => percentile(result.readLatencies, q)));
-      const p95Ratio = median(
-        measured.map((result, i) => percentile(result.readLatencies, 95) / percentile(baseline[i]!.readLatencies, 95)),
-      );
-      const offered = median(offeredAt80.get(key)!);
+      const readP95Of = (result: LoadResult) => percentile(result.readLatencies, 95);
+      const p95Ratio = median(ratiosByRun(measured.map(readP95Of), baseline.map(readP95Of)));
+      const offered = median(runsOf(offeredAt80, key));
       console.log(
         `| ${service} | ${target} | ${fmt(offered)} | ${fmt(median(measured.map((result) => result.rate)))} | ${fmt(p(50), 1)} | ${fmt(p(95), 1)} | ${fmt(p(99), 1)} | ${p(95) < READ_TARGET_P95_MS ? 'yes' : 'no'} | ${fmt(p95Ratio, 2)} | ${measured.reduce((sum, result) => sum + result.errors, 0)} |`,
       );
@@ -466,7 +473,8 @@ try {
     const byReason = new Map<string, number>();
     for (const line of text.split('\n')) {
       const match = /^neo_data_routing_decisions_total\{.*reason="([^"]+)".*\} ([\d.e+]+)$/.exec(line);
-      if (match) byReason.set(match[1]!, (byReason.get(match[1]!) ?? 0) + Number(match[2]));
+      const [, reason, count] = match ?? [];
+      if (reason !== undefined) byReason.set(reason, (byReason.get(reason) ?? 0) + Number(count));
     }
     console.log(`- ${key}: ${[...byReason].map(([reason, count]) => `${reason} ${fmt(count)}`).join(', ') || 'none recorded'}`);
   }

@@ -22,7 +22,7 @@ const { values: cli } = parseArgs({ options: { runs: { type: 'string', default: 
 const runs = Number(cli.runs);
 const seconds = Number(cli.seconds);
 
-const PGBENCH = ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench'].find((file) => existsSync(file));
+const pgbenchFile = ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench'].find((file) => existsSync(file));
 const CREDENTIALS = { user: 'neo_bench', password: 'bench-secret' };
 const DATABASE = 'neo_bench';
 const topology = topologySchema.parse({
@@ -53,7 +53,8 @@ const workloads: Workload[] = [
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-if (!PGBENCH) throw new Error('pgbench not found: apt-get install -y postgresql-client-15');
+if (!pgbenchFile) throw new Error('pgbench not found: apt-get install -y postgresql-client-15');
+const PGBENCH = pgbenchFile;
 if (!findPgBouncer()) throw new Error('pgbouncer not found: apt-get install -y pgbouncer');
 
 const running = await startTopology(topology, { provider: 'embedded', durable: true, pgbouncer: true });
@@ -101,7 +102,7 @@ async function tps(args: string[], target: { host: string; port: number }): Prom
 /** pgbench against `target` with the cluster's role; its output (an error with the output's end on failure). */
 function pgbench(args: string[], target: { host: string; port: number }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PGBENCH!, [...args, '-h', target.host, '-p', String(target.port), '-U', CREDENTIALS.user, DATABASE], {
+    const child = spawn(PGBENCH, [...args, '-h', target.host, '-p', String(target.port), '-U', CREDENTIALS.user, DATABASE], {
       env: { ...process.env, PGPASSWORD: CREDENTIALS.password },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -27,6 +27,7 @@ import { connectDatabase } from '../libs/data/src/data-source/connect-database.j
 import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
 import { NodePools } from '../libs/data/src/pool/node-pools.js';
 import { createReplicaSet } from '../libs/data/src/replication/replica-set.js';
+import { median, percentile, present, ratiosByRun } from './bench-stats.js';
 
 const { values: cli } = parseArgs({
   options: { runs: { type: 'string', default: '15' }, seconds: { type: 'string', default: '0.5' }, only: { type: 'string' } },
@@ -59,12 +60,9 @@ const topology = topologySchema.parse({
   },
   monolith: { cluster: 'bench', database: 'neo_service_layer' },
 });
+const benchReads = present(topology.services['bench'], 'the bench service').reads;
 
 type Target = { read(id: number): Promise<unknown>; insert(name: string): Promise<unknown> };
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 
 /** Operations per second of `op` run by `concurrency` workers for `ms`. */
 async function throughput(op: (i: number) => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
@@ -156,7 +154,7 @@ async function tlsCost(plain: DataNode, tls: DataNode): Promise<void> {
       const order = run % 2 === 0 ? (['plain', 'tls'] as const) : (['tls', 'plain'] as const);
       for (const side of order) series[side].push(await throughput((i) => op(side)(1 + ((i * 7919) % 10_000)), concurrency, runMs));
     }
-    const ratio = median(series.tls.map((value, run) => value / series.plain[run]!));
+    const ratio = median(ratiosByRun(series.tls, series.plain));
     console.log(`| ${scenario} | ${median(series.plain).toFixed(0)} | ${median(series.tls).toFixed(0)} | ${ratio.toFixed(3)} |`);
   }
   await Promise.all([prisma.plain.$disconnect(), prisma.tls.$disconnect()]);
@@ -180,7 +178,7 @@ try {
           .connect()
           .then(() => client.query<{ n: string }>('select count(*) as n from item'))
           .then(
-            (result) => result.rows[0]!.n,
+            (result) => result.rows[0]?.n ?? '0',
             () => '0',
           )
           .finally(() => client.end().catch(() => undefined));
@@ -190,7 +188,7 @@ try {
     }
 
     // Reads of every variant go to replica 1, writes to the primary: the routed client gets that one replica.
-    const replica = replicas[0]!;
+    const replica = present(replicas[0], 'a replica of the bench cluster');
     const rawPrimary = rawPool(primary);
     const rawReplica = rawPool(replica);
     const barePrimary = prismaOn(primary);
@@ -200,7 +198,7 @@ try {
     const set = createReplicaSet({
       primary,
       replicas: [replica],
-      reads: topology.services['bench']!.reads,
+      reads: benchReads,
       createClient: (adapter) => new PrismaClient({ adapter }),
       metrics,
     });
@@ -209,7 +207,7 @@ try {
     const singlePools = new NodePools({ metrics });
     const single = connectDatabase(
       { primary, replicas: [] },
-      { createClient: (adapter) => new PrismaClient({ adapter }), pools: singlePools, reads: topology.services['bench']!.reads, metrics },
+      { createClient: (adapter) => new PrismaClient({ adapter }), pools: singlePools, reads: benchReads, metrics },
     );
 
     const variants: Record<string, Target> = {
@@ -270,9 +268,10 @@ try {
       const c = Object.fromEntries(Object.entries(cpuResults).map(([name, values]) => [name, median(values)]));
       // Ratios are paired per run (variants of one run ran back to back), then the median is taken:
       // slow drifts in the machine's load cancel out of each pair.
+      const runsOf = (series: Record<string, number[]>, name: string) => present(series[name], `the runs of ${name}`);
       const pairedRatio = (series: Record<string, number[]>, a: string, b: string) =>
-        median(series[a]!.map((value, run) => value / series[b]![run]!)).toFixed(3);
-      const cell = (name: string) => `${m[name]!.toFixed(0)} (${c[name]!.toFixed(0)} µs)`;
+        median(ratiosByRun(runsOf(series, a), runsOf(series, b))).toFixed(3);
+      const cell = (name: string) => `${present(m[name], name).toFixed(0)} (${present(c[name], name).toFixed(0)} µs)`;
       console.log(
         `| ${scenario} | ${cell('raw pg')} | ${cell('bare Prisma')} | ${cell('official extension')} | ${cell('routed client')} | ${cell('single primary')} | ` +
           `${pairedRatio(results, 'routed client', 'bare Prisma')}; CPU ${pairedRatio(cpuResults, 'routed client', 'bare Prisma')} | ${pairedRatio(results, 'routed client', 'raw pg')} | ` +
@@ -282,14 +281,14 @@ try {
     }
     const [primaryStatus, replicaStatus] = set.status();
     console.log(
-      `\nrouted client: primary served ${primaryStatus!.stats.reads} reads / ${primaryStatus!.stats.writes} writes; replica served ${replicaStatus!.stats.reads} reads`,
+      `\nrouted client: primary served ${primaryStatus?.stats.reads} reads / ${primaryStatus?.stats.writes} writes; replica served ${replicaStatus?.stats.reads} reads`,
     );
 
     // 2. Lag under a write load, as the monitor sees it (every poll of both replicas).
     const lagSet = createReplicaSet({
       primary,
       replicas,
-      reads: topology.services['bench']!.reads,
+      reads: benchReads,
       createClient: (adapter) => new PrismaClient({ adapter }),
     });
     await lagSet.ready();
@@ -317,7 +316,9 @@ try {
       while (writing) {
         const written = await marker.query<{ id: number }>("insert into item (name) values ('marker') returning id");
         const startedAt = performance.now();
-        while ((await replicaReader.query('select 1 from item where id = $1', [written.rows[0]!.id])).rowCount === 0);
+        while (
+          (await replicaReader.query('select 1 from item where id = $1', [present(written.rows[0], 'the marker row').id])).rowCount === 0
+        );
         visibleAfterMs.push(performance.now() - startedAt);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -349,7 +350,7 @@ try {
     const reuseSet = createReplicaSet({
       primary,
       replicas,
-      reads: topology.services['bench']!.reads,
+      reads: benchReads,
       createClient: (adapter) => new PrismaClient({ adapter }),
       metrics: reuseMetrics,
     });

@@ -16,6 +16,7 @@ import { ReplicaSelector } from '../libs/data/src/replication/replica-selector.j
 import { createRoutedClient } from '../libs/data/src/replication/routed-client.js';
 import { SessionWrites } from '../libs/data/src/replication/session-writes.js';
 import { runWithRequestContext } from '../libs/data/src/context/request-context.js';
+import { median } from './bench-stats.js';
 
 const instantClient = () => ({
   item: {
@@ -78,6 +79,5 @@ for (let run = 0; run < 5; run++) {
     await runWithRequestContext({ userId: 'u', requestId: 'r' }, () => microsPerCall((i) => routedAlone.item.create({ data: { i } }))),
   );
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log('| call | µs per call (median of 5 runs) |\n|---|---|');
 for (const [name, values] of Object.entries(rows)) console.log(`| ${name} | ${median(values).toFixed(2)} |`);

@@ -24,7 +24,7 @@ import { startScratchPostgres } from '@neo/topology-runtime';
 import { createShardedClient } from '../libs/data/src/sharding/index.js';
 import { uuidv7 } from '../libs/data/src/sharding/ids/uuidv7.js';
 import { createShardedFixture } from '../libs/data/src/sharding/test-support/sharded-fixture.js';
-import { fmt, median, percentile } from './bench-stats.js';
+import { fmt, median, percentile, present } from './bench-stats.js';
 
 const { values: cli } = parseArgs({
   options: {
@@ -85,7 +85,7 @@ try {
   };
   const sharded = createShardedClient({
     sharding,
-    shards: fixture.shardNames.map((name) => ({ name, client: fixture.shardClients.get(name)! })),
+    shards: fixture.shardNames.map((name) => ({ name, client: present(fixture.shardClients.get(name), `the client of shard ${name}`) })),
     generatedIds: { Transaction: 'id' },
   });
   const single = fixture.single;
@@ -102,7 +102,7 @@ try {
   // Keys of one shard (user ids ≡ 1 mod 4), so both sides batch concurrent findUnique calls on one client alike.
   const lookups = seed.filter((r, i) => r.userId % 4 === 1 && i % 3 === 0).map((r) => ({ userId: r.userId, id: r.id }));
   const read = (client: typeof single) => (i: number) =>
-    client.transaction.findUnique({ where: { userId_id: lookups[i % lookups.length]! } });
+    client.transaction.findUnique({ where: { userId_id: present(lookups[i % lookups.length], 'a key to look up') } });
 
   console.log(
     `sharding bench: 4 shards + 1 single database on one embedded PostgreSQL 15, ${fmt(totalRows)} rows, ${runs} runs x ${cli.seconds}s\n`,
@@ -112,22 +112,22 @@ try {
   for (const concurrency of [1, 16]) {
     const readRatios: number[] = [];
     const insertRatios: number[] = [];
-    const figures: Record<string, number[]> = { bareRead: [], routedRead: [], bareInsert: [], routedInsert: [] };
+    const figures = { bareRead: [] as number[], routedRead: [] as number[], bareInsert: [] as number[], routedInsert: [] as number[] };
     for (let run = 0; run < runs; run++) {
       const bareRead = await throughput(read(single), concurrency, runMs);
       const routedRead = await throughput(read(sharded as unknown as typeof single), concurrency, runMs);
       const bareInsert = await throughput((i) => single.transaction.create({ data: row(7, i) }), concurrency, runMs);
       const routedInsert = await throughput((i) => sharded.transaction.create({ data: row(7, i) }), concurrency, runMs);
-      figures.bareRead!.push(bareRead);
-      figures.routedRead!.push(routedRead);
-      figures.bareInsert!.push(bareInsert);
-      figures.routedInsert!.push(routedInsert);
+      figures.bareRead.push(bareRead);
+      figures.routedRead.push(routedRead);
+      figures.bareInsert.push(bareInsert);
+      figures.routedInsert.push(routedInsert);
       readRatios.push(routedRead / bareRead);
       insertRatios.push(routedInsert / bareInsert);
     }
     console.log(
-      `single-shard, concurrency ${concurrency}: findUnique bare ${fmt(median(figures.bareRead!))}/s, routed ${fmt(median(figures.routedRead!))}/s, ratio ${fmt(median(readRatios), 3)}; ` +
-        `create bare ${fmt(median(figures.bareInsert!))}/s, routed ${fmt(median(figures.routedInsert!))}/s, ratio ${fmt(median(insertRatios), 3)}`,
+      `single-shard, concurrency ${concurrency}: findUnique bare ${fmt(median(figures.bareRead))}/s, routed ${fmt(median(figures.routedRead))}/s, ratio ${fmt(median(readRatios), 3)}; ` +
+        `create bare ${fmt(median(figures.bareInsert))}/s, routed ${fmt(median(figures.routedInsert))}/s, ratio ${fmt(median(insertRatios), 3)}`,
     );
   }
 
@@ -168,7 +168,15 @@ try {
           runMs,
         )) * 100,
       );
-      pgbenchRates.push(await pgbench(script, fixture.databases.get('s1')!, server, 16, Math.max(1, Math.round(runMs / 1000))));
+      pgbenchRates.push(
+        await pgbench(
+          script,
+          present(fixture.databases.get('s1'), 'the database of shard s1'),
+          server,
+          16,
+          Math.max(1, Math.round(runMs / 1000)),
+        ),
+      );
     }
   } finally {
     await rm(scriptDir, { recursive: true, force: true });

@@ -30,7 +30,7 @@ import { connectDatabase } from '../libs/data/src/data-source/connect-database.j
 import { PrismaClient } from '../libs/data/src/generated/replica-fixture/client.js';
 import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
 import { NodePools } from '../libs/data/src/pool/node-pools.js';
-import { fmt, median, percentile } from './bench-stats.js';
+import { fmt, median, percentile, present } from './bench-stats.js';
 
 const { values: cli } = parseArgs({
   options: {
@@ -42,8 +42,9 @@ const { values: cli } = parseArgs({
 const runs = Number(cli.runs);
 const runMs = Number(cli.seconds) * 1000;
 const levels = cli.concurrency.split(',').map(Number);
-const PGBENCH = ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench'].find((file) => existsSync(file));
-if (!PGBENCH) throw new Error('pgbench not found: apt-get install -y postgresql-client-15');
+const pgbenchFile = ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench'].find((file) => existsSync(file));
+if (!pgbenchFile) throw new Error('pgbench not found: apt-get install -y postgresql-client-15');
+const PGBENCH = pgbenchFile;
 const PGBENCH_MAX_CLIENTS = 64;
 
 const topology = topologySchema.parse({
@@ -99,9 +100,9 @@ async function pgbench(script: string, clients: number, node: DataNode, seconds:
   try {
     await writeFile(path.join(dir, 'script.sql'), script);
     const args = ['-n', '-f', 'script.sql', '-c', String(clients), '-j', String(Math.min(2, clients)), '-T', String(seconds), '-l'];
-    args.push('-h', node.host!, '-p', String(node.port), '-U', node.user, node.database);
+    args.push('-h', present(node.host, 'the host of the bench primary'), '-p', String(node.port), '-U', node.user, node.database);
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(PGBENCH!, args, {
+      const child = spawn(PGBENCH, args, {
         cwd: dir,
         env: { ...process.env, PGPASSWORD: node.password },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -155,7 +156,7 @@ try {
       {
         createClient: (adapter) => new PrismaClient({ adapter }),
         pools,
-        reads: running.topology.services['bench']!.reads,
+        reads: present(running.topology.services['bench'], 'the bench service').reads,
         metrics,
         ...(coalesce ? { coalesce: { models: ['Note'], maxBatch: 100, ...coalesce } } : {}),
       },
@@ -214,12 +215,15 @@ try {
         results.set(name, [...(results.get(name) ?? []), await measure()]);
       }
     }
-    const pgbenchRate = median(results.get(entries.at(-2)![0])!.map((result) => result.rate));
-    const bareRate = median(results.get('bare Prisma')!.map((result) => result.rate));
+    const runsOf = (name: string) => present(results.get(name), `the runs of ${name}`);
+    const pgbenchSingleRow = present(entries.at(-2), 'the pgbench single-row entry')[0];
+    const pgbenchRate = median(runsOf(pgbenchSingleRow).map((result) => result.rate));
+    const bareRate = median(runsOf('bare Prisma').map((result) => result.rate));
     for (const [name, measured] of results) {
       const rate = median(measured.map((result) => result.rate));
       const p99 = median(measured.map((result) => result.p99));
-      const cpu = measured[0]!.cpuPerRow === undefined ? '–' : fmt(median(measured.map((result) => result.cpuPerRow!)));
+      const cpuPerRow = measured.flatMap((result) => (result.cpuPerRow === undefined ? [] : [result.cpuPerRow]));
+      const cpu = cpuPerRow.length === 0 ? '–' : fmt(median(cpuPerRow));
       console.log(
         `| ${concurrency} | ${name} | ${fmt(rate)} | ${fmt(rate / pgbenchRate, 2)} | ${fmt(rate / bareRate, 2)} | ${fmt(p99, 2)} | ${cpu} |`,
       );

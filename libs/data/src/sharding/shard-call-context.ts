@@ -1,5 +1,6 @@
 import type { FanOutOptions } from './fan-out.js';
 import type { FieldNullability } from './field-nullability.js';
+import type { FirstRoundDepths } from './first-round-depths.js';
 import type { StringComparator } from './merge/compare-values.js';
 import type { RelationFields } from '../prisma-call/index.js';
 import type { ShardRouter } from './shard-router.js';
@@ -15,6 +16,8 @@ export interface ShardCallContext {
   compareStrings: StringComparator;
   /** Which fields may be NULL (learned once per field). */
   nullability: FieldNullability;
+  /** How many rows each shard is first asked for by a merged `findMany` window (learned per model and order). */
+  firstRoundDepths: FirstRoundDepths;
   /** The relation fields of every model, to check nested writes. */
   relations: RelationFields;
 }

@@ -2,6 +2,7 @@ import type { Sharding } from '@neo/topology';
 import { assertStaysOnShard } from './bound-shard-guard.js';
 import { fanOut, type ShardFailure } from './fan-out.js';
 import { FieldNullability } from './field-nullability.js';
+import { FirstRoundDepths } from './first-round-depths.js';
 import { withGeneratedIds, type GeneratedIds } from './generated-ids.js';
 import {
   callDelegate,
@@ -106,6 +107,7 @@ export function createShardedClient<Client extends PrismaClientLike>(options: Sh
     referenceReadShard,
     boundClients: new Map(),
     nullability: new FieldNullability(),
+    firstRoundDepths: new FirstRoundDepths(),
     relations,
     fluent: new FluentCalls(relations),
   };
@@ -121,6 +123,7 @@ interface SharedState<Client extends PrismaClientLike> {
   referenceReadShard: string;
   boundClients: Map<string, Client>;
   nullability: FieldNullability;
+  firstRoundDepths: FirstRoundDepths;
   relations: RelationFields;
   fluent: FluentCalls;
 }
@@ -144,6 +147,7 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
       fanOut: { concurrency: shared.concurrency, failures: mode.failures },
       compareStrings: shared.compareStrings,
       nullability: shared.nullability,
+      firstRoundDepths: shared.firstRoundDepths,
       relations: shared.relations,
     };
     return new LazyCall({ model, operation, args }, () =>

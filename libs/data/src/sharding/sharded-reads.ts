@@ -15,6 +15,7 @@ import { mergeRows } from './merge/merge-rows.js';
 import { normalizeOrderBy, reverseOrder, type OrderTerm, type Row } from './merge/order-by.js';
 import type { ShardCallContext } from './shard-call-context.js';
 import { isPlainObject } from './shard-key-extraction.js';
+import { fetchShardRows, fetchWindowParts } from './window-parts.js';
 
 /**
  * Reads of a sharded model that span several shards: each shard answers a query that
@@ -55,24 +56,19 @@ export async function findManyAcross(context: ShardCallContext, shards: readonly
   }
 
   const { args: selected, added } = withFieldsSelected(args, [...order.map((term) => term.field), ...distinct]);
-  // Each shard returns enough rows for the merged window: skip + take.
+  const shardArgs = definedOnly({ ...selected, where, orderBy, cursor: undefined, skip: undefined, take: undefined });
+  // The merged window reaches skip + |take| rows deep; no shard needs more than that.
   const depth = take === undefined ? undefined : skip + Math.abs(take);
-  const shardArgs = definedOnly({
-    ...selected,
-    where,
-    orderBy,
-    cursor: undefined,
-    skip: undefined,
-    take: depth === undefined ? undefined : fromEnd ? -depth : depth,
-  });
-  const answers = await fanOut(
-    shards,
-    (shard) => context.call(shard, 'findMany', shardArgs) as Promise<Row[]>,
-    { model: context.model, operation: 'findMany' },
-    context.fanOut,
-  );
+  let parts: Row[][];
+  if (depth !== undefined && distinct.length === 0) {
+    parts = await fetchWindowParts(context, shards, shardArgs, { order, fromEnd, depth });
+  } else {
+    // Every row (no take), or with distinct the full depth from each shard: its rows may repeat another shard's combinations.
+    const shardTake = depth === undefined ? undefined : fromEnd ? -depth : depth;
+    parts = [...(await fetchShardRows(context, shards, shardArgs, () => shardTake)).values()];
+  }
   return mergeRows(
-    answers.map((answer) => answer.value),
+    parts,
     { order, distinct, skip, take: take === undefined ? undefined : Math.abs(take), fromEnd, strip: added },
     context.compareStrings,
   );

@@ -22,7 +22,8 @@ export interface RowMergePlan {
  */
 export function mergeRows(parts: ReadonlyArray<readonly Row[]>, plan: RowMergePlan, compareStrings: StringComparator): Row[] {
   let rows = parts.flat();
-  if (plan.order.length > 0) rows = [...rows].sort(compareByOrder(plan.order, compareStrings));
+  // flat() made a new array, so it can be sorted in place.
+  if (plan.order.length > 0) rows.sort(compareByOrder(plan.order, compareStrings));
   if (plan.distinct.length > 0) rows = keepFirstOfEachCombination(rows, plan.distinct, plan.fromEnd);
   rows = window(rows, plan);
   if (plan.strip.length === 0) return rows;
