@@ -1,4 +1,4 @@
-import { findService, layoutSharding, shardTargets, type DataNode, type Sharding, type Topology } from '@neo/topology';
+import { findService, layoutSharding, shardTargets, withEffectiveShards, type DataNode, type Sharding, type Topology } from '@neo/topology';
 import { createShardingStrategy } from '../sharding/create-strategy.js';
 import { planCutover, type PlannedTable } from '../cutover/cutover-plan.js';
 import { CutoverError } from '../cutover/cutover.error.js';
@@ -70,7 +70,8 @@ export function planReshard(topology: Topology, service: string, models: readonl
   const tables = planCutover(topology, service, models).tables;
   const current = layoutShards(topology, service, sharding, 'current', tables);
   const next = layoutShards(topology, service, sharding, 'next', tables);
-  const currentSharding = layoutSharding(sharding, 'current');
+  // The current layout as it routes now: with the shards a rollover added (the plan's shards are those).
+  const currentSharding = withEffectiveShards(sharding, new Date());
   const nextSharding = layoutSharding(sharding, 'next');
   const forward = links(service, 'forward', current, currentSharding, next, nextSharding, tables);
   const reverse = links(service, 'reverse', next, nextSharding, current, currentSharding, tables);
