@@ -31,6 +31,8 @@ import { createStorageApp } from '../../apps/storage/src/create-storage-app.js';
 import { afterFlagChange } from './support/after-flag-change.js';
 import { HttpLoad, timedStep, writeRedirects, type WriteAndRead } from './support/http-load.js';
 import { missingAndDoubled, type SideName } from './support/side-rows.js';
+import { transactionWrite } from './support/smart-contracts-load.js';
+import { withEnv } from './support/with-env.js';
 
 const INSTANCES = 2;
 const USERS = 40;
@@ -285,34 +287,6 @@ const storageWrite: WriteAndRead = async (url, user) => {
   return { id, writeMs };
 };
 
-/** Smart contracts: submit a transaction of a contract registered before the load, then read it back. */
-async function transactionWrite(registerAt: string): Promise<WriteAndRead> {
-  const registered = await fetch(`${registerAt}/contracts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'e2e', scriptHash: `0x${'ab'.repeat(20)}` }),
-  });
-  if (registered.status !== 201) throw new Error(`POST /contracts ${registered.status}: ${await registered.text()}`);
-  const { id: contractId } = (await registered.json()) as { id: string };
-  return async (url, user) => {
-    const headers = { 'content-type': 'application/json', 'x-user-id': String(user) };
-    const startedAt = performance.now();
-    const submitted = await fetch(`${url}/transactions`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ contractId, userId: user, method: 'transfer', amount: '1.5' }),
-    });
-    if (submitted.status !== 201) return { failure: `POST /transactions ${submitted.status}: ${(await submitted.text()).slice(0, 300)}` };
-    const { id } = (await submitted.json()) as { id: string };
-    const writeMs = performance.now() - startedAt;
-    const read = await fetch(`${url}/users/${user}/transactions/${id}`, { headers });
-    if (read.status !== 200)
-      return { failure: `GET /users/${user}/transactions/${id} ${read.status}: ${(await read.text()).slice(0, 300)}` };
-    await read.body?.cancel().catch(() => undefined);
-    return { id, writeMs };
-  };
-}
-
 function prismaRoot(): string {
   return new URL('../../prisma', import.meta.url).pathname;
 }
@@ -324,20 +298,6 @@ function superuserUrl(cluster: string): string {
   url.username = admin.user;
   if (admin.password) url.password = admin.password;
   return url.toString();
-}
-
-/** Runs `create` with these environment variables set, then puts the environment back. */
-async function withEnv<T>(values: Record<string, string>, create: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, values);
-  try {
-    return await create();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
 }
 
 function sleep(ms: number): Promise<void> {

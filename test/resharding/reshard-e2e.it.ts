@@ -31,7 +31,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmartContractsApp } from '../../apps/smart-contracts/src/create-smart-contracts-app.js';
 import { runStepInChild } from '../../libs/data/src/cutover/test-support/run-step-in-child.js';
-import { HttpLoad, percentile, type WriteAndRead } from '../cutover/support/http-load.js';
+import { HttpLoad, percentile } from '../cutover/support/http-load.js';
+import { transactionWrite } from '../cutover/support/smart-contracts-load.js';
+import { withEnv } from '../cutover/support/with-env.js';
 
 const SERVICE = 'smartcontracts';
 const INSTANCES = 2;
@@ -111,7 +113,7 @@ beforeAll(async () => {
     await app.listen(0, '127.0.0.1');
     urls.push(await app.getUrl());
   }
-  load = new HttpLoad(urls, await transactionWrite(urls[0]!), { users: USERS, writers: 4 });
+  load = new HttpLoad(urls, await transactionWrite(urls[0]!, 'reshard'), { users: USERS, writers: 4 });
 }, 300_000);
 
 afterAll(async () => {
@@ -281,49 +283,8 @@ function childFixture() {
   };
 }
 
-/** Register a contract, then: submit a transaction for the user, read it back. */
-async function transactionWrite(registerAt: string): Promise<WriteAndRead> {
-  const registered = await fetch(`${registerAt}/contracts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'reshard', scriptHash: `0x${'cd'.repeat(20)}` }),
-  });
-  if (registered.status !== 201) throw new Error(`POST /contracts ${registered.status}: ${await registered.text()}`);
-  const { id: contractId } = (await registered.json()) as { id: string };
-  return async (url, user) => {
-    const headers = { 'content-type': 'application/json', 'x-user-id': String(user) };
-    const startedAt = performance.now();
-    const submitted = await fetch(`${url}/transactions`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ contractId, userId: user, method: 'transfer', amount: '2.5' }),
-    });
-    if (submitted.status !== 201) return { failure: `POST /transactions ${submitted.status}: ${(await submitted.text()).slice(0, 300)}` };
-    const { id } = (await submitted.json()) as { id: string };
-    const writeMs = performance.now() - startedAt;
-    const read = await fetch(`${url}/users/${user}/transactions/${id}`, { headers });
-    if (read.status !== 200)
-      return { failure: `GET /users/${user}/transactions/${id} ${read.status}: ${(await read.text()).slice(0, 300)}` };
-    await read.body?.cancel().catch(() => undefined);
-    return { id, writeMs };
-  };
-}
-
 function prismaRoot(): string {
   return new URL('../../prisma', import.meta.url).pathname;
-}
-
-async function withEnv<T>(values: Record<string, string>, create: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, values);
-  try {
-    return await create();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
 }
 
 function sleep(ms: number): Promise<void> {

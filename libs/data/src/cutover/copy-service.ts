@@ -1,7 +1,7 @@
 import { migrateFleet } from '../migrations/migrate-fleet.js';
 import { dataNodeLabel, type DataNode } from '@neo/topology';
 import { loggedStep } from './step-events.js';
-import { connectAdmin, enterStep, logOf, subscriptionConninfo, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
+import { connectAdmin, enterStep, logOf, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
 import { CutoverError } from './cutover.error.js';
 import type { CutoverPlan, CutoverTarget } from './cutover-plan.js';
 import { ensureStateTable, readPhase, writePhase, type CutoverPhase } from './cutover-state.js';
@@ -16,9 +16,10 @@ import { replicationName } from './replication-names.js';
 import { checkServerLimits } from './server-limits.js';
 import { refuseAfterFinish } from './refuse-after-finish.js';
 import { qualified, quoteIdent } from './sql-text.js';
-import { ensureSlot, ensureSubscription, subscriptionExists } from './subscriptions.js';
+import { subscriptionExists } from './subscriptions.js';
 import { hasRows, readTableShape } from './table-catalog.js';
 import { ensureGuardInfrastructure, guardTable, initGuard } from './write-guard.js';
+import { startWithInitialCopy } from './write-switch.js';
 
 export interface CopyResult {
   service: string;
@@ -143,16 +144,7 @@ async function copy(context: CutoverContext, service: string): Promise<CopyResul
 
   await enterStep(context, 'copy:subscriptions');
   for (const link of links) {
-    await withAdmin(context, link.publisher, (client) => ensureSlot(client, link.name));
-    const created = await withAdmin(context, link.subscriber, (client) =>
-      ensureSubscription(client, {
-        name: link.name,
-        conninfo: subscriptionConninfo(context, link.publisher),
-        publication: link.name,
-        slot: link.name,
-        copyData: true,
-      }),
-    );
+    const created = await startWithInitialCopy(context, link);
     if (created)
       log(
         `${service}: replicating ${dataNodeLabel(link.publisher)} → ${dataNodeLabel(link.subscriber)} (${link.name}), initial copy started`,

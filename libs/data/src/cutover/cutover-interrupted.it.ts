@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
+import type { DataNode } from '@neo/topology';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyService } from './copy-service.js';
-import { adminConfig, type CutoverContext } from './cutover-context.js';
+import type { CutoverContext } from './cutover-context.js';
 import type { CutoverPlan } from './cutover-plan.js';
 import { cutoverStatus } from './cutover-status.js';
 import { loadCutoverPlan } from './load-plan.js';
@@ -11,6 +12,7 @@ import { switchReads } from './switch-reads.js';
 import { verifyService } from './verify.js';
 import { startCutoverFixture, type CutoverFixture } from './test-support/cutover-fixture.js';
 import { runStepInChild } from './test-support/run-step-in-child.js';
+import { adminSql } from './test-support/admin-sql.js';
 import { describeLatencies, sleep, STORAGE_OBJECTS, WriteLoad } from './test-support/write-load.js';
 
 // An unsharded service: storage with its sharding block removed, so everything lives in neo_storage.
@@ -37,14 +39,8 @@ afterAll(async () => {
   await fixture?.stop();
 });
 
-async function sql(node: CutoverPlan['monolith'] | CutoverPlan['targets'][number]['node'], text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client(adminConfig(fixture.context, node));
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
+function sql(node: DataNode, text: string): Promise<pg.QueryResult> {
+  return adminSql(fixture.context, node, text);
 }
 
 /** Runs a switch, printing the latencies of the writes that started while it ran. */

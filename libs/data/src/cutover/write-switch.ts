@@ -152,6 +152,24 @@ export async function createSubscriptions(context: CutoverContext, links: readon
   }
 }
 
+/**
+ * Starts `link` with an initial copy: its slot on the publisher, then its subscription
+ * (`copy_data = true`) on the subscriber. True when the subscription was made now (not by an
+ * earlier run).
+ */
+export async function startWithInitialCopy(context: CutoverContext, link: ReplicationChannel): Promise<boolean> {
+  await withAdmin(context, link.publisher, (client) => ensureSlot(client, link.name));
+  return withAdmin(context, link.subscriber, (client) =>
+    ensureSubscription(client, {
+      name: link.name,
+      conninfo: subscriptionConninfo(context, link.publisher),
+      publication: link.name,
+      slot: link.name,
+      copyData: true,
+    }),
+  );
+}
+
 /** Waits (at most `timeoutMs`) until every link has its apply worker; returns the names of those still without. */
 export async function waitForWorkers(context: CutoverContext, links: readonly ReplicationChannel[], timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;

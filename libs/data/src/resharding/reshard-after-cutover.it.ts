@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataNode } from '@neo/topology';
 import { copyService } from '../cutover/copy-service.js';
-import { adminConfig } from '../cutover/cutover-context.js';
 import { FileFlagWriter } from '../cutover/file.flag-writer.js';
 import { finishService } from '../cutover/finish-service.js';
 import { loadCutoverPlan } from '../cutover/load-plan.js';
 import { moveWrites } from '../cutover/move-writes.js';
 import { verifyService } from '../cutover/verify.js';
+import { adminSql } from '../cutover/test-support/admin-sql.js';
 import { startCutoverFixture, type CutoverFixture } from '../cutover/test-support/cutover-fixture.js';
 import { TRANSACTIONS, WriteLoad } from '../cutover/test-support/write-load.js';
 import { reshardFlags } from '../selection/side-flag-names.js';
@@ -104,14 +104,8 @@ describe('resharding a service that moved out of the monolith', () => {
   }, 300_000);
 });
 
-async function sql(node: DataNode, text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client(adminConfig(fixture.context, node));
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
+function sql(node: DataNode, text: string): Promise<pg.QueryResult> {
+  return adminSql(fixture.context, node, text);
 }
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {

@@ -2,14 +2,15 @@ import { dataNodeLabel, monolithTarget } from '@neo/topology';
 import { migrateFleet } from '../migrations/migrate-fleet.js';
 import { ensureDatabase } from '../cutover/copy-service.js';
 import { readCopyProgress } from '../cutover/copy-progress.js';
-import { connectAdmin, enterStep, logOf, subscriptionConninfo, timeoutsOf, withAdmin } from '../cutover/cutover-context.js';
+import { connectAdmin, enterStep, logOf, timeoutsOf, withAdmin } from '../cutover/cutover-context.js';
 import { CutoverError } from '../cutover/cutover.error.js';
 import { readPhase } from '../cutover/cutover-state.js';
 import { ensurePublication } from '../cutover/publications.js';
 import { ensureReplicaIdentityFull } from '../cutover/replica-identity.js';
 import { checkServerLimits } from '../cutover/server-limits.js';
 import { qualified } from '../cutover/sql-text.js';
-import { ensureSlot, ensureSubscription, subscriptionExists } from '../cutover/subscriptions.js';
+import { subscriptionExists } from '../cutover/subscriptions.js';
+import { startWithInitialCopy } from '../cutover/write-switch.js';
 import { hasRows } from '../cutover/table-catalog.js';
 import { ensureGuardInfrastructure, guardTable, initGuard, RESHARD_GUARD_TRIGGER, type LayoutGuardSide } from '../cutover/write-guard.js';
 import { loadReshardPlan, readStateOf, recordPhase, reshardPhaseOf, type ReshardContext } from './reshard-context.js';
@@ -105,16 +106,7 @@ async function copy(context: ReshardContext, service: string): Promise<ReshardCo
 
   await enterStep(context, 'reshard:subscriptions');
   for (const link of plan.forward) {
-    await withAdmin(context, link.publisher, (client) => ensureSlot(client, link.name));
-    const created = await withAdmin(context, link.subscriber, (client) =>
-      ensureSubscription(client, {
-        name: link.name,
-        conninfo: subscriptionConninfo(context, link.publisher),
-        publication: link.name,
-        slot: link.name,
-        copyData: true,
-      }),
-    );
+    const created = await startWithInitialCopy(context, link);
     if (created) log(`${service}: replicating ${dataNodeLabel(link.publisher)} → ${dataNodeLabel(link.subscriber)} (${link.name})`);
   }
 

@@ -1,11 +1,11 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataNode } from '@neo/topology';
 import { copyService } from '../cutover/copy-service.js';
-import { adminConfig } from '../cutover/cutover-context.js';
 import { FileFlagWriter } from '../cutover/file.flag-writer.js';
 import { loadCutoverPlan } from '../cutover/load-plan.js';
 import { moveWrites } from '../cutover/move-writes.js';
+import { adminSql } from '../cutover/test-support/admin-sql.js';
 import { startCutoverFixture, type CutoverFixture } from '../cutover/test-support/cutover-fixture.js';
 import { STORAGE_OBJECTS, WriteLoad } from '../cutover/test-support/write-load.js';
 import { reshardFlags } from '../selection/side-flag-names.js';
@@ -88,12 +88,6 @@ describe('a range split of date shards', () => {
   }, 300_000);
 });
 
-async function sql(node: DataNode, text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client(adminConfig(fixture.context, node));
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
+function sql(node: DataNode, text: string): Promise<pg.QueryResult> {
+  return adminSql(fixture.context, node, text);
 }
