@@ -40,10 +40,6 @@ export async function findManyAcross(context: ShardCallContext, shards: readonly
       order = cursorFields(args.cursor).map((field): OrderTerm => ({ field, direction: 'asc', nulls: 'last' }));
       orderBy = order.map((term) => ({ [term.field]: term.direction }));
     }
-    // With distinct, one database also requires the cursor row to match the where (else the page is empty).
-    const cursorWhere = distinct.length > 0 && args.where !== undefined ? { ...(args.cursor as Args), AND: [args.where] } : args.cursor;
-    const found = await findCursorRow(context, cursorWhere, order);
-    if (!found) return [];
     const nullable = new Map<string, boolean>();
     for (const term of order) {
       nullable.set(
@@ -51,6 +47,12 @@ export async function findManyAcross(context: ShardCallContext, shards: readonly
         await context.nullability.isNullable(context.model, term.field, (probe) => context.call(shards[0]!, 'findFirst', probe)),
       );
     }
+    // With distinct, or an order over a nullable field, one database also requires the cursor row to
+    // match the where (else the page is empty); over required fields it does not.
+    const cursorMustMatch = distinct.length > 0 || order.some((term) => nullable.get(term.field) ?? true);
+    const cursorWhere = cursorMustMatch && args.where !== undefined ? { ...(args.cursor as Args), AND: [args.where] } : args.cursor;
+    const found = await findCursorRow(context, cursorWhere, order);
+    if (!found) return [];
     const boundary = atOrAfterCursorWhere(fromEnd ? reverseOrder(order) : order, found, (field) => nullable.get(field) ?? true);
     where = where === undefined ? boundary : { AND: [where, boundary] };
   }

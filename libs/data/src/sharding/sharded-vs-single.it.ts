@@ -196,6 +196,32 @@ describe.each(['modulo', 'hash'] as const)('%s sharding over 4 databases answers
     PROPERTY_TIMEOUT_MS,
   );
 
+  it('a cursor row outside the where: empty over a nullable order field, the rows after it over required ones', async () => {
+    const row = (n: number, amount: number, note: string | null) => ({
+      id: `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+      userId: n,
+      status: 'new',
+      amount,
+      fee: null,
+      contractId: null,
+      note,
+      createdAt: new Date('2025-01-01T00:00:00Z'),
+    });
+    await load(strategy, [row(0, 1, 'a'), row(1, 0, null), row(2, 0, 'b'), row(3, 2, 'c')]);
+    const cursor = { id: row(0, 1, 'a').id };
+    const queries: Array<Parameters<PrismaClient['transaction']['findMany']>[0]> = [
+      { where: { amount: { lte: 0 } }, orderBy: [{ note: 'asc' as const }, { id: 'asc' as const }], cursor },
+      { where: { amount: { lte: 0 } }, orderBy: [{ id: 'asc' as const }], cursor },
+      { where: { note: 'c' }, orderBy: [{ amount: 'asc' as const }, { id: 'asc' as const }], cursor },
+    ];
+    for (const query of queries) {
+      await sameAnswer(
+        () => fixture.single.transaction.findMany(query),
+        () => clients[strategy].transaction.findMany(query),
+      );
+    }
+  });
+
   it('Decimal _avg equals the one database answer digit for digit, whatever the magnitude', async () => {
     const fees = ['0.01', '0.02', '0.02', '9999999999.99', '0.00', '1234.56', '-0.07'];
     for (const count of [3, 4, fees.length]) {
