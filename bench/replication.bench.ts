@@ -9,12 +9,13 @@
  *  3. connection reuse (1 - connections opened / acquisitions) under a steady load (seed target > 80 %);
  *  4. the cost of TLS (verify-full, as the default topology runs): a PK read on a TLS-only primary
  *     against the same read on a plain one (raw `pg` and bare Prisma, pooled, c=1 and c=16; and a
- *     new connection per read, which pays the handshake). `--only tls` runs this section alone.
+ *     new connection per read, which pays the handshake). `--only tls` runs this section alone,
+ *     `--only overhead` section 1 alone.
  *
  * Run (Node 24 from node_modules/.bin; the fixture client must be generated first):
  *   export PATH=$PWD/node_modules/.bin:$PATH
  *   PRISMA_SCHEMA_ENGINE_BINARY=/bin/true prisma generate --schema prisma/_fixture_replica/schema.prisma
- *   node --import ./tools/typescript-sources.mjs bench/replication.bench.ts [--runs 15] [--seconds 0.5] [--only tls]
+ *   node --import ./tools/typescript-sources.mjs bench/replication.bench.ts [--runs 15] [--seconds 0.5] [--only tls|overhead]
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { readReplicas } from '@prisma/extension-read-replicas';
@@ -284,99 +285,104 @@ try {
       `\nrouted client: primary served ${primaryStatus?.stats.reads} reads / ${primaryStatus?.stats.writes} writes; replica served ${replicaStatus?.stats.reads} reads`,
     );
 
-    // 2. Lag under a write load, as the monitor sees it (every poll of both replicas).
-    const lagSet = createReplicaSet({
-      primary,
-      replicas,
-      reads: benchReads,
-      createClient: (adapter) => new PrismaClient({ adapter }),
-    });
-    await lagSet.ready();
-    const lagMs: number[] = [];
-    const lagBytes: number[] = [];
-    let writing = true;
-    const writeLoad = (async () => {
-      let writes = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          while (writing) {
-            await lagSet.client.item.create({ data: { name: 'lag' } });
-            writes++;
-          }
-        }),
-      );
-      return writes / ((performance.now() - started) / 1000);
-    })();
-    // Ground truth alongside: how long until a row written on the primary is visible on a replica.
-    const visibleAfterMs: number[] = [];
-    const marker = rawPool(primary);
-    const replicaReader = rawPool(replica);
-    const groundTruth = (async () => {
-      while (writing) {
-        const written = await marker.query<{ id: number }>("insert into item (name) values ('marker') returning id");
-        const startedAt = performance.now();
-        while (
-          (await replicaReader.query('select 1 from item where id = $1', [present(written.rows[0], 'the marker row').id])).rowCount === 0
+    // `--only overhead`: section 1 alone.
+    if (cli.only !== 'overhead') await lagReuseAndTls();
+    async function lagReuseAndTls(): Promise<void> {
+      // 2. Lag under a write load, as the monitor sees it (every poll of both replicas).
+      const lagSet = createReplicaSet({
+        primary,
+        replicas,
+        reads: benchReads,
+        createClient: (adapter) => new PrismaClient({ adapter }),
+      });
+      await lagSet.ready();
+      const lagMs: number[] = [];
+      const lagBytes: number[] = [];
+      let writing = true;
+      const writeLoad = (async () => {
+        let writes = 0;
+        const started = performance.now();
+        await Promise.all(
+          Array.from({ length: 8 }, async () => {
+            while (writing) {
+              await lagSet.client.item.create({ data: { name: 'lag' } });
+              writes++;
+            }
+          }),
         );
-        visibleAfterMs.push(performance.now() - startedAt);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        return writes / ((performance.now() - started) / 1000);
+      })();
+      // Ground truth alongside: how long until a row written on the primary is visible on a replica.
+      const visibleAfterMs: number[] = [];
+      const marker = rawPool(primary);
+      const replicaReader = rawPool(replica);
+      const groundTruth = (async () => {
+        while (writing) {
+          const written = await marker.query<{ id: number }>("insert into item (name) values ('marker') returning id");
+          const startedAt = performance.now();
+          while (
+            (await replicaReader.query('select 1 from item where id = $1', [present(written.rows[0], 'the marker row').id])).rowCount === 0
+          );
+          visibleAfterMs.push(performance.now() - startedAt);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      const lagUntil = performance.now() + 10_000;
+      while (performance.now() < lagUntil) {
+        await lagSet.monitor.afterRounds(1);
+        for (const lag of lagSet.monitor.replicaLags()) {
+          if (lag.lagMs !== undefined) lagMs.push(lag.lagMs);
+          if (lag.lagBytes !== undefined) lagBytes.push(lag.lagBytes);
+        }
       }
-    })();
-    const lagUntil = performance.now() + 10_000;
-    while (performance.now() < lagUntil) {
-      await lagSet.monitor.afterRounds(1);
-      for (const lag of lagSet.monitor.replicaLags()) {
-        if (lag.lagMs !== undefined) lagMs.push(lag.lagMs);
-        if (lag.lagBytes !== undefined) lagBytes.push(lag.lagBytes);
-      }
+      writing = false;
+      await groundTruth;
+      const writeRate = await writeLoad;
+      console.log(
+        `\n## Replica lag under a write load (${writeRate.toFixed(0)} inserts/s, 8 writers, ${lagMs.length} samples over 10 s, poll every 100 ms)\n`,
+      );
+      console.log(
+        `lag ms: p50 ${percentile(lagMs, 50).toFixed(2)}, p95 ${percentile(lagMs, 95).toFixed(2)}, max ${Math.max(...lagMs).toFixed(2)} (seed target < 100 ms)`,
+      );
+      console.log(`lag bytes: p50 ${percentile(lagBytes, 50)}, p95 ${percentile(lagBytes, 95)}`);
+      console.log(
+        `ground truth, a committed row visible on replica 1 after: p50 ${percentile(visibleAfterMs, 50).toFixed(2)} ms, p95 ${percentile(visibleAfterMs, 95).toFixed(2)} ms (${visibleAfterMs.length} rows)`,
+      );
+
+      // 3. Connection reuse under a steady mixed load (reads on replicas, 1 write in 10).
+      const reuseMetrics = new DataMetrics({ service: 'bench-reuse' });
+      const reuseSet = createReplicaSet({
+        primary,
+        replicas,
+        reads: benchReads,
+        createClient: (adapter) => new PrismaClient({ adapter }),
+        metrics: reuseMetrics,
+      });
+      await reuseSet.ready();
+      const ops = await throughput(
+        (i) =>
+          i % 10 === 0
+            ? reuseSet.client.item.create({ data: { name: 'reuse' } })
+            : reuseSet.client.item.findUnique({ where: { id: 1 + (i % 10_000) } }),
+        16,
+        10_000,
+      );
+      const text = await reuseMetrics.registry.metrics();
+      const sum = (name: string) =>
+        [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce((total, match) => total + Number(match[1]), 0);
+      const opened = sum('neo_data_pool_connections_opened_total');
+      const acquired = sum('neo_data_pool_acquisitions_total');
+      console.log(`\n## Connection reuse under a steady load (${ops.toFixed(0)} ops/s, 16 workers, 10 s, 3 pools of max 10)\n`);
+      console.log(
+        `connections opened ${opened}, acquisitions ${acquired}: reuse ${((1 - opened / acquired) * 100).toFixed(2)} % (seed target > 80 %)`,
+      );
+      for (const line of text.split('\n').filter((l) => l.startsWith('neo_data_pool_connection_reuse_ratio{'))) console.log(`  ${line}`);
+
+      await tlsCost(primary, tlsPrimary);
+      await Promise.all([lagSet.close(), reuseSet.close()]);
     }
-    writing = false;
-    await groundTruth;
-    const writeRate = await writeLoad;
-    console.log(
-      `\n## Replica lag under a write load (${writeRate.toFixed(0)} inserts/s, 8 writers, ${lagMs.length} samples over 10 s, poll every 100 ms)\n`,
-    );
-    console.log(
-      `lag ms: p50 ${percentile(lagMs, 50).toFixed(2)}, p95 ${percentile(lagMs, 95).toFixed(2)}, max ${Math.max(...lagMs).toFixed(2)} (seed target < 100 ms)`,
-    );
-    console.log(`lag bytes: p50 ${percentile(lagBytes, 50)}, p95 ${percentile(lagBytes, 95)}`);
-    console.log(
-      `ground truth, a committed row visible on replica 1 after: p50 ${percentile(visibleAfterMs, 50).toFixed(2)} ms, p95 ${percentile(visibleAfterMs, 95).toFixed(2)} ms (${visibleAfterMs.length} rows)`,
-    );
 
-    // 3. Connection reuse under a steady mixed load (reads on replicas, 1 write in 10).
-    const reuseMetrics = new DataMetrics({ service: 'bench-reuse' });
-    const reuseSet = createReplicaSet({
-      primary,
-      replicas,
-      reads: benchReads,
-      createClient: (adapter) => new PrismaClient({ adapter }),
-      metrics: reuseMetrics,
-    });
-    await reuseSet.ready();
-    const ops = await throughput(
-      (i) =>
-        i % 10 === 0
-          ? reuseSet.client.item.create({ data: { name: 'reuse' } })
-          : reuseSet.client.item.findUnique({ where: { id: 1 + (i % 10_000) } }),
-      16,
-      10_000,
-    );
-    const text = await reuseMetrics.registry.metrics();
-    const sum = (name: string) =>
-      [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce((total, match) => total + Number(match[1]), 0);
-    const opened = sum('neo_data_pool_connections_opened_total');
-    const acquired = sum('neo_data_pool_acquisitions_total');
-    console.log(`\n## Connection reuse under a steady load (${ops.toFixed(0)} ops/s, 16 workers, 10 s, 3 pools of max 10)\n`);
-    console.log(
-      `connections opened ${opened}, acquisitions ${acquired}: reuse ${((1 - opened / acquired) * 100).toFixed(2)} % (seed target > 80 %)`,
-    );
-    for (const line of text.split('\n').filter((l) => l.startsWith('neo_data_pool_connection_reuse_ratio{'))) console.log(`  ${line}`);
-
-    await tlsCost(primary, tlsPrimary);
-
-    await Promise.all([set.close(), lagSet.close(), reuseSet.close(), single.close()]);
+    await Promise.all([set.close(), single.close()]);
     await singlePools.closeAll();
     await Promise.all([barePrimary.$disconnect(), bareReplica.$disconnect(), official.$disconnect()]);
     await Promise.all(ownPools.map((pool) => pool.end()));

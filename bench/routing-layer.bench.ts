@@ -6,7 +6,7 @@
  *
  *   node --import ./tools/typescript-sources.mjs bench/routing-layer.bench.ts
  */
-import { DataMetrics } from '../libs/data/src/metrics/data-metrics.js';
+import { DataMetrics, type RoutingReason } from '../libs/data/src/metrics/data-metrics.js';
 import { CircuitBreaker } from '../libs/data/src/replication/circuit-breaker.js';
 import { NodeClient } from '../libs/data/src/replication/node-client.js';
 import { NodeRoles } from '../libs/data/src/replication/node-roles.js';
@@ -32,12 +32,17 @@ const replicas = [node('replica-1', 'replica'), node('replica-2', 'replica')];
 const allFresh = { isWithinLag: () => true, replayLsn: () => 1n, primaryLsnObservedAfter: () => 0n };
 const sessions = new SessionWrites();
 const roles = new NodeRoles([primary, ...replicas], primary);
-const router = new ReadWriteRouter(
-  roles,
-  new ReplicaSelector(roles, new RoundRobinPicker(), allFresh, sessions),
-  sessions,
-  (target, reason) => metrics.recordRouting({ database: 'bench', node: target.label, role: target.role }, reason),
-);
+// Routing decisions counted as a replica set counts them: each node's counter made once.
+const routingOf = new Map<NodeClient<unknown>, (reason: RoutingReason) => void>();
+const recordRouting = (target: NodeClient<unknown>, reason: RoutingReason) => {
+  let record = routingOf.get(target);
+  if (!record) {
+    record = metrics.routingRecorder({ database: 'bench', node: target.label, role: target.role });
+    routingOf.set(target, record);
+  }
+  record(reason);
+};
+const router = new ReadWriteRouter(roles, new ReplicaSelector(roles, new RoundRobinPicker(), allFresh, sessions), sessions, recordRouting);
 const routed = createRoutedClient(router);
 const direct = instantClient();
 // A database without replicas (single-primary clusters, the monolith side): the same router, the primary alone.
@@ -49,7 +54,7 @@ const routedAlone = createRoutedClient(
     aloneRoles,
     new ReplicaSelector(aloneRoles, new RoundRobinPicker(), allFresh, aloneSessions),
     aloneSessions,
-    (target, reason) => metrics.recordRouting({ database: 'bench', node: target.label, role: target.role }, reason),
+    recordRouting,
   ),
 );
 

@@ -38,6 +38,7 @@ describe('DataMetrics', () => {
       'neo_data_query_duration_seconds_bucket{database="neo_oracle",node="blockchain/blockchain-replica-1",role="replica",operation="findUnique",le="0.005",service="oracle"} 2',
     );
     expect(text).toMatch(/neo_data_query_duration_seconds_bucket\{[^}]*operation="findMany",le="\+Inf"[^}]*\} 1/);
+    expect(text).not.toMatch(/neo_data_queries_total\{[^}]*operation="findUnique",outcome="error"/);
     expect(text).toContain('# TYPE neo_data_query_duration_seconds histogram');
   });
 
@@ -52,6 +53,20 @@ describe('DataMetrics', () => {
     expect(text).toMatch(/neo_data_replica_lag_bytes\{[^}]*\} 4096/);
     expect(text).toMatch(/neo_data_replica_lag_seconds\{[^}]*\} 0.25/);
     expect(text).toMatch(/neo_data_replica_in_rotation\{[^}]*\} 0/);
+  });
+
+  it("counts a node's routing decisions through its recorder into the series recordRouting feeds", async () => {
+    const metrics = createDataMetrics('oracle');
+    const record = metrics.routingRecorder(replica);
+    record('replica');
+    record('replica');
+    record('breaker_open');
+    metrics.recordRouting(replica, 'replica');
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/neo_data_routing_decisions_total\{[^}]*node="blockchain\/blockchain-replica-1"[^}]*reason="replica"[^}]*\} 3/);
+    expect(text).toMatch(
+      /neo_data_routing_decisions_total\{[^}]*node="blockchain\/blockchain-replica-1"[^}]*reason="breaker_open"[^}]*\} 1/,
+    );
   });
 
   it('follows a pool: connections by state, and reuse as 1 - opened / acquisitions', async () => {

@@ -25,6 +25,13 @@ export interface QueryRecorder {
   observe(operation: string, seconds: number, outcome: 'ok' | 'error'): void;
 }
 
+/** The series of one operation on one node: its latency, and its count by outcome (made on first use). */
+interface OperationSeries {
+  readonly duration: HistogramSeries;
+  ok?: CounterSeries;
+  error?: CounterSeries;
+}
+
 interface FollowedPool {
   readonly labels: NodeMetricLabels;
   readonly counts: { opened: number; acquired: number };
@@ -195,25 +202,21 @@ export class DataMetrics {
     );
   }
 
-  /** A recorder bound to one node; it keeps its series so the hot path does no label hashing. */
+  /**
+   * A recorder bound to one node; it keeps its series so the hot path does no label hashing: one
+   * map lookup per query, by operation, and no key built per call.
+   */
   queryRecorder(labels: NodeMetricLabels): QueryRecorder {
-    const durations = new Map<string, HistogramSeries>();
-    const counts = new Map<string, CounterSeries>();
+    const byOperation = new Map<string, OperationSeries>();
     return {
       observe: (operation, seconds, outcome) => {
-        let duration = durations.get(operation);
-        if (!duration) {
-          duration = this.queryDuration.labels({ ...labels, operation });
-          durations.set(operation, duration);
+        let series = byOperation.get(operation);
+        if (!series) {
+          series = { duration: this.queryDuration.labels({ ...labels, operation }) };
+          byOperation.set(operation, series);
         }
-        duration.observe(seconds);
-        const key = `${operation}\u0000${outcome}`;
-        let count = counts.get(key);
-        if (!count) {
-          count = this.queries.labels({ ...labels, operation, outcome });
-          counts.set(key, count);
-        }
-        count.inc();
+        series.duration.observe(seconds);
+        (series[outcome] ??= this.queries.labels({ ...labels, operation, outcome })).inc();
       },
     };
   }
@@ -226,6 +229,22 @@ export class DataMetrics {
       this.routingSeries.set(key, series);
     }
     series.inc();
+  }
+
+  /**
+   * Routing decisions of one node, as `recordRouting` counts them, for code that routes every
+   * call: it keeps the node's series by reason, so a decision costs one lookup and no key is built.
+   */
+  routingRecorder(labels: NodeMetricLabels): (reason: RoutingReason) => void {
+    const byReason = new Map<RoutingReason, CounterSeries>();
+    return (reason) => {
+      let series = byReason.get(reason);
+      if (!series) {
+        series = this.routing.labels({ ...labels, reason });
+        byReason.set(reason, series);
+      }
+      series.inc();
+    };
   }
 
   recordReplicaLag(node: Pick<NodeMetricLabels, 'database' | 'node'>, lag: { bytes?: number; ms?: number; inRotation: boolean }): void {

@@ -43,10 +43,36 @@ export class FluentCalls {
     return this.fluent(model, (args ?? {}) as Args, [], call, issue);
   }
 
+  /**
+   * The call of `operation` on `model` that `execute` runs, with the fluent methods of the model's
+   * relations when the operation offers them: what `wrap` makes of `new LazyCall(shape, execute,
+   * inBatchTransaction)`, as one call instead of one call around another (routing clients make
+   * one on every query). `rootArgs`: the arguments the caller gave, which a relation asks again with.
+   */
+  make(
+    model: string,
+    rootArgs: unknown,
+    shape: LazyCall['shape'],
+    execute: () => PromiseLike<unknown>,
+    inBatchTransaction: ((transaction: unknown) => unknown) | undefined,
+    issue: IssueCall,
+  ): LazyCall {
+    if (!FLUENT_OPERATIONS.has(shape.operation) || this.relations.relationsOf(model).size === 0) {
+      return new LazyCall(shape, execute, inBatchTransaction);
+    }
+    const Fluent = this.classOf(model);
+    return this.withFollow(new Fluent(shape, execute, inBatchTransaction), model, (rootArgs ?? {}) as Args, [], issue);
+  }
+
   private fluent(model: string, rootArgs: Args, path: readonly string[], call: LazyCall, issue: IssueCall): LazyCall {
     const Fluent = this.classOf(model);
     // `call.then` starts the call in this very tick (a thenable handed to Promise.resolve would wait one).
     const fluent = new Fluent(call.shape, () => call.then((result) => result), call.requestTransaction);
+    return this.withFollow(fluent, model, rootArgs, path, issue);
+  }
+
+  /** Gives `fluent` (a call of `model`, reached from the root call by `path`) the way to follow one of its relations. */
+  private withFollow(fluent: FluentLazyCall, model: string, rootArgs: Args, path: readonly string[], issue: IssueCall): LazyCall {
     fluent.follow = (relation, relationArgs) => {
       const target = this.relations.relationsOf(model).get(relation)!;
       const followed = [...path, relation];

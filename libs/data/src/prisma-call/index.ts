@@ -13,6 +13,8 @@ export {
 } from './operations.js';
 export { callDelegate, delegateNameOf, isModelDelegate, modelDelegateOf, modelNameOf, type ModelDelegate } from './model-delegates.js';
 export { LazyCall } from './lazy-call.js';
+export { DelegateMethod } from './delegate-method.js';
+export { readThroughProxy } from './read-through-proxy.js';
 export { RelationFields, type RuntimeDataModelLike } from './relation-fields.js';
 export { FluentCalls, FLUENT_OPERATIONS } from './fluent-call.js';
 export { wrapWriteCalls, type RunWriteCall, type WriteCallOptions } from './write-calls.js';

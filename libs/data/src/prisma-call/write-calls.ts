@@ -73,16 +73,27 @@ export function wrapWriteCalls<C extends object>(client: C, options: WriteCallOp
     );
   };
 
-  const wrapDelegate = (model: string, delegate: object): object =>
-    new Proxy(delegate, {
+  const wrapDelegate = (model: string, delegate: object): object => {
+    // Whether each method writes, decided once: a delegate's methods are read on every call.
+    const writes = new Map<string, boolean>();
+    const isWrite = (method: string) => {
+      let write = writes.get(method);
+      if (write === undefined) {
+        write = classifyPrismaCall([model, method]) === 'write';
+        writes.set(method, write);
+      }
+      return write;
+    };
+    return new Proxy(delegate, {
       get(target, method) {
         const value: unknown = Reflect.get(target, method);
-        if (typeof method !== 'string' || typeof value !== 'function' || classifyPrismaCall([model, method]) !== 'write') return value;
+        if (typeof method !== 'string' || typeof value !== 'function' || !isWrite(method)) return value;
         // Looked up again on each attempt: a routing client may answer with another delegate by then.
         return (...args: unknown[]) =>
           wrapped(`${model}.${method}`, () => (Reflect.get(target, method) as (...a: unknown[]) => unknown).apply(target, args), args);
       },
     });
+  };
 
   // A model's wrapped delegate, made once: model delegates are read on every call.
   const delegates = new Map<string, object>();

@@ -2,7 +2,7 @@ import type { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { eventPlace } from '../logging/data-event-log.js';
 import { dataNodeLabel, toPgPoolConfig, type DataNode, type ReadSettings } from '@neo/topology';
-import { nodeMetricLabels, type DataMetrics, type NodeMetricLabels } from '../metrics/index.js';
+import { nodeMetricLabels, type DataMetrics, type NodeMetricLabels, type RoutingReason } from '../metrics/index.js';
 import { NodePools, queryTimeoutsOf } from '../pool/index.js';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isConnectionError } from './connection-error.js';
@@ -91,6 +91,7 @@ export class ReplicaSet<C extends object> {
   private readonly writers = new Map<NodeClient<C>, NodeClient<C>>();
   /** Metric labels of every client the router may route to: each node's, and a promoted replica's write client. */
   private readonly labelsByNode = new Map<NodeClient<C>, NodeMetricLabels>();
+  private readonly routingRecorders = new Map<NodeClient<C>, (reason: RoutingReason) => void>();
   private closed?: Promise<void>;
 
   constructor(private readonly options: ReplicaSetOptions<C>) {
@@ -141,7 +142,7 @@ export class ReplicaSet<C extends object> {
       this.roles,
       selector,
       sessions,
-      metrics ? (node, reason) => metrics.recordRouting(this.labelsByNode.get(node)!, reason) : undefined,
+      metrics ? (node, reason) => this.routingRecorderOf(node, metrics)(reason) : undefined,
       // A single primary has nothing to fail over to.
       options.replicas.length === 0 ? undefined : () => this.monitor.refresh(),
     );
@@ -242,6 +243,16 @@ export class ReplicaSet<C extends object> {
       breaker,
       this.options.metrics?.queryRecorder(labels),
     );
+  }
+
+  /** The routing-decision counter of a node the router may route to, made once per node. */
+  private routingRecorderOf(node: NodeClient<C>, metrics: DataMetrics): (reason: RoutingReason) => void {
+    let record = this.routingRecorders.get(node);
+    if (!record) {
+      record = metrics.routingRecorder(this.labelsByNode.get(node)!);
+      this.routingRecorders.set(node, record);
+    }
+    return record;
   }
 
   private emit(event: ReplicaSetEvent): void {

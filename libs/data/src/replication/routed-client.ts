@@ -1,5 +1,5 @@
 import {
-  FLUENT_OPERATIONS,
+  DelegateMethod,
   FluentCalls,
   isModelDelegate,
   isReadOperation,
@@ -7,6 +7,7 @@ import {
   modelNameOf,
   RAW_EXECUTES,
   RAW_QUERIES,
+  readThroughProxy,
   RelationFields,
 } from '../prisma-call/index.js';
 import { currentSessionKey } from '../context/session-key.js';
@@ -94,41 +95,43 @@ function buildView<C extends object>(
   };
 
   const modelDelegate = (model: string, delegate: AnyClient) => {
+    const modelName = modelNameOf(model);
+    // Each operation's method, made once: a delegate's methods are read on every call.
     const methods = new Map<PropertyKey, unknown>();
-    return new Proxy(delegate, {
-      get(target, operation, receiver) {
-        const value = Reflect.get(target, operation, receiver);
-        if (typeof operation !== 'string' || typeof value !== 'function') return value;
-        let method = methods.get(operation);
-        if (!method) {
-          const call: (args?: unknown) => LazyCall = isReadOperation(operation)
-            ? (args?: unknown) => {
-                const readConsistency = consistency();
-                const session = currentSessionKey();
-                return new LazyCall(
-                  { model, operation, args },
-                  () => router.read(operation, readConsistency, session, (client) => onNode(client)[model][operation](args)),
-                  (transaction) => primaryClient[model][operation](args).requestTransaction(transaction),
-                );
-              }
-            : (args?: unknown) => {
-                refuseOnReplica(`${model}.${operation}`);
-                const session = currentSessionKey();
-                return new LazyCall(
-                  { model, operation, args },
-                  () => router.write(operation, 'write', session, (client) => onNode(client)[model][operation](args)),
-                  (transaction) => primaryClient[model][operation](args).requestTransaction(transaction),
-                );
-              };
-          const modelName = modelNameOf(model);
-          method = FLUENT_OPERATIONS.has(operation)
-            ? (args?: unknown) => fluent.wrap(modelName, operation, args, call(args), (fluentArgs) => call(fluentArgs))
-            : call;
-          methods.set(operation, method);
-        }
-        return method;
-      },
+    return readThroughProxy(delegate, (operation) => {
+      const known = methods.get(operation);
+      if (known) return known;
+      const value = Reflect.get(delegate, operation);
+      if (typeof operation !== 'string' || typeof value !== 'function') return value;
+      const method = routedOperation(model, modelName, operation);
+      methods.set(operation, method);
+      return method;
     });
+  };
+
+  /** `db.<model>.<operation>`: each call a lazy call routed as a read or a write, with the fluent API where Prisma has it. */
+  const routedOperation = (model: string, modelName: string, operation: string) => {
+    const reads = isReadOperation(operation);
+    // Runs on the chosen node's client (as `onNode` gives it), its delegate and method looked up once per node.
+    const onChosen = new DelegateMethod(modelName, operation);
+    const makeCall = (args: unknown, withFluentMethods: boolean): LazyCall => {
+      let execute: () => Promise<unknown>;
+      if (reads) {
+        const readConsistency = consistency();
+        const session = currentSessionKey();
+        execute = () => router.read(operation, readConsistency, session, (client) => onChosen.call(onNode(client), args));
+      } else {
+        refuseOnReplica(`${model}.${operation}`);
+        const session = currentSessionKey();
+        execute = () => router.write(operation, 'write', session, (client) => onChosen.call(onNode(client), args));
+      }
+      const shape = { model, operation, args };
+      const inBatch = (transaction: unknown) => primaryClient[model][operation](args).requestTransaction(transaction);
+      return withFluentMethods ? fluent.make(modelName, args, shape, execute, inBatch, plainCall) : new LazyCall(shape, execute, inBatch);
+    };
+    // A relation followed from a call (`findUnique(…).notes()`) runs the same operation with other arguments.
+    const plainCall = (args: unknown) => makeCall(args, false);
+    return (args?: unknown) => makeCall(args, true);
   };
 
   const member = (property: string): unknown => {
@@ -190,8 +193,8 @@ function buildView<C extends object>(
 
   return new Proxy(primaryClient, {
     get(target, property) {
-      if (members.has(property)) return members.get(property);
-      let value: unknown;
+      let value = members.get(property);
+      if (value !== undefined) return value;
       if (typeof property === 'string') value = member(property);
       if (value === undefined) {
         const original = Reflect.get(target, property, target);

@@ -6,6 +6,7 @@ import { FirstRoundDepths } from './first-round-depths.js';
 import { withGeneratedIds, type GeneratedIds } from './generated-ids.js';
 import {
   callDelegate,
+  DelegateMethod,
   FluentCalls,
   isReadOperation,
   LazyCall,
@@ -138,25 +139,46 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
   const delegates = new Map<string, object>();
   const clientOf = (shard: string) => shared.clients.get(shard)!;
 
-  const modelCall = (model: string, operation: string, callerArgs: Record<string, unknown> | undefined) => {
-    const args = withGeneratedIds(shared.generatedIds, model, operation, callerArgs ?? {});
-    const context: ShardCallContext = {
-      router: shared.router,
-      model,
-      call: (shard, op, shardArgs) => callDelegate(clientOf(shard), model, op, shardArgs),
-      fanOut: { concurrency: shared.concurrency, failures: mode.failures },
-      compareStrings: shared.compareStrings,
-      nullability: shared.nullability,
-      firstRoundDepths: shared.firstRoundDepths,
-      relations: shared.relations,
-    };
-    return new LazyCall({ model, operation, args }, () =>
-      routeCall(context, operation, args, { scatter: mode.scatter, referenceReadShard: shared.referenceReadShard }),
-    );
+  const routeOptions = { scatter: mode.scatter, referenceReadShard: shared.referenceReadShard };
+  // What routing a model's calls needs, made once per model: calls are made on every query.
+  const contexts = new Map<string, ShardCallContext>();
+  const contextOf = (model: string): ShardCallContext => {
+    let context = contexts.get(model);
+    if (!context) {
+      // Each operation's delegate method on each shard's client, looked up once (see DelegateMethod).
+      const methods = new Map<string, DelegateMethod>();
+      const methodOf = (operation: string) => {
+        let method = methods.get(operation);
+        if (!method) {
+          method = new DelegateMethod(model, operation);
+          methods.set(operation, method);
+        }
+        return method;
+      };
+      context = {
+        router: shared.router,
+        model,
+        call: (shard, operation, shardArgs) => methodOf(operation).call(clientOf(shard), shardArgs),
+        fanOut: { concurrency: shared.concurrency, failures: mode.failures },
+        compareStrings: shared.compareStrings,
+        nullability: shared.nullability,
+        firstRoundDepths: shared.firstRoundDepths,
+        relations: shared.relations,
+      };
+      contexts.set(model, context);
+    }
+    return context;
   };
-  // The fluent relation API (`findUnique(…).events()`) routes as the call it extends.
-  const fluentCall = (model: string, operation: string, args: Record<string, unknown> | undefined) =>
-    shared.fluent.wrap(model, operation, args, modelCall(model, operation, args), (fluentArgs) => modelCall(model, operation, fluentArgs));
+
+  /** A call of `operation` on `model`; with the fluent relation API (`findUnique(…).events()`) unless `plain`. */
+  const modelCall = (model: string, operation: string, callerArgs: Record<string, unknown> | undefined, plain = false): LazyCall => {
+    const args = withGeneratedIds(shared.generatedIds, model, operation, callerArgs ?? {});
+    const shape = { model, operation, args };
+    const execute = () => routeCall(contextOf(model), operation, args, routeOptions);
+    if (plain) return new LazyCall(shape, execute);
+    // A followed relation routes as the call it extends.
+    return shared.fluent.make(model, callerArgs, shape, execute, undefined, (fluentArgs) => modelCall(model, operation, fluentArgs, true));
+  };
 
   const api: ShardedClientApi<Client> & Record<string, unknown> = {
     $router: shared.router,
@@ -199,11 +221,20 @@ function buildClient<Client extends PrismaClientLike>(shared: SharedState<Client
       if (!delegate) {
         if (!modelDelegateOf(firstClient, property)) return undefined;
         const model = modelNameOf(property);
+        // Each operation's method, made once: a delegate's methods are read on every call.
+        const operations = new Map<string, (args?: Record<string, unknown>) => LazyCall>();
         delegate = new Proxy(
           {},
           {
-            get: (_, operation) =>
-              typeof operation === 'string' ? (args?: Record<string, unknown>) => fluentCall(model, operation, args) : undefined,
+            get: (_, operation) => {
+              if (typeof operation !== 'string') return undefined;
+              let method = operations.get(operation);
+              if (!method) {
+                method = (args?: Record<string, unknown>) => modelCall(model, operation, args);
+                operations.set(operation, method);
+              }
+              return method;
+            },
           },
         );
         delegates.set(property, delegate);
