@@ -154,6 +154,13 @@ describe("next year's storage shard, made ahead of time", () => {
   });
 
   it('creates and migrates neo_storage_2027 with the grants of a declared shard', async () => {
+    // The roles' password verifiers stay as they are: PgBouncer logs in with the ones it read at start.
+    const verifiers = () =>
+      query<{ rolname: string; rolpassword: string }>(
+        'postgres',
+        `select rolname, rolpassword from pg_authid where rolname like 'neo_storage_%' order by 1`,
+      );
+    const before = await verifiers();
     expect(await maintain(IN_WINDOW)).toEqual([
       { service: 'storage', shard: 'storage_2027', cluster: 'core', database: 'neo_storage_2027', created: true },
     ]);
@@ -194,6 +201,7 @@ describe("next year's storage shard, made ahead of time", () => {
     );
     const readonly = await connect('neo_storage_2027', { user: 'neo_storage_ro', password: 'ro-secret' });
     await readonly.end();
+    expect(await verifiers()).toEqual(before);
   });
 
   it("routes next year's keys to the new shard and this year's to the old one, from inside the window", async () => {

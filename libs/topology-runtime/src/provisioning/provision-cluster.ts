@@ -1,7 +1,7 @@
 import { pgClientConfig, type TlsSettings } from '@neo/topology';
 import pg from 'pg';
 import type { ClusterPlan } from '../topology-plan.js';
-import { scramSha256Verifier } from './scram-verifier.js';
+import { passwordClause } from './scram-verifier.js';
 
 export interface ProvisionTarget {
   host: string;
@@ -70,10 +70,11 @@ export async function provisionCluster(target: ProvisionTarget, plan: ClusterPla
 async function upsertRole(admin: pg.Client, plan: ClusterPlan): Promise<void> {
   const { user, password } = plan.cluster.credentials;
   const role = admin.escapeIdentifier(user);
-  const passwordClause = password === undefined ? 'password null' : `password ${admin.escapeLiteral(scramSha256Verifier(password))}`;
-  const { rowCount } = await admin.query('select 1 from pg_roles where rolname = $1', [user]);
-  const verb = rowCount ? 'alter' : 'create';
-  await admin.query(`${verb} role ${role} with login replication createdb ${passwordClause}`);
+  const { rows } = await admin.query<{ rolpassword: string | null }>('select rolpassword from pg_authid where rolname = $1', [user]);
+  const verb = rows.length > 0 ? 'alter' : 'create';
+  await admin.query(
+    `${verb} role ${role} with login replication createdb ${passwordClause((text) => admin.escapeLiteral(text), password, rows[0]?.rolpassword)}`,
+  );
 }
 
 export async function connect(target: ProvisionTarget, database: string): Promise<pg.Client> {

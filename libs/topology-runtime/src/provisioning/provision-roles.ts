@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { ClusterPlan } from '../topology-plan.js';
 import { connect, type ProvisionTarget } from './provision-cluster.js';
 import type { ServiceAccess } from './roles-plan.js';
-import { scramSha256Verifier } from './scram-verifier.js';
+import { passwordClause } from './scram-verifier.js';
 
 /** Role attributes that no service or replication role ever needs. */
 const NO_POWERS = 'nosuperuser nocreatedb nocreaterole nobypassrls';
@@ -80,10 +80,10 @@ function roleList(client: pg.Client, roles: Credentials[]): string {
 
 async function upsertLogin(admin: pg.Client, login: Credentials, attributes: string): Promise<void> {
   const role = admin.escapeIdentifier(login.user);
+  const { rows } = await admin.query<{ rolpassword: string | null }>('select rolpassword from pg_authid where rolname = $1', [login.user]);
   // A role without a password cannot log in over TCP (SCRAM), which is what least privilege wants.
-  const password = login.password === undefined ? 'password null' : `password ${admin.escapeLiteral(scramSha256Verifier(login.password))}`;
-  const { rowCount } = await admin.query('select 1 from pg_roles where rolname = $1', [login.user]);
-  await admin.query(`${rowCount ? 'alter' : 'create'} role ${role} with login ${attributes} ${password}`);
+  const password = passwordClause((text) => admin.escapeLiteral(text), login.password, rows[0]?.rolpassword);
+  await admin.query(`${rows.length > 0 ? 'alter' : 'create'} role ${role} with login ${attributes} ${password}`);
 }
 
 /** The owner role owns the schema and what is in it; app gets DML, read-only SELECT, now and for tables made later. */
