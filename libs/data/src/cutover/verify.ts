@@ -1,19 +1,17 @@
 import type pg from 'pg';
-import { dataNodeLabel, type DataNode } from '@neo/topology';
-import { connectAdmin, timeoutsOf, withAdmin, type CutoverContext } from './cutover-context.js';
+import { closeSnapshots, openConsistentSnapshots } from './consistent-snapshots.js';
+import { withAdmin, type CutoverContext } from './cutover-context.js';
 import { readPhase, type CutoverPhase } from './cutover-state.js';
 import { refuseAfterFinish } from './refuse-after-finish.js';
 import type { CutoverPlan } from './cutover-plan.js';
 import { CutoverError } from './cutover.error.js';
-import { assertLinksHealthy } from './replication-health.js';
 import { loadCutoverPlan } from './load-plan.js';
 import { monolithSide, replicationLinks, serviceSide } from './replication-links.js';
 import { qualified } from './sql-text.js';
 import { readTableShape } from './table-catalog.js';
-import { describeRowDifferences, rowHashes, STABLE_TEXT_SETTINGS, tableChecksum, type TableChecksum } from './table-checksum.js';
+import { describeRowDifferences, rowHashes, tableChecksum, type TableChecksum } from './table-checksum.js';
 import { loggedStep } from './step-events.js';
-import { WriteFence } from './write-fence.js';
-import { nodeKey, waitChannelCaughtUp } from './write-switch.js';
+import { nodeKey } from './write-switch.js';
 
 export interface TableComparison {
   /** The target database (service name for its home database, else the shard). */
@@ -82,55 +80,18 @@ export async function compareSides(context: CutoverContext, service: string): Pr
     );
   }
   const direction = FOLLOWING[phase];
-  const snapshots = await openSnapshots(context, plan, direction);
+  const nodes = [plan.monolith, ...plan.targets.map((target) => target.node)];
+  const sideOfRecord = direction && {
+    guardKey: plan.service,
+    databases: direction === 'forward' ? monolithSide(plan) : serviceSide(plan),
+    links: replicationLinks(plan, direction),
+    what: `verify ${plan.service}`,
+  };
+  const snapshots = await openConsistentSnapshots(context, nodes, sideOfRecord);
   try {
     return await compare(plan, snapshots, direction !== undefined);
   } finally {
-    await Promise.allSettled([...snapshots.values()].map((client) => client.query('COMMIT').finally(() => client.end())));
-  }
-}
-
-async function openSnapshots(
-  context: CutoverContext,
-  plan: CutoverPlan,
-  direction: 'forward' | 'reverse' | undefined,
-): Promise<Map<string, pg.Client>> {
-  const nodes = [plan.monolith, ...plan.targets.map((target) => target.node)];
-  const clients = new Map<string, pg.Client>();
-  const open = async (node: DataNode) => {
-    if (clients.has(nodeKey(node))) return;
-    const client = await connectAdmin(context, node);
-    clients.set(nodeKey(node), client);
-    await client.query(STABLE_TEXT_SETTINGS);
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    // The snapshot is taken by the first query.
-    await client.query('SELECT 1');
-  };
-  try {
-    if (!direction) {
-      for (const node of nodes) await open(node);
-      return clients;
-    }
-    const timeouts = timeoutsOf(context);
-    const source = direction === 'forward' ? monolithSide(plan) : serviceSide(plan);
-    const links = replicationLinks(plan, direction);
-    // Replication must run before writes are fenced: the fence lasts until the other side caught up.
-    await assertLinksHealthy(context, links, timeouts.workerStartMs, `verify ${plan.service}`);
-    const fence = await WriteFence.raise(context, plan.service, source, {
-      lockTimeoutMs: timeouts.fenceLockMs,
-      maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000,
-    });
-    try {
-      for (const database of source) await open(database.node);
-      await Promise.all(links.map((link) => waitChannelCaughtUp(context, link, fence, timeouts.catchUpMs)));
-      for (const node of nodes) await open(node);
-    } finally {
-      await fence.release();
-    }
-    return clients;
-  } catch (error) {
-    await Promise.allSettled([...clients.values()].map((client) => client.end()));
-    throw error;
+    await closeSnapshots(snapshots);
   }
 }
 

@@ -1,15 +1,14 @@
 import type pg from 'pg';
-import { connectAdmin, timeoutsOf, type CutoverContext } from '../cutover/cutover-context.js';
+import { closeSnapshots, openConsistentSnapshots } from '../cutover/consistent-snapshots.js';
+import type { CutoverContext } from '../cutover/cutover-context.js';
 import { CutoverError } from '../cutover/cutover.error.js';
-import { assertLinksHealthy } from '../cutover/replication-health.js';
 import { qualified } from '../cutover/sql-text.js';
 import { readTableShape } from '../cutover/table-catalog.js';
-import { describeRowDifferences, rowHashes, STABLE_TEXT_SETTINGS, tableChecksum } from '../cutover/table-checksum.js';
-import { WriteFence } from '../cutover/write-fence.js';
-import { nodeKey, waitChannelCaughtUp } from '../cutover/write-switch.js';
+import { describeRowDifferences, rowHashes, tableChecksum } from '../cutover/table-checksum.js';
+import { nodeKey } from '../cutover/write-switch.js';
 import { loadReshardPlan, readStateOf, reshardPhaseOf } from './reshard-context.js';
 import { loggedStep } from '../cutover/step-events.js';
-import { layoutSide, type LayoutShard, type ReshardLink, type ReshardPlan } from './reshard-plan.js';
+import { layoutSide, type LayoutShard, type ReshardPlan } from './reshard-plan.js';
 
 export interface ShardComparison {
   /** `next` compares a next shard with the rows the current layout says it must hold; `current` the other way. */
@@ -63,48 +62,17 @@ async function verify(context: CutoverContext, service: string): Promise<Reshard
     );
   }
   const onNext = state.phase === 'writes-on-next';
-  const snapshots = await openSnapshots(context, plan, onNext ? plan.next : plan.current, onNext ? plan.reverse : plan.forward);
+  const nodes = [...plan.current, ...plan.next].map((shard) => shard.node);
+  const snapshots = await openConsistentSnapshots(context, nodes, {
+    guardKey: plan.guardKey,
+    databases: layoutSide(onNext ? plan.next : plan.current),
+    links: onNext ? plan.reverse : plan.forward,
+    what: `verify ${plan.service}`,
+  });
   try {
     return await compare(plan, snapshots);
   } finally {
-    await Promise.allSettled([...snapshots.values()].map((client) => client.query('COMMIT').finally(() => client.end())));
-  }
-}
-
-/** One REPEATABLE READ snapshot per database, all taken while the side of record is fenced and the other caught up. */
-async function openSnapshots(
-  context: CutoverContext,
-  plan: ReshardPlan,
-  sideOfRecord: readonly LayoutShard[],
-  links: readonly ReshardLink[],
-): Promise<Map<string, pg.Client>> {
-  const timeouts = timeoutsOf(context);
-  const clients = new Map<string, pg.Client>();
-  const open = async (shard: LayoutShard) => {
-    if (clients.has(nodeKey(shard.node))) return;
-    const client = await connectAdmin(context, shard.node);
-    clients.set(nodeKey(shard.node), client);
-    await client.query(STABLE_TEXT_SETTINGS);
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await client.query('SELECT 1');
-  };
-  try {
-    await assertLinksHealthy(context, links, timeouts.workerStartMs, `verify ${plan.service}`);
-    const fence = await WriteFence.raise(context, plan.guardKey, layoutSide(sideOfRecord), {
-      lockTimeoutMs: timeouts.fenceLockMs,
-      maxHoldMs: timeouts.fenceLockMs + timeouts.catchUpMs + 30_000,
-    });
-    try {
-      for (const shard of sideOfRecord) await open(shard);
-      await Promise.all(links.map((link) => waitChannelCaughtUp(context, link, fence, timeouts.catchUpMs)));
-      for (const shard of [...plan.current, ...plan.next]) await open(shard);
-    } finally {
-      await fence.release();
-    }
-    return clients;
-  } catch (error) {
-    await Promise.allSettled([...clients.values()].map((client) => client.end()));
-    throw error;
+    await closeSnapshots(snapshots);
   }
 }
 
