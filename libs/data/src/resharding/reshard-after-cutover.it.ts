@@ -3,7 +3,6 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataNode } from '@neo/topology';
 import { copyService } from '../cutover/copy-service.js';
-import { FileFlagWriter } from '../cutover/file.flag-writer.js';
 import { finishService } from '../cutover/finish-service.js';
 import { loadCutoverPlan } from '../cutover/load-plan.js';
 import { moveWrites } from '../cutover/move-writes.js';
@@ -11,7 +10,6 @@ import { verifyService } from '../cutover/verify.js';
 import { adminSql } from '../cutover/test-support/admin-sql.js';
 import { startCutoverFixture, type CutoverFixture } from '../cutover/test-support/cutover-fixture.js';
 import { TRANSACTIONS, WriteLoad } from '../cutover/test-support/write-load.js';
-import { reshardFlags } from '../selection/side-flag-names.js';
 import { copyToNextLayout } from './reshard-copy.js';
 import type { ReshardContext } from './reshard-context.js';
 import { finishReshard } from './reshard-finish.js';
@@ -51,7 +49,7 @@ beforeAll(async () => {
       },
     },
   });
-  context = { ...fixture.context, layoutFlags: new FileFlagWriter({ path: fixture.flagsFile, flagNames: reshardFlags }) };
+  context = fixture.context;
   const plan = await loadCutoverPlan(context, SERVICE);
   await sql(plan.monolith, `INSERT INTO smartcontracts.contracts (name) SELECT 'contract ' || i FROM generate_series(1, 10) i`);
   const load = new WriteLoad(fixture, plan, TRANSACTIONS, context.flags);

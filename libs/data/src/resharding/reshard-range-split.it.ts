@@ -2,13 +2,11 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataNode } from '@neo/topology';
 import { copyService } from '../cutover/copy-service.js';
-import { FileFlagWriter } from '../cutover/file.flag-writer.js';
 import { loadCutoverPlan } from '../cutover/load-plan.js';
 import { moveWrites } from '../cutover/move-writes.js';
 import { adminSql } from '../cutover/test-support/admin-sql.js';
 import { startCutoverFixture, type CutoverFixture } from '../cutover/test-support/cutover-fixture.js';
 import { STORAGE_OBJECTS, WriteLoad } from '../cutover/test-support/write-load.js';
-import { reshardFlags } from '../selection/side-flag-names.js';
 import { copyToNextLayout } from './reshard-copy.js';
 import { loadReshardPlan, type ReshardContext } from './reshard-context.js';
 import { moveLayoutWrites } from './reshard-switch.js';
@@ -38,7 +36,7 @@ beforeAll(async () => {
       },
     },
   });
-  context = { ...fixture.context, layoutFlags: new FileFlagWriter({ path: fixture.flagsFile, flagNames: reshardFlags }) };
+  context = fixture.context;
   const load = new WriteLoad(fixture, await loadCutoverPlan(context, SERVICE), STORAGE_OBJECTS, context.flags);
   await load.seed(3_000);
   await load.stop();

@@ -6,8 +6,10 @@ import { startIsolatedTopology } from '@neo/testing';
 import type { RunningTopology } from '@neo/topology-runtime';
 import { migrateFleet } from '../../migrations/migrate-fleet.js';
 import { findService, loadTopology, locateTopologyFile, type Topology } from '@neo/topology';
-import type { CutoverContext, CutoverTimeouts } from '../cutover-context.js';
+import type { CutoverTimeouts } from '../cutover-context.js';
 import { FileFlagWriter } from '../file.flag-writer.js';
+import type { ReshardContext } from '../../resharding/reshard-context.js';
+import { reshardFlags } from '../../selection/side-flag-names.js';
 
 const workspaceRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 
@@ -15,7 +17,8 @@ export interface CutoverFixture {
   service: string;
   running: RunningTopology;
   topology: Topology;
-  context: CutoverContext;
+  /** A cutover's context, with the reshard's flags (`Reshard.<service>.*`) in the same flags file. */
+  context: ReshardContext;
   prismaRoot: string;
   flagsFile: string;
   /** What a child process needs to build the same context (see run-step.child.ts). */
@@ -76,10 +79,11 @@ export async function startCutoverFixture(options: CutoverFixtureOptions): Promi
     const flagsFile = join(dir, 'flags.yaml');
     await writeFile(flagsFile, 'version: 1\nflags: {}\n');
     const timeouts = options.timeouts ?? {};
-    const context: CutoverContext = {
+    const context: ReshardContext = {
       topology: running.topology,
       admin: (cluster) => running.admin[cluster]!,
       flags: new FileFlagWriter({ path: flagsFile }),
+      layoutFlags: new FileFlagWriter({ path: flagsFile, flagNames: reshardFlags }),
       prismaRoot,
       timeouts,
       ...(options.log ? { log: options.log } : {}),
