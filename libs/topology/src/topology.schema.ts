@@ -483,6 +483,12 @@ export const rolloverSchema = guided(
 export type Rollover = z.infer<typeof rolloverSchema>;
 
 const MODEL_NAMES = z.array(z.string().min(1));
+/** The fields a shard layout shares with the layout a reshard moves to. */
+const SHARDING_STRATEGY = guided(z.enum(['range', 'modulo', 'hash']), { expects: 'one of range, modulo, hash', hint: SEE_README });
+const MODULUS = guided(z.number().int().positive(), {
+  expects: 'a whole number above 0',
+  hint: 'leave it out to use the number of shards',
+});
 
 /**
  * A second shard layout of the same key and models, declared beside the current one while
@@ -491,11 +497,8 @@ const MODEL_NAMES = z.array(z.string().min(1));
  */
 export const nextLayoutSchema = guided(
   z.strictObject({
-    strategy: guided(z.enum(['range', 'modulo', 'hash']), { expects: 'one of range, modulo, hash', hint: SEE_README }).optional(),
-    modulus: guided(z.number().int().positive(), {
-      expects: 'a whole number above 0',
-      hint: 'leave it out to use the number of shards',
-    }).optional(),
+    strategy: SHARDING_STRATEGY.optional(),
+    modulus: MODULUS.optional(),
     singleModels: guided(z.record(z.string(), topologyNameSchema), {
       expects: 'a map of Prisma model name to shard name',
       hint: 'where each single model lives in the new layout; leave it out to keep the current one',
@@ -519,7 +522,7 @@ export type NextLayout = z.infer<typeof nextLayoutSchema>;
 
 export const shardingSchema = guided(
   z.strictObject({
-    strategy: guided(z.enum(['range', 'modulo', 'hash']), { expects: 'one of range, modulo, hash', hint: SEE_README }),
+    strategy: SHARDING_STRATEGY,
     /** Prisma field name of the shard key, e.g. `userId`, `createdDate`. */
     key: guided(z.string().min(1), {
       expects: 'the Prisma field name of the shard key',
@@ -540,10 +543,7 @@ export const shardingSchema = guided(
       expects: 'a map of Prisma model name to shard name',
       hint: 'e.g. { Setting: smartcontracts_0 }',
     }).default({}),
-    modulus: guided(z.number().int().positive(), {
-      expects: 'a whole number above 0',
-      hint: 'leave it out to use the number of shards',
-    }).optional(),
+    modulus: MODULUS.optional(),
     shards: guided(z.array(shardSchema).min(1), {
       expects: 'a list of shards { name, database, cluster?, range | remainder | keyRange }',
       hint: SEE_README,

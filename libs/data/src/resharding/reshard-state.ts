@@ -60,9 +60,3 @@ export async function writeReshardPhase(client: pg.Client, service: string, phas
     [service, phase],
   );
 }
-
-/** Forgets a reshard (after `finish`, once the topology no longer declares the next layout). */
-export async function clearReshardState(client: pg.Client, service: string): Promise<void> {
-  const exists = await client.query(`SELECT to_regclass('${TABLE}') IS NOT NULL AS present`);
-  if (exists.rows[0]?.present) await client.query(`DELETE FROM ${TABLE} WHERE service = $1`, [service]);
-}
