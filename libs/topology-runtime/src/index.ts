@@ -13,6 +13,8 @@ export { ensureLocalCertificates, type LocalCertificates, type LocalCertificateO
 export { planClusterRoles, type ClusterRolesPlan, type ServiceAccess } from './provisioning/roles-plan.js';
 export { planShardDatabases, provisionShardDatabases } from './provisioning/provision-shard-databases.js';
 export type { ProvisionTarget, ProvisionResult } from './provisioning/provision-cluster.js';
+// An administrative connection to a server as provisioning makes it (TLS, time-out), for maintenance beside it.
+export { connect as connectProvisionTarget } from './provisioning/provision-cluster.js';
 export { waitForReplicaStreaming } from './replication/wait-for-replica-streaming.js';
 export { promoteReplica, type FailoverNode, type FailoverOptions, type FailoverResult } from './replication/promote-replica.js';
 export { readNodeRoles, type NodeRole } from './replication/read-node-roles.js';

@@ -2,7 +2,7 @@ import { loadTopology, type Topology } from '@neo/data';
 import { allLayoutShards } from '@neo/topology';
 import { migrateFleet } from '@neo/data/migrations';
 import { planClusterRoles, startTopology, TopologyRuntimeError } from '@neo/topology-runtime';
-import { rollOverShards } from '../maintain/roll-over-shards.js';
+import { checkRolledOverShards } from '../maintain/roll-over-shards.js';
 import { NeoDbError } from '../neo-db.error.js';
 import type { WorkspacePaths } from '../workspace-paths.js';
 
@@ -43,14 +43,8 @@ export async function provisionCommand(paths: WorkspacePaths, options: Provision
       });
       const applied = results.reduce((total, result) => total + result.applied.length, 0);
       options.log(`provision: ${applied} migration(s) applied over ${results.length} target(s)`);
-      // Next year's shards within their rollover's aheadDays, with the check that no row is stranded.
-      const started = running;
-      await rollOverShards({
-        topology: started.topology,
-        admin: (cluster) => started.admin[cluster] ?? started.topology.clusters[cluster]!.credentials,
-        prismaRoot: paths.prismaRoot,
-        log: options.log,
-      }).catch((error: unknown) => {
+      // Next year's shards within their rollover's aheadDays were provisioned and migrated with the rest: none may strand rows.
+      await checkRolledOverShards(running, paths.prismaRoot, options.log).catch((error: unknown) => {
         throw oneLine(error);
       });
     }

@@ -12,7 +12,7 @@ import { startServices } from '../start-services.js';
 import { formatMemory, measureMemory } from '../memory-report.js';
 import { workspacePaths } from '../workspace-paths.js';
 import { printSummary } from '../print-summary.js';
-import { rollOverShards } from '../maintain/roll-over-shards.js';
+import { checkRolledOverShards } from '../maintain/roll-over-shards.js';
 import {
   LOCAL_UNLEASH_DEFAULTS,
   removeLocalUnleashRecord,
@@ -171,14 +171,8 @@ export async function up(options: UpOptions): Promise<UpHandle> {
 
     const summary = await migrateFleet({ topology: running.topology, prismaRoot: paths.prismaRoot, log: options.log });
     options.log(`migrations: ${summary.length} targets up to date`);
-    // Next year's shards, within their rollover's aheadDays: made and migrated before any service routes there.
-    const started = running;
-    await rollOverShards({
-      topology: started.topology,
-      admin: (cluster) => started.admin[cluster] ?? started.topology.clusters[cluster]!.credentials,
-      prismaRoot: paths.prismaRoot,
-      log: options.log,
-    });
+    // Next year's shards, within their rollover's aheadDays, were made and migrated with the rest: none may strand rows.
+    await checkRolledOverShards(running, paths.prismaRoot, options.log);
 
     const flagsFile = paths.flagsFile;
     if (ensureRuntimeFlags(paths, { reset: options.wipe })) options.log(`flags: ${flagsFile} seeded from ${paths.declaredFlagsFile}`);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { findService, openYearShard, pgClientConfig, serviceShards, type Shard, type Topology } from '@neo/topology';
+import type pg from 'pg';
+import { findService, openYearShard, serviceShards, type Shard, type Topology } from '@neo/topology';
 import { parsePrismaModels } from '@neo/data/cutover';
 import { migrateFleet } from '@neo/data/migrations';
-import { planShardDatabases, provisionShardDatabases } from '@neo/topology-runtime';
+import { connectProvisionTarget, planShardDatabases, provisionShardDatabases, type RunningTopology } from '@neo/topology-runtime';
 import type { AdminLogin } from '@neo/data/cutover';
 import { rowsBeyondRange } from './rows-beyond-range.js';
 
@@ -21,6 +21,11 @@ export interface RollOverShardsOptions {
   now?: Date;
   /** How long to wait for another instance doing the same (default 60 s). */
   lockTimeoutMs?: number;
+  /**
+   * The topology's start (`npm start`, `neo-db provision --migrate`) has just made, granted and
+   * migrated every database of the layout at `now`: only refuse stranded rows, make nothing again.
+   */
+  checkOnly?: boolean;
   log: (line: string) => void;
 }
 
@@ -88,6 +93,10 @@ async function rollOverService(service: string, now: Date, options: RollOverShar
     await lock.query('select pg_advisory_lock(hashtextextended($1, 0))', [`neo-db maintain: shard rollover of ${service}`]);
 
     await refuseRowsBeyondRange(service, layout, sharding.shards, clusterOf, sharding.key, sharding.models, options);
+    if (options.checkOnly) {
+      for (const shard of added) log(`maintain: ${service} shard ${shard.name} (${clusterOf(shard)}/${shard.database}) ready`);
+      return added.map((shard) => ({ service, shard: shard.name, cluster: clusterOf(shard), database: shard.database, created: false }));
+    }
 
     const made: RolledOverShard[] = [];
     for (const cluster of [...new Set(added.map(clusterOf))]) {
@@ -159,10 +168,8 @@ async function refuseRowsBeyondRange(
   }
 }
 
-async function connectAdmin(options: RollOverShardsOptions, cluster: string, database: string): Promise<pg.Client> {
-  const client = new pg.Client({ ...pgClientConfig({ ...adminTarget(options, cluster), database }), connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  return client;
+function connectAdmin(options: RollOverShardsOptions, cluster: string, database: string): Promise<pg.Client> {
+  return connectProvisionTarget(adminTarget(options, cluster), database);
 }
 
 function adminTarget(options: RollOverShardsOptions, cluster: string) {
@@ -179,4 +186,18 @@ function adminTarget(options: RollOverShardsOptions, cluster: string) {
     ...(login.password !== undefined ? { password: login.password } : {}),
     ...(declared.tls ? { tls: declared.tls } : {}),
   };
+}
+
+/**
+ * After the topology's start made and migrated every database of today's layout: checks that no
+ * shard the rollover closes strands rows (see `rollOverShards`), before any service routes.
+ */
+export async function checkRolledOverShards(running: RunningTopology, prismaRoot: string, log: (line: string) => void): Promise<void> {
+  await rollOverShards({
+    topology: running.topology,
+    admin: (cluster) => running.admin[cluster] ?? running.topology.clusters[cluster]!.credentials,
+    prismaRoot,
+    log,
+    checkOnly: true,
+  });
 }
