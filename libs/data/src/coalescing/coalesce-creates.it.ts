@@ -250,6 +250,32 @@ describe.each([
     expect(await creates('coalesced')).toBe(coalesced + 2);
   });
 
+  it('leaves the creates of a client made by $extends to the extension: its query and result extensions see every call', async () => {
+    const seen: string[] = [];
+    const extended = db.$extends({
+      query: {
+        note: {
+          create({ args, query }) {
+            seen.push(args.data.key);
+            return query({ ...args, data: { ...args.data, amount: 7 } });
+          },
+        },
+      },
+      result: { note: { keyLength: { needs: { key: true }, compute: (note) => note.key.length } } },
+    });
+    const direct = await creates('direct');
+    const coalesced = await creates('coalesced');
+    const rows = await Promise.all(Array.from({ length: 20 }, (_, i) => extended.note.create({ data: { key: `ext-${i}` } })));
+    rows.forEach((row, i) => expect(row).toMatchObject({ key: `ext-${i}`, amount: 7, keyLength: `ext-${i}`.length }));
+    expect(seen.sort()).toEqual(rows.map((row) => row.key).sort());
+    // Not coalescible at all: the extended client's creates never reach the coalescer.
+    expect(await creates('coalesced')).toBe(coalesced);
+    expect(await creates('direct')).toBe(direct);
+    // The client it was made from still coalesces.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => db.note.create({ data: { key: `base-${i}` } })));
+    expect(await creates('coalesced')).toBe(coalesced + 10);
+  });
+
   it("records a write for every coalesced caller's session, so each reads its own row from the primary", async () => {
     // Paused only once it has replayed the truncation before this test: a replica paused in the
     // middle of it would hold its lock, and the control read below would wait on it.

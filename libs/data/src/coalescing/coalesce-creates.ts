@@ -37,7 +37,8 @@ const reportedFallbacks = new Set<string>();
  * are sent together as multi-row INSERTs (see `CreateBatcher`); every other call, and a create
  * that cannot join a batch (`batchKeyOf`), runs as Prisma made it. Calls inside a `$transaction`
  * never reach this wrapper (Prisma runs them on its own transaction client), so they are never
- * coalesced; a create in a batch `$transaction([...])` is run by Prisma itself too.
+ * coalesced; a create in a batch `$transaction([...])` is run by Prisma itself too, and so are
+ * the creates of a client made by `$extends` (its extensions must see each call).
  *
  * A batch goes out as one raw `unnest` INSERT (`RawInsertRoute`) when the model's fields allow it
  * and each call's values are ones it writes as Prisma would, otherwise as one
@@ -86,6 +87,9 @@ export function coalesceCreates<C extends object>(client: C, options: WriteCoale
     return target.batcher.add(`createManyAndReturn\n${selection}`, { args, alone: first }, target.viaPrisma);
   };
   return wrapWriteCalls(client, {
+    // A batch is one INSERT, not each caller's `create`: a query extension would not see the calls
+    // and a result extension would not compute its fields, so an extended client does not coalesce.
+    wrapExtendedClients: false,
     // A call that joins a batch never runs its own Prisma call: it is made only if the call goes alone.
     deferred: (name) => coalesced.has(name),
     run: (name, first, _again, args) => {

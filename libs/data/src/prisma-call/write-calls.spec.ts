@@ -108,4 +108,15 @@ describe('wrapWriteCalls', () => {
     await client.$extends().user.create();
     expect(names).toEqual(['user.create']);
   });
+
+  it('leaves the client $extends returns unwrapped when told to', async () => {
+    const names: string[] = [];
+    const started: string[] = [];
+    const client = wrapWriteCalls(fakeClient(started), { run: recordingRun(names), wrapExtendedClients: false });
+    expect(await client.$extends().user.create()).toBe('user.create');
+    expect(names).toEqual([]);
+    expect(started).toEqual(['user.create']);
+    await client.user.create();
+    expect(names).toEqual(['user.create']);
+  });
 });

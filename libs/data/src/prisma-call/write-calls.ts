@@ -20,6 +20,12 @@ export interface WriteCallOptions {
    * at concurrency 64), which a call sent some other way need not pay. Default: none.
    */
   readonly deferred?: (name: string) => boolean;
+  /**
+   * Whether a client made by `$extends` is wrapped too (default true). False: it is the wrapped
+   * client's own `$extends`, so its query and result extensions see every call as the caller
+   * made it, which `run` may not (a coalesced batch is not the caller's `create`).
+   */
+  readonly wrapExtendedClients?: boolean;
 }
 
 const RAW_CALLS: ReadonlySet<string> = new Set([...RAW_QUERIES, ...RAW_EXECUTES]);
@@ -27,7 +33,7 @@ const RAW_CALLS: ReadonlySet<string> = new Set([...RAW_QUERIES, ...RAW_EXECUTES]
 /**
  * Wraps a Prisma client so that every write — model writes (`create`, `update`, `deleteMany`, …),
  * raw SQL and, when asked, interactive transactions — goes through `options.run`. Reads and
- * everything else pass through untouched. `$extends` keeps the wrapping.
+ * everything else pass through untouched. `$extends` keeps the wrapping unless told otherwise.
  *
  * The returned call stays a lazy Prisma promise: nothing runs until it is awaited, and its own
  * members (`requestTransaction`) stay reachable so it still joins a batch `$transaction([...])`,
@@ -105,7 +111,9 @@ export function wrapWriteCalls<C extends object>(client: C, options: WriteCallOp
       if (typeof property !== 'string') return value;
       if (typeof value === 'function') {
         const method = value as (...a: unknown[]) => unknown;
-        if (property === '$extends') return (...args: unknown[]) => wrapWriteCalls(method.apply(target, args) as C, options);
+        if (property === '$extends' && options.wrapExtendedClients !== false) {
+          return (...args: unknown[]) => wrapWriteCalls(method.apply(target, args) as C, options);
+        }
         if (RAW_CALLS.has(property)) return (...args: unknown[]) => wrapped(property, () => method.apply(target, args), args);
         if (property === '$transaction' && options.interactiveTransactions) {
           return (...args: unknown[]) =>
