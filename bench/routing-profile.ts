@@ -1,6 +1,6 @@
 /**
  * A workload to profile the routing layer against bare Prisma: `--calls` primary-key `findUnique`
- * calls at `--concurrency`, on a database this script makes (and drops) on a PostgreSQL server
+ * calls (or, with `--operation create`, single-row `create` calls) at `--concurrency`, on a database this script makes (and drops) on a PostgreSQL server
  * the caller names, through one client:
  * - `bare`: a plain Prisma client;
  * - `routed`: the replica-routed client (a primary and one replica, both this server; every
@@ -9,7 +9,7 @@
  * It prints the client CPU µs per call; run it under `node --cpu-prof` to see where that goes.
  *
  *   node --import ./tools/typescript-sources.mjs --cpu-prof --cpu-prof-dir /tmp/prof \
- *     bench/routing-profile.ts --client routed [--calls 50000] [--concurrency 1] [--url postgres://postgres@127.0.0.1:5432/postgres]
+ *     bench/routing-profile.ts --client routed [--operation findUnique|create] [--calls 50000] [--concurrency 1] [--url postgres://postgres@127.0.0.1:5432/postgres]
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -33,6 +33,7 @@ import { present } from './bench-stats.js';
 const { values: cli } = parseArgs({
   options: {
     client: { type: 'string', default: 'routed' },
+    operation: { type: 'string', default: 'findUnique' },
     calls: { type: 'string', default: '50000' },
     concurrency: { type: 'string', default: '1' },
     url: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -64,7 +65,10 @@ try {
   await setup.end();
 
   const client = clientFor(present(cli.client, 'a --client'));
-  const read = (i: number) => client.item.findUnique({ where: { id: 1 + ((i * 7919) % 10_000) } });
+  const read =
+    cli.operation === 'create'
+      ? (i: number) => client.item.create({ data: { name: `made-${i}` } })
+      : (i: number) => client.item.findUnique({ where: { id: 1 + ((i * 7919) % 10_000) } });
   for (let i = 0; i < 2_000; i++) await read(i);
 
   let next = 0;
@@ -78,7 +82,7 @@ try {
   const cpu = process.cpuUsage(cpuBefore);
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `${cli.client}: ${calls} findUnique at concurrency ${concurrency}: ${(calls / seconds).toFixed(0)} calls/s, ` +
+    `${cli.client}: ${calls} ${cli.operation} at concurrency ${concurrency}: ${(calls / seconds).toFixed(0)} calls/s, ` +
       `${((cpu.user + cpu.system) / calls).toFixed(1)} µs CPU per call`,
   );
 } finally {
