@@ -163,13 +163,14 @@ export const COMMANDS: readonly CommandUsage[] = [
   },
   {
     name: 'reshard',
-    args: '<service> copy|verify|switch-reads|switch-writes|rollback|finish|status',
+    args: '<service> copy|verify|switch-reads|switch-writes|rollback|resync|finish|status',
     summary: "move a sharded service's rows to the shard layout declared in sharding.next, online, step by step",
     details: [
       "The cutover's steps between two shard layouts (e.g. modulo 4 → 8, a key range split, new shards on another cluster):",
       'copy makes and migrates the new shards and replicates each old shard to the new ones it shares keys with, filtered by the',
       "new layout; verify compares both layouts shard by shard; switch-reads --percent N moves users' reads; switch-writes fences",
-      'the old shards, lets the new ones catch up and reverses the replication; rollback moves reads and writes back; finish drops',
+      'the old shards, lets the new ones catch up and reverses the replication; rollback moves reads and writes back; resync',
+      "rebuilds the reshard's links on the clusters' current primaries after a failover (every failover runs it); finish drops",
       'the old layout once writes have been on the new one for sharding.next.keepOldLayoutDays (default 7), or at once with --force.',
       'The services follow the Reshard.<service>.reads|writes flags without a restart. Every step is safe to interrupt and rerun.',
     ],

@@ -4,6 +4,7 @@ import {
   moveLayoutWrites,
   reshardFlags,
   reshardStatus,
+  resyncReshard,
   switchLayoutReads,
   verifyLayouts,
   type ReshardContext,
@@ -12,13 +13,14 @@ import { cutoverContextFromWorkspace, flagWriter, type CutoverCommandValues } fr
 import { NeoDbError } from '../neo-db.error.js';
 import type { WorkspacePaths } from '../workspace-paths.js';
 
-export const RESHARD_STEPS = ['copy', 'verify', 'switch-reads', 'switch-writes', 'rollback', 'finish', 'status'] as const;
+export const RESHARD_STEPS = ['copy', 'verify', 'switch-reads', 'switch-writes', 'rollback', 'resync', 'finish', 'status'] as const;
 type ReshardStep = (typeof RESHARD_STEPS)[number];
 
 /**
  * `neo-db reshard <service> <step>`: moves a sharded service's rows from its shards to the
  * layout declared in `sharding.next`, step by step (copy, verify, switch-reads --percent N,
- * switch-writes, rollback, finish [--force], status). Resolves to the exit code.
+ * switch-writes, rollback, resync after a failover, finish [--force], status). Resolves to the
+ * exit code.
  */
 export async function reshardCommand(
   values: CutoverCommandValues,
@@ -73,6 +75,17 @@ export async function reshardCommand(
       await switchLayoutReads(context, service, 0);
       await moveLayoutWrites(context, service, 'current');
       return 0;
+    case 'resync': {
+      const result = await resyncReshard(context, service);
+      for (const link of result.links) log(`  rebuilt ${link.name}: ${link.route}`);
+      if (result.verify.ok) {
+        log(`${service}: reshard links rebuilt and caught up in ${Math.round(result.repairMs)} ms; both layouts hold the same rows`);
+        return 0;
+      }
+      log(`${service}: reshard links rebuilt, but verify found ${result.verify.differences.length} difference(s):`);
+      for (const difference of result.verify.differences) log(`  - ${difference}`);
+      return 2;
+    }
     case 'finish':
       await finishReshard(context, service, { force: values.force ?? false });
       return 0;

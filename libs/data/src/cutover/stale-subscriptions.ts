@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Topology } from '@neo/topology';
 import { adminConfig, type CutoverContext } from './cutover-context.js';
-import type { ReplicationLink } from './replication-links.js';
+import type { ReplicationChannel } from './replication-links.js';
 import { quoteIdent } from './sql-text.js';
 
 /**
@@ -12,7 +12,7 @@ import { quoteIdent } from './sql-text.js';
  * subscriber's link is rebuilt, that copy is disabled on every other node of the subscriber's
  * cluster that answers and is not in recovery. Returns the nodes where one was disabled.
  */
-export async function disableStaleSubscriptions(context: CutoverContext, link: ReplicationLink): Promise<string[]> {
+export async function disableStaleSubscriptions(context: CutoverContext, link: ReplicationChannel): Promise<string[]> {
   const cluster: Topology['clusters'][string] | undefined = context.topology.clusters[link.subscriber.cluster];
   if (!cluster) return [];
   const others = [cluster.primary, ...cluster.replicas].filter(

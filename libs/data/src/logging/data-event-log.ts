@@ -48,6 +48,7 @@ export interface CutoverStepEvent {
     | 'reshard switch-reads'
     | 'reshard switch-writes'
     | 'reshard rollback'
+    | 'reshard resync'
     | 'reshard finish';
   /** The phase recorded in the monolith before and after the step; `null` when no cutover has started. */
   phaseBefore: string | null;

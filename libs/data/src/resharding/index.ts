@@ -9,6 +9,8 @@ export type { ReshardPhase, ReshardState } from './reshard-state.js';
 export { copyToNextLayout, type ReshardCopyResult } from './reshard-copy.js';
 export { verifyLayouts, type ReshardVerifyReport, type ShardComparison } from './reshard-verify.js';
 export { moveLayoutWrites, switchLayoutReads, type Layout, type LayoutWritesResult } from './reshard-switch.js';
+export { resyncReshard, type ReshardResyncResult } from './reshard-resync.js';
+export { repairReshardLinksAfterFailover, type ReshardLinkRepair } from './repair-reshard-links.js';
 export { finishReshard, type ReshardFinishOptions, type ReshardFinishResult } from './reshard-finish.js';
 export { reshardStatus, type ReshardStatus } from './reshard-status.js';
 // The flags the services' layout switch reads, written by the steps: Reshard.<service>.reads|writes.

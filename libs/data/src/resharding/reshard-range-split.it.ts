@@ -11,6 +11,7 @@ import { copyToNextLayout } from './reshard-copy.js';
 import { loadReshardPlan, type ReshardContext } from './reshard-context.js';
 import { moveLayoutWrites } from './reshard-switch.js';
 import { verifyLayouts } from './reshard-verify.js';
+import { declareStorage2026Halves } from './test-support/storage-2026-halves.js';
 
 // Storage's yearly date ranges re-cut: 2026 split at July 1 into two shards, every shard a new
 // database on the same cluster. The rows move by the range strategy's date predicates.
@@ -23,17 +24,7 @@ beforeAll(async () => {
     service: SERVICE,
     adjust: {
       clusters: [],
-      topology: (declared) => {
-        declared.services[SERVICE]!.sharding!.next = {
-          keepOldLayoutDays: 7,
-          shards: [
-            { name: 'objects_2024', database: 'neo_objects_2024', range: { from: '2024-01-01', to: '2025-01-01' } },
-            { name: 'objects_2025', database: 'neo_objects_2025', range: { from: '2025-01-01', to: '2026-01-01' } },
-            { name: 'objects_2026_h1', database: 'neo_objects_2026_h1', range: { from: '2026-01-01', to: '2026-07-01' } },
-            { name: 'objects_2026_h2', database: 'neo_objects_2026_h2', range: { from: '2026-07-01' } },
-          ],
-        };
-      },
+      topology: declareStorage2026Halves,
     },
   });
   context = fixture.context;
