@@ -6,8 +6,7 @@ import type { ReplicationChannel } from './replication-links.js';
 import { copyTableRows } from './resync-table.js';
 import { SnapshotSlot } from './snapshot-slot.js';
 import { disableStaleSubscriptions } from './stale-subscriptions.js';
-import { dropSubscription } from './subscriptions.js';
-import { createSubscriptions, nodeKey, waitForWorkers } from './write-switch.js';
+import { createSubscriptions, dropChannel, nodeKey, waitForWorkers } from './write-switch.js';
 
 /** A table a link delivers: read on the publisher (through the link's row filter), written on the subscriber. */
 export interface DeliveredTable {
@@ -75,7 +74,8 @@ export async function rebuildLinks(
   for (const link of links) {
     for (const node of await disableStaleSubscriptions(context, link))
       log(`${label}: disabled the copy of ${link.name} on ${node}, the old primary, so it cannot take the slot`);
-    await dropLink(context, link);
+    // A promoted publisher has no slot left: only the subscription is dropped there.
+    await dropChannel(context, link);
   }
 
   await enterStep(context, 'resync:slots');
@@ -108,21 +108,6 @@ export async function rebuildLinks(
   const repairMs = performance.now() - started;
   log(`${label}: ${links.length} link(s) rebuilt and caught up in ${repairMs.toFixed(0)} ms; verifying`);
   return { links: links.map((link) => ({ name: link.name, route: route(link) })), rows, repairMs };
-}
-
-/** Drops the link's subscription, then what is left of its slot on the publisher (a promoted publisher has none). */
-async function dropLink(context: CutoverContext, link: ReplicationChannel): Promise<void> {
-  const subscriber = await connectAdmin(context, link.subscriber);
-  try {
-    const publisher = await connectAdmin(context, link.publisher);
-    try {
-      await dropSubscription(subscriber, publisher, link.name, link.name);
-    } finally {
-      await publisher.end().catch(() => undefined);
-    }
-  } finally {
-    await subscriber.end().catch(() => undefined);
-  }
 }
 
 /** Links grouped by the database that receives them: one transaction refills each database. */

@@ -195,14 +195,19 @@ export async function waitChannelCaughtUp(
   );
 }
 
-/** Drops a subscription and its slot on the publisher. */
+/** Drops a subscription (detached from its slot first) and what is left of its slot on the publisher. */
 export async function dropChannel(context: CutoverContext, link: ReplicationChannel): Promise<void> {
   const subscriber = await connectAdmin(context, link.subscriber);
-  const publisher = await connectAdmin(context, link.publisher);
   try {
-    await dropSubscription(subscriber, publisher, link.name, link.name);
+    const publisher = await connectAdmin(context, link.publisher);
+    try {
+      await dropSubscription(subscriber, publisher, link.name, link.name);
+    } finally {
+      await publisher.end().catch(() => undefined);
+    }
   } finally {
-    await Promise.allSettled([subscriber.end(), publisher.end()]);
+    // Also when the publisher cannot be reached.
+    await subscriber.end().catch(() => undefined);
   }
 }
 

@@ -60,7 +60,7 @@ export function activeReshardDirection(service: string, phase: ReshardPhase | un
 }
 
 /** The links of `direction`, each with what it delivers: the same tables on both ends, through the receiving layout's filter. */
-export function reshardLinksToRebuild(links: readonly ReshardLink[]) {
+function reshardLinksToRebuild(links: readonly ReshardLink[]) {
   return links.map((link) => ({
     ...link,
     delivered: link.tables.map((table) => ({
