@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCurrentPrimary, endpointKey, primaryEndpointKey, type Topology } from '@neo/topology';
-import { promoteReplica, type FailoverNode } from '@neo/topology-runtime';
 import { copyService } from './copy-service.js';
 import { currentLsn, waitForSlotConfirmed } from './catch-up.js';
 import { adminConfig, withAdmin, type CutoverContext } from './cutover-context.js';
@@ -15,6 +11,7 @@ import { repairLinksAfterFailover } from './repair-after-failover.js';
 import { replicationLinks } from './replication-links.js';
 import { resyncService } from './resync-service.js';
 import { verifyService } from './verify.js';
+import { killPrimary, promoteAReplica, withPromotedPrimary } from './test-support/cluster-failover.js';
 import { startCutoverFixture, type CutoverFixture } from './test-support/cutover-fixture.js';
 import { sleep, STORAGE_OBJECTS, WriteLoad } from './test-support/write-load.js';
 
@@ -53,21 +50,6 @@ afterAll(async () => {
   await fixture?.stop();
 });
 
-function failoverNode(topology: Topology, name: string): FailoverNode {
-  const cluster = topology.clusters[CLUSTER]!;
-  const node = [cluster.primary, ...cluster.replicas].find((candidate) => candidate.name === name)!;
-  const admin = fixture.running.admin[CLUSTER]!;
-  return { name, target: { host: node.host!, port: node.port!, user: admin.user, password: admin.password, tls: cluster.tls } };
-}
-
-/** The topology as `neo-db` binds it once the endpoints file names the promoted node as `<cluster>:primary`. */
-function withPrimary(topology: Topology, promoted: string): Topology {
-  const bound = structuredClone(topology);
-  const cluster = bound.clusters[CLUSTER]!;
-  applyCurrentPrimary(CLUSTER, cluster, { [primaryEndpointKey(CLUSTER)]: fixture.running.endpoints[endpointKey(CLUSTER, promoted)]! });
-  return bound;
-}
-
 async function sql<T extends pg.QueryResultRow>(context: CutoverContext, node: CutoverPlan['monolith'], text: string): Promise<T[]> {
   const client = new pg.Client(adminConfig(context, node));
   await client.connect();
@@ -84,19 +66,11 @@ describe('cutover links after a failover of the service cluster', () => {
     await load.start();
     while (load.acknowledged.size < 5_000 + 200) await sleep(20);
 
-    const declared = fixture.topology.clusters[CLUSTER]!;
-    const pid = Number(
-      readFileSync(join(fixture.running.dataDir!, CLUSTER, declared.primary.name, 'postmaster.pid'), 'utf8').split('\n')[0],
-    );
-    process.kill(pid, 'SIGKILL');
+    killPrimary(fixture, CLUSTER);
     const killedAt = performance.now();
-    const outcome = await promoteReplica({
-      cluster: CLUSTER,
-      primary: failoverNode(fixture.topology, declared.primary.name),
-      replicas: declared.replicas.map((replica) => failoverNode(fixture.topology, replica.name)),
-    });
+    const outcome = await promoteAReplica(fixture, CLUSTER);
     expect(outcome.oldPrimary).toBe('unreachable');
-    const context: CutoverContext = { ...fixture.context, topology: withPrimary(fixture.topology, outcome.promoted) };
+    const context: CutoverContext = { ...fixture.context, topology: withPromotedPrimary(fixture, CLUSTER, outcome.promoted) };
     const promotedPlan = await loadCutoverPlan(context, SERVICE);
     expect(promotedPlan.targets[0]!.node.node).toBe(outcome.promoted);
     load.followPrimaries(promotedPlan);

@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCurrentPrimary, endpointKey, primaryEndpointKey, type DataNode, type Topology } from '@neo/topology';
-import { promoteReplica, type FailoverNode } from '@neo/topology-runtime';
+import type { DataNode } from '@neo/topology';
 import { copyService } from '../cutover/copy-service.js';
 import type { CutoverContext } from '../cutover/cutover-context.js';
 import { loadCutoverPlan } from '../cutover/load-plan.js';
 import { moveWrites } from '../cutover/move-writes.js';
 import { repairLinksAfterFailover } from '../cutover/repair-after-failover.js';
 import { adminSql } from '../cutover/test-support/admin-sql.js';
+import { killPrimary, promoteAReplica, withPromotedPrimary } from '../cutover/test-support/cluster-failover.js';
 import { startCutoverFixture, type CutoverFixture } from '../cutover/test-support/cutover-fixture.js';
 import { STORAGE_OBJECTS, WriteLoad } from '../cutover/test-support/write-load.js';
 import { repairReshardLinksAfterFailover } from './repair-reshard-links.js';
@@ -59,22 +57,6 @@ afterAll(async () => {
   await fixture?.stop();
 });
 
-function failoverNode(topology: Topology, name: string): FailoverNode {
-  const declared = topology.clusters[cluster]!;
-  const node = [declared.primary, ...declared.replicas].find((candidate) => candidate.name === name)!;
-  const admin = fixture.running.admin[cluster]!;
-  return { name, target: { host: node.host!, port: node.port!, user: admin.user, password: admin.password, tls: declared.tls } };
-}
-
-/** The topology as `neo-db` binds it once the endpoints file names the promoted node as `<cluster>:primary`. */
-function withPrimary(topology: Topology, promoted: string): Topology {
-  const bound = structuredClone(topology);
-  applyCurrentPrimary(cluster, bound.clusters[cluster]!, {
-    [primaryEndpointKey(cluster)]: fixture.running.endpoints[endpointKey(cluster, promoted)]!,
-  });
-  return bound;
-}
-
 /** A storage object of the second half of 2026, written where the service writes it now (the new layout's shard). */
 function writeLate(context: CutoverContext, node: DataNode, key: string): Promise<pg.QueryResult> {
   return adminSql(
@@ -101,18 +83,10 @@ describe('reshard links after a failover of the cluster holding both layouts', (
     await writeLate(fixture.context, h2.node, 'before-failover');
     expect(await waitUntilEqual(fixture.context)).toEqual([]);
 
-    const declared = fixture.topology.clusters[cluster]!;
-    const pid = Number(
-      readFileSync(join(fixture.running.dataDir!, cluster, declared.primary.name, 'postmaster.pid'), 'utf8').split('\n')[0],
-    );
-    process.kill(pid, 'SIGKILL');
-    const outcome = await promoteReplica({
-      cluster,
-      primary: failoverNode(fixture.topology, declared.primary.name),
-      replicas: declared.replicas.map((replica) => failoverNode(fixture.topology, replica.name)),
-    });
+    killPrimary(fixture, cluster);
+    const outcome = await promoteAReplica(fixture, cluster);
     expect(outcome.oldPrimary).toBe('unreachable');
-    const context: CutoverContext = { ...fixture.context, topology: withPrimary(fixture.topology, outcome.promoted) };
+    const context: CutoverContext = { ...fixture.context, topology: withPromotedPrimary(fixture, cluster, outcome.promoted) };
     const promotedPlan = await loadReshardPlan(context, SERVICE);
     const promotedH2 = promotedPlan.next.find((shard) => shard.name === 'objects_2026_h2')!;
     expect(promotedH2.node.node).toBe(outcome.promoted);
