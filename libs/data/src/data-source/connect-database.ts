@@ -2,7 +2,7 @@ import type { CoalesceSettings, ReadSettings, ReplicaSetTargets } from '@neo/top
 import { coalesceCreates, coalescingRecorder } from '../coalescing/index.js';
 import { nodeMetricLabels, type DataMetrics } from '../metrics/index.js';
 import type { NodePools } from '../pool/index.js';
-import { createReplicaSet, type ReplicaSetOptions } from '../replication/index.js';
+import { createReplicaSet, type ReplicaSetOptions, type SharedLagMonitors } from '../replication/index.js';
 import type { ConnectedDatabase, CreateDataClient, DataClient } from './data-source.js';
 import { retryTransientWrites } from './retry-transient-writes.js';
 
@@ -14,6 +14,8 @@ export interface ConnectSettings<TClient extends DataClient> {
   readonly createClient: CreateDataClient<TClient>;
   /** Where every node's pool comes from; the data source ends them. */
   readonly pools: NodePools;
+  /** One lag monitor per set of servers for every database connected with these settings (a service's shards). */
+  readonly lagMonitors?: SharedLagMonitors;
   /** The service's `reads` settings from the topology: replica policy, lag bound, poll interval. */
   readonly reads: ReadSettings;
   readonly metrics?: DataMetrics;
@@ -52,6 +54,7 @@ export function connectDatabase<TClient extends DataClient>(
     reads: settings.reads,
     createClient,
     pools: settings.pools,
+    ...(settings.lagMonitors ? { lagMonitors: settings.lagMonitors } : {}),
     ...(settings.metrics ? { metrics: settings.metrics } : {}),
     ...settings.replicaSet,
   });

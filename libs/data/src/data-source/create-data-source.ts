@@ -1,6 +1,7 @@
 import { findService, layoutSharding, serviceTargets, type CoalesceSettings, type ShardLayout, type Topology } from '@neo/topology';
 import type { DataMetrics } from '../metrics/index.js';
 import { NodePools, type NodePoolsOptions } from '../pool/index.js';
+import { SharedLagMonitors } from '../replication/index.js';
 import { connectDatabase, type ReplicaSetTuning } from './connect-database.js';
 import { dataSourceOver, type ConnectedDatabases, type CreateDataClient, type DataClient, type DataSource } from './data-source.js';
 import { switchLayouts, type LayoutSwitchOptions } from './layout-switching-databases.js';
@@ -69,10 +70,13 @@ export function connectOwnDatabases<TClient extends DataClient>(
   const { service, topology } = options;
   const declared = findService(topology, service);
   const coalesce = coalesceSettingsOf(options, declared);
+  // Shards on the same servers (and both layouts during a reshard) share one lag poll per server.
+  const lagMonitors = new SharedLagMonitors();
   const connect = (targets: Parameters<typeof connectDatabase>[0]) =>
     connectDatabase(targets, {
       createClient: options.createClient,
       pools,
+      lagMonitors,
       reads: declared.reads,
       ...(coalesce ? { coalesce } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),

@@ -6,7 +6,15 @@ export { ReplicaSelector, type FreshnessView, type ReadRoute } from './replica-s
 export type { ReplicaCandidate, ReplicaPicker } from './replica-picker.js';
 export { createReplicaPicker, LeastOutstandingPicker, RandomPicker, RoundRobinPicker, WeightedPicker } from './replica-pickers.js';
 export { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
-export { LagMonitor, type LagMonitorOptions, type MonitoredNode, type PrimaryChange, type ReplicaLag } from './lag-monitor.js';
+export {
+  LagMonitor,
+  type LagMonitorOptions,
+  type LagObserver,
+  type MonitoredNode,
+  type PrimaryChange,
+  type ReplicaLag,
+} from './lag-monitor.js';
+export { SharedLagMonitors, serverLabel, type LagMonitorLease } from './shared-lag-monitors.js';
 export { NodeRoles } from './node-roles.js';
 export type { LagProbe, NodePosition } from './lag-probe.js';
 export { PgLagProbe } from './pg-lag-probe.js';

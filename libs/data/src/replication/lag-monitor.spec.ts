@@ -209,4 +209,30 @@ describe('LagMonitor', () => {
     await monitor.stop();
     expect([primary.closed, r1.closed, r2.closed]).toEqual([true, true, true]);
   });
+
+  it('tells every observer added with observe, until it is removed, and carries on past one that throws', async () => {
+    const { monitor, primary, r1 } = setup();
+    const seen: string[] = [];
+    monitor.observe({
+      onPollSuccess: () => {
+        throw new Error('a broken observer');
+      },
+    });
+    const stop = monitor.observe({
+      onReplicaLag: (lag) => seen.push(`lag ${lag.label}`),
+      onPollError: (label) => seen.push(`error ${label}`),
+      onPrimaryChange: (change) => seen.push(`primary ${change.to}`),
+    });
+    r1.failure = new Error('refused');
+    await monitor.pollOnce();
+    expect(seen).toEqual(['error r1', 'lag r1', 'lag r2']);
+
+    stop();
+    primary.role = 'fenced';
+    r1.failure = undefined;
+    r1.role = 'primary';
+    await monitor.pollOnce();
+    expect(monitor.primary).toBe('r1');
+    expect(seen).toHaveLength(3);
+  });
 });

@@ -23,7 +23,7 @@ export interface ReplicaLag {
   readonly withinBound: boolean;
 }
 
-export interface LagMonitorOptions {
+export interface LagMonitorOptions extends LagObserver {
   /** The primary the topology declares; the monitor follows the primary if it moves. */
   readonly primary: MonitoredNode;
   readonly replicas: readonly MonitoredNode[];
@@ -38,7 +38,13 @@ export interface LagMonitorOptions {
   readonly historySize?: number;
   /** Monotonic milliseconds; injectable for tests. */
   readonly now?: () => number;
-  /** Observers (metrics, breakers, logs). They must not throw; if they do, the monitor ignores it. */
+}
+
+/**
+ * What a monitor tells as it polls (metrics, breakers, logs): given in the options, or added with
+ * `observe`. Observers must not throw; if they do, the monitor ignores it.
+ */
+export interface LagObserver {
   readonly onReplicaLag?: (lag: ReplicaLag) => void;
   readonly onPollSuccess?: (label: string) => void;
   readonly onPollError?: (label: string, error: unknown) => void;
@@ -96,6 +102,7 @@ export class LagMonitor {
   private waiters: { round: number; resolve: () => void }[] = [];
   private readonly nodes: readonly MonitoredNode[];
   private primaryNode: MonitoredNode;
+  private readonly observers = new Set<LagObserver>();
 
   constructor(private readonly options: LagMonitorOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -103,12 +110,19 @@ export class LagMonitor {
     this.historySize = options.historySize ?? 256;
     this.nodes = [options.primary, ...options.replicas];
     this.primaryNode = options.primary;
+    this.observers.add(options);
     for (const replica of options.replicas) this.lags.set(replica.label, { label: replica.label, reachable: false, withinBound: false });
   }
 
   /** The label of the node that takes writes, as far as the last rounds tell. */
   get primary(): string {
     return this.primaryNode.label;
+  }
+
+  /** Adds an observer of every poll from now on; the function returned removes it. */
+  observe(observer: LagObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Starts polling: one round now, then one every `intervalMs`. */
@@ -214,7 +228,7 @@ export class LagMonitor {
     this.lags.delete(to.label);
     this.lags.set(from.label, { label: from.label, reachable: fromState !== undefined, withinBound: false });
     const reason = fromState === undefined ? 'unreachable' : fromState.inRecovery ? 'in-recovery' : 'read-only';
-    this.notify(() => this.options.onPrimaryChange?.({ from: from.label, to: to.label, reason }));
+    this.notify((observer) => observer.onPrimaryChange?.({ from: from.label, to: to.label, reason }));
   }
 
   /** The primary's state; its write position joins the history only while it takes writes. */
@@ -226,10 +240,10 @@ export class LagMonitor {
         this.history.push({ startedAt, lsn: position.currentLsn });
         if (this.history.length > this.historySize) this.history.shift();
       }
-      this.notify(() => this.options.onPollSuccess?.(primary.label));
+      this.notify((observer) => observer.onPollSuccess?.(primary.label));
       return position;
     } catch (error) {
-      this.notify(() => this.options.onPollError?.(primary.label, error));
+      this.notify((observer) => observer.onPollError?.(primary.label, error));
       return undefined;
     }
   }
@@ -240,14 +254,14 @@ export class LagMonitor {
     try {
       position = await replica.probe.position();
       lag = this.measure(replica.label, position, primaryLsn);
-      this.notify(() => this.options.onPollSuccess?.(replica.label));
+      this.notify((observer) => observer.onPollSuccess?.(replica.label));
     } catch (error) {
       const previous = this.lags.get(replica.label);
       lag = { label: replica.label, reachable: false, withinBound: false, replayLsn: previous?.replayLsn };
-      this.notify(() => this.options.onPollError?.(replica.label, error));
+      this.notify((observer) => observer.onPollError?.(replica.label, error));
     }
     this.lags.set(replica.label, lag);
-    this.notify(() => this.options.onReplicaLag?.(lag));
+    this.notify((observer) => observer.onReplicaLag?.(lag));
     return position;
   }
 
@@ -279,11 +293,13 @@ export class LagMonitor {
     return undefined;
   }
 
-  private notify(observer: () => void): void {
-    try {
-      observer();
-    } catch {
-      // Observers feed metrics and logs; their failure must not stop polling.
+  private notify(tell: (observer: LagObserver) => void): void {
+    for (const observer of this.observers) {
+      try {
+        tell(observer);
+      } catch {
+        // Observers feed metrics and logs; their failure must not stop polling.
+      }
     }
   }
 }

@@ -10,6 +10,7 @@ import { DataMetrics } from '../metrics/data-metrics.js';
 import { type DataNode, type ReadSettings, type ReplicaPolicy, serviceTargets, topologySchema } from '@neo/topology';
 import { PrimaryUnavailableError } from './primary-unavailable.error.js';
 import { createReplicaSet, type ReplicaSet } from './replica-set.js';
+import { SharedLagMonitors } from './shared-lag-monitors.js';
 
 /*
  * Real servers: one primary and two streaming replicas (embedded PostgreSQL), the fixture schema
@@ -303,6 +304,70 @@ describe('ReplicaSet against a primary and two streaming replicas', () => {
     const after = nodeStats(set);
     expect(after[0]!.reads - before[0]!.reads).toBe(0);
     expect(after[1]!.reads + after[2]!.reads - before[1]!.reads - before[2]!.reads).toBe(10);
+  });
+
+  it('shares one lag poll per server between sets of different databases, and keeps polling for the one left open', async () => {
+    const servers = ['rs-primary', 'rs-replica-1', 'rs-replica-2'];
+    const pollingConnections = async () =>
+      Promise.all(
+        servers.map(async (node) =>
+          Number(
+            (
+              await adminQuery<{ n: string }>(node, `select count(*) as n from pg_stat_activity where application_name = 'neo-lag-monitor'`)
+            )[0]!.n,
+          ),
+        ),
+      );
+    const before = await pollingConnections();
+    const lagMonitors = new SharedLagMonitors();
+    const openOn = async (database: string) => {
+      const set = createReplicaSet({
+        primary: { ...primaryNode, database },
+        replicas: replicaNodes.map((replica) => ({ ...replica, database })),
+        reads: { policy: 'round-robin', maxLagMs: 100, lagPollIntervalMs: interval },
+        createClient: (adapter) => new PrismaClient({ adapter }),
+        lagMonitors,
+      });
+      sets.push(set);
+      await set.ready();
+      return set;
+    };
+    const fixture = await openOn('neo_replica_fixture');
+    const monolith = await openOn('neo_service_layer');
+    expect(monolith.monitor).toBe(fixture.monitor);
+    // One polling connection per server for both sets (each set alone would open one of its own).
+    await until(
+      async () => (await pollingConnections()).every((count, index) => count === before[index]! + 1),
+      'one polling connection per server',
+    );
+    // Each set reports lag under its own nodes' labels.
+    expect(monolith.status().map((node) => [node.label, node.lag?.label ?? null])).toEqual([
+      ['rs/rs-primary/neo_service_layer', null],
+      ['rs/rs-replica-1/neo_service_layer', 'rs/rs-replica-1/neo_service_layer'],
+      ['rs/rs-replica-2/neo_service_layer', 'rs/rs-replica-2/neo_service_layer'],
+    ]);
+
+    // The other set closes: the monitor keeps polling for the fixture's set, whose reads stay on the replicas.
+    await monolith.close();
+    await fixture.monitor.afterRounds(2);
+    expect(
+      fixture
+        .status()
+        .filter((node) => node.role === 'replica')
+        .map((node) => node.inRotation),
+    ).toEqual([true, true]);
+    const statsBefore = nodeStats(fixture);
+    for (let id = 1; id <= 20; id++) await fixture.client.item.findUnique({ where: { id } });
+    const statsAfter = nodeStats(fixture);
+    expect(statsAfter[0]!.reads - statsBefore[0]!.reads).toBe(0);
+    expect(statsAfter[1]!.reads + statsAfter[2]!.reads - statsBefore[1]!.reads - statsBefore[2]!.reads).toBe(20);
+
+    // The last one closes: the monitor stops and its connections go.
+    await fixture.close();
+    await until(
+      async () => (await pollingConnections()).every((count, index) => count === before[index]!),
+      'the polling connections to close',
+    );
   });
 
   it('loses no read when a replica stops under load, and uses it again once it is back', async () => {

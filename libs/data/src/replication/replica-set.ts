@@ -1,20 +1,20 @@
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { eventPlace } from '../logging/data-event-log.js';
-import { dataNodeLabel, toPgPoolConfig, type DataNode, type ReadSettings } from '@neo/topology';
+import { dataNodeLabel, type DataNode, type ReadSettings } from '@neo/topology';
 import { nodeMetricLabels, type DataMetrics, type NodeMetricLabels, type RoutingReason } from '../metrics/index.js';
 import { NodePools, queryTimeoutsOf } from '../pool/index.js';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js';
 import { isConnectionError } from './connection-error.js';
-import { LagMonitor, type PrimaryChange, type ReplicaLag } from './lag-monitor.js';
+import type { LagMonitor, PrimaryChange, ReplicaLag } from './lag-monitor.js';
 import { NodeClient, type NodeStats } from './node-client.js';
 import { NodeRoles } from './node-roles.js';
-import { PgLagProbe } from './pg-lag-probe.js';
 import { ReadWriteRouter } from './read-write-router.js';
 import type { ReplicaPicker } from './replica-picker.js';
 import { createReplicaPicker } from './replica-pickers.js';
-import { ReplicaSelector } from './replica-selector.js';
+import { ReplicaSelector, type FreshnessView } from './replica-selector.js';
 import { createRoutedClient, type ReplicatedClient } from './routed-client.js';
+import { SharedLagMonitors, serverLabel, type LagMonitorLease } from './shared-lag-monitors.js';
 import { SessionWrites, type SessionWritesOptions } from './session-writes.js';
 
 export interface ReplicaSetOptions<C> {
@@ -35,6 +35,11 @@ export interface ReplicaSetOptions<C> {
   readonly picker?: ReplicaPicker;
   readonly breaker?: Omit<CircuitBreakerOptions, 'onStateChange'>;
   readonly sessions?: SessionWritesOptions;
+  /**
+   * Where the lag monitor comes from: sets given the same `SharedLagMonitors` share one monitor per
+   * set of servers (a data source gives its shards one). Absent: a monitor of the set's own.
+   */
+  readonly lagMonitors?: SharedLagMonitors;
   /** Timeout of one lag poll. Default: 5 poll intervals, at least 1 s. */
   readonly lagProbeTimeoutMs?: number;
   /** Breaker changes and poll failures, for logs. Carries node labels only, never credentials. */
@@ -79,7 +84,12 @@ export interface NodeStatus {
  */
 export class ReplicaSet<C extends object> {
   readonly client: ReplicatedClient<C>;
+  /** The lag monitor of this set's servers, shared with every other set on them (labels are `serverLabel`s). */
   readonly monitor: LagMonitor;
+  private readonly lease: LagMonitorLease;
+  private readonly stopObserving: () => void;
+  /** Each node's label → its server's label, as the monitor knows it. */
+  private readonly serverOf: ReadonlyMap<string, string>;
   /** Which node is primary now; every node, declared primary first, in `roles.nodes`. */
   private readonly roles: NodeRoles<NodeClient<C>>;
   /** Every node with the pool its queries use, primary first (health checks probe these very pools). */
@@ -101,23 +111,25 @@ export class ReplicaSet<C extends object> {
     const dataNodes = [options.primary, ...options.replicas];
     const nodes = dataNodes.map((node) => this.connect(node));
     this.roles = new NodeRoles(nodes, nodes[0]!);
-    const byLabel = new Map(nodes.map((node) => [node.label, node]));
     const dataNodeOf = new Map(nodes.map((node, index) => [node, dataNodes[index]!]));
 
+    // The monitor is shared by every set on the same servers and labels nodes by server.
     const probeTimeoutMs = options.lagProbeTimeoutMs ?? Math.max(1_000, 5 * reads.lagPollIntervalMs);
-    const probeFor = (node: DataNode) => ({ label: dataNodeLabel(node), probe: new PgLagProbe(toPgPoolConfig(node), probeTimeoutMs) });
-    this.monitor = new LagMonitor({
-      primary: probeFor(options.primary),
-      replicas: options.replicas.map(probeFor),
-      intervalMs: reads.lagPollIntervalMs,
-      maxLagMs: reads.maxLagMs,
-      onPollSuccess: (label) => byLabel.get(label)?.breaker.recordProbeSuccess(),
-      onPollError: (label, error) => {
-        if (isConnectionError(error)) byLabel.get(label)?.breaker.recordFailure(error);
-        this.emit({ type: 'poll-failed', node: label, error });
+    this.lease = (options.lagMonitors ?? new SharedLagMonitors()).acquire(options.primary, options.replicas, reads, probeTimeoutMs);
+    this.monitor = this.lease.monitor;
+    const byServer = new Map(nodes.map((node, index) => [serverLabel(dataNodes[index]!), node]));
+    const serverOf = new Map(nodes.map((node, index) => [node.label, serverLabel(dataNodes[index]!)]));
+    const promote = (to: NodeClient<C>) => this.roles.promote(this.writerFor(to, dataNodeOf.get(to)!), to);
+    this.stopObserving = this.monitor.observe({
+      onPollSuccess: (server) => byServer.get(server)?.breaker.recordProbeSuccess(),
+      onPollError: (server, error) => {
+        const node = byServer.get(server);
+        if (!node) return;
+        if (isConnectionError(error)) node.breaker.recordFailure(error);
+        this.emit({ type: 'poll-failed', node: node.label, error });
       },
       onReplicaLag: (lag) => {
-        const node = byLabel.get(lag.label);
+        const node = byServer.get(lag.label);
         if (node && metrics) {
           const dataNode = dataNodeOf.get(node)!;
           const inRotation = lag.withinBound && node.breaker.isAvailable();
@@ -126,17 +138,26 @@ export class ReplicaSet<C extends object> {
         }
       },
       onPrimaryChange: (change) => {
-        const to = byLabel.get(change.to)!;
-        const from = byLabel.get(change.from)!;
-        this.roles.promote(this.writerFor(to, dataNodeOf.get(to)!), to);
+        const to = byServer.get(change.to)!;
+        const from = byServer.get(change.from)!;
+        promote(to);
         metrics?.recordPrimaryChange(nodeMetricLabels(dataNodeOf.get(to)!));
         metrics?.events?.primaryChange(eventPlace(dataNodeOf.get(to)!), eventPlace(dataNodeOf.get(from)!).node, change.reason);
-        this.emit({ type: 'primary-change', ...change });
+        this.emit({ type: 'primary-change', from: from.label, to: to.label, reason: change.reason });
       },
     });
+    // A monitor already running may have found the primary elsewhere before this set joined.
+    const current = byServer.get(this.monitor.primary);
+    if (current && current !== this.roles.primary) promote(current);
+    const freshness: FreshnessView = {
+      isWithinLag: (label) => this.monitor.isWithinLag(serverOf.get(label) ?? label),
+      replayLsn: (label) => this.monitor.replayLsn(serverOf.get(label) ?? label),
+      primaryLsnObservedAfter: (time) => this.monitor.primaryLsnObservedAfter(time),
+    };
+    this.serverOf = serverOf;
 
     const sessions = new SessionWrites(options.sessions);
-    const selector = new ReplicaSelector(this.roles, options.picker ?? createReplicaPicker(reads.policy), this.monitor, sessions);
+    const selector = new ReplicaSelector(this.roles, options.picker ?? createReplicaPicker(reads.policy), freshness, sessions);
     for (const node of nodes) this.labelsByNode.set(node, nodeMetricLabels(dataNodeOf.get(node)!));
     const router = new ReadWriteRouter(
       this.roles,
@@ -181,8 +202,8 @@ export class ReplicaSet<C extends object> {
         label: replica.label,
         role: 'replica' as const,
         breaker: replica.breaker.state,
-        inRotation: replica.breaker.isAvailable() && this.monitor.isWithinLag(replica.label),
-        lag: this.monitor.replicaLag(replica.label),
+        inRotation: replica.breaker.isAvailable() && this.monitor.isWithinLag(this.serverOf.get(replica.label) ?? replica.label),
+        lag: this.lagOf(replica.label),
         stats: { ...replica.stats },
       })),
     ];
@@ -194,12 +215,19 @@ export class ReplicaSet<C extends object> {
    */
   close(): Promise<void> {
     this.closed ??= (async () => {
-      await this.monitor.stop();
+      this.stopObserving();
+      await this.lease.release();
       const clients = [...this.roles.nodes, ...this.writers.values()].map((node) => node.client as { $disconnect?: () => Promise<void> });
       await Promise.allSettled(clients.map((client) => client.$disconnect?.()));
       if (this.ownsPools) await this.pools.closeAll();
     })();
     return this.closed;
+  }
+
+  /** A replica's lag under the set's own label for it. */
+  private lagOf(label: string): ReplicaLag | undefined {
+    const lag = this.monitor.replicaLag(this.serverOf.get(label) ?? label);
+    return lag && { ...lag, label };
   }
 
   /**
