@@ -1,4 +1,5 @@
 // Small helpers every bench shares: medians of runs, percentiles of latencies, number formatting.
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 /** The value, or an error saying what was missing: for look-ups a bench's own set-up guarantees. */
@@ -34,3 +35,21 @@ export const loadAverage = () =>
   loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');
+
+/**
+ * CPU time the whole machine has spent busy so far, in µs (Linux `/proc/stat`: user, nice, system,
+ * irq and softirq of every core), or `undefined` where there is no `/proc/stat`. Minus this
+ * process's `process.cpuUsage()` over the same span, it is what the servers (and anything else
+ * running) spent.
+ */
+export function machineBusyMicros(): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = (stat.split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  // /proc/stat counts in clock ticks (USER_HZ), 100 per second on Linux.
+  return ((user + nice + system + irq + softirq) * 1_000_000) / 100;
+}

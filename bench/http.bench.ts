@@ -49,7 +49,7 @@ import { createStorageApp } from '../apps/storage/src/create-storage-app.js';
 import { CreateObjectDto } from '../apps/storage/src/objects/dto/create-object.dto.js';
 import { toResponse } from '../apps/storage/src/objects/dto/storage-object.response.js';
 import { PrismaClient as StoragePrisma } from '../apps/storage/src/generated/prisma/client.js';
-import { fmt, loadAverage, median, percentile, present, ratiosByRun } from './bench-stats.js';
+import { fmt, loadAverage, machineBusyMicros, median, percentile, present, ratiosByRun } from './bench-stats.js';
 
 const { values: cli } = parseArgs({
   options: {
@@ -288,6 +288,8 @@ interface LoadResult {
   errors: number;
   perEndpoint: Record<Endpoint, { rate: number; latencies: number[] }>;
   readLatencies: number[];
+  /** CPU µs per answered request: this process (the apps and autocannon) and the rest of the machine (the servers). */
+  cpu: { process: number; servers?: number };
 }
 
 /** autocannon against `url` with the steps as each connection's request cycle; latencies per endpoint. */
@@ -304,6 +306,8 @@ async function load(url: string, steps: Step[], durationSeconds: number, overall
       own?.(status, body, context);
     },
   }));
+  const processBefore = process.cpuUsage();
+  const machineBefore = machineBusyMicros();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -320,13 +324,22 @@ async function load(url: string, steps: Step[], durationSeconds: number, overall
       else latencies[answered].push(responseTime);
     });
   });
+  const processUsage = process.cpuUsage(processBefore);
+  const machineAfter = machineBusyMicros();
   errors += result.errors + result.timeouts;
   const elapsed = result.duration;
   const perEndpoint = Object.fromEntries(
     Object.entries(latencies).map(([endpoint, values]) => [endpoint, { rate: values.length / elapsed, latencies: values }]),
   ) as LoadResult['perEndpoint'];
   const total = Object.values(latencies).reduce((sum, values) => sum + values.length, 0);
-  return { rate: total / elapsed, errors, perEndpoint, readLatencies: READS.flatMap((endpoint) => latencies[endpoint]) };
+  const processMicros = processUsage.user + processUsage.system;
+  const cpu = {
+    process: processMicros / total,
+    ...(machineBefore !== undefined && machineAfter !== undefined
+      ? { servers: Math.max(0, machineAfter - machineBefore - processMicros) / total }
+      : {}),
+  };
+  return { rate: total / elapsed, errors, perEndpoint, readLatencies: READS.flatMap((endpoint) => latencies[endpoint]), cpu };
 }
 
 // ---- the run -------------------------------------------------------------------------------------
@@ -417,8 +430,10 @@ try {
   }
 
   console.log(`## Closed loop (saturating), ${connections} connections: medians of ${runs} runs\n`);
-  console.log('| service | app | endpoint | req/s | × bare | p50 ms | p95 ms | p99 ms | p95 × bare | errors |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    '| service | app | endpoint | req/s | × bare | p50 ms | p95 ms | p99 ms | p95 × bare | errors | CPU µs/request: this process (apps, autocannon) / servers (rest of the machine) |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const endpoints: (Endpoint | 'all')[] = ['all', 'create', 'read by id', 'list'];
   for (const service of services) {
     const baseline = runsOf(saturated, `${service} bare Nest + Prisma`);
@@ -436,8 +451,13 @@ try {
         const p95Ratio = median(ratiosByRun(measured.map(p95Of), baseline.map(p95Of)));
         const p = (q: number) => fmt(median(measured.map((result) => percentile(latOf(result), q))), 1);
         const errors = endpoint === 'all' ? String(measured.reduce((sum, result) => sum + result.errors, 0)) : '';
+        const serverCpu = measured.flatMap((result) => (result.cpu.servers === undefined ? [] : [result.cpu.servers]));
+        const cpu =
+          endpoint === 'all'
+            ? `${fmt(median(measured.map((result) => result.cpu.process)))} / ${serverCpu.length > 0 ? fmt(median(serverCpu)) : 'n/a'}`
+            : '';
         console.log(
-          `| ${service} | ${target} | ${endpoint} | ${fmt(median(measured.map(rateOf)))} | ${fmt(rateRatio, 2)} | ${p(50)} | ${p(95)} | ${p(99)} | ${fmt(p95Ratio, 2)} | ${errors} |`,
+          `| ${service} | ${target} | ${endpoint} | ${fmt(median(measured.map(rateOf)))} | ${fmt(rateRatio, 2)} | ${p(50)} | ${p(95)} | ${p(99)} | ${fmt(p95Ratio, 2)} | ${errors} | ${cpu} |`,
         );
       }
     }

@@ -5,5 +5,7 @@ WORKDIR /neo
 COPY package.json package-lock.json ./
 COPY . .
 RUN npm ci --ignore-scripts && npm run prisma:generate && npx nx run ${APP}:build
-ENV APP=${APP}
+# Production mode: Prisma's error format is then 'minimal', so it does not capture a stack trace
+# on every query to locate the call in its error messages.
+ENV APP=${APP} NODE_ENV=production
 CMD ["sh", "-c", "exec node --enable-source-maps apps/$APP/dist/main.js"]

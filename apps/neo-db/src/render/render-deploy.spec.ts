@@ -48,6 +48,14 @@ describe('neo-db render: deploy/ from config/topology.yaml', () => {
     expect(compose.services['oracle']!['networks']).toEqual(['blockchain', 'monolith', 'monitoring']);
   });
 
+  it('builds service images that run in production mode, with the build still getting its dev dependencies', () => {
+    const dockerfile = rendered.get('compose/service.Dockerfile')!.split('\n');
+    const build = dockerfile.findIndex((line) => line.startsWith('RUN npm ci'));
+    const production = dockerfile.findIndex((line) => /^ENV .*\bNODE_ENV=production\b/.test(line));
+    expect(build).toBeGreaterThan(0);
+    expect(production).toBeGreaterThan(build);
+  });
+
   it('renders Kubernetes objects valid against their schemas: core objects with kubernetes-models, CloudNativePG against its CRDs', () => {
     const kinds = new Map<string, number>();
     const problems: string[] = [];
