@@ -89,7 +89,7 @@ export class ReplicaSet<C extends object> {
   private readonly lease: LagMonitorLease;
   private readonly stopObserving: () => void;
   /** Each node's label → its server's label, as the monitor knows it. */
-  private readonly serverOf: ReadonlyMap<string, string>;
+  private readonly serverLabels: ReadonlyMap<string, string>;
   /** Which node is primary now; every node, declared primary first, in `roles.nodes`. */
   private readonly roles: NodeRoles<NodeClient<C>>;
   /** Every node with the pool its queries use, primary first (health checks probe these very pools). */
@@ -118,7 +118,7 @@ export class ReplicaSet<C extends object> {
     this.lease = (options.lagMonitors ?? new SharedLagMonitors()).acquire(options.primary, options.replicas, reads, probeTimeoutMs);
     this.monitor = this.lease.monitor;
     const byServer = new Map(nodes.map((node, index) => [serverLabel(dataNodes[index]!), node]));
-    const serverOf = new Map(nodes.map((node, index) => [node.label, serverLabel(dataNodes[index]!)]));
+    this.serverLabels = new Map(nodes.map((node, index) => [node.label, serverLabel(dataNodes[index]!)]));
     const promote = (to: NodeClient<C>) => this.roles.promote(this.writerFor(to, dataNodeOf.get(to)!), to);
     this.stopObserving = this.monitor.observe({
       onPollSuccess: (server) => byServer.get(server)?.breaker.recordProbeSuccess(),
@@ -150,11 +150,10 @@ export class ReplicaSet<C extends object> {
     const current = byServer.get(this.monitor.primary);
     if (current && current !== this.roles.primary) promote(current);
     const freshness: FreshnessView = {
-      isWithinLag: (label) => this.monitor.isWithinLag(serverOf.get(label) ?? label),
-      replayLsn: (label) => this.monitor.replayLsn(serverOf.get(label) ?? label),
+      isWithinLag: (label) => this.monitor.isWithinLag(this.serverOf(label)),
+      replayLsn: (label) => this.monitor.replayLsn(this.serverOf(label)),
       primaryLsnObservedAfter: (time) => this.monitor.primaryLsnObservedAfter(time),
     };
-    this.serverOf = serverOf;
 
     const sessions = new SessionWrites(options.sessions);
     const selector = new ReplicaSelector(this.roles, options.picker ?? createReplicaPicker(reads.policy), freshness, sessions);
@@ -202,7 +201,7 @@ export class ReplicaSet<C extends object> {
         label: replica.label,
         role: 'replica' as const,
         breaker: replica.breaker.state,
-        inRotation: replica.breaker.isAvailable() && this.monitor.isWithinLag(this.serverOf.get(replica.label) ?? replica.label),
+        inRotation: replica.breaker.isAvailable() && this.monitor.isWithinLag(this.serverOf(replica.label)),
         lag: this.lagOf(replica.label),
         stats: { ...replica.stats },
       })),
@@ -224,9 +223,14 @@ export class ReplicaSet<C extends object> {
     return this.closed;
   }
 
+  /** The monitor's label for the server of a node of this set (a promoted replica's write client shares its read client's). */
+  private serverOf(label: string): string {
+    return this.serverLabels.get(label) ?? label;
+  }
+
   /** A replica's lag under the set's own label for it. */
   private lagOf(label: string): ReplicaLag | undefined {
-    const lag = this.monitor.replicaLag(this.serverOf.get(label) ?? label);
+    const lag = this.monitor.replicaLag(this.serverOf(label));
     return lag && { ...lag, label };
   }
 
